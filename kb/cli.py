@@ -1,0 +1,351 @@
+"""The `banwatch` command: a thin Click group over the library functions of each stage."""
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+DEFAULT_DATA_DIR = "data"
+
+
+def data_dir_option(f):
+    return click.option(
+        "--data-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=lambda: os.environ.get("BANWATCH_DATA", DEFAULT_DATA_DIR),
+        show_default="./data or $BANWATCH_DATA",
+        help="Directory holding crawl.db and kb.db.",
+    )(f)
+
+
+def crawl_options(f):
+    """The options `crawl` and `run` share."""
+    options = [
+        click.option("--source", "sources", multiple=True, metavar="NAME",
+                     help="Only this source from the sources file (repeatable)."),
+        click.option("--sources", "sources_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                     help="Sources file (default: crawlers/sources.yml)."),
+        click.option("--feed", "feeds", multiple=True, metavar="URL",
+                     help="Also crawl this RSS/Atom feed (repeatable)."),
+        click.option("--url", "urls", multiple=True, metavar="URL",
+                     help="Also fetch this page (repeatable)."),
+        click.option("--only", is_flag=True,
+                     help="Crawl only the --feed/--url sources, not the configured ones."),
+        click.option("--replay", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                     help="Serve the crawl from this WARC archive instead of the live web."),
+        click.option("--archive", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Also write every response to this WARC file (.warc.gz)."),
+        click.option("--redis", "redis_url", metavar="URL",
+                     help="Distributed crawl: share the frontier in Redis (redis://HOST:PORT/DB); "
+                          "pages go to the Redis ingest queue, read by `banwatch ingest`."),
+        click.option("--max-pages", type=int, default=None, help="Stop after this many responses."),
+        click.option("--polite/--no-polite", default=True, show_default=True,
+                     help="Obey robots.txt, AutoThrottle and per-domain limits (turn off only for local tests)."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+class BanwatchGroup(click.Group):
+    """Turns library errors into one clear line and a non-zero exit, never a traceback."""
+
+    def invoke(self, ctx):
+        from kb.errors import BanwatchError
+
+        try:
+            return super().invoke(ctx)
+        except BanwatchError as e:
+            raise click.ClickException(str(e)) from None
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(130)
+
+
+@click.group(cls=BanwatchGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="banwatch")
+def cli():
+    """banwatch: a knowledge base of government bans and restrictions of AI tools.
+
+    Crawl news and official notices, extract who acted on which AI tool, when and
+    why, link it into a graph, and publish it with Datasette.
+
+    \b
+    Quick start (the bundled demo archive, then Datasette on http://127.0.0.1:8001):
+        banwatch demo
+    \b
+    A live crawl:
+        banwatch run && banwatch serve
+    """
+
+
+@cli.command()
+@data_dir_option
+@crawl_options
+def crawl(data_dir, **options):
+    """Crawl the configured sources into crawl.db.
+
+    \b
+    Examples:
+        banwatch crawl
+        banwatch crawl --source google-news-deepseek --source federal-register
+        banwatch crawl --feed https://example.org/news.rss --only
+        banwatch crawl --replay demo.warc.gz --sources crawlers/demo/sources.yml
+        banwatch crawl --redis redis://127.0.0.1:6379/0    # one worker of many
+    """
+    from crawlers.runner import run_crawl
+
+    stats = run_crawl(data_dir, **options)
+    click.echo(_summary("crawl", stats))
+
+
+@cli.command()
+@data_dir_option
+@click.option("--redis", "redis_url", required=True, metavar="URL", help="Redis holding the ingest queue.")
+@click.option("--idle-exit", type=float, default=None, metavar="SECONDS",
+              help="Exit after the queue has been empty this long (default: run until stopped).")
+def ingest(data_dir, redis_url, idle_exit):
+    """Write pages crawled by distributed workers into crawl.db (the single writer).
+
+    \b
+    Example:
+        banwatch ingest --redis redis://10.0.0.5:6379/0
+    """
+    from crawlers.distributed import run_ingest
+
+    stats = run_ingest(data_dir, redis_url, idle_exit=idle_exit)
+    click.echo(_summary("ingest", stats))
+
+
+@cli.command()
+@data_dir_option
+@click.option("--input", "input_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Standalone mode: read documents from this JSONL file ('-' for stdin).")
+@click.option("--output", "output_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="With --input: write events here as JSONL (default: stdout).")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Parallel extraction processes.")
+@click.option("--full-pipeline", is_flag=True,
+              help="Run the whole spaCy pipeline over all text (slower; for comparison).")
+@click.option("--force", is_flag=True, help="Re-extract every page, not only new or changed ones.")
+def extract(data_dir, input_path, output_path, workers, full_pipeline, force):
+    """Extract events: incrementally over crawl.db, or from a JSONL file.
+
+    Each input line is {"id", "url", "title", "published", "text"} ("html" instead
+    of "text" also works); each output line is {"id", "events": [...]}.
+
+    \b
+    Examples:
+        banwatch extract
+        banwatch extract --input docs.jsonl --output pred.jsonl
+    """
+    from pipeline.run import extract_crawl_db, extract_jsonl
+
+    if output_path and not input_path:
+        raise click.UsageError("--output goes with --input")
+    if input_path:
+        stats = extract_jsonl(input_path, output_path, workers=workers, full_pipeline=full_pipeline)
+        click.echo(_summary("extract", stats), err=True)
+    else:
+        stats = extract_crawl_db(data_dir, workers=workers, full_pipeline=full_pipeline, force=force)
+        click.echo(_summary("extract", stats))
+
+
+@cli.command()
+@data_dir_option
+@click.option("--curation", "curation_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Curation directory (default: kb/curation).")
+@click.option("--full-text", is_flag=True, help="Include full document text (private deployments only).")
+@click.option("--rebuild", is_flag=True, help="Ignore the incremental cache and rebuild everything.")
+def build(data_dir, curation_dir, full_text, rebuild):
+    """Build kb.db from crawl.db and the curation files, atomically.
+
+    The new kb.db is written to a temporary file and renamed into place only when
+    complete, so a failed or interrupted build never replaces a good one.
+
+    \b
+    Example:
+        banwatch build
+    """
+    from kb.build import build_kb
+
+    stats = build_kb(data_dir, curation_dir=curation_dir, full_text=full_text, rebuild=rebuild)
+    click.echo(_summary("build", stats))
+
+
+@cli.command()
+@data_dir_option
+def verify(data_dir):
+    """Check the integrity of crawl.db and kb.db; exit 1 on any problem.
+
+    \b
+    Example:
+        banwatch verify && echo ok
+    """
+    from kb.verify import verify_data
+
+    problems = verify_data(data_dir)
+    for problem in problems:
+        click.echo(f"problem: {problem}", err=True)
+    if problems:
+        sys.exit(1)
+    click.echo("ok: crawl.db and kb.db are consistent")
+
+
+@cli.command()
+@data_dir_option
+@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True)
+def serve(data_dir, port, host):
+    """Serve kb.db with Datasette (read-only), metadata.yml and the banwatch plugin.
+
+    \b
+    Example:
+        banwatch serve --port 8001
+    """
+    from kb.serve import serve_kb
+
+    serve_kb(data_dir, port=port, host=host)
+
+
+@cli.command()
+@data_dir_option
+@crawl_options
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Parallel extraction processes.")
+def run(data_dir, workers, **options):
+    """Crawl, extract and build in one go (takes the crawl options).
+
+    \b
+    Example:
+        banwatch run --feed https://example.org/news.rss
+    """
+    from crawlers.runner import run_crawl
+    from kb.build import build_kb
+    from pipeline.run import extract_crawl_db
+
+    click.echo(_summary("crawl", run_crawl(data_dir, **options)))
+    click.echo(_summary("extract", extract_crawl_db(data_dir, workers=workers)))
+    click.echo(_summary("build", build_kb(data_dir)))
+
+
+@cli.command()
+@data_dir_option
+@click.option("--serve/--no-serve", default=True, show_default=True,
+              help="Serve the KB when the build is done.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True)
+def demo(data_dir, serve, port):
+    """Run the whole flow on the bundled demo archive, then serve it.
+
+    Builds a WARC archive from the demo pages (reconstructions written for this
+    project, each linking to the original report), replays it through the real
+    crawlers, extracts, builds kb.db and serves it on http://127.0.0.1:8001.
+
+    \b
+    Example:
+        banwatch demo --data-dir /tmp/banwatch-demo
+    """
+    from kb.demo import run_demo
+
+    run_demo(data_dir, serve=serve, port=port, echo=click.echo)
+
+
+@cli.group()
+def export():
+    """Export the KB: timelines for journalists, graphs for network tools."""
+
+
+def timeline_filters(f):
+    for option in reversed([
+        click.option("--tool", multiple=True, help="Tool id or name (repeatable)."),
+        click.option("--jurisdiction", multiple=True, help="Jurisdiction id or name (repeatable)."),
+        click.option("--action", multiple=True,
+                     type=click.Choice(["ban", "restrict", "suspend", "lift", "investigate", "warn"])),
+        click.option("--stage", multiple=True, type=click.Choice(["enacted", "proposed"])),
+        click.option("--since", metavar="YYYY[-MM[-DD]]", help="Events on or after this date."),
+        click.option("--until", metavar="YYYY[-MM[-DD]]", help="Events on or before this date."),
+    ]):
+        f = option(f)
+    return f
+
+
+@export.command("timeline")
+@data_dir_option
+@click.option("--format", "fmt", default="json", show_default=True,
+              type=click.Choice(["json", "csv", "timelinejs", "timelinejs-csv", "ics", "markdown"]))
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write here instead of stdout.")
+@timeline_filters
+def export_timeline_command(data_dir, fmt, output, **filters):
+    """Export the timeline of events.
+
+    \b
+    Examples:
+        banwatch export timeline --format csv --tool deepseek -o deepseek.csv
+        banwatch export timeline --format timelinejs --since 2025-01 > timeline.json
+        banwatch export timeline --format ics --jurisdiction us > bans.ics
+    """
+    from kb.export import export_timeline
+
+    text = export_timeline(data_dir, fmt, **filters)
+    _write(text, output)
+
+
+@export.command("graph")
+@data_dir_option
+@click.option("--format", "fmt", default="graphml", show_default=True,
+              type=click.Choice(["graphml", "gexf", "json"]))
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write here instead of stdout.")
+def export_graph_command(data_dir, fmt, output):
+    """Export the linked graph (GraphML, GEXF, or node-link JSON for d3/Cytoscape).
+
+    \b
+    Example:
+        banwatch export graph --format gexf -o banwatch.gexf
+    """
+    from kb.graph import export_graph
+
+    _write(export_graph(data_dir, fmt), output)
+
+
+@cli.command("eval")
+@click.option("--gold", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+              help="Gold JSONL: documents with their events.")
+@click.option("--output", "output_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the predictions here.")
+@click.option("--details", is_flag=True, help="List missed (FN) and spurious (FP) events.")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object.")
+@click.option("--full-pipeline", is_flag=True, help="Evaluate the full-pipeline variant.")
+def eval_command(gold, output_path, details, as_json, full_pipeline):
+    """Score the extractor against a gold file (DESIGN.md's evaluation contract).
+
+    \b
+    Example:
+        banwatch eval --gold ../shared/eval/dev.jsonl --details
+    """
+    from pipeline.evaluate import evaluate, format_scores
+
+    scores, detail_lines = evaluate(gold, output_path=output_path, full_pipeline=full_pipeline)
+    if details:
+        click.echo("\n".join(detail_lines))
+    click.echo(json.dumps(scores) if as_json else format_scores(scores))
+
+
+def _summary(step, stats):
+    if not stats:
+        return f"{step}: done"
+    parts = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in stats.items() if not isinstance(v, (dict, list)))
+    return f"{step}: {parts}"
+
+
+def _write(text, output):
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=not text.endswith("\n"))
+
+
+if __name__ == "__main__":
+    cli()
