@@ -1,0 +1,166 @@
+"""Mentions of measures -> one event per (actor, tool, kind of action, stage) in a document."""
+import re
+from collections import Counter, defaultdict
+
+from pipeline.events import date_candidates
+
+# Among mentions of one measure, the most specific word wins a tie: a suspension is a temporary
+# ban, a ban outranks the restriction it implies, and a warning is the weakest statement.
+ACTION_RANK = {"suspend": 4, "ban": 3, "restrict": 2, "warn": 1}
+NOT_AUTHORIZED_CUES = {"not authorized", "not authorised", "unauthorized", "unauthorised", "not approved"}
+
+
+def action_class(action):
+    return action if action in ("lift", "investigate") else "measure"
+
+
+def assemble(ctx, mentions, body_offset):
+    groups = defaultdict(list)
+    for m in mentions:
+        groups[(m.actor.key, m.tool_id, action_class(m.action), m.stage)].append(m)
+    merge_country_mentions(ctx, groups)
+    if not groups:
+        return []
+    weights = {key: sum(m.weight for m in ms) for key, ms in groups.items()}
+    main_key = max(weights, key=lambda k: (any(m.in_title for m in groups[k]), weights[k]))
+    used_sentences = defaultdict(set)
+    for key, ms in groups.items():
+        for m in ms:
+            used_sentences[key].add(ctx.sentence_index(m.sentence.start))
+    events = []
+    for key, ms in groups.items():
+        others = set().union(*(s for k, s in used_sentences.items() if k != key and k[0] != key[0])) \
+            if len(used_sentences) > 1 else set()
+        events.append(build_event(ctx, ms, key == main_key, used_sentences[key], others, body_offset))
+    events.sort(key=lambda e: (e["date"] or "", e["agency"], e["tool"]))
+    return events
+
+
+def merge_country_mentions(ctx, groups):
+    """'Italy blocked DeepSeek' and 'the Garante ordered the block' are one measure by the Garante."""
+    for key in list(groups):
+        ms = groups[key]
+        actor = ms[0].actor
+        if not actor.generic:
+            continue
+        country = ctx.ref.country_of(actor.jurisdiction_id)
+        targets = [k for k in groups if k != key and k[1:] == key[1:] and not groups[k][0].actor.generic
+                   and ctx.ref.country_of(groups[k][0].actor.jurisdiction_id) == country]
+        if len(targets) == 1:
+            groups[targets[0]].extend(ms)
+            del groups[key]
+
+
+def build_event(ctx, ms, is_main, own_sentences, other_sentences, body_offset):
+    best = max(ms, key=lambda m: (not m.in_title, m.weight, m.date is not None, m.via != "context"))
+    actor = best.actor
+    # the mention naming the actor best (a named body beats "the government")
+    named = [m for m in ms if not m.actor.generic] or ms
+    mention_text = max(named, key=lambda m: (m.via != "context", len(m.actor.mention)))
+    action = choose_action(ms)
+    date, precision, date_text, date_source = choose_date(ctx, ms, own_sentences)
+    reasons, reason_evidence = reasons_for(ctx, own_sentences, other_sentences, is_main)
+    scope = []
+    for m in sorted(ms, key=lambda m: -m.weight):
+        for s in m.scope:
+            if s not in scope and not any(s in t for t in scope):
+                scope = [t for t in scope if t not in s] + [s]
+    sent = best.sentence
+    evidence = re.sub(r"\s+", " ", sent.text).strip()
+    start = sent.start_char - body_offset if sent.start_char >= body_offset else None
+    tool = ctx.ref.tools[best.tool_id]
+    jurisdiction = actor.jurisdiction_id
+    return {
+        "agency": actor.name,
+        "agency_id": actor.agency_id,
+        "agency_mention": mention_text.actor.mention,
+        "agency_kind": actor.kind,
+        "agency_verified": actor.verified,
+        "country": ctx.ref.country_name(jurisdiction),
+        "jurisdiction_id": jurisdiction,
+        "tool": tool["name"],
+        "tool_id": best.tool_id,
+        "tool_mention": best.tool_mention,
+        "action": action,
+        "stage": best.stage,
+        "date": date,
+        "date_precision": precision,
+        "date_text": date_text,
+        "date_source": date_source,
+        "reasons": reasons,
+        "reason_evidence": reason_evidence,
+        "scope": "; ".join(scope) or None,
+        "evidence": evidence,
+        "evidence_start": start,
+        "evidence_end": (start + len(sent.text.rstrip())) if start is not None else None,
+        "confidence": confidence(ms, actor, date_source),
+    }
+
+
+def choose_action(ms):
+    votes = Counter()
+    for m in ms:
+        votes[m.action] += m.weight
+    if any(a != "warn" for a in votes) and "warn" in votes:
+        del votes["warn"]
+    return max(votes, key=lambda a: (round(votes[a], 3), ACTION_RANK.get(a, 0)))
+
+
+def choose_date(ctx, ms, own_sentences):
+    """A date read from the sentences stating the measure; else a nearby sentence about it; else publication."""
+    candidates = [(m.date, m.weight) for m in ms if m.date]
+    if candidates:
+        (iso, precision, text, score), _ = max(candidates, key=lambda c: (c[0][3] + c[1], c[0][1] == "day",
+                                                                           -_ord(c[0][0])))
+        return iso, precision, text, "text"
+    nearby = []
+    for index in sorted(own_sentences):
+        for k in (index - 1, index + 1, index + 2):
+            if 0 <= k < len(ctx.sents) and k not in own_sentences:
+                sent = ctx.sents[k]
+                if ctx.in_sent("measure_noun", sent) and not ctx.in_sent("trigger", sent):
+                    nearby.extend(date_candidates(ctx, sent))
+    if nearby:
+        iso, precision, text, _ = max(nearby, key=lambda d: (d[3], -_ord(d[0])))
+        return iso, precision, text, "text"
+    if ctx.published:
+        return ctx.published.isoformat(), "day", None, "published"
+    return None, None, None, None
+
+
+def _ord(iso):
+    return int(re.sub(r"\D", "", (iso + "-01-01")[:10]))
+
+
+def reasons_for(ctx, own, others, is_main):
+    """Reasons from the event's sentences (weak cues too), their neighbours and the title (strong cues);
+    the main event also takes strong cues from sentences no other actor's measure claims."""
+    strong_from = set(own)
+    for index in own:
+        strong_from.update({index - 1, index + 1})
+    strong_from.update(i for i, s in enumerate(ctx.sents) if ctx.is_title(s))
+    if is_main:
+        strong_from.update(i for i in range(len(ctx.sents)) if i not in others)
+    found = {}
+    for index in sorted(strong_from):
+        if not 0 <= index < len(ctx.sents):
+            continue
+        for span in ctx.in_sent("reason", ctx.sents[index]):
+            if span.kb_id_ == "weak" and index not in own:
+                continue
+            found.setdefault(span.label_, span.text)
+    if "unvetted" in found and len(found) > 1 and found["unvetted"].lower() in NOT_AUTHORIZED_CUES:
+        # "not authorized" states the rule itself; it is the reason only when no other is given
+        del found["unvetted"]
+    return sorted(found), found
+
+
+def confidence(ms, actor, date_source):
+    best = max(ms, key=lambda m: m.weight)
+    score = 0.35
+    score += 0.25 if actor.agency_id else 0.05
+    score += 0.1 if best.via in ("by", "subject", "holder", "relative") else 0.0
+    score += 0.1 if best.weight >= 1.0 else 0.0
+    score += 0.1 if date_source == "text" else 0.0
+    score += min(0.15, 0.05 * (len(ms) - 1))
+    return round(max(0.05, min(0.99, score)), 2)

@@ -1,0 +1,331 @@
+"""banwatch's registered spaCy components.
+
+Each writes span groups on the Doc that the event rules (pipeline/events.py) read:
+
+- banwatch_sentences      sentence starts from punctuation and line breaks (no parser needed)
+- banwatch_names          doc.spans["tool" | "agency" | "person" | "jurisdiction" | "vendor"] from kb/reference
+- banwatch_lexicon        doc.spans[group] for every group of pipeline/patterns/lexicon.jsonl
+- banwatch_dates          doc.spans["date"]: date expressions (resolved later against the publication date)
+- banwatch_candidate_ner  stage two: statistical NER only on sentences that state a measure on a tool
+                          with no known actor in them; doc.spans["ner"]
+"""
+import json
+import re
+from collections import defaultdict
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Span
+from spacy.util import filter_spans
+
+PATTERNS_DIR = Path(__file__).parent / "patterns"
+SENTENCE_END = {".", "!", "?", "…", "...", "?!"}
+BULLETS = {"•", "·", "▪", "◦"}
+CLOSERS = {'"', "'", "”", "’", ")", "]", "»"}
+
+
+@Language.factory("banwatch_sentences")
+def make_sentences(nlp, name):
+    return sentence_boundaries
+
+
+def sentence_boundaries(doc):
+    """Sentences end after . ! ? (and any closing quotes) and at line breaks; a bullet starts one.
+
+    Abbreviations ("U.S.", "Gov.", "Jan.") are single tokens in spaCy's English tokenizer, so they
+    never end a sentence here.
+    """
+    for i, token in enumerate(doc):
+        if i == 0:
+            token.is_sent_start = True
+            continue
+        previous = doc[i - 1]
+        token.is_sent_start = bool(
+            (previous.is_space and "\n" in previous.text)
+            or token.text in BULLETS
+            or (not token.is_punct and token.text not in CLOSERS and _closes_sentence(doc, i - 1))
+        )
+    return doc
+
+
+def _closes_sentence(doc, j):
+    while j >= 0 and doc[j].text in CLOSERS:
+        j -= 1
+    return j >= 0 and doc[j].text in SENTENCE_END
+
+
+@Language.factory("banwatch_names", default_config={"reference_dir": None})
+def make_names(nlp, name, reference_dir):
+    return NameMatcher(nlp, reference_dir)
+
+
+AI_CONTEXT = {"ai", "a.i.", "chatbot", "chatbots", "artificial", "intelligence", "generative", "model", "models",
+              "llm", "assistant", "app", "apps", "genai", "gpt", "openai", "google", "anthropic", "xai", "meta",
+              "microsoft", "image", "images", "tool", "tools"}
+
+
+class NameMatcher:
+    """Tools, agencies (and the people whose orders are theirs), jurisdictions and vendors of kb/reference.
+
+    Matching is case-sensitive for one-word names and acronyms ("Navy", "House", "NASA": ordinary
+    words in lower case) and case-insensitive for longer names ("Ministry of Digital Affairs").
+    A name that is also an ordinary word ("Pi", "Gemini") counts only with AI words in its
+    sentence; a name several agencies share ("Ministry of Environment") goes to the one whose
+    jurisdiction the sentence, or else the document, names.
+    """
+
+    GROUPS = ("tool", "agency", "person", "jurisdiction", "vendor")
+
+    def __init__(self, nlp, reference_dir=None):
+        from kb.reference import load_reference
+
+        self.reference = ref = load_reference(reference_dir)
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.targets = {}  # match key -> (group, id, needs AI context)
+        names = defaultdict(set)
+        for tool_id, tool in ref.tools.items():
+            for n in ref.names(tool):
+                names[("tool", tool_id, ref.requires_context(tool, n))].add(n)
+        for agency_id, agency in ref.agencies.items():
+            for n in [agency.get("name"), agency.get("short"), *agency.get("aliases", [])]:
+                if n:
+                    names[("agency", agency_id, False)].add(n)
+            for person in agency.get("people") or []:
+                names[("person", agency_id, False)].add(person)
+                surname = person.split()[-1]
+                names[("person", agency_id, False)].update(f"{t} {surname}" for t in ("Gov.", "Governor"))
+        for jid, jur in ref.jurisdictions.items():
+            for n in [jur.get("name"), *jur.get("aliases", []), *jur.get("demonyms", [])]:
+                if n:
+                    names[("jurisdiction", jid, False)].add(n)
+        for vid, vendor in ref.vendors.items():
+            for n in [vendor.get("name"), *vendor.get("aliases", [])]:
+                if n:
+                    names[("vendor", vid, False)].add(n)
+        for (group, entity_id, needs_context), phrases in names.items():
+            key = f"{group}|{entity_id}|{int(needs_context)}"
+            self.targets[nlp.vocab.strings.add(key)] = (group, entity_id, needs_context)
+            exact, folded = [], []
+            for phrase in phrases:
+                doc = nlp.make_doc(phrase)
+                one_word = len(doc) == 1 or phrase.isupper() or group in ("jurisdiction", "person")
+                if needs_context or one_word:
+                    exact.append(doc)
+                    if group == "tool" and not needs_context and len(doc) == 1:
+                        folded.append(doc)  # "Deepseek", "CHATGPT": distinctive tool names, any case
+                else:
+                    folded.append(doc)
+            if exact:
+                self.exact.add(key, exact)
+            if folded:
+                self.folded.add(key, folded)
+
+    def __call__(self, doc):
+        by_place = defaultdict(set)
+        for match_id, start, end in [*self.exact(doc), *self.folded(doc)]:
+            group, entity_id, needs_context = self.targets[match_id]
+            if needs_context and not self._ai_context(doc, start):
+                continue
+            by_place[(group, start, end)].add(entity_id)
+        found = defaultdict(list)
+        ambiguous = []
+        for (group, start, end), ids in by_place.items():
+            if len(ids) == 1:
+                found[group].append(Span(doc, start, end, label=group, kb_id=next(iter(ids))))
+            else:
+                ambiguous.append((group, start, end, ids))
+        mentioned = defaultdict(int)
+        for span in found["jurisdiction"]:
+            for j in self.reference.jurisdiction_chain(span.kb_id_):
+                mentioned[j] += 1
+        for group, start, end, ids in ambiguous:
+            chosen = self._settle(doc, start, ids, found["jurisdiction"], mentioned, group)
+            if chosen:
+                found[group].append(Span(doc, start, end, label=group, kb_id=chosen))
+        for group in self.GROUPS:
+            doc.spans[group] = filter_spans(found.get(group, []))
+        return doc
+
+    def _ai_context(self, doc, start):
+        window = doc[max(0, start - 12):min(len(doc), start + 12)]
+        return any(t.lower_ in AI_CONTEXT for t in window)
+
+    def _settle(self, doc, start, ids, jurisdictions, mentioned, group):
+        """A shared name: the candidate whose jurisdiction the sentence names, else the document's most named."""
+        ref = self.reference
+        table = "jurisdictions" if group == "jurisdiction" else "vendors" if group == "vendor" else \
+            "tools" if group == "tool" else "agencies"
+
+        def jurisdiction(entity_id):
+            return ref._jurisdiction_of_entry(table, entity_id)
+
+        sent = doc[start].sent if doc.has_annotation("SENT_START") else doc[:]
+        near = {s.kb_id_ for s in jurisdictions if s.start >= sent.start and s.end <= sent.end}
+        near_chain = {j for jid in near for j in ref.jurisdiction_chain(jid)}
+        for pool in (near, near_chain):
+            chosen = [i for i in ids if jurisdiction(i) in pool]
+            if len(chosen) == 1:
+                return chosen[0]
+        scored = sorted(ids, key=lambda i: -mentioned.get(jurisdiction(i), 0))
+        if scored and mentioned.get(jurisdiction(scored[0]), 0) > (
+                mentioned.get(jurisdiction(scored[1]), 0) if len(scored) > 1 else 0):
+            return scored[0]
+        return None
+
+
+@Language.factory("banwatch_lexicon", default_config={"path": None})
+def make_lexicon(nlp, name, path):
+    return LexiconMatcher(nlp, Path(path) if path else PATTERNS_DIR / "lexicon.jsonl")
+
+
+class LexiconMatcher:
+    """Measure words, stage and negation cues, reasons, scope... from a JSONL file of patterns.
+
+    A line is {"group", "label", "pattern"} with a phrase (case-insensitive unless
+    "case_sensitive") or a spaCy token pattern; "weak": true marks a reason cue that counts only in
+    the sentence stating the measure.
+    """
+
+    def __init__(self, nlp, path):
+        self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.tokens = Matcher(nlp.vocab)
+        self.targets = {}
+        self.groups = set()
+        by_key = defaultdict(lambda: {"phrases": [], "exact": [], "tokens": []})
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                entry = json.loads(line)
+            except json.JSONDecodeError as e:
+                raise ValueError(f"{path}:{n}: invalid JSON ({e.msg})") from None
+            group, label, pattern = entry["group"], entry["label"], entry["pattern"]
+            weak = "weak" if entry.get("weak") else ""
+            key = f"{group}|{label}|{weak}"
+            self.groups.add(group)
+            if isinstance(pattern, list):
+                by_key[key]["tokens"].append(pattern)
+            elif entry.get("case_sensitive"):
+                by_key[key]["exact"].append(nlp.make_doc(pattern))
+            else:
+                by_key[key]["phrases"].append(nlp.make_doc(pattern))
+        for key, kinds in by_key.items():
+            self.targets[nlp.vocab.strings.add(key)] = tuple(key.split("|"))
+            if kinds["phrases"]:
+                self.phrases.add(key, kinds["phrases"])
+            if kinds["exact"]:
+                self.exact.add(key, kinds["exact"])
+            if kinds["tokens"]:
+                self.tokens.add(key, kinds["tokens"])
+
+    def __call__(self, doc):
+        found = defaultdict(list)
+        for match_id, start, end in [*self.phrases(doc), *self.exact(doc), *self.tokens(doc)]:
+            group, label, weak = self.targets[match_id]
+            found[group].append(Span(doc, start, end, label=label, kb_id=weak))
+        for group in self.groups:
+            spans = found.get(group, [])
+            # reasons may overlap across families ("data security" vs "security"): longest wins
+            doc.spans[group] = filter_spans(spans)
+        return doc
+
+
+MONTHS = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+          r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+WEEKDAYS = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+# Hand-written because dateparser.search_dates is slow and reads bare numbers and words ("may",
+# "march") as dates; dateparser still resolves what these find (pipeline/dates.py).
+DATE_PATTERNS = [
+    ("iso", rf"\b(?:19|20)\d\d-[01]\d-[0-3]\d\b"),
+    ("numeric", r"\b[0-3]?\d/[01]?\d/(?:19|20)\d\d\b"),
+    ("month_day_year", rf"\b{MONTHS}\s+[0-3]?\d(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d\b"),
+    ("day_month_year", rf"\b[0-3]?\d(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTHS},?\s+(?:19|20)\d\d\b"),
+    ("month_day", rf"\b{MONTHS}\s+[0-3]?\d(?:st|nd|rd|th)?\b(?!,?\s*(?:19|20)\d\d)"),
+    ("day_month", rf"\b[0-3]?\d(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTHS}(?![\w.]*,?\s+(?:19|20)\d\d)"),
+    ("part_month_year", rf"\b(?:early|mid|late|end of|beginning of|start of)[- ]{MONTHS},?\s+(?:19|20)\d\d\b"),
+    ("month_year", rf"\b{MONTHS},?\s+(?:of\s+)?(?:19|20)\d\d\b"),
+    ("part_month", rf"\b(?:early|mid|late|end of|beginning of|start of)[- ]{MONTHS}"),
+    ("in_month", rf"\b(?:in|since|from|until|by|during|last|this|earlier this|late last)\s+{MONTHS}(?=[\s,.;)]|$)"),
+    ("weekday", rf"\b(?:(?:last|this|on|early|late)\s+)?{WEEKDAYS}(?:\s+(?:morning|afternoon|evening|night))?\b"),
+    ("relative", r"\b(?:today|yesterday|tonight|this morning|this afternoon|last night|"
+                 r"(?:earlier |late |early )?(?:this|last) (?:week|month|year)|"
+                 r"(?:a|one|two|three|four|five|six|several|a few|\d+) (?:days?|weeks?|months?) ago|"
+                 r"the (?:previous|prior) (?:day|week|month))\b"),
+    ("year", r"\b(?:in|since|during|from|by|of|early|late|mid-)\s*(?:19|20)\d\d\b"),
+]
+DATE_RE = re.compile("|".join(f"(?P<{kind}>{pattern})" for kind, pattern in DATE_PATTERNS), re.IGNORECASE)
+
+
+@Language.factory("banwatch_dates")
+def make_dates(nlp, name):
+    return find_date_spans
+
+
+def find_date_spans(doc):
+    spans = []
+    for m in DATE_RE.finditer(doc.text):
+        kind = m.lastgroup
+        text = m.group(0)
+        if kind in {"month_day", "in_month", "month_year"} and re.match(r"(?i)may\b", text.split()[-1] if kind == "in_month" else text) and not _may_is_month(text):
+            continue
+        span = doc.char_span(m.start(), m.end(), label=kind, alignment_mode="expand")
+        if span is not None:
+            spans.append(span)
+    doc.spans["date"] = filter_spans(spans)
+    return doc
+
+
+def _may_is_month(text):
+    """'May 3' and 'in May 2023' are dates; 'may' the verb is not (it has a lower-case m)."""
+    return bool(re.search(r"\bMay\b", text))
+
+
+@Language.factory("banwatch_candidate_ner", default_config={"labels": ["ORG", "GPE", "NORP", "PERSON"]})
+def make_candidate_ner(nlp, name, labels):
+    return CandidateNER(labels)
+
+
+ACTOR_GROUPS = ("agency", "person", "jurisdiction", "government", "lawmaker")
+
+
+class CandidateNER:
+    """Stage two: en_core_web_sm's NER, run only where the rules found a measure on a tool but no actor.
+
+    `ner_nlp` is set by pipeline.nlp (a model pipeline holding only its NER and that NER's own
+    tok2vec). The found entities land in doc.spans["ner"] at their places in the document.
+    """
+
+    def __init__(self, labels):
+        self.labels = set(labels)
+        self.ner_nlp = None
+
+    def candidate_sentences(self, doc):
+        triggers = doc.spans.get("trigger", [])
+        if not triggers:
+            return []
+        tools = doc.spans.get("tool", [])
+        actors = [s for g in ACTOR_GROUPS for s in doc.spans.get(g, [])]
+        out = []
+        for sent in doc.sents:
+            def inside(spans):
+                return any(s.start >= sent.start and s.end <= sent.end for s in spans)
+            if inside(triggers) and not inside(actors) and (inside(tools) or inside(doc.spans.get("anaphor", []))):
+                out.append(sent)
+        return out
+
+    def __call__(self, doc):
+        found = []
+        sentences = self.candidate_sentences(doc) if self.ner_nlp is not None else []
+        for sent, parsed in zip(sentences, self.ner_nlp.pipe([s.text for s in sentences]) if sentences else []):
+            for ent in parsed.ents:
+                if ent.label_ not in self.labels:
+                    continue
+                span = doc.char_span(sent.start_char + ent.start_char, sent.start_char + ent.end_char,
+                                     label=ent.label_, alignment_mode="expand")
+                if span is not None:
+                    found.append(span)
+        doc.spans["ner"] = filter_spans(found)
+        return doc

@@ -1,0 +1,169 @@
+"""Resolve the date expressions banwatch_dates found, against the document's publication date.
+
+Returns ISO strings at the precision the words carry: "2025-01-31" (day), "2025-01" (month),
+"2025" (year). Relative words ("on Friday", "last week", "Jan. 31") need the publication date;
+without it only absolute dates resolve.
+"""
+import datetime
+import functools
+import re
+
+import dateparser
+
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
+NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "several": 3, "a few": 3}
+
+
+def parse_iso(value):
+    """'2025-01-31' -> date; None for missing or partial values."""
+    if not value or not isinstance(value, str):
+        return None
+    try:
+        return datetime.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def month_of(text):
+    m = re.search(r"(?i)\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", text)
+    return MONTHS[m.group(1).lower()] if m else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _dateparser(text):
+    # English only and no relative base: absolute expressions only (relative ones are handled here)
+    return dateparser.parse(text, languages=["en"], settings={"PREFER_DAY_OF_MONTH": "first",
+                                                               "REQUIRE_PARTS": ["month", "year"]})
+
+
+def resolve(kind, text, published=None, default_year=None):
+    """One date expression -> (iso, precision) or None.
+
+    `published` (a date) anchors relative expressions; `default_year` completes a year-less date
+    when there is no publication date.
+    """
+    clean = re.sub(r"(?i)^(on|in|since|from|until|by|during|of)\s+", "", text.strip()).strip(" ,.")
+    lower = clean.lower()
+    if kind == "iso":
+        d = parse_iso(clean)
+        return (d.isoformat(), "day") if d else None
+    if kind in {"month_day_year", "day_month_year", "numeric"}:
+        parsed = _dateparser(re.sub(r"(?i)(\d)(st|nd|rd|th)\b", r"\1", clean).replace(" of ", " "))
+        return (parsed.date().isoformat(), "day") if parsed else None
+    if kind in {"month_year", "part_month_year"}:
+        year = int(re.search(r"(19|20)\d\d", clean).group(0))
+        month = month_of(re.sub(r"(?i)^(early|mid|late|end of|beginning of|start of)[- ]", "", clean))
+        return (f"{year:04d}-{month:02d}", "month") if month else None
+    if kind == "year":
+        return re.search(r"(19|20)\d\d", clean).group(0), "year"
+    if kind in {"month_day", "day_month"}:
+        month = month_of(clean)
+        day = int(re.search(r"\d+", clean).group(0))
+        year = _year_for(month, day, published, default_year)
+        if not month or year is None:
+            return None
+        try:
+            return datetime.date(year, month, day).isoformat(), "day"
+        except ValueError:
+            return None
+    if kind in {"in_month", "part_month"}:
+        month = month_of(re.sub(r"(?i)^(early|mid|late|end of|beginning of|start of|last|this|earlier this|late last)[- ]", "", lower))
+        year = _year_for(month, 1, published, default_year)
+        if not month or year is None:
+            return None
+        if lower.startswith("last ") and published and month >= published.month:
+            year -= 1
+        return f"{year:04d}-{month:02d}", "month"
+    if published is None:
+        return None
+    if kind == "weekday":
+        return _weekday(lower, published)
+    if kind == "relative":
+        return _relative(lower, published)
+    return None
+
+
+def _year_for(month, day, published, default_year):
+    """A year-less date is the latest such date not after the publication (allowing a week's slack)."""
+    if published is None:
+        return default_year
+    if not month:
+        return None
+    year = published.year
+    try:
+        candidate = datetime.date(year, month, min(day, 28))
+    except ValueError:
+        return year
+    if candidate - published > datetime.timedelta(days=7):
+        year -= 1
+    return year
+
+
+def _weekday(lower, published):
+    name = next((w for w in WEEKDAYS if w in lower), None)
+    if name is None:
+        return None
+    target = WEEKDAYS.index(name)
+    back = (published.weekday() - target) % 7
+    if lower.startswith("last ") and back == 0:
+        back = 7
+    if lower.startswith("next "):
+        back = -((target - published.weekday()) % 7 or 7)
+    return (published - datetime.timedelta(days=back)).isoformat(), "day"
+
+
+def _relative(lower, published):
+    if lower in {"today", "tonight", "this morning", "this afternoon"}:
+        return published.isoformat(), "day"
+    if lower in {"yesterday", "last night", "the previous day", "the prior day"}:
+        return (published - datetime.timedelta(days=1)).isoformat(), "day"
+    m = re.match(r"(a few|a|one|two|three|four|five|six|several|\d+) (day|week|month)s? ago", lower)
+    if m:
+        n = NUMBER_WORDS.get(m.group(1)) or int(m.group(1))
+        if m.group(2) == "day":
+            return (published - datetime.timedelta(days=n)).isoformat(), "day"
+        if m.group(2) == "week":
+            return _month_of(published - datetime.timedelta(days=7 * n))
+        return _month_of(_months_back(published, n))
+    if lower.endswith("week"):
+        back = 7 if "last" in lower or "previous" in lower or "prior" in lower else 0
+        return _month_of(published - datetime.timedelta(days=back))
+    if lower.endswith("month"):
+        back = 1 if "last" in lower or "previous" in lower or "prior" in lower else 0
+        return _month_of(_months_back(published, back))
+    if lower.endswith("year"):
+        back = 1 if "last" in lower else 0
+        return str(published.year - back), "year"
+    return None
+
+
+def _month_of(day):
+    return f"{day.year:04d}-{day.month:02d}", "month"
+
+
+def _months_back(day, n):
+    month = day.month - n
+    year = day.year
+    while month < 1:
+        month += 12
+        year -= 1
+    return datetime.date(year, month, 1)
+
+
+URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-]([01]\d)[/-]([0-3]\d)(?:[/-]|$)|/((?:19|20)\d\d)([01]\d)([0-3]\d)/")
+
+
+def date_from_url(url):
+    """News URLs often carry their date: /2025/01/31/ or /2025-01-31- or /20250131/."""
+    if not url:
+        return None
+    m = URL_DATE.search(url)
+    if not m:
+        return None
+    y, mo, d = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(4), m.group(5), m.group(6))
+    try:
+        return datetime.date(int(y), int(mo), int(d))
+    except ValueError:
+        return None

@@ -1,0 +1,175 @@
+"""`banwatch eval`: extraction quality against a gold file, by DESIGN.md's evaluation contract.
+
+Matching (the reference scorer's rule, ../shared/eval/score.py): names are normalised (case,
+accents, punctuation, possessives, a leading "the", "U.S."/"United States" -> "us"); a predicted
+name matches an alias when equal, or when every word of the shorter (minus the/of/and/for) is in
+the longer — unless the shorter holds only generic words (and the gold country), which must match
+exactly. Agency: the predicted agency or agency_mention against any gold alias; tool likewise;
+a lift pairs only with a lift. Pairs are taken greedily, best first (same action, same date,
+exact agency name). Precision/recall/F1 over events; action, date (prefix at the gold precision)
+and reason (set overlap, micro) scores over matched pairs.
+"""
+import json
+import re
+import unicodedata
+
+from kb.errors import BanwatchError
+from pipeline.run import read_jsonl
+
+STOPWORDS = {"the", "of", "and", "for"}
+GENERIC = {"us", "usa", "american", "federal", "government", "state", "states", "national", "department",
+           "ministry", "agency", "office", "officials", "authorities", "house", "senate", "congress",
+           "parliament", "china", "chinese", "eu", "european", "union", "uk", "country", "city", "county",
+           "public", "regulator", "regulators", "lawmakers"}
+
+
+def normalize(name):
+    if not isinstance(name, str):
+        return ""
+    name = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).lower()
+    name = name.replace("’", "'").replace("‘", "'")
+    name = re.sub(r"'s\b", "", name)
+    name = re.sub(r"['.]", "", name)
+    name = re.sub(r"[^0-9a-z]+", " ", name).strip()
+    name = re.sub(r"\bunited states\b", "us", name)
+    name = re.sub(r"\bu s\b", "us", name)
+    name = re.sub(r"^the\s+", "", name)
+    return re.sub(r"\s+", " ", name).strip()
+
+
+def words(name):
+    return {w for w in name.split() if w not in STOPWORDS}
+
+
+def names_match(predicted, alias, country=None):
+    a, b = normalize(predicted), normalize(alias)
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    wa, wb = words(a), words(b)
+    if not wa or not wb:
+        return False
+    shorter, longer = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
+    if not shorter - GENERIC - words(normalize(country or "")):
+        return False
+    return shorter <= longer
+
+
+def listify(value):
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def pair_events(gold_events, predicted):
+    candidates = []
+    for i, p in enumerate(predicted):
+        p_names = [n for n in (p.get("agency"), p.get("agency_mention")) if n]
+        for j, g in enumerate(gold_events):
+            if (p.get("action") == "lift") != (g.get("action") == "lift"):
+                continue
+            if not any(names_match(p.get("tool"), alias) for alias in listify(g.get("tool"))):
+                continue
+            if not any(names_match(n, alias, g.get("country")) for n in p_names for alias in listify(g.get("agency"))):
+                continue
+            same_action = p.get("action") == g.get("action")
+            same_date = bool(g.get("date")) and str(p.get("date") or "")[:len(g["date"])] == g["date"]
+            exact = any(normalize(n) == normalize(a) for n in p_names for a in listify(g.get("agency")))
+            candidates.append((-(same_action + same_date + exact), i, j))
+    used_p, used_g, pairs = set(), set(), []
+    for _, i, j in sorted(candidates):
+        if i not in used_p and j not in used_g:
+            used_p.add(i)
+            used_g.add(j)
+            pairs.append((i, j))
+    return pairs
+
+
+def ratio(a, b):
+    return a / b if b else 0.0
+
+
+def f1(p, r):
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def score(gold, predictions):
+    """gold: {id: record with events}; predictions: {id: [events]} -> (scores, detail lines)."""
+    n_gold = n_pred = matched = action_ok = date_ok = date_n = 0
+    r_tp = r_pred = r_gold = 0
+    details = []
+    for doc_id, record in gold.items():
+        gold_events = listify(record.get("events"))
+        predicted = [e for e in predictions.get(doc_id, []) if isinstance(e, dict)]
+        n_gold += len(gold_events)
+        n_pred += len(predicted)
+        pairs = pair_events(gold_events, predicted)
+        matched += len(pairs)
+        for i, j in pairs:
+            p, g = predicted[i], gold_events[j]
+            action_ok += p.get("action") == g.get("action")
+            if g.get("date"):
+                date_n += 1
+                date_ok += str(p.get("date") or "")[:len(g["date"])] == g["date"]
+            ps = {str(x).lower() for x in listify(p.get("reasons"))}
+            gs = set(listify(g.get("reasons")))
+            r_tp += len(ps & gs)
+            r_pred += len(ps)
+            r_gold += len(gs)
+            if p.get("action") != g.get("action") or (g.get("date") and str(p.get("date") or "")[:len(g["date"])] != g["date"]):
+                details.append(f"MISMATCH {doc_id} {listify(g.get('agency'))[:1]} {listify(g.get('tool'))[:1]}: "
+                               f"action {p.get('action')} vs {g.get('action')}, date {p.get('date')} vs {g.get('date')}")
+        paired_p = {i for i, _ in pairs}
+        paired_g = {j for _, j in pairs}
+        for j, g in enumerate(gold_events):
+            if j not in paired_g:
+                details.append(f"FN {doc_id} {listify(g.get('agency'))[:1]} {listify(g.get('tool'))[:1]} {g.get('action')}")
+        for i, p in enumerate(predicted):
+            if i not in paired_p:
+                details.append(f"FP {doc_id} agency={p.get('agency')!r} mention={p.get('agency_mention')!r} "
+                               f"tool={p.get('tool')!r} action={p.get('action')!r}")
+    precision, recall = ratio(matched, n_pred), ratio(matched, n_gold)
+    rp, rr = ratio(r_tp, r_pred), ratio(r_tp, r_gold)
+    scores = {
+        "documents": len(gold), "gold_events": n_gold, "predicted_events": n_pred, "matched": matched,
+        "precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1(precision, recall), 4),
+        "action_accuracy": round(ratio(action_ok, matched), 4),
+        "date_accuracy": round(ratio(date_ok, date_n), 4), "dated_pairs": date_n,
+        "reason_precision": round(rp, 4), "reason_recall": round(rr, 4), "reason_f1": round(f1(rp, rr), 4),
+    }
+    return scores, details
+
+
+def evaluate(gold_path, output_path=None, full_pipeline=False):
+    from pipeline.extract import Extractor
+
+    gold = {}
+    for n, record, error in read_jsonl(gold_path):
+        if error:
+            raise BanwatchError(f"{gold_path}: {error}")
+        gold[record["id"]] = record
+    if not gold:
+        raise BanwatchError(f"{gold_path}: no gold records")
+    extractor = Extractor(full_pipeline=full_pipeline)
+    fields = ("id", "url", "title", "published", "text", "html")
+    results = extractor.extract_many([{k: r.get(k) for k in fields if k in r} for r in gold.values()])
+    predictions = {r["id"]: r["events"] for r in results}
+    if output_path:
+        with open(output_path, "w", encoding="utf-8") as out:
+            for r in results:
+                out.write(json.dumps({"id": r["id"], "events": r["events"]}, ensure_ascii=False) + "\n")
+    return score(gold, predictions)
+
+
+def format_scores(s):
+    return "\n".join([
+        f"documents {s['documents']}  gold events {s['gold_events']}  predicted {s['predicted_events']}  "
+        f"matched {s['matched']}",
+        f"event precision  {s['precision']:.3f}",
+        f"event recall     {s['recall']:.3f}",
+        f"event F1         {s['f1']:.3f}",
+        f"action accuracy  {s['action_accuracy']:.3f}",
+        f"date accuracy    {s['date_accuracy']:.3f}  (over {s['dated_pairs']} dated pairs)",
+        f"reason P/R/F1    {s['reason_precision']:.3f} / {s['reason_recall']:.3f} / {s['reason_f1']:.3f}",
+    ])

@@ -1,0 +1,658 @@
+"""From a Doc with banwatch's span groups to events: who did what to which tool, when, why, how far.
+
+The rules, in the order they apply (each a function below):
+
+1. A *trigger* (a measure word of the lexicon) that is not negated states a measure.
+2. Its *tools* are the AI tools named in its sentence; failing that, a list that the sentence
+   introduces (bullets after a colon), or the document's focus tool when the sentence refers to it
+   ("the app", "the Chinese chatbot").
+3. Its *actors*: the "by X" agent; the antecedent of "which"/"who"; for passives and "not
+   permitted" phrasing, whoever holds the staff or devices ("NASA employees", "Senate devices");
+   else the nearest actor to its left in the clause, with the others coordinated with it
+   ("NASA, the Navy and the Pentagon"). An actor told to act by another ("X ordered Y to block")
+   yields to the one giving the order. Failing all these, the author of the memo or order the
+   document is about, or the actor of the headline.
+4. *Stage*: proposed when a proposal cue (bill, urge, would, considering...) governs the trigger
+   and no enactment cue (signed, took effect) overrides it.
+5. *Date*: the nearest date expression in the sentence, resolved against the publication date;
+   else one from a sentence about the same measure; else the publication date (first reported).
+6. Mentions of one measure merge into one event per (actor, tool, kind of action, stage); a
+   country-level mention ("Italy blocked DeepSeek") merges into the specific body of that country
+   acting on the same tool in the same document ("Italy's data protection authority").
+7. *Reasons* come from the event's own sentences and their neighbours (weak cues only from its
+   own sentences); the document's main event also takes the reasons stated elsewhere in it.
+"""
+import bisect
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from pipeline import dates as datemod
+
+BE_FORMS = {"is", "are", "was", "were", "be", "been", "being", "'s", "'re", "get", "gets", "got", "getting",
+            "become", "became", "remains", "remain", "stay", "stays"}
+PASSIVE_SKIP = {"also", "now", "officially", "reportedly", "temporarily", "effectively", "already", "just",
+                "formally", "completely", "broadly", "largely", "partially", "all", "not", "since", "recently",
+                "quickly", "fully", "still", "likewise", "similarly", "explicitly", "expressly", "being", "been",
+                "has", "have", "had", "will", "would", "be", "n't", "newly", "outright", "entirely", "widely"}
+CLAUSE_BREAKS = {";", "but", "while", "whereas", "although", "though", "because", "after", "before",
+                 "following", "unlike", "until", "since", "despite", "amid", "when", "—", "–"}
+RELATIVE = {"which", "who", "that"}
+COORDINATION = {",", "and", "&", "as", "well", "both", "or", "along", "with", "together", "plus", "the", "its"}
+ORIGIN_NOUNS = {"ai", "a.i.", "startup", "start-up", "company", "companies", "firm", "firms", "app", "apps",
+                "chatbot", "chatbots", "model", "models", "platform", "platforms", "developer", "developers",
+                "servers", "server", "tech", "technology", "technologies", "artificial", "product", "products",
+                "rival", "competitor", "government-linked", "owned", "based", "-based", "made", "-made",
+                "origin", "hackers", "intelligence", "law", "laws", "firm's", "generative", "social", "media",
+                "communist", "military", "state-owned", "state-backed", "state-linked", "data", "users"}
+LOCATIVE = {"in", "across", "throughout", "within", "nationwide", "statewide"}
+NOT_AGENT_BEFORE = {"in", "from", "to", "outside", "than", "like", "with", "across", "into", "about", "against",
+                    "toward", "towards", "on", "at", "over", "via", "for", "of", "under", "unlike"}
+AUTHOR_LINKS = {"from", "by", "of", "issued", "signed", "sent", "released", "published"}
+DATE_SKIP_BEFORE = {"released", "launched", "founded", "unveiled", "debuted", "published", "updated", "posted",
+                    "rolled", "went", "surged", "topped", "born", "created", "established", "reported"}
+HOLDER_LINKS = {"at", "of", "in", "for", "across", "within"}
+HOLDER_SUFFIXES = {"-", "issued", "owned", "managed", "furnished", "controlled", "provided", "run", "operated"}
+TITLE_PREFIXES = {"gov.", "governor", "gov"}
+GENERIC_ACTOR_WORDS = {"government", "administration", "authorities", "officials", "cabinet", "regulator",
+                       "regulators", "watchdog", "agencies", "ministries", "executive"}
+
+
+@dataclass
+class Actor:
+    key: str
+    name: str
+    mention: str
+    agency_id: str = None
+    kind: str = None
+    jurisdiction_id: str = None
+    start: int = 0
+    end: int = 0
+    generic: bool = False  # a whole jurisdiction ("Italy", "Dutch officials"), not a named body
+    verified: bool = True
+
+
+@dataclass
+class Mention:
+    """One statement of a measure: a trigger with one actor and one tool."""
+    actor: Actor
+    tool_id: str
+    tool_mention: str
+    action: str
+    stage: str
+    weight: float
+    sentence: object
+    trigger: object
+    in_title: bool
+    date: tuple = None  # (iso, precision, text, score)
+    scope: list = field(default_factory=list)
+    via: str = ""
+
+
+class DocContext:
+    """What the rules need to know about the whole document."""
+
+    def __init__(self, doc, reference, published=None, title_end=0, default_year=None):
+        self.doc = doc
+        self.ref = reference
+        self.published = published
+        self.title_end = title_end  # character offset where the body begins
+        self.default_year = default_year
+        self.sents = list(doc.sents)
+        self.sent_starts = [s.start for s in self.sents]
+        self.groups = {}
+        for name in doc.spans:
+            spans = sorted(doc.spans[name], key=lambda s: s.start)
+            self.groups[name] = (spans, [s.start for s in spans])
+        self._government_cache = {}
+        self.focus_tools = self._focus_tools()
+        self.dominant = self._dominant_jurisdictions()
+
+    # ---- span lookups ----
+    def spans(self, group, start=0, end=None):
+        spans, starts = self.groups.get(group, ([], []))
+        end = len(self.doc) if end is None else end
+        lo = bisect.bisect_left(starts, start)
+        out = []
+        for s in spans[lo:]:
+            if s.start >= end:
+                break
+            if s.end <= end:
+                out.append(s)
+        return out
+
+    def in_sent(self, group, sent):
+        return self.spans(group, sent.start, sent.end)
+
+    def sentence_index(self, token_i):
+        return bisect.bisect_right(self.sent_starts, token_i) - 1
+
+    def is_title(self, sent):
+        return sent.start_char < self.title_end
+
+    # ---- document level ----
+    def _focus_tools(self):
+        counts = Counter()
+        for span in self.spans("tool"):
+            counts[span.kb_id_] += 2 if span.start_char < self.title_end else 1
+        return [tool for tool, _ in counts.most_common()]
+
+    def _dominant_jurisdictions(self):
+        counts = Counter()
+        for span in self.spans("jurisdiction"):
+            if not self.is_origin(span):
+                counts[span.kb_id_] += 1
+        for span in self.spans("agency"):
+            jid = self.ref.agencies[span.kb_id_].get("jurisdiction")
+            if jid:
+                counts[jid] += 1
+        for span in self.spans("person"):
+            jid = self.ref.agencies[span.kb_id_].get("jurisdiction")
+            if jid:
+                counts[jid] += 1
+        return [j for j, _ in counts.most_common()]
+
+    def dominant_of(self, level):
+        """The document's main country ('country') or sub-national unit ('state')."""
+        for jid in self.dominant:
+            jtype = self.ref.jurisdictions.get(jid, {}).get("type")
+            if level == "country" and jtype == "country":
+                return jid
+            if level == "state" and jtype not in ("country", "supranational", None):
+                return jid
+        if level == "country" and self.dominant:
+            return self.ref.country_of(self.dominant[0])
+        return None
+
+    def is_origin(self, span):
+        """'China's DeepSeek', 'the Chinese AI startup', 'servers in China': where a tool comes from, not who acts."""
+        doc = self.doc
+        i = span.end
+        while i < len(doc) and doc[i].text in {"'s", "’s", "-", "'", "’"}:
+            i += 1
+        for j in range(i, min(i + 3, len(doc))):
+            t = doc[j]
+            if t.lower_ in ORIGIN_NOUNS or any(s.start == j for s in self.spans("tool", j, j + 6)) \
+                    or any(s.start == j for s in self.spans("vendor", j, j + 6)):
+                return True
+            if not (t.is_punct and t.text == "-") and t.lower_ not in {"-", "based", "'s"}:
+                break
+        return False
+
+    def government_of(self, jurisdiction_id, mention, start, end):
+        """The government of a jurisdiction: its reference entry, or a new, unverified one."""
+        if not jurisdiction_id:
+            return None
+        jur = self.ref.jurisdictions.get(jurisdiction_id, {})
+        agency_id = self.ref.government_of(jurisdiction_id) if hasattr(self.ref, "government_of") else None
+        if agency_id:
+            agency = self.ref.agencies[agency_id]
+            return Actor(key=agency_id, name=agency["name"], mention=mention, agency_id=agency_id,
+                         kind=agency.get("type"), jurisdiction_id=jurisdiction_id, start=start, end=end,
+                         generic=True)
+        name = f"Government of {jur.get('name', jurisdiction_id)}"
+        return Actor(key=f"government:{jurisdiction_id}", name=name, mention=mention, kind="government",
+                     jurisdiction_id=jurisdiction_id, start=start, end=end, generic=True, verified=False)
+
+
+def agency_actor(ctx, span, mention=None):
+    agency = ctx.ref.agencies[span.kb_id_]
+    return Actor(key=span.kb_id_, name=agency["name"], mention=mention or span.text, agency_id=span.kb_id_,
+                 kind=agency.get("type"), jurisdiction_id=agency.get("jurisdiction"), start=span.start,
+                 end=span.end, generic=agency.get("type") in ("national_government",))
+
+
+def sentence_actors(ctx, sent):
+    """Every possible actor named in a sentence, left to right, without overlaps."""
+    doc = ctx.doc
+    actors = []
+    taken = set()
+
+    def claim(actor):
+        span_tokens = set(range(actor.start, actor.end))
+        if span_tokens & taken:
+            return
+        taken.update(span_tokens)
+        actors.append(actor)
+
+    outlets = ctx.in_sent("outlet", sent)
+    outlet_tokens = {i for s in outlets for i in range(s.start, s.end)}
+    tool_tokens = {i for s in ctx.in_sent("tool", sent) for i in range(s.start, s.end)}
+    for span in ctx.in_sent("agency", sent):
+        if ctx.is_origin(span) or set(range(span.start, span.end)) & tool_tokens:
+            continue
+        claim(agency_actor(ctx, span))
+    for span in ctx.in_sent("person", sent):
+        agency = ctx.ref.agencies[span.kb_id_]
+        claim(Actor(key=span.kb_id_, name=agency["name"], mention=span.text, agency_id=span.kb_id_,
+                    kind=agency.get("type"), jurisdiction_id=agency.get("jurisdiction"),
+                    start=span.start, end=span.end))
+    governments = ctx.in_sent("government", sent)
+    staff = ctx.in_sent("staff", sent)
+    lawmakers = ctx.in_sent("lawmaker", sent)
+    for span in ctx.in_sent("jurisdiction", sent):
+        if ctx.is_origin(span) or set(range(span.start, span.end)) & taken:
+            continue
+        # "Dutch government", "Italian authorities", "Texas officials", "the Belgian federal government"
+        following = [g for g in governments + staff + lawmakers if 0 <= g.start - span.end <= 2]
+        end = following[0].end if following else span.end
+        is_demonym = span.text in (ctx.ref.jurisdictions.get(span.kb_id_, {}).get("demonyms") or [])
+        if is_demonym and not following:
+            continue
+        previous = doc[span.start - 1].lower_ if span.start > sent.start else ""
+        if previous in NOT_AGENT_BEFORE and previous not in LOCATIVE and not following:
+            continue
+        if following and following[0].label_ == "lawmaker" or (following and following[0] in lawmakers):
+            actor = legislature_actor(ctx, span.kb_id_, doc[span.start:end].text, span.start, end)
+        else:
+            actor = ctx.government_of(span.kb_id_, doc[span.start:end].text, span.start, end)
+        if actor:
+            actor.via = "locative" if previous in LOCATIVE and not following else ""
+            claim(actor)
+    # "the federal government", "state officials": the document's own country or state
+    for span in governments:
+        if set(range(span.start, span.end)) & taken:
+            continue
+        left = doc[max(sent.start, span.start - 2):span.start]
+        words = {t.lower_ for t in left}
+        if span.text.lower() in {"state", "executive"}:
+            continue
+        if "federal" in words or "national" in words or "central" in words:
+            jid = ctx.dominant_of("country")
+        elif "state" in words or "provincial" in words or "prefectural" in words:
+            jid = ctx.dominant_of("state")
+        elif "the" in words and span.lower_ in {"government", "administration", "cabinet"}:
+            jid = ctx.dominant_of("country")
+        else:
+            continue
+        start = min(t.i for t in left if t.lower_ in {"federal", "national", "central", "state", "provincial",
+                                                      "prefectural", "the"} or True)
+        actor = ctx.government_of(jid, doc[start:span.end].text, start, span.end)
+        if actor:
+            claim(actor)
+    # "Gov. Rhoden", "Governor Smith": a state government, the document's state
+    for token in sent:
+        if token.lower_ in TITLE_PREFIXES and token.i + 1 < sent.end and doc[token.i + 1].is_title \
+                and token.i not in taken:
+            jid = ctx.dominant_of("state")
+            actor = ctx.government_of(jid, doc[token.i:token.i + 2].text, token.i, token.i + 2)
+            if actor:
+                claim(actor)
+    # stage two: statistical NER finds bodies the reference data does not know
+    for span in ctx.in_sent("ner", sent):
+        tokens = set(range(span.start, span.end))
+        if tokens & (taken | outlet_tokens | tool_tokens) or ctx.is_origin(span):
+            continue
+        actor = ner_actor(ctx, span, sent)
+        if actor:
+            claim(actor)
+    for span in lawmakers:
+        if set(range(span.start, span.end)) & taken:
+            continue
+        actor = legislature_actor(ctx, ctx.dominant_of("country"), span.text, span.start, span.end)
+        if actor:
+            claim(actor)
+    actors.sort(key=lambda a: a.start)
+    return actors
+
+
+def legislature_actor(ctx, jurisdiction_id, mention, start, end):
+    agency_id = ctx.ref.legislature_of(jurisdiction_id) if hasattr(ctx.ref, "legislature_of") else None
+    if agency_id:
+        agency = ctx.ref.agencies[agency_id]
+        return Actor(key=agency_id, name=agency["name"], mention=mention, agency_id=agency_id,
+                     kind=agency.get("type"), jurisdiction_id=agency.get("jurisdiction"), start=start, end=end)
+    if not jurisdiction_id:
+        return None
+    name = f"Legislature of {ctx.ref.jurisdictions.get(jurisdiction_id, {}).get('name', jurisdiction_id)}"
+    return Actor(key=f"legislature:{jurisdiction_id}", name=name, mention=mention, kind="legislature",
+                 jurisdiction_id=jurisdiction_id, start=start, end=end, verified=False)
+
+
+def ner_actor(ctx, span, sent):
+    text = re.sub(r"^(?i:the)\s+", "", span.text).strip()
+    text = re.sub(r"['’]s$", "", text).strip()
+    if len(text) < 2 or text.lower() in GENERIC_ACTOR_WORDS:
+        return None
+    if span.label_ in ("GPE", "NORP"):
+        jid = ctx.ref.find_jurisdiction(text) if hasattr(ctx.ref, "find_jurisdiction") else None
+        if jid:
+            return ctx.government_of(jid, span.text, span.start, span.end)
+        if span.label_ == "NORP":
+            return None
+        return Actor(key=f"new:{normalize(text)}", name=text, mention=span.text, kind="local_government",
+                     jurisdiction_id=ctx.dominant_of("country"), start=span.start, end=span.end, verified=False)
+    if span.label_ == "PERSON":
+        return None
+    # an unknown body: its jurisdiction from a place named just before it or inside it, else the document's
+    jid = None
+    for j in ctx.spans("jurisdiction", max(sent.start, span.start - 3), span.end):
+        jid = j.kb_id_
+    return Actor(key=f"new:{normalize(text)}", name=text, mention=span.text, kind="ORG",
+                 jurisdiction_id=jid or ctx.dominant_of("country"), start=span.start, end=span.end,
+                 verified=False)
+
+
+def normalize(text):
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+# ---- triggers ----
+
+def is_negated(ctx, trigger, sent):
+    """'has not banned', 'no plans to ban', 'declined to restrict' cancel the measure."""
+    window_start = max(sent.start, trigger.start - 4)
+    for neg in ctx.spans("negation", window_start, trigger.start):
+        between = ctx.doc[neg.end:trigger.start]
+        if not any(t.is_punct and t.text in {",", ";", ":"} for t in between):
+            return True
+    return False
+
+
+def is_passive(ctx, trigger, sent):
+    first = trigger[0]
+    phrase = trigger.text.lower()
+    if phrase.startswith(("not ", "may not", "must not", "cannot", "can not", "can't", "can no longer",
+                          "no longer", "barred from", "off-limits", "off limits")):
+        return True
+    if not (first.lower_.endswith("ed") or first.lower_ in {"forbidden", "barred", "banned", "shut", "cut", "put"}):
+        return False
+    i = trigger.start - 1
+    while i >= sent.start and ctx.doc[i].lower_ in PASSIVE_SKIP - {"has", "have", "had", "will", "would"}:
+        if ctx.doc[i].lower_ in BE_FORMS:
+            return True
+        i -= 1
+    if i >= sent.start and ctx.doc[i].lower_ in BE_FORMS:
+        return True
+    # "the banned app", "a blocked service": a participle used as an adjective
+    return i >= sent.start and ctx.doc[i].lower_ in {"the", "a", "an", "its", "their"}
+
+
+def stage_of(ctx, trigger, sent, action):
+    """Proposed when a proposal cue stands in the clause before the trigger (or right around it)."""
+    enacted = ctx.in_sent("enactment", sent)
+    start = max(sent.start, trigger.start - 10)
+    cues = [c for c in ctx.spans("proposal", start, min(sent.end, trigger.end + 2))
+            if not (c.start >= trigger.start and c.end <= trigger.end)]
+    cues = [c for c in cues if not any(t.text in {";"} or t.lower_ in {"but", "while"}
+                                       for t in ctx.doc[c.end:trigger.start])]
+    if action == "warn":
+        cues = [c for c in cues if c.lower_ not in {"urge", "urges", "urged", "urging"}]
+    if not cues:
+        return "enacted"
+    if enacted and any(e.start > cues[0].start or e.lower_ in {"signed into law", "became law"} for e in enacted):
+        return "enacted"
+    return "proposed"
+
+
+def tools_for(ctx, trigger, sent, sent_index):
+    """The AI tools a trigger acts on: named in its sentence, listed after it, or the focus tool."""
+    tools = [t for t in ctx.in_sent("tool", sent)]
+    if tools:
+        return [(t.kb_id_, t.text) for t in tools], 1.0
+    # a list introduced by the sentence ("...the following apps:" then one item per line)
+    if sent.text.rstrip().endswith(":") or any(t.text == ":" for t in sent[-3:]):
+        listed = []
+        for nxt in ctx.sents[sent_index + 1:sent_index + 40]:
+            if len(nxt) > 12 and not listed:
+                break
+            if len(nxt) > 12:
+                break
+            listed.extend((t.kb_id_, t.text) for t in ctx.in_sent("tool", nxt))
+        if listed:
+            return listed, 0.9
+    if ctx.focus_tools and ctx.in_sent("anaphor", sent) and not ctx.in_sent("other_product", sent):
+        tool_id = ctx.focus_tools[0]
+        return [(tool_id, ctx.ref.tools[tool_id]["name"])], 0.6
+    return [], 0.0
+
+
+def agents_for(ctx, trigger, sent, actors, passive):
+    """The actors of one trigger (see the module docstring, rule 3)."""
+    doc = ctx.doc
+    if not actors:
+        return [], ""
+    # "banned by X", "a ban issued by X"
+    for actor in actors:
+        if trigger.end <= actor.start <= trigger.end + 6:
+            between = doc[trigger.end:actor.start]
+            if any(t.lower_ == "by" for t in between) and not any(t.text in {";", "."} for t in between):
+                return [actor], "by"
+    left = [a for a in actors if a.end <= trigger.start and not getattr(a, "via", "") == "locative"]
+    # "the Navy, which banned it": the antecedent of a relative pronoun right before the trigger
+    if left:
+        nearest = left[-1]
+        between = doc[nearest.end:trigger.start]
+        if any(t.lower_ in {"which", "who"} for t in between) and len(between) <= 8:
+            return [nearest], "relative"
+    holders = [a for a in actors if is_holder(ctx, a, sent)]
+    if passive and holders:
+        return holders[:1], "holder"
+    clause_left = []
+    for actor in reversed(left):
+        between = doc[actor.end:trigger.start]
+        if any(t.text in CLAUSE_BREAKS or t.lower_ in CLAUSE_BREAKS for t in between):
+            break
+        if any(t.lower_ in RELATIVE for t in between if t.lower_ != "that") and clause_left:
+            break
+        clause_left.append(actor)
+        break
+    if clause_left:
+        chosen = clause_left[0]
+        # "X ordered Y to block": the one who gave the order acts
+        order_giver = order_giver_of(ctx, chosen, trigger, sent, left)
+        if order_giver is not None:
+            chosen = order_giver
+        group = [chosen] + coordinated(ctx, chosen, left)
+        if passive and len(group) == 1 and speaker(ctx, chosen, sent) is False and holders:
+            return holders[:1], "holder"
+        return group, "subject"
+    if passive:
+        # "MODA said workers would be banned": the speaker; "banned in Italy": where
+        for actor in left:
+            if speaker(ctx, actor, sent):
+                return [actor], "speaker"
+        locative = [a for a in actors if a.start >= trigger.end and getattr(a, "via", "") == "locative"
+                    and a.start - trigger.end <= 3]
+        if locative:
+            return locative[:1], "locative"
+    if holders:
+        return holders[:1], "holder"
+    return [], ""
+
+
+def is_holder(ctx, actor, sent):
+    """'NASA employees', 'staff at the Commerce Department', 'Senate devices', 'Treasury-issued laptops'."""
+    doc = ctx.doc
+    nouns = ctx.in_sent("staff", sent) + ctx.in_sent("scope", sent)
+    for noun in nouns:
+        gap = doc[actor.end:noun.start]
+        if actor.end <= noun.start and (len(gap) == 0 or all(
+                t.lower_ in HOLDER_SUFFIXES or t.text in {"'s", "’s", "-"} for t in gap) and len(gap) <= 3):
+            return True
+        if noun.end <= actor.start:
+            gap = doc[noun.end:actor.start]
+            if 1 <= len(gap) <= 2 and gap[0].lower_ in HOLDER_LINKS and all(
+                    t.lower_ in HOLDER_LINKS | {"the", "all"} for t in gap):
+                return True
+    return False
+
+
+def speaker(ctx, actor, sent):
+    doc = ctx.doc
+    window = doc[actor.end:min(sent.end, actor.end + 3)]
+    if any(t.lower_ in {"said", "says", "announced", "confirmed", "stated", "told", "notified", "informed",
+                        "wrote", "explained", "added", "noted", "according"} for t in window):
+        return True
+    before = doc[max(sent.start, actor.start - 4):actor.start]
+    return any(t.lower_ == "according" for t in before) or False
+
+
+def order_giver_of(ctx, actor, trigger, sent, left):
+    doc = ctx.doc
+    if not (trigger.start >= 1 and doc[trigger.start - 1].lower_ == "to"):
+        return None
+    for order in ctx.in_sent("order_verb", sent):
+        if order.end <= actor.start and actor.start - order.end <= 3:
+            givers = [a for a in left if a.end <= order.start]
+            if givers:
+                return givers[-1]
+    return None
+
+
+def coordinated(ctx, actor, left):
+    """Actors listed with this one: 'NASA, the Navy and the Pentagon'."""
+    doc = ctx.doc
+    group = []
+    current = actor
+    for other in reversed([a for a in left if a.end <= actor.start]):
+        between = doc[other.end:current.start]
+        if between and all(t.lower_ in COORDINATION or t.is_space for t in between) \
+                or _parenthetical(between):
+            group.append(other)
+            current = other
+        else:
+            break
+    return group
+
+
+def _parenthetical(tokens):
+    text = "".join(t.text_with_ws for t in tokens).strip()
+    return bool(re.fullmatch(r"\([^)]{1,12}\)\s*(,|and)?", text))
+
+
+# ---- dates ----
+
+def date_candidates(ctx, sent, trigger=None):
+    """Dates of a sentence scored for one trigger: a date belongs to its nearest trigger, and one
+    across a relative clause ("..., which banned it last week") belongs to that clause."""
+    out = []
+    triggers = ctx.in_sent("trigger", sent)
+    for span in ctx.in_sent("date", sent):
+        before = {t.lower_ for t in ctx.doc[max(sent.start, span.start - 3):span.start]}
+        if before & DATE_SKIP_BEFORE:
+            continue
+        resolved = datemod.resolve(span.label_, span.text, ctx.published, ctx.default_year)
+        if not resolved:
+            continue
+        iso, precision = resolved
+        score = 2.0
+        if trigger is not None:
+            distance = _gap(span, trigger)
+            score = 3.0 - min(distance, 30) / 10
+            nearest = min(triggers, key=lambda t: _gap(span, t)) if triggers else trigger
+            if nearest is not trigger and _gap(span, nearest) < distance:
+                score -= 1.5
+            lo, hi = sorted((span.end, trigger.start)) if span.end <= trigger.start else sorted((trigger.end, span.start))
+            if any(t.lower_ in {"which", "who", ";"} for t in ctx.doc[lo:hi]):
+                score -= 1.5
+        if before & {"on", "as", "effective", "from", "since", "starting", "beginning", "until", "dated"}:
+            score += 0.3
+        if precision == "day":
+            score += 0.2
+        out.append((iso, precision, span.text, score))
+    return out
+
+
+def _gap(a, b):
+    return max(0, b.start - a.end, a.start - b.end)
+
+
+# ---- the whole document ----
+
+def find_events(ctx):
+    mentions = []
+    title_actor = None
+    last_actors = []
+    authors = measure_authors(ctx)
+    for index, sent in enumerate(ctx.sents):
+        triggers = ctx.in_sent("trigger", sent)
+        actors = sentence_actors(ctx, sent) if triggers else []
+        found_here = []
+        for trigger in triggers:
+            if is_negated(ctx, trigger, sent):
+                continue
+            if any(trigger.start >= s.start and trigger.end <= s.end
+                   for g in ("tool", "agency", "vendor") for s in ctx.in_sent(g, sent)):
+                continue  # "Block" inside a name
+            tools, tool_weight = tools_for(ctx, trigger, sent, index)
+            if not tools:
+                continue
+            passive = is_passive(ctx, trigger, sent)
+            agents, via = agents_for(ctx, trigger, sent, actors, passive)
+            weak = trigger.kb_id_ == "weak"
+            if not agents and not weak:
+                fallback = authors.get(index) or (last_actors[:1] if last_actors else None) or \
+                    ([title_actor] if title_actor else None)
+                if fallback:
+                    agents, via = list(fallback), "context"
+            if not agents:
+                continue
+            action = trigger.label_
+            stage = stage_of(ctx, trigger, sent, action)
+            in_title = ctx.is_title(sent)
+            weight = tool_weight * (0.5 if weak else 1.0) * (0.6 if via == "context" else 1.0)
+            dates = date_candidates(ctx, sent, trigger)
+            best_date = max(dates, key=lambda d: d[3]) if dates else None
+            scope = [scope_phrase(ctx, s, sent) for s in ctx.in_sent("scope", sent)]
+            for actor in agents:
+                for tool_id, tool_text in tools:
+                    if actor.agency_id and actor.agency_id == tool_vendor_agency(ctx, tool_id):
+                        continue
+                    mentions.append(Mention(actor=actor, tool_id=tool_id, tool_mention=tool_text, action=action,
+                                            stage=stage, weight=weight * (1.5 if in_title else 1.0),
+                                            sentence=sent, trigger=trigger, in_title=in_title, date=best_date,
+                                            scope=scope, via=via))
+            found_here.extend(a for a in agents if via != "context")
+        if found_here:
+            last_actors = found_here
+            if ctx.is_title(sent) and title_actor is None:
+                title_actor = found_here[0]
+        elif not ctx.is_title(sent) and actors:
+            last_actors = last_actors  # a sentence naming bodies without a measure keeps the context
+    return mentions
+
+
+def tool_vendor_agency(ctx, tool_id):
+    return None
+
+
+def scope_phrase(ctx, span, sent):
+    """'devices' -> 'agency devices', 'laptops' -> 'student laptops': the words modifying a scope noun."""
+    start = span.start
+    while start - 1 >= max(sent.start, span.start - 3):
+        token = ctx.doc[start - 1]
+        if token.is_stop or token.is_punct or token.is_digit or not (token.is_alpha or "-" in token.text) \
+                or token.lower_ in {"on", "all", "from", "using", "use", "its", "their", "any"}:
+            break
+        if any(s.start <= token.i < s.end for g in ("tool", "trigger") for s in ctx.in_sent(g, sent)):
+            break
+        start -= 1
+    return ctx.doc[start:span.end].text
+
+
+def measure_authors(ctx):
+    """Sentences naming who issued the measure: 'a memo from X', 'X's directive', 'issued by X'."""
+    doc = ctx.doc
+    authors = {}
+    for index, sent in enumerate(ctx.sents):
+        nouns = ctx.in_sent("measure_noun", sent)
+        if not nouns:
+            continue
+        actors = None
+        for noun in nouns:
+            actors = actors if actors is not None else sentence_actors(ctx, sent)
+            for actor in actors:
+                after = doc[noun.end:actor.start] if actor.start >= noun.end else None
+                before = doc[actor.end:noun.start] if actor.end <= noun.start else None
+                if after is not None and len(after) <= 5 and any(t.lower_ in AUTHOR_LINKS for t in after):
+                    authors[index] = [actor]
+                elif before is not None and len(before) <= 2 and all(t.text in {"'s", "’s"} or t.is_space
+                                                                      for t in before) and before:
+                    authors[index] = [actor]
+    # an author names the measure for its own sentence and the next two
+    spread = {}
+    for index, actor in sorted(authors.items()):
+        for k in range(index, index + 3):
+            spread.setdefault(k, actor)
+    return spread

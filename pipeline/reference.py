@@ -1,0 +1,65 @@
+"""The extractor's view of kb/reference: lookups the event rules need, built once per process."""
+import functools
+import re
+
+from kb.reference import load_reference
+
+GOVERNMENT_TYPES = ("national_government", "state_government")
+LEGISLATURE_TYPES = ("legislature",)
+
+
+class ReferenceIndex:
+    def __init__(self, reference):
+        self.reference = reference
+        self.agencies = reference.agencies
+        self.tools = reference.tools
+        self.vendors = reference.vendors
+        self.jurisdictions = reference.jurisdictions
+        self._by_type = {}
+        for agency_id, agency in self.agencies.items():
+            key = (agency.get("type"), agency.get("jurisdiction"))
+            # the first entry of a type in a jurisdiction is its main one (the files list it first)
+            self._by_type.setdefault(key, agency_id)
+        self._jurisdiction_names = {}
+        for jid, jur in self.jurisdictions.items():
+            for name in [jur.get("name"), *(jur.get("aliases") or []), *(jur.get("demonyms") or [])]:
+                if name:
+                    self._jurisdiction_names.setdefault(fold(name), jid)
+
+    def names(self, entry):
+        return self.reference.names(entry)
+
+    def country_of(self, jurisdiction_id):
+        if not jurisdiction_id:
+            return None
+        return self.reference.country_of(jurisdiction_id)
+
+    def government_of(self, jurisdiction_id):
+        for agency_type in GOVERNMENT_TYPES:
+            agency_id = self._by_type.get((agency_type, jurisdiction_id))
+            if agency_id:
+                return agency_id
+        return None
+
+    def legislature_of(self, jurisdiction_id):
+        return self._by_type.get(("legislature", jurisdiction_id))
+
+    def find_jurisdiction(self, name):
+        return self._jurisdiction_names.get(fold(name))
+
+    def country_name(self, jurisdiction_id):
+        country = self.country_of(jurisdiction_id)
+        return self.jurisdictions.get(country, {}).get("name") if country else None
+
+    def tool_vendor_country(self, tool_id):
+        vendor = self.vendors.get(self.tools.get(tool_id, {}).get("vendor"), {})
+        return vendor.get("country")
+
+
+def fold(text):
+    return re.sub(r"\s+", " ", re.sub(r"['’]s\b", "", text.lower())).strip()
+
+
+@functools.lru_cache(maxsize=None)
+def reference_index(directory=None):
+    return ReferenceIndex(load_reference(directory))

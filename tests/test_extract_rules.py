@@ -1,0 +1,168 @@
+"""The extractor's rules, one sentence (written for these tests) per rule."""
+import pytest
+
+from pipeline.extract import Extractor
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    return Extractor()
+
+
+def events_of(extractor, text, published="2025-02-03", title=""):
+    return extractor.extract({"id": "t", "url": "https://example.org/t", "title": title,
+                              "published": published, "text": text})["events"]
+
+
+def one(events, **fields):
+    hits = [e for e in events if all(e.get(k) == v for k, v in fields.items())]
+    assert len(hits) == 1, f"expected one event with {fields}, got {events}"
+    return hits[0]
+
+
+def test_enacted_ban_with_relative_date(extractor):
+    # published on a Saturday: "on Friday" is the day before
+    events = events_of(extractor, "NASA has banned its employees from using DeepSeek on agency devices, "
+                                  "according to a memo sent on Friday.", published="2025-02-01")
+    e = one(events, agency_id="nasa", tool_id="deepseek")
+    assert (e["action"], e["stage"], e["date"], e["date_precision"]) == ("ban", "enacted", "2025-01-31", "day")
+    assert "NASA has banned" in e["evidence"]
+
+
+def test_weekday_resolves_to_the_latest_such_day(extractor):
+    events = events_of(extractor, "On Tuesday, Virginia Governor Glenn Youngkin signed an executive order "
+                                  "banning DeepSeek on state devices and networks.", published="2025-02-12")
+    e = one(events, tool_id="deepseek")
+    assert e["date"] == "2025-02-11"
+    assert e["country"] == "United States"
+    assert "Virginia" in e["agency"]
+
+
+def test_year_less_date_takes_the_publication_year(extractor):
+    events = events_of(extractor, "As of Jan. 31, agency staff at NASA may not use DeepSeek.", published="2025-02-04")
+    assert one(events, agency_id="nasa")["date"] == "2025-01-31"
+
+
+def test_proposal_is_not_an_enacted_ban(extractor):
+    events = events_of(extractor, "A bill introduced on Thursday would prohibit federal employees from "
+                                  "downloading DeepSeek on government phones, two lawmakers said.",
+                       published="2025-02-07")
+    assert events, "a proposal is still recorded"
+    assert all(e["stage"] == "proposed" for e in events)
+
+
+def test_lawmakers_urging_a_ban_is_proposed(extractor):
+    events = events_of(extractor, "Lawmakers urged the Commerce Department to ban DeepSeek on federal devices.")
+    assert events and {e["stage"] for e in events} == {"proposed"}
+
+
+def test_negated_measure_is_no_event(extractor):
+    assert events_of(extractor, "The Pentagon has not banned ChatGPT, a spokesperson said on Monday.") == []
+    assert events_of(extractor, "The Department of Commerce has no plans to ban Microsoft Copilot.") == []
+
+
+def test_lift(extractor):
+    events = events_of(extractor, "Italy's data protection authority lifted its ban on ChatGPT on Friday after "
+                                  "OpenAI added age verification for Italian users.", published="2023-04-29")
+    e = one(events, action="lift", tool_id="chatgpt")
+    assert e["date"] == "2023-04-28"
+    assert "legal_compliance" in e["reasons"]
+    assert e["country"] == "Italy"
+
+
+def test_several_agencies_in_one_sentence(extractor):
+    events = events_of(extractor, "NASA, the U.S. Navy and the Pentagon have all blocked DeepSeek on "
+                                  "government networks.")
+    agencies = {e["agency_id"] for e in events if e["tool_id"] == "deepseek"}
+    assert len(agencies) == 3
+    assert "nasa" in agencies
+
+
+def test_background_mention_gets_its_own_event_and_date(extractor):
+    text = ("Texas became the first state to ban DeepSeek on Friday, joining the U.S. Navy, which barred "
+            "sailors from using the app last week.")
+    events = events_of(extractor, text, published="2025-02-01")
+    texas = [e for e in events if "Texas" in e["agency"]]
+    navy = [e for e in events if "Navy" in e["agency"]]
+    assert len(texas) == 1 and len(navy) == 1
+    assert texas[0]["date"] == "2025-01-31"
+    assert navy[0]["date"] == "2025-01" and navy[0]["date_precision"] == "month"
+
+
+def test_passive_with_staff_holder(extractor):
+    events = events_of(extractor, "Staff at the House of Representatives are prohibited from installing "
+                                  "DeepSeek on official phones.")
+    e = one(events, tool_id="deepseek")
+    assert "House" in e["agency"]
+    assert e["scope"] and "phones" in e["scope"]
+
+
+def test_by_agent(extractor):
+    events = events_of(extractor, "DeepSeek was blocked on Friday by Taiwan's Ministry of Digital Affairs for "
+                                  "all public sector workers.", published="2025-02-01")
+    e = one(events, tool_id="deepseek")
+    assert e["country"] == "Taiwan"
+    assert e["date"] == "2025-01-31"
+
+
+def test_order_giver_is_the_actor(extractor):
+    events = events_of(extractor, "Governor Greg Abbott ordered the Texas Department of Information Resources "
+                                  "to block DeepSeek on state-issued devices.")
+    e = one(events, tool_id="deepseek")
+    assert "Texas" in e["agency"] and "Information Resources" not in e["agency"]
+
+
+def test_suspend_investigate_warn(extractor):
+    suspend = events_of(extractor, "South Korea's Personal Information Protection Commission suspended new "
+                                   "downloads of DeepSeek over its handling of personal data.")
+    assert one(suspend, tool_id="deepseek")["action"] == "suspend"
+    assert "data_privacy" in one(suspend, tool_id="deepseek")["reasons"]
+    probe = events_of(extractor, "Ireland's Data Protection Commission opened an investigation into DeepSeek.")
+    assert one(probe, tool_id="deepseek")["action"] == "investigate"
+    warn = events_of(extractor, "India's finance ministry warned employees to avoid ChatGPT and DeepSeek on "
+                                "office computers, citing risks to confidential government documents.")
+    assert {e["tool_id"] for e in warn} == {"chatgpt", "deepseek"}
+    assert {e["action"] for e in warn} == {"warn"}
+    assert all("confidentiality" in e["reasons"] for e in warn)
+
+
+def test_unknown_body_found_by_statistical_ner(extractor):
+    events = events_of(extractor, "The Fairfax County School Board blocked ChatGPT on all student laptops "
+                                  "this week.", published="2023-01-20")
+    assert len(events) == 1
+    e = events[0]
+    assert "Fairfax" in e["agency"] and e["agency_id"] is None
+    assert e["jurisdiction_id"] == "us"
+
+
+def test_country_mention_merges_into_the_named_authority(extractor):
+    events = events_of(extractor, "Italy's privacy watchdog, the Garante, ordered DeepSeek to stop processing "
+                                  "Italians' data and blocked the chatbot on Thursday.",
+                       title="Italy blocks DeepSeek", published="2025-01-31")
+    deepseek = [e for e in events if e["tool_id"] == "deepseek"]
+    assert len(deepseek) == 1
+    assert deepseek[0]["agency_id"] and "Italy" not in deepseek[0]["agency_id"]
+
+
+@pytest.mark.parametrize("phrase, reason", [
+    ("citing national security risks", "national_security"),
+    ("over concerns about the handling of personal data", "data_privacy"),
+    ("because user data is stored on servers in China", "data_sovereignty"),
+    ("after researchers found malware in the app", "cybersecurity"),
+    ("for fear of leaks of sensitive information", "confidentiality"),
+    ("after it produced answers insulting the country's president", "disinformation_censorship"),
+    ("over sexually explicit deepfakes", "harmful_content"),
+    ("for violating the GDPR", "legal_compliance"),
+    ("until the tool passes a security review", "unvetted"),
+])
+def test_each_reason_family(extractor, phrase, reason):
+    events = events_of(extractor, f"The Australian Government banned DeepSeek on government devices {phrase}.")
+    assert reason in one(events, tool_id="deepseek")["reasons"]
+
+
+def test_non_english_document_is_recorded_not_guessed(extractor):
+    result = extractor.extract({"id": "nl", "title": "Ambtenaren krijgen verbod", "published": "2025-02-03",
+                                "text": "Rijksambtenaren mogen de app voortaan niet meer gebruiken op hun werktelefoon, "
+                                        "meldt het ministerie. Het besluit geldt per direct voor alle ministeries."})
+    assert result["events"] == []
+    assert result["document"]["language"] == "nl"
