@@ -19,6 +19,7 @@ def assemble(ctx, mentions, body_offset):
     for m in mentions:
         groups[(m.actor.key, m.tool_id, action_class(m.action), m.stage)].append(m)
     merge_country_mentions(ctx, groups)
+    groups = split_by_date(ctx, groups)
     if not groups:
         return []
     weights = {key: sum(m.weight for m in ms) for key, ms in groups.items()}
@@ -51,6 +52,48 @@ def merge_country_mentions(ctx, groups):
             del groups[key]
 
 
+SAME_MEASURE_DAYS = 45
+
+
+def split_by_date(ctx, groups):
+    """One body acting twice on a tool (a court blocking posts in July, the account in September):
+    mentions whose dates lie more than SAME_MEASURE_DAYS apart are separate events. An undated
+    mention is taken to be about the news of the day, i.e. dated by publication."""
+    out = {}
+    for key, ms in groups.items():
+        anchored = []
+        for m in ms:
+            anchor = _as_day(m.date[0]) if m.date else ctx.published
+            anchored.append((anchor, m))
+        dated = sorted((a, m) for a, m in anchored if a is not None) if False else \
+            sorted([(a, i, m) for i, (a, m) in enumerate(anchored) if a is not None], key=lambda x: (x[0], x[1]))
+        clusters = []
+        for anchor, _, m in dated:
+            if clusters and (anchor - clusters[-1][-1][0]).days <= SAME_MEASURE_DAYS:
+                clusters[-1].append((anchor, m))
+            else:
+                clusters.append([(anchor, m)])
+        undated = [m for a, m in anchored if a is None]
+        if len(clusters) <= 1:
+            out[key] = ms
+            continue
+        largest = max(range(len(clusters)), key=lambda k: len(clusters[k]))
+        for k, cluster in enumerate(clusters):
+            members = [m for _, m in cluster] + (undated if k == largest else [])
+            out[key + (k,)] = members
+    return out
+
+
+def _as_day(iso):
+    import datetime
+
+    parts = (iso + "-01-01").split("-")[:3]
+    try:
+        return datetime.date(int(parts[0]), int(parts[1]), int(parts[2]))
+    except ValueError:
+        return None
+
+
 def build_event(ctx, ms, is_main, own_sentences, other_sentences, body_offset):
     best = max(ms, key=lambda m: (not m.in_title, m.weight, m.date is not None, m.via != "context"))
     actor = best.actor
@@ -58,7 +101,7 @@ def build_event(ctx, ms, is_main, own_sentences, other_sentences, body_offset):
     named = [m for m in ms if not m.actor.generic] or ms
     mention_text = max(named, key=lambda m: (m.via != "context", len(m.actor.mention)))
     action = choose_action(ms)
-    date, precision, date_text, date_source = choose_date(ctx, ms, own_sentences)
+    date, precision, date_text, date_source = choose_date(ctx, ms, own_sentences, other_sentences if is_main else None)
     reasons, reason_evidence = reasons_for(ctx, own_sentences, other_sentences, is_main)
     scope = []
     for m in sorted(ms, key=lambda m: -m.weight):
@@ -106,8 +149,10 @@ def choose_action(ms):
     return max(votes, key=lambda a: (round(votes[a], 3), ACTION_RANK.get(a, 0)))
 
 
-def choose_date(ctx, ms, own_sentences):
-    """A date read from the sentences stating the measure; else a nearby sentence about it; else publication."""
+def choose_date(ctx, ms, own_sentences, others=None):
+    """A date read from the sentences stating the measure; else a nearby sentence about it; for the
+    document's main event, else any sentence about a measure that no other event claims; else the
+    publication date (when it was first reported)."""
     candidates = [(m.date, m.weight) for m in ms if m.date]
     if candidates:
         (iso, precision, text, score), _ = max(candidates, key=lambda c: (c[0][3] + c[1], c[0][1] == "day",
@@ -120,6 +165,12 @@ def choose_date(ctx, ms, own_sentences):
                 sent = ctx.sents[k]
                 if ctx.in_sent("measure_noun", sent) and not ctx.in_sent("trigger", sent):
                     nearby.extend(date_candidates(ctx, sent))
+    if not nearby and others is not None:
+        for k, sent in enumerate(ctx.sents):
+            if k in own_sentences or k in others:
+                continue
+            if ctx.in_sent("measure_noun", sent) or ctx.in_sent("trigger", sent):
+                nearby.extend(date_candidates(ctx, sent))
     if nearby:
         iso, precision, text, _ = max(nearby, key=lambda d: (d[3], -_ord(d[0])))
         return iso, precision, text, "text"

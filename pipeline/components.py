@@ -70,8 +70,8 @@ class NameMatcher:
 
     Matching is case-sensitive for one-word names and acronyms ("Navy", "House", "NASA": ordinary
     words in lower case) and case-insensitive for longer names ("Ministry of Digital Affairs").
-    A name that is also an ordinary word ("Pi", "Gemini") counts only with AI words in its
-    sentence; a name several agencies share ("Ministry of Environment") goes to the one whose
+    A name that is also an ordinary word ("Pi", "Gemini") counts only with AI words around it or
+    in the document; a name several agencies share ("Ministry of Environment") goes to the one whose
     jurisdiction the sentence, or else the document, names.
     """
 
@@ -124,10 +124,14 @@ class NameMatcher:
 
     def __call__(self, doc):
         by_place = defaultdict(set)
+        ai_document = None
         for match_id, start, end in [*self.exact(doc), *self.folded(doc)]:
             group, entity_id, needs_context = self.targets[match_id]
-            if needs_context and not self._ai_context(doc, start):
-                continue
+            if needs_context:
+                if ai_document is None:
+                    ai_document = sum(t.lower_ in AI_CONTEXT for t in doc) >= 2
+                if not (ai_document or self._ai_context(doc, start)):
+                    continue
             by_place[(group, start, end)].add(entity_id)
         found = defaultdict(list)
         ambiguous = []
@@ -144,9 +148,21 @@ class NameMatcher:
             chosen = self._settle(doc, start, ids, found["jurisdiction"], mentioned, group)
             if chosen:
                 found[group].append(Span(doc, start, end, label=group, kb_id=chosen))
+        found["person"].extend(self._surnames(doc, found["person"]))
         for group in self.GROUPS:
             doc.spans[group] = filter_spans(found.get(group, []))
         return doc
+
+    @staticmethod
+    def _surnames(doc, people):
+        """After 'Governor Kim Reynolds', a bare 'Reynolds' is the same person."""
+        taken = {i for span in people for i in range(span.start, span.end)}
+        by_surname = {span[-1].text: span.kb_id_ for span in people if len(span) > 1}
+        extra = []
+        for token in doc:
+            if token.text in by_surname and token.i not in taken:
+                extra.append(Span(doc, token.i, token.i + 1, label="person", kb_id=by_surname[token.text]))
+        return extra
 
     def _ai_context(self, doc, start):
         window = doc[max(0, start - 12):min(len(doc), start + 12)]

@@ -140,12 +140,13 @@ class DocContext:
     def _dominant_jurisdictions(self):
         counts = Counter()
         for span in self.spans("jurisdiction"):
-            if not self.is_origin(span):
+            before = self.doc[span.start - 1].lower_ if span.start else ""
+            if not self.is_origin(span) and before not in NOT_AGENT_BEFORE:
                 counts[span.kb_id_] += 1
         for span in self.spans("agency"):
             jid = self.ref.agencies[span.kb_id_].get("jurisdiction")
-            if jid:
-                counts[jid] += 1
+            if jid and not self.is_origin(span):
+                counts[jid] += 2
         for span in self.spans("person"):
             jid = self.ref.agencies[span.kb_id_].get("jurisdiction")
             if jid:
@@ -212,6 +213,12 @@ def sentence_actors(ctx, sent):
         span_tokens = set(range(actor.start, actor.end))
         if span_tokens & taken:
             return
+        # "the South Dakota Bureau of Information and Telecommunications (BIT)": one mention
+        for other in actors:
+            gap = doc[other.end:actor.start]
+            if other.key == actor.key and len(gap) <= 1 and all(t.text == "(" for t in gap):
+                taken.update(span_tokens)
+                return
         taken.update(span_tokens)
         actors.append(actor)
 
@@ -261,7 +268,7 @@ def sentence_actors(ctx, sent):
             jid = ctx.dominant_of("country")
         elif "state" in words or "provincial" in words or "prefectural" in words:
             jid = ctx.dominant_of("state")
-        elif "the" in words and span.lower_ in {"government", "administration", "cabinet"}:
+        elif "the" in words and span.text.lower() in {"government", "administration", "cabinet"}:
             jid = ctx.dominant_of("country")
         else:
             continue
@@ -359,13 +366,21 @@ def is_passive(ctx, trigger, sent):
         return False
     i = trigger.start - 1
     while i >= sent.start and ctx.doc[i].lower_ in PASSIVE_SKIP - {"has", "have", "had", "will", "would"}:
-        if ctx.doc[i].lower_ in BE_FORMS:
+        if _is_be(ctx.doc, i):
             return True
         i -= 1
-    if i >= sent.start and ctx.doc[i].lower_ in BE_FORMS:
+    if i >= sent.start and _is_be(ctx.doc, i):
         return True
     # "the banned app", "a blocked service": a participle used as an adjective
     return i >= sent.start and ctx.doc[i].lower_ in {"the", "a", "an", "its", "their"}
+
+
+def _is_be(doc, i):
+    """A form of 'be' or 'get'; "'s" only after a pronoun ("it's banned", not "the state's banned list")."""
+    token = doc[i]
+    if token.lower_ in {"'s", "’s"}:
+        return i > 0 and doc[i - 1].lower_ in {"it", "that", "he", "she", "there", "what", "who", "this"}
+    return token.lower_ in BE_FORMS
 
 
 def stage_of(ctx, trigger, sent, action):
@@ -377,31 +392,55 @@ def stage_of(ctx, trigger, sent, action):
     cues = [c for c in cues if not any(t.text in {";"} or t.lower_ in {"but", "while"}
                                        for t in ctx.doc[c.end:trigger.start])]
     if action == "warn":
-        cues = [c for c in cues if c.lower_ not in {"urge", "urges", "urged", "urging"}]
+        cues = [c for c in cues if c.text.lower() not in {"urge", "urges", "urged", "urging"}]
     if not cues:
         return "enacted"
-    if enacted and any(e.start > cues[0].start or e.lower_ in {"signed into law", "became law"} for e in enacted):
+    if enacted and any(e.start > cues[0].start or e.text.lower() in {"signed into law", "became law"} for e in enacted):
         return "enacted"
     return "proposed"
 
 
+CONTRAST = {";", "while", "whereas", "but", "although", "though", "unlike", "except"}
+
+
+def clause_of(ctx, trigger, sent):
+    """The stretch of the sentence a trigger governs: contrastive clauses ("..., while ChatGPT was not
+    restricted") are kept apart."""
+    start, end = sent.start, sent.end
+    for token in sent:
+        if token.lower_ in CONTRAST:
+            if token.i < trigger.start:
+                start = token.i
+            elif token.i >= trigger.end:
+                end = token.i
+                break
+    return start, end
+
+
 def tools_for(ctx, trigger, sent, sent_index):
-    """The AI tools a trigger acts on: named in its sentence, listed after it, or the focus tool."""
-    tools = [t for t in ctx.in_sent("tool", sent)]
+    """The AI tools a trigger acts on: named in its clause, listed after it, or the focus tool."""
+    start, end = clause_of(ctx, trigger, sent)
+    tools = ctx.spans("tool", start, end)
+    if not tools and start > sent.start:
+        tools = ctx.spans("tool", sent.start, start)
     if tools:
         return [(t.kb_id_, t.text) for t in tools], 1.0
+    if ctx.in_sent("tool", sent):
+        return [], 0.0  # the sentence names tools, but in another clause
     # a list introduced by the sentence ("...the following apps:" then one item per line)
     if sent.text.rstrip().endswith(":") or any(t.text == ":" for t in sent[-3:]):
         listed = []
         for nxt in ctx.sents[sent_index + 1:sent_index + 40]:
-            if len(nxt) > 12 and not listed:
-                break
             if len(nxt) > 12:
                 break
             listed.extend((t.kb_id_, t.text) for t in ctx.in_sent("tool", nxt))
         if listed:
             return listed, 0.9
-    if ctx.focus_tools and ctx.in_sent("anaphor", sent) and not ctx.in_sent("other_product", sent):
+    vendors = [v for v in ctx.spans("vendor", start, end) if ctx.ref.flagship_tool(v.kb_id_)]
+    if vendors and ctx.spans("anaphor", start, end):
+        # "suspend Meta's use of personal data to train its AI": the vendor's AI product
+        return [(ctx.ref.flagship_tool(v.kb_id_), v.text) for v in vendors[:1]], 0.7
+    if ctx.focus_tools and ctx.spans("anaphor", start, end) and not ctx.in_sent("other_product", sent):
         tool_id = ctx.focus_tools[0]
         return [(tool_id, ctx.ref.tools[tool_id]["name"])], 0.6
     return [], 0.0
@@ -443,7 +482,7 @@ def agents_for(ctx, trigger, sent, actors, passive):
         order_giver = order_giver_of(ctx, chosen, trigger, sent, left)
         if order_giver is not None:
             chosen = order_giver
-        group = [chosen] + coordinated(ctx, chosen, left)
+        group = without_descendants(ctx, [chosen] + coordinated(ctx, chosen, left))
         if passive and len(group) == 1 and speaker(ctx, chosen, sent) is False and holders:
             return holders[:1], "holder"
         return group, "subject"
@@ -459,6 +498,20 @@ def agents_for(ctx, trigger, sent, actors, passive):
     if holders:
         return holders[:1], "holder"
     return [], ""
+
+
+def without_descendants(ctx, actors):
+    """'Governor Rhoden and the state's IT bureau banned...': one measure, by the body above the other."""
+    keys = {a.key for a in actors}
+    out, seen = [], set()
+    for actor in actors:
+        if actor.key in seen:
+            continue
+        if actor.agency_id and keys & set(ctx.ref.reference.ancestors(actor.agency_id)):
+            continue
+        seen.add(actor.key)
+        out.append(actor)
+    return out
 
 
 def is_holder(ctx, actor, sent):

@@ -20,6 +20,9 @@ class ReferenceIndex:
             key = (agency.get("type"), agency.get("jurisdiction"))
             # the first entry of a type in a jurisdiction is its main one (the files list it first)
             self._by_type.setdefault(key, agency_id)
+        self._tools_by_vendor = {}
+        for tool_id, tool in self.tools.items():
+            self._tools_by_vendor.setdefault(tool.get("vendor"), []).append(tool_id)
         self._jurisdiction_names = {}
         for jid, jur in self.jurisdictions.items():
             for name in [jur.get("name"), *(jur.get("aliases") or []), *(jur.get("demonyms") or [])]:
@@ -50,6 +53,15 @@ class ReferenceIndex:
     def country_name(self, jurisdiction_id):
         country = self.country_of(jurisdiction_id)
         return self.jurisdictions.get(country, {}).get("name") if country else None
+
+    def flagship_tool(self, vendor_id):
+        """The AI product a vendor's name stands for in AI context: the tool named after it, else its first."""
+        tools = self._tools_by_vendor.get(vendor_id, [])
+        vendor_name = fold(self.vendors.get(vendor_id, {}).get("name", ""))
+        for tool_id in tools:
+            if fold(self.tools[tool_id]["name"]).startswith(vendor_name):
+                return tool_id
+        return tools[0] if tools else None
 
     def tool_vendor_country(self, tool_id):
         vendor = self.vendors.get(self.tools.get(tool_id, {}).get("vendor"), {})
