@@ -30,18 +30,28 @@ def assemble(ctx, mentions, body_offset):
             used_sentences[key].add(ctx.sentence_index(m.sentence.start))
     events = []
     for key, ms in groups.items():
-        others = set().union(*(s for k, s in used_sentences.items() if k != key and k[0] != key[0])) \
-            if len(used_sentences) > 1 else set()
+        others = set().union(*(s for k, s in used_sentences.items() if k != key)) if len(used_sentences) > 1 \
+            else set()
         events.append(build_event(ctx, ms, key == main_key, used_sentences[key], others, body_offset))
     events.sort(key=lambda e: (e["date"] or "", e["agency"], e["tool"]))
     return events
 
 
 def merge_country_mentions(ctx, groups):
-    """'Italy blocked DeepSeek' and 'the Garante ordered the block' are one measure by the Garante."""
+    """'Italy blocked DeepSeek' and 'the Garante ordered the block' are one measure by the Garante;
+    'the Treasury' (found by NER) is the 'Pennsylvania Treasury' the document names elsewhere."""
     for key in list(groups):
         ms = groups[key]
         actor = ms[0].actor
+        if not actor.verified and not actor.generic:
+            words = set(normalize_words(actor.name))
+            targets = [k for k in groups if k != key and k[1:] == key[1:] and groups[k][0].actor.verified
+                       and words and words <= set(normalize_words(groups[k][0].actor.name)
+                                                  + normalize_words(groups[k][0].actor.mention))]
+            if len(targets) == 1:
+                groups[targets[0]].extend(ms)
+                del groups[key]
+            continue
         if not actor.generic:
             continue
         country = ctx.ref.country_of(actor.jurisdiction_id)
@@ -53,6 +63,10 @@ def merge_country_mentions(ctx, groups):
 
 
 SAME_MEASURE_DAYS = 45
+
+
+def normalize_words(name):
+    return [w for w in re.findall(r"[a-z0-9]+", (name or "").lower()) if w not in {"the", "of", "and", "s"}]
 
 
 def split_by_date(ctx, groups):
@@ -176,6 +190,8 @@ def choose_date(ctx, ms, own_sentences, others=None):
         return iso, precision, text, "text"
     if ctx.published:
         return ctx.published.isoformat(), "day", None, "published"
+    if ctx.published_month:
+        return ctx.published_month, "month", None, "published"
     return None, None, None, None
 
 

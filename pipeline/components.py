@@ -55,6 +55,16 @@ def _closes_sentence(doc, j):
     return j >= 0 and doc[j].text in SENTENCE_END
 
 
+def with_curly_quotes(phrases):
+    """Reporters' pages use typographic apostrophes: "People’s Republic", "can’t use"."""
+    out = []
+    for phrase in phrases:
+        out.append(phrase)
+        if "'" in phrase:
+            out.append(phrase.replace("'", "’"))
+    return out
+
+
 @Language.factory("banwatch_names", default_config={"reference_dir": None})
 def make_names(nlp, name, reference_dir):
     return NameMatcher(nlp, reference_dir)
@@ -108,7 +118,7 @@ class NameMatcher:
             key = f"{group}|{entity_id}|{int(needs_context)}"
             self.targets[nlp.vocab.strings.add(key)] = (group, entity_id, needs_context)
             exact, folded = [], []
-            for phrase in phrases:
+            for phrase in with_curly_quotes(phrases):
                 doc = nlp.make_doc(phrase)
                 one_word = len(doc) == 1 or phrase.isupper() or group in ("jurisdiction", "person")
                 if needs_context or one_word:
@@ -225,9 +235,9 @@ class LexiconMatcher:
             if isinstance(pattern, list):
                 by_key[key]["tokens"].append(pattern)
             elif entry.get("case_sensitive"):
-                by_key[key]["exact"].append(nlp.make_doc(pattern))
+                by_key[key]["exact"].extend(nlp.make_doc(p) for p in with_curly_quotes([pattern]))
             else:
-                by_key[key]["phrases"].append(nlp.make_doc(pattern))
+                by_key[key]["phrases"].extend(nlp.make_doc(p) for p in with_curly_quotes([pattern]))
         for key, kinds in by_key.items():
             self.targets[nlp.vocab.strings.add(key)] = tuple(key.split("|"))
             if kinds["phrases"]:
@@ -305,6 +315,7 @@ def make_candidate_ner(nlp, name, labels):
 
 
 ACTOR_GROUPS = ("agency", "person", "jurisdiction", "government", "lawmaker")
+PLACE_PREPOSITIONS = {"in", "from", "to", "across", "throughout", "within", "outside", "into"}
 
 
 class CandidateNER:
@@ -323,7 +334,9 @@ class CandidateNER:
         if not triggers:
             return []
         tools = doc.spans.get("tool", [])
-        actors = [s for g in ACTOR_GROUPS for s in doc.spans.get(g, [])]
+        # a place after a preposition ("a board in Virginia") names where, not who
+        actors = [s for g in ACTOR_GROUPS for s in doc.spans.get(g, [])
+                  if not (s.start and doc[s.start - 1].lower_ in PLACE_PREPOSITIONS)]
         out = []
         for sent in doc.sents:
             def inside(spans):

@@ -38,11 +38,12 @@ def _dateparser(text):
                                                                "REQUIRE_PARTS": ["month", "year"]})
 
 
-def resolve(kind, text, published=None, default_year=None):
+def resolve(kind, text, published=None, default_year=None, not_before=None):
     """One date expression -> (iso, precision) or None.
 
-    `published` (a date) anchors relative expressions; `default_year` completes a year-less date
-    when there is no publication date.
+    `published` (a date) anchors relative expressions; without it, `default_year` completes a
+    year-less date, and failing that `not_before` does (the first such date on or after it: the
+    release of the tool acted on, as no measure predates its tool).
     """
     clean = re.sub(r"(?i)^(on|in|since|from|until|by|during|of)\s+", "", text.strip()).strip(" ,.")
     lower = clean.lower()
@@ -61,7 +62,7 @@ def resolve(kind, text, published=None, default_year=None):
     if kind in {"month_day", "day_month"}:
         month = month_of(clean)
         day = int(re.search(r"\d+", clean).group(0))
-        year = _year_for(month, day, published, default_year)
+        year = _year_for(month, day, published, default_year, not_before)
         if not month or year is None:
             return None
         try:
@@ -70,7 +71,7 @@ def resolve(kind, text, published=None, default_year=None):
             return None
     if kind in {"in_month", "part_month"}:
         month = month_of(re.sub(r"(?i)^(early|mid|late|end of|beginning of|start of|last|this|earlier this|late last)[- ]", "", lower))
-        year = _year_for(month, 1, published, default_year)
+        year = _year_for(month, 1, published, default_year, not_before)
         if not month or year is None:
             return None
         if lower.startswith("last ") and published and month >= published.month:
@@ -85,12 +86,15 @@ def resolve(kind, text, published=None, default_year=None):
     return None
 
 
-def _year_for(month, day, published, default_year):
+def _year_for(month, day, published, default_year, not_before=None):
     """A year-less date is the latest such date not after the publication (allowing a week's slack)."""
-    if published is None:
-        return default_year
     if not month:
         return None
+    if published is None:
+        if default_year is not None or not_before is None:
+            return default_year
+        year = not_before.year
+        return year if (month, day) >= (not_before.month, not_before.day) else year + 1
     year = published.year
     try:
         candidate = datetime.date(year, month, min(day, 28))
@@ -153,6 +157,17 @@ def _months_back(day, n):
 
 
 URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-]([01]\d)[/-]([0-3]\d)(?:[/-]|$)|/((?:19|20)\d\d)([01]\d)([0-3]\d)/")
+
+
+URL_MONTH = re.compile(r"/((?:19|20)\d\d)/([01]\d)/")
+
+
+def month_from_url(url):
+    """Failing a full date, /2025/04/ in a URL still says the month: '2025-04'."""
+    m = URL_MONTH.search(url or "")
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        return None
+    return f"{m.group(1)}-{m.group(2)}"
 
 
 def date_from_url(url):

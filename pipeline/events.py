@@ -98,6 +98,7 @@ class DocContext:
         self.published = published
         self.title_end = title_end  # character offset where the body begins
         self.default_year = default_year
+        self.published_month = None  # 'YYYY-MM' when only the month of publication is known
         self.sents = list(doc.sents)
         self.sent_starts = [s.start for s in self.sents]
         self.groups = {}
@@ -106,6 +107,9 @@ class DocContext:
             self.groups[name] = (spans, [s.start for s in spans])
         self._government_cache = {}
         self.focus_tools = self._focus_tools()
+        released = reference.tools[self.focus_tools[0]].get("released") if self.focus_tools else None
+        self.not_before = datemod.parse_iso(f"{released}-01"[:10] if released and len(released) == 7 else
+                                            f"{released}-01-01" if released else None)
         self.dominant = self._dominant_jurisdictions()
 
     # ---- span lookups ----
@@ -225,10 +229,18 @@ def sentence_actors(ctx, sent):
     outlets = ctx.in_sent("outlet", sent)
     outlet_tokens = {i for s in outlets for i in range(s.start, s.end)}
     tool_tokens = {i for s in ctx.in_sent("tool", sent) for i in range(s.start, s.end)}
+    place_names = {(s.start, s.end) for s in ctx.in_sent("jurisdiction", sent)}
     for span in ctx.in_sent("agency", sent):
         if ctx.is_origin(span) or set(range(span.start, span.end)) & tool_tokens:
             continue
-        claim(agency_actor(ctx, span))
+        actor = agency_actor(ctx, span)
+        previous = doc[span.start - 1].lower_ if span.start > sent.start else ""
+        if (span.start, span.end) in place_names and previous in NOT_AGENT_BEFORE:
+            # "a school board in Virginia": a place, not the state government acting
+            if previous not in LOCATIVE:
+                continue
+            actor.via = "locative"
+        claim(actor)
     for span in ctx.in_sent("person", sent):
         agency = ctx.ref.agencies[span.kb_id_]
         claim(Actor(key=span.kb_id_, name=agency["name"], mention=span.text, agency_id=span.kb_id_,
@@ -333,8 +345,9 @@ def ner_actor(ctx, span, sent):
         return None
     # an unknown body: its jurisdiction from a place named just before it or inside it, else the document's
     jid = None
-    for j in ctx.spans("jurisdiction", max(sent.start, span.start - 3), span.end):
-        jid = j.kb_id_
+    for j in ctx.spans("jurisdiction", max(sent.start, span.start - 3), min(sent.end, span.end + 3)):
+        if j.end <= span.end or ctx.doc[span.end].lower_ in {"in", "of", "from"}:
+            jid = j.kb_id_
     return Actor(key=f"new:{normalize(text)}", name=text, mention=span.text, kind="ORG",
                  jurisdiction_id=jid or ctx.dominant_of("country"), start=span.start, end=span.end,
                  verified=False)
@@ -354,6 +367,12 @@ def is_negated(ctx, trigger, sent):
         if not any(t.is_punct and t.text in {",", ";", ":"} for t in between):
             return True
     return False
+
+
+def is_elsewhere(ctx, trigger, sent):
+    """'similar restrictions', 'such bans': a measure someone else took, named for comparison."""
+    return any(trigger.start - cue.end <= 1 for cue in ctx.spans("elsewhere", max(sent.start, trigger.start - 2),
+                                                                  trigger.start))
 
 
 def is_passive(ctx, trigger, sent):
@@ -501,13 +520,14 @@ def agents_for(ctx, trigger, sent, actors, passive):
 
 
 def without_descendants(ctx, actors):
-    """'Governor Rhoden and the state's IT bureau banned...': one measure, by the body above the other."""
-    keys = {a.key for a in actors}
+    """'Governor Rhoden and the state's IT bureau banned...': one measure, by the government the bureau
+    belongs to. (The Pentagon and the Navy, by contrast, each take measures of their own.)"""
+    governments = {a.key for a in actors if a.kind in ("national_government", "state_government")}
     out, seen = [], set()
     for actor in actors:
         if actor.key in seen:
             continue
-        if actor.agency_id and keys & set(ctx.ref.reference.ancestors(actor.agency_id)):
+        if actor.agency_id and governments & set(ctx.ref.reference.ancestors(actor.agency_id)):
             continue
         seen.add(actor.key)
         out.append(actor)
@@ -585,7 +605,7 @@ def date_candidates(ctx, sent, trigger=None):
         before = {t.lower_ for t in ctx.doc[max(sent.start, span.start - 3):span.start]}
         if before & DATE_SKIP_BEFORE:
             continue
-        resolved = datemod.resolve(span.label_, span.text, ctx.published, ctx.default_year)
+        resolved = datemod.resolve(span.label_, span.text, ctx.published, ctx.default_year, ctx.not_before)
         if not resolved:
             continue
         iso, precision = resolved
@@ -623,7 +643,7 @@ def find_events(ctx):
         actors = sentence_actors(ctx, sent) if triggers else []
         found_here = []
         for trigger in triggers:
-            if is_negated(ctx, trigger, sent):
+            if is_negated(ctx, trigger, sent) or is_elsewhere(ctx, trigger, sent):
                 continue
             if any(trigger.start >= s.start and trigger.end <= s.end
                    for g in ("tool", "agency", "vendor") for s in ctx.in_sent(g, sent)):

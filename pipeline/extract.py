@@ -4,7 +4,7 @@ import re
 from collections import Counter
 
 from pipeline import assemble, events
-from pipeline.dates import date_from_url, parse_iso
+from pipeline.dates import date_from_url, month_from_url, parse_iso
 from pipeline.documents import DocumentError, detect_language, document_from_html
 from pipeline.nlp import full_pipeline, light_pipeline
 from pipeline.reference import reference_index
@@ -46,7 +46,8 @@ class Extractor:
         if not source and date_from_url(record.get("url")):
             published, source = date_from_url(record.get("url")).isoformat(), "url"
         return {"title": title, "text": text, "published": published if source else None,
-                "published_source": source, "language": detect_language(title + "\n" + text)}
+                "published_source": source, "url": record.get("url"),
+                "language": detect_language(title + "\n" + text)}
 
     def extract(self, record):
         return self.extract_many([record])[0]
@@ -76,8 +77,10 @@ class Extractor:
     def events_of(self, sdoc, doc):
         text, body_offset = compose(doc)
         published = parse_iso(doc.get("published"))
+        month = None if published else month_from_url(doc.get("url"))
         ctx = events.DocContext(sdoc, self.ref, published=published, title_end=body_offset,
-                                default_year=None if published else likely_year(text))
+                                default_year=None if published else (int(month[:4]) if month else likely_year(text)))
+        ctx.published_month = month
         mentions = events.find_events(ctx)
         return assemble.assemble(ctx, mentions, body_offset)
 

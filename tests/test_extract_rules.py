@@ -24,7 +24,7 @@ def test_enacted_ban_with_relative_date(extractor):
     # published on a Saturday: "on Friday" is the day before
     events = events_of(extractor, "NASA has banned its employees from using DeepSeek on agency devices, "
                                   "according to a memo sent on Friday.", published="2025-02-01")
-    e = one(events, agency_id="nasa", tool_id="deepseek")
+    e = one(events, agency_id="us-nasa", tool_id="deepseek")
     assert (e["action"], e["stage"], e["date"], e["date_precision"]) == ("ban", "enacted", "2025-01-31", "day")
     assert "NASA has banned" in e["evidence"]
 
@@ -40,12 +40,12 @@ def test_weekday_resolves_to_the_latest_such_day(extractor):
 
 def test_year_less_date_takes_the_publication_year(extractor):
     events = events_of(extractor, "As of Jan. 31, agency staff at NASA may not use DeepSeek.", published="2025-02-04")
-    assert one(events, agency_id="nasa")["date"] == "2025-01-31"
+    assert one(events, agency_id="us-nasa")["date"] == "2025-01-31"
 
 
 def test_proposal_is_not_an_enacted_ban(extractor):
-    events = events_of(extractor, "A bill introduced on Thursday would prohibit federal employees from "
-                                  "downloading DeepSeek on government phones, two lawmakers said.",
+    events = events_of(extractor, "A bill introduced in Congress on Thursday would prohibit federal employees "
+                                  "from downloading DeepSeek on government phones, two lawmakers said.",
                        published="2025-02-07")
     assert events, "a proposal is still recorded"
     assert all(e["stage"] == "proposed" for e in events)
@@ -75,7 +75,7 @@ def test_several_agencies_in_one_sentence(extractor):
                                   "government networks.")
     agencies = {e["agency_id"] for e in events if e["tool_id"] == "deepseek"}
     assert len(agencies) == 3
-    assert "nasa" in agencies
+    assert "us-nasa" in agencies
 
 
 def test_background_mention_gets_its_own_event_and_date(extractor):
@@ -127,12 +127,12 @@ def test_suspend_investigate_warn(extractor):
 
 
 def test_unknown_body_found_by_statistical_ner(extractor):
-    events = events_of(extractor, "The Fairfax County School Board blocked ChatGPT on all student laptops "
-                                  "this week.", published="2023-01-20")
+    events = events_of(extractor, "The Fairfax County School Board in Virginia blocked ChatGPT on all student "
+                                  "laptops this week.", published="2023-01-20")
     assert len(events) == 1
     e = events[0]
     assert "Fairfax" in e["agency"] and e["agency_id"] is None
-    assert e["jurisdiction_id"] == "us"
+    assert e["jurisdiction_id"] == "us-va" and e["country"] == "United States"
 
 
 def test_country_mention_merges_into_the_named_authority(extractor):
