@@ -200,21 +200,26 @@ def _ord(iso):
 
 
 def reasons_for(ctx, own, others, is_main):
-    """Reasons from the event's sentences (weak cues too), their neighbours and the title (strong cues);
-    the main event also takes strong cues from sentences no other actor's measure claims."""
+    """Reasons from the event's sentences (weak cues too) and their neighbours (strong cues); the
+    main event also takes strong cues from the title and from sentences no other measure claims."""
     strong_from = set(own)
     for index in own:
         strong_from.update({index - 1, index + 1})
-    strong_from.update(i for i, s in enumerate(ctx.sents) if ctx.is_title(s))
+    if is_main:
+        strong_from.update(i for i, s in enumerate(ctx.sents) if ctx.is_title(s))
     if is_main:
         strong_from.update(i for i in range(len(ctx.sents)) if i not in others)
     found = {}
     for index in sorted(strong_from):
         if not 0 <= index < len(ctx.sents):
             continue
-        for span in ctx.in_sent("reason", ctx.sents[index]):
+        sent = ctx.sents[index]
+        names = [n for g in ("agency", "vendor", "tool", "outlet") for n in ctx.in_sent(g, sent)]
+        for span in ctx.in_sent("reason", sent):
             if span.kb_id_ == "weak" and index not in own:
                 continue
+            if any(n.start <= span.start and span.end <= n.end for n in names):
+                continue  # "Centre for Cybersecurity Belgium" names a body, not a reason
             found.setdefault(span.label_, span.text)
     if "unvetted" in found and len(found) > 1 and found["unvetted"].lower() in NOT_AUTHORIZED_CUES:
         # "not authorized" states the rule itself; it is the reason only when no other is given
