@@ -4,8 +4,11 @@ The archive is built from the editable pages in crawlers/demo/ (reconstructions 
 banwatch, each pointing at the real report) and replayed through the same spiders, middlewares
 and stores as a live crawl.
 """
+import hashlib
 import time
 from pathlib import Path
+
+import yaml
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "crawlers" / "demo"
 
@@ -38,3 +41,34 @@ def _line(step, stats):
     shown = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in (stats or {}).items()
                       if not isinstance(v, (dict, list)))
     return f"{step}: {shown}"
+
+
+def demo_manifest():
+    return yaml.safe_load((DEMO_DIR / "manifest.yml").read_text(encoding="utf-8"))
+
+
+EVAL_KINDS = ("article", "press_release", "notice")
+
+
+def demo_gold_records(manifest=None):
+    """The demo's HTML pages as gold records of DESIGN.md's evaluation contract (`html` + `events`)."""
+    from pipeline.documents import decode_html
+
+    records = []
+    for entry in manifest if manifest is not None else demo_manifest():
+        if entry.get("kind") not in EVAL_KINDS or not entry.get("file") or entry.get("expect_error"):
+            continue
+        if entry.get("language", "en") != "en":
+            continue
+        body = (DEMO_DIR / entry["file"]).read_bytes()
+        published = entry.get("published")
+        records.append({
+            "id": hashlib.sha1(entry["url"].encode()).hexdigest()[:10],
+            "url": entry["url"],
+            "title": entry.get("title"),
+            "published": str(published) if published else None,
+            "html": decode_html(body, entry.get("content_type")),
+            "events": [{k: (str(v) if k == "date" and v else v) for k, v in e.items()}
+                       for e in entry.get("events") or [] if e.get("stage", "enacted") == "enacted"],
+        })
+    return records

@@ -19,6 +19,7 @@ def assemble(ctx, mentions, body_offset):
     for m in mentions:
         groups[(m.actor.key, m.tool_id, action_class(m.action), m.stage)].append(m)
     merge_country_mentions(ctx, groups)
+    merge_nested_bodies(ctx, groups)
     groups = split_by_date(ctx, groups)
     if not groups:
         return []
@@ -60,6 +61,50 @@ def merge_country_mentions(ctx, groups):
         if len(targets) == 1:
             groups[targets[0]].extend(ms)
             del groups[key]
+            continue
+        # no named body acting in the same way: the one regulator of that country the document names
+        regulator = document_regulator(ctx, country)
+        if regulator and not targets:
+            agency = ctx.ref.agencies[regulator]
+            for m in ms:
+                m.actor = type(actor)(key=regulator, name=agency["name"], mention=m.actor.mention,
+                                      agency_id=regulator, kind=agency.get("type"),
+                                      jurisdiction_id=agency.get("jurisdiction"), start=m.actor.start,
+                                      end=m.actor.end)
+            groups.setdefault((regulator,) + key[1:], []).extend(ms)
+            del groups[key]
+
+
+REGULATOR_TYPES = ("dpa", "regulator", "court")
+
+
+def document_regulator(ctx, country):
+    """The single regulator (or court) of a country that a document names, if there is exactly one."""
+    found = {s.kb_id_ for s in ctx.spans("agency")
+             if ctx.ref.agencies[s.kb_id_].get("type") in REGULATOR_TYPES
+             and ctx.ref.country_of(ctx.ref.agencies[s.kb_id_].get("jurisdiction")) == country}
+    return found.pop() if len(found) == 1 else None
+
+
+def merge_nested_bodies(ctx, groups):
+    """The Senate and the Senate's CIO blocking DeepSeek in one story are one measure: the body that
+    acted (the more specific one) keeps it, unless the other is a government acting through it."""
+    for key in list(groups):
+        if key not in groups:
+            continue
+        actor = groups[key][0].actor
+        if not actor.agency_id:
+            continue
+        ancestors = set(ctx.ref.reference.ancestors(actor.agency_id))
+        for other in list(groups):
+            if other == key or other[1:] != key[1:] or other not in groups or key not in groups:
+                continue
+            other_actor = groups[other][0].actor
+            if other_actor.agency_id in ancestors:
+                if other_actor.kind in ("national_government", "state_government"):
+                    groups[other].extend(groups.pop(key))
+                else:
+                    groups[key].extend(groups.pop(other))
 
 
 SAME_MEASURE_DAYS = 45
@@ -180,8 +225,11 @@ def choose_date(ctx, ms, own_sentences, others=None):
                 if ctx.in_sent("measure_noun", sent) and not ctx.in_sent("trigger", sent):
                     nearby.extend(date_candidates(ctx, sent))
     if not nearby and others is not None:
+        tool_id = ms[0].tool_id
         for k, sent in enumerate(ctx.sents):
-            if k in own_sentences or k in others:
+            if k in own_sentences or k in others or ctx.in_sent("other_product", sent):
+                continue
+            if any(t.kb_id_ != tool_id for t in ctx.in_sent("tool", sent)):
                 continue
             if ctx.in_sent("measure_noun", sent) or ctx.in_sent("trigger", sent):
                 nearby.extend(date_candidates(ctx, sent))

@@ -7,6 +7,7 @@ from w3lib.encoding import html_to_unicode
 
 from pipeline.dates import date_from_url, parse_iso
 
+PAGE_DATE_PARAMS = {"original_date": True, "extensive_search": False}
 ENGLISH_MARKERS = {"the", "and", "of", "to", "in", "is", "that", "for", "on", "with", "was", "has", "have",
                    "its", "by", "from", "said", "will", "are", "be", "as", "an", "it", "this", "were"}
 
@@ -35,8 +36,10 @@ def document_from_html(html, url=None, content_type=None, hints=None):
     text = decode_html(html, content_type)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        # extensive_search off: a copyright year or a sidebar date is no publication date
         extracted = trafilatura.bare_extraction(text, url=url, with_metadata=True, include_comments=False,
-                                                include_tables=True, favor_recall=True)
+                                                include_tables=True, favor_recall=True,
+                                                date_extraction_params=PAGE_DATE_PARAMS)
     if extracted is None or not (extracted.text or "").strip():
         raise DocumentError("no main text found in the page (empty, truncated or not an article)")
     title = clean_title(extracted.title or hints.get("title") or "")

@@ -246,6 +246,8 @@ def sentence_actors(ctx, sent):
         claim(Actor(key=span.kb_id_, name=agency["name"], mention=span.text, agency_id=span.kb_id_,
                     kind=agency.get("type"), jurisdiction_id=agency.get("jurisdiction"),
                     start=span.start, end=span.end))
+    for actor in listed_ministries(ctx, sent):
+        claim(actor)
     governments = ctx.in_sent("government", sent)
     staff = ctx.in_sent("staff", sent)
     lawmakers = ctx.in_sent("lawmaker", sent)
@@ -273,6 +275,8 @@ def sentence_actors(ctx, sent):
         if set(range(span.start, span.end)) & taken:
             continue
         left = doc[max(sent.start, span.start - 2):span.start]
+        if any(t.lower_ in NOT_AGENT_BEFORE for t in left):
+            continue  # "a letter to central government agencies": who was told, not who acted
         words = {t.lower_ for t in left}
         if span.text.lower() in {"state", "executive"}:
             continue
@@ -313,6 +317,45 @@ def sentence_actors(ctx, sent):
             claim(actor)
     actors.sort(key=lambda a: a.start)
     return actors
+
+
+MINISTRY_NOUNS = {"ministries": "ministry", "departments": "department", "agencies": "agency"}
+
+
+def listed_ministries(ctx, sent):
+    """"South Korea's foreign and trade ministries": one actor per ministry the list names."""
+    doc = ctx.doc
+    out = []
+    for token in sent:
+        noun = MINISTRY_NOUNS.get(token.lower_)
+        if not noun:
+            continue
+        words, i = [], token.i - 1
+        while i >= sent.start and (doc[i].is_alpha and doc[i].is_lower or doc[i].lower_ in {",", "and"}):
+            if doc[i].is_alpha and doc[i].lower_ != "and":
+                words.append(doc[i])
+            i -= 1
+        if len(words) < 2:
+            continue
+        place = [j for j in ctx.spans("jurisdiction", max(sent.start, i - 3), i + 1)]
+        jid = place[-1].kb_id_ if place else ctx.dominant_of("country")
+        found = []
+        for word in reversed(words):
+            agency_id = None
+            for phrase in (f"{word.text} {noun}", f"{noun} of {word.text}", f"{word.text} affairs {noun}"):
+                agency_id = ctx.ref.reference.resolve("agencies", phrase, jurisdiction=jid)
+                if agency_id:
+                    break
+            if agency_id:
+                agency = ctx.ref.agencies[agency_id]
+                found.append(Actor(key=agency_id, name=agency["name"], mention=f"{word.text} {noun}",
+                                   agency_id=agency_id, kind=agency.get("type"),
+                                   jurisdiction_id=agency.get("jurisdiction"), start=word.i, end=word.i + 1))
+        if len(found) >= 2:
+            if place:  # the possessive place belongs to the list
+                found[0].start = place[-1].start
+            out.extend(found)
+    return out
 
 
 def legislature_actor(ctx, jurisdiction_id, mention, start, end):
@@ -516,6 +559,10 @@ def agents_for(ctx, trigger, sent, actors, passive):
             return locative[:1], "locative"
     if holders:
         return holders[:1], "holder"
+    # "ChatGPT is back online in Italy": where the measure holds, when nobody is named
+    locative = [a for a in actors if getattr(a, "via", "") == "locative" and 0 <= a.start - trigger.end <= 4]
+    if locative:
+        return locative[:1], "locative"
     return [], ""
 
 
@@ -609,6 +656,8 @@ def date_candidates(ctx, sent, trigger=None):
         if not resolved:
             continue
         iso, precision = resolved
+        if ctx.not_before and iso < ctx.not_before.isoformat()[:len(iso)]:
+            continue  # no measure predates the tool it acts on: this date is about something else
         score = 2.0
         if trigger is not None:
             distance = _gap(span, trigger)
@@ -670,7 +719,7 @@ def find_events(ctx):
             scope = [scope_phrase(ctx, s, sent) for s in ctx.in_sent("scope", sent)]
             for actor in agents:
                 for tool_id, tool_text in tools:
-                    if actor.agency_id and actor.agency_id == tool_vendor_agency(ctx, tool_id):
+                    if is_own_product(ctx, actor, tool_id):
                         continue
                     mentions.append(Mention(actor=actor, tool_id=tool_id, tool_mention=tool_text, action=action,
                                             stage=stage, weight=weight * (1.5 if in_title else 1.0),
@@ -686,8 +735,18 @@ def find_events(ctx):
     return mentions
 
 
-def tool_vendor_agency(ctx, tool_id):
-    return None
+def is_own_product(ctx, actor, tool_id):
+    """A vendor restricting its own product (Meta pausing Meta AI) is product news, not a measure on it."""
+    vendor_id = ctx.ref.tools.get(tool_id, {}).get("vendor")
+    chain = [vendor_id]
+    while chain[-1] and ctx.ref.vendors.get(chain[-1], {}).get("parent"):
+        chain.append(ctx.ref.vendors[chain[-1]]["parent"])
+    names = {fold_name(n) for v in chain if v for n in ctx.ref.names(ctx.ref.vendors[v])}
+    return fold_name(actor.name) in names or fold_name(actor.mention) in names
+
+
+def fold_name(text):
+    return re.sub(r"[^a-z0-9]+", " ", (text or "").lower()).replace(" inc", "").strip()
 
 
 def scope_phrase(ctx, span, sent):
