@@ -100,7 +100,9 @@ def merge_nested_bodies(ctx, groups):
             if other == key or other[1:] != key[1:] or other not in groups or key not in groups:
                 continue
             other_actor = groups[other][0].actor
-            if other_actor.agency_id in ancestors:
+            together = {(m.trigger.start, m.sentence.start) for m in groups[key]} & \
+                {(m.trigger.start, m.sentence.start) for m in groups[other]}
+            if other_actor.agency_id in ancestors and not together:  # listed side by side: two measures
                 if other_actor.kind in ("national_government", "state_government"):
                     groups[other].extend(groups.pop(key))
                 else:
