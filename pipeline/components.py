@@ -9,11 +9,14 @@ Each writes span groups on the Doc that the event rules (pipeline/events.py) rea
 - banwatch_candidate_ner  stage two: statistical NER only on sentences that state a measure on a tool
                           with no known actor in them; doc.spans["ner"]
 """
+import bisect
 import json
 import re
 from collections import defaultdict
 from pathlib import Path
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Span
@@ -22,6 +25,7 @@ from spacy.util import filter_spans
 PATTERNS_DIR = Path(__file__).parent / "patterns"
 SENTENCE_END = {".", "!", "?", "…", "...", "?!"}
 BULLETS = {"•", "·", "▪", "◦"}
+PUNCT_CONTINUE = {",", ";", ":", ")", "]", "-", "—", "–"}
 CLOSERS = {'"', "'", "”", "’", ")", "]", "»"}
 
 
@@ -34,25 +38,27 @@ def sentence_boundaries(doc):
     """Sentences end after . ! ? (and any closing quotes) and at line breaks; a bullet starts one.
 
     Abbreviations ("U.S.", "Gov.", "Jan.") are single tokens in spaCy's English tokenizer, so they
-    never end a sentence here.
+    never end a sentence here. Computed over token strings and written in one array: setting
+    `is_sent_start` token by token costs more than the rest of the light pipeline.
     """
-    for i, token in enumerate(doc):
-        if i == 0:
-            token.is_sent_start = True
-            continue
-        previous = doc[i - 1]
-        token.is_sent_start = bool(
-            (previous.is_space and "\n" in previous.text)
-            or token.text in BULLETS
-            or (not token.is_punct and token.text not in CLOSERS and _closes_sentence(doc, i - 1))
-        )
+    if not len(doc):
+        return doc
+    words = [t.text for t in doc]
+    starts = numpy.full(len(words), -1, dtype="int64")
+    starts[0] = 1
+    pending = False  # a sentence-final mark seen, waiting for the next word
+    for i in range(1, len(words)):
+        previous, word = words[i - 1], words[i]
+        if previous in SENTENCE_END:
+            pending = True
+        elif previous not in CLOSERS:
+            pending = False
+        is_word = not (word in CLOSERS or word in SENTENCE_END or word in PUNCT_CONTINUE)
+        if ("\n" in previous and previous.isspace()) or word in BULLETS or (pending and is_word):
+            starts[i] = 1
+            pending = False
+    doc.from_array([SENT_START], starts.view("uint64").reshape(-1, 1))  # -1 (not a start) as spaCy stores it
     return doc
-
-
-def _closes_sentence(doc, j):
-    while j >= 0 and doc[j].text in CLOSERS:
-        j -= 1
-    return j >= 0 and doc[j].text in SENTENCE_END
 
 
 def with_curly_quotes(phrases):
@@ -291,8 +297,48 @@ def make_dates(nlp, name):
 
 
 def find_date_spans(doc):
+    """Dates of the sentences that speak of a measure, and of their neighbours: nothing else needs one."""
     spans = []
-    for m in DATE_RE.finditer(doc.text):
+    text = doc.text  # built token by token on each access: once per document
+    for start, end in measure_regions(doc):
+        spans.extend(_dates_between(doc, text, start, end))
+    doc.spans["date"] = filter_spans(spans)
+    return doc
+
+
+def measure_regions(doc):
+    """Character ranges of sentences holding a trigger or a measure noun, with one sentence either side."""
+    sents = list(doc.sents)
+    marks = [s.start for g in ("trigger", "measure_noun") for s in doc.spans.get(g, [])]
+    if not marks or not sents:
+        return []
+    starts = [s.start for s in sents]
+    wanted = set()
+    for token_i in marks:
+        k = bisect.bisect_right(starts, token_i) - 1
+        wanted.update((k - 1, k, k + 1))
+    regions = []
+    for k in sorted(i for i in wanted if 0 <= i < len(sents)):
+        start, end = sents[k].start_char, sents[k].end_char
+        if regions and start <= regions[-1][1]:
+            regions[-1] = (regions[-1][0], end)
+        else:
+            regions.append((start, end))
+    return regions
+
+
+# Every date expression holds a digit, a month or weekday name, or a relative word: sentences
+# without one (most) skip the big pattern.
+DATE_HINT = re.compile(r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|"
+                       r"today|yesterday|tonight|week|month|year|ago|morning|afternoon|night|previous|prior|early|"
+                       r"mid|late)", re.IGNORECASE)
+
+
+def _dates_between(doc, text, start, end):
+    spans = []
+    if not DATE_HINT.search(text, start, end):
+        return spans
+    for m in DATE_RE.finditer(text, start, end):
         kind = m.lastgroup
         text = m.group(0)
         if kind in {"month_day", "in_month", "month_year"} and re.match(r"(?i)may\b", text.split()[-1] if kind == "in_month" else text) and not _may_is_month(text):
@@ -300,8 +346,7 @@ def find_date_spans(doc):
         span = doc.char_span(m.start(), m.end(), label=kind, alignment_mode="expand")
         if span is not None:
             spans.append(span)
-    doc.spans["date"] = filter_spans(spans)
-    return doc
+    return spans
 
 
 def _may_is_month(text):
@@ -315,6 +360,8 @@ def make_candidate_ner(nlp, name, labels):
 
 
 ACTOR_GROUPS = ("agency", "person", "jurisdiction", "government", "lawmaker")
+COMMON_CAPITALISED = {"i", "ai", "a.i.", "it", "ceo", "cio", "cto", "app", "apps", "ios", "android", "us", "u.s.",
+                      "eu", "uk", "pdf", "faq", "news", "update", "read", "more", "photo", "the"}
 PLACE_PREPOSITIONS = {"in", "from", "to", "across", "throughout", "within", "outside", "into"}
 
 
@@ -341,9 +388,25 @@ class CandidateNER:
         for sent in doc.sents:
             def inside(spans):
                 return any(s.start >= sent.start and s.end <= sent.end for s in spans)
-            if inside(triggers) and not inside(actors) and (inside(tools) or inside(doc.spans.get("anaphor", []))):
+            if inside(triggers) and not inside(actors) and (inside(tools) or inside(doc.spans.get("anaphor", []))) \
+                    and self.has_unknown_name(doc, sent):
                 out.append(sent)
         return out
+
+    @staticmethod
+    def has_unknown_name(doc, sent):
+        """A capitalised word no matcher explained ("Fairfax", "CICC"): only then can NER add an actor."""
+        known = set()
+        for group in ("tool", "agency", "person", "jurisdiction", "vendor", "date", "outlet", "other_product",
+                      "trigger"):
+            for span in doc.spans.get(group, []):
+                if span.start < sent.end and span.end > sent.start:
+                    known.update(range(span.start, span.end))
+        for token in sent[1:]:
+            if token.i not in known and token.is_alpha and (token.is_title or token.is_upper) \
+                    and len(token) > 1 and token.lower_ not in COMMON_CAPITALISED:
+                return True
+        return False
 
     def __call__(self, doc):
         found = []

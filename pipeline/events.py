@@ -102,9 +102,15 @@ class DocContext:
         self.sents = list(doc.sents)
         self.sent_starts = [s.start for s in self.sents]
         self.groups = {}
+        self.by_sentence = {}  # (group, sentence start token) -> spans, the lookup the rules make most
         for name in doc.spans:
             spans = sorted(doc.spans[name], key=lambda s: s.start)
             self.groups[name] = (spans, [s.start for s in spans])
+            for span in spans:
+                k = bisect.bisect_right(self.sent_starts, span.start) - 1
+                if k >= 0 and span.end <= self.sents[k].end:
+                    self.by_sentence.setdefault((name, self.sent_starts[k]), []).append(span)
+        self._actors = {}
         self._government_cache = {}
         self.focus_tools = self._focus_tools()
         released = reference.tools[self.focus_tools[0]].get("released") if self.focus_tools else None
@@ -126,7 +132,13 @@ class DocContext:
         return out
 
     def in_sent(self, group, sent):
-        return self.spans(group, sent.start, sent.end)
+        return self.by_sentence.get((group, sent.start), [])
+
+    def actors(self, sent):
+        """sentence_actors, once per sentence."""
+        if sent.start not in self._actors:
+            self._actors[sent.start] = sentence_actors(self, sent)
+        return self._actors[sent.start]
 
     def sentence_index(self, token_i):
         return bisect.bisect_right(self.sent_starts, token_i) - 1
@@ -689,7 +701,7 @@ def find_events(ctx):
     authors = measure_authors(ctx)
     for index, sent in enumerate(ctx.sents):
         triggers = ctx.in_sent("trigger", sent)
-        actors = sentence_actors(ctx, sent) if triggers else []
+        actors = ctx.actors(sent) if triggers else []
         found_here = []
         for trigger in triggers:
             if is_negated(ctx, trigger, sent) or is_elsewhere(ctx, trigger, sent):
@@ -773,7 +785,7 @@ def measure_authors(ctx):
             continue
         actors = None
         for noun in nouns:
-            actors = actors if actors is not None else sentence_actors(ctx, sent)
+            actors = actors if actors is not None else ctx.actors(sent)
             for actor in actors:
                 after = doc[noun.end:actor.start] if actor.start >= noun.end else None
                 before = doc[actor.end:noun.start] if actor.end <= noun.start else None

@@ -1,0 +1,116 @@
+"""Extraction throughput: banwatch's two-stage extractor against the full en_core_web_sm pipeline.
+
+    python bench/extract.py [--docs 1000] [--full-docs N] [--gold ../shared/eval/dev.jsonl] [--workers 2]
+
+The corpus is built from the bundled demo pages (our own reconstructions of real reports): each
+benchmark document is one demo article followed by paragraphs of other articles, so every
+document is about AI measures (the worst case for a two-stage design: nothing is skipped as
+irrelevant) and of news length (about 500-900 words). Prints documents/second for banwatch's
+extractor and for the full-pipeline variant over the same documents, the ratio, the dev-set F1 of
+both when a gold file is given, and the speed-up of parallel workers.
+"""
+import argparse
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from kb.demo import demo_gold_records  # noqa: E402
+from pipeline.documents import DocumentError, document_from_html  # noqa: E402
+from pipeline.extract import Extractor  # noqa: E402
+
+
+def build_corpus(n, seed=7):
+    pages = []
+    for record in demo_gold_records():
+        try:
+            doc = document_from_html(record["html"], url=record["url"])
+        except DocumentError:
+            continue
+        paragraphs = [p for p in doc["text"].split("\n") if len(p.split()) > 12]
+        if paragraphs:
+            pages.append((record, doc["title"], paragraphs))
+    rng = random.Random(seed)
+    corpus = []
+    for i in range(n):
+        record, title, paragraphs = pages[i % len(pages)]
+        body = list(paragraphs)
+        while sum(len(p.split()) for p in body) < rng.randint(500, 900):
+            _, _, other = rng.choice(pages)
+            body.append(rng.choice(other))
+        corpus.append({"id": f"bench-{i}", "url": record["url"], "title": title,
+                       "published": record["published"], "text": "\n\n".join(body)})
+    return corpus
+
+
+def throughput(extractor, records, batch=32):
+    extractor.extract_many(records[:8])  # load models outside the clock
+    started = time.perf_counter()
+    events = 0
+    for i in range(0, len(records), batch):
+        events += sum(len(r["events"]) for r in extractor.extract_many(records[i:i + batch]))
+    elapsed = time.perf_counter() - started
+    return len(records) / elapsed, events, elapsed
+
+
+def parallel_throughput(records, workers):
+    import json
+    import tempfile
+
+    from pipeline.run import extract_jsonl
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "docs.jsonl"
+        path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+        started = time.perf_counter()
+        extract_jsonl(path, Path(tmp) / "out.jsonl", workers=workers)
+        return len(records) / (time.perf_counter() - started)
+
+
+def dev_f1(gold_path, full):
+    from pipeline.evaluate import evaluate
+
+    scores, _ = evaluate(gold_path, full_pipeline=full)
+    return scores
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--docs", type=int, default=1000)
+    parser.add_argument("--full-docs", type=int, default=None, help="documents for the full pipeline (default: all)")
+    parser.add_argument("--gold", default=str(Path(__file__).resolve().parents[2] / "shared/eval/dev.jsonl"))
+    parser.add_argument("--workers", type=int, default=2, help="also time 1 and this many worker processes")
+    args = parser.parse_args(argv)
+
+    corpus = build_corpus(args.docs)
+    words = [len((r["title"] + " " + r["text"]).split()) for r in corpus]
+    print(f"corpus: {len(corpus)} documents, {statistics.mean(words):.0f} words on average "
+          f"(min {min(words)}, max {max(words)}), all about AI measures")
+
+    light_rate, light_events, light_time = throughput(Extractor(), corpus)
+    print(f"banwatch extractor:     {light_rate:8.1f} documents/second  ({light_events} events, {light_time:.1f}s)")
+    full_docs = corpus[:args.full_docs] if args.full_docs else corpus
+    full_rate, full_events, full_time = throughput(Extractor(full_pipeline=True), full_docs)
+    print(f"full en_core_web_sm:    {full_rate:8.1f} documents/second  ({len(full_docs)} documents, "
+          f"{full_events} events, {full_time:.1f}s)")
+    print(f"speed ratio:            {light_rate / full_rate:8.1f}x  (target >= 10x, and >= 150 documents/second)")
+
+    if args.gold and Path(args.gold).exists():
+        light, full = dev_f1(args.gold, False), dev_f1(args.gold, True)
+        print(f"dev F1 ({args.gold}): banwatch {light['f1']:.3f}, full pipeline {full['f1']:.3f} "
+              f"(date accuracy {light['date_accuracy']:.3f} / {full['date_accuracy']:.3f})")
+    else:
+        print(f"dev F1: skipped, no gold file at {args.gold}")
+
+    if args.workers and args.workers > 1:
+        one = parallel_throughput(corpus, 1)
+        many = parallel_throughput(corpus, args.workers)
+        print(f"extract --workers 1:    {one:8.1f} documents/second")
+        print(f"extract --workers {args.workers}:    {many:8.1f} documents/second  (speed-up {many / one:.2f}x)")
+
+
+if __name__ == "__main__":
+    main()
