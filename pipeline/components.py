@@ -16,9 +16,9 @@ from collections import defaultdict
 from pathlib import Path
 
 import numpy
-from spacy.attrs import SENT_START
+from spacy.attrs import IDX, IS_DIGIT, IS_SPACE, LOWER, ORTH, SENT_START
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Span
 from spacy.util import filter_spans
 
@@ -38,27 +38,38 @@ def sentence_boundaries(doc):
     """Sentences end after . ! ? (and any closing quotes) and at line breaks; a bullet starts one.
 
     Abbreviations ("U.S.", "Gov.", "Jan.") are single tokens in spaCy's English tokenizer, so they
-    never end a sentence here. Computed over token strings and written in one array: setting
-    `is_sent_start` token by token costs more than the rest of the light pipeline.
+    never end a sentence here. Worked out on token hashes and written in one array: Python Token
+    objects, one per word, would cost more than the rest of the light pipeline.
     """
-    if not len(doc):
+    n = len(doc)
+    if not n:
         return doc
-    words = [t.text for t in doc]
-    starts = numpy.full(len(words), -1, dtype="int64")
+    orth, is_space = doc.to_array([ORTH, IS_SPACE]).T
+    strings = doc.vocab.strings
+    ends, closers, continuing, bullets = (_hashes(strings, group) for group in
+                                          (SENTENCE_END, CLOSERS, PUNCT_CONTINUE, BULLETS))
+    breaks = {i for i in numpy.flatnonzero(is_space) if "\n" in strings[int(orth[i])]}
+    starts = numpy.full(n, -1, dtype="int64")
     starts[0] = 1
     pending = False  # a sentence-final mark seen, waiting for the next word
-    for i in range(1, len(words)):
-        previous, word = words[i - 1], words[i]
-        if previous in SENTENCE_END:
+    previous = int(orth[0])
+    for i in range(1, n):
+        word = int(orth[i])
+        if previous in ends:
             pending = True
-        elif previous not in CLOSERS:
+        elif previous not in closers:
             pending = False
-        is_word = not (word in CLOSERS or word in SENTENCE_END or word in PUNCT_CONTINUE)
-        if ("\n" in previous and previous.isspace()) or word in BULLETS or (pending and is_word):
+        if (i - 1) in breaks or word in bullets or (
+                pending and not (word in closers or word in ends or word in continuing)):
             starts[i] = 1
             pending = False
+        previous = word
     doc.from_array([SENT_START], starts.view("uint64").reshape(-1, 1))  # -1 (not a start) as spaCy stores it
     return doc
+
+
+def _hashes(strings, words):
+    return {strings.add(w) for w in words}
 
 
 def with_curly_quotes(phrases):
@@ -97,6 +108,7 @@ class NameMatcher:
         from kb.reference import load_reference
 
         self.reference = ref = load_reference(reference_dir)
+        self.ai_context = numpy.array([nlp.vocab.strings.add(w) for w in AI_CONTEXT], dtype="uint64")
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.targets = {}  # match key -> (group, id, needs AI context)
@@ -140,13 +152,15 @@ class NameMatcher:
 
     def __call__(self, doc):
         by_place = defaultdict(set)
-        ai_document = None
+        ai_words = None
         for match_id, start, end in [*self.exact(doc), *self.folded(doc)]:
             group, entity_id, needs_context = self.targets[match_id]
             if needs_context:
-                if ai_document is None:
-                    ai_document = sum(t.lower_ in AI_CONTEXT for t in doc) >= 2
-                if not (ai_document or self._ai_context(doc, start)):
+                if ai_words is None:
+                    lower = doc.to_array(LOWER)
+                    ai_words = numpy.flatnonzero(numpy.isin(lower, self.ai_context))
+                near = ai_words[(ai_words > start - 12) & (ai_words < start + 12)]
+                if len(ai_words) < 2 and not len(near):
                     continue
             by_place[(group, start, end)].add(entity_id)
         found = defaultdict(list)
@@ -172,17 +186,16 @@ class NameMatcher:
     @staticmethod
     def _surnames(doc, people):
         """After 'Governor Kim Reynolds', a bare 'Reynolds' is the same person."""
+        if not people:
+            return []
         taken = {i for span in people for i in range(span.start, span.end)}
-        by_surname = {span[-1].text: span.kb_id_ for span in people if len(span) > 1}
+        by_surname = {doc[span.end - 1].orth: span.kb_id_ for span in people if len(span) > 1}
+        orth = doc.to_array(ORTH)
         extra = []
-        for token in doc:
-            if token.text in by_surname and token.i not in taken:
-                extra.append(Span(doc, token.i, token.i + 1, label="person", kb_id=by_surname[token.text]))
+        for i in numpy.flatnonzero(numpy.isin(orth, list(by_surname))):
+            if int(i) not in taken:
+                extra.append(Span(doc, int(i), int(i) + 1, label="person", kb_id=by_surname[int(orth[i])]))
         return extra
-
-    def _ai_context(self, doc, start):
-        window = doc[max(0, start - 12):min(len(doc), start + 12)]
-        return any(t.lower_ in AI_CONTEXT for t in window)
 
     def _settle(self, doc, start, ids, jurisdictions, mentioned, group):
         """A shared name: the candidate whose jurisdiction the sentence names, else the document's most named."""
@@ -215,18 +228,21 @@ def make_lexicon(nlp, name, path):
 class LexiconMatcher:
     """Measure words, stage and negation cues, reasons, scope... from a JSONL file of patterns.
 
-    A line is {"group", "label", "pattern"} with a phrase (case-insensitive unless
-    "case_sensitive") or a spaCy token pattern; "weak": true marks a reason cue that counts only in
-    the sentence stating the measure.
+    A line is {"group", "label", "pattern"}: a phrase (case-insensitive unless "case_sensitive"),
+    or {"near": [[first words], [last words]], "within": N} for a first word followed by a last
+    word at most N tokens on ("protect the Senate network"). "weak": true marks a cue that counts
+    only in the sentence stating the measure. (A "near" pattern is checked on token hashes: spaCy's
+    Matcher with wildcard tokens cost more than everything else here.)
     """
 
     def __init__(self, nlp, path):
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self.tokens = Matcher(nlp.vocab)
+        self.near = []  # (key hash, first word hashes, last word hashes, within)
         self.targets = {}
         self.groups = set()
-        by_key = defaultdict(lambda: {"phrases": [], "exact": [], "tokens": []})
+        by_key = defaultdict(lambda: {"phrases": [], "exact": []})
+        strings = nlp.vocab.strings
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip():
                 continue
@@ -238,8 +254,11 @@ class LexiconMatcher:
             weak = "weak" if entry.get("weak") else ""
             key = f"{group}|{label}|{weak}"
             self.groups.add(group)
-            if isinstance(pattern, list):
-                by_key[key]["tokens"].append(pattern)
+            if isinstance(pattern, dict):
+                first, last = ([strings.add(w) for w in words] for words in pattern["near"])
+                self.targets[strings.add(key)] = (group, label, weak)
+                self.near.append((strings.add(key), numpy.array(first, dtype="uint64"), set(last),
+                                  int(pattern.get("within", 1))))
             elif entry.get("case_sensitive"):
                 by_key[key]["exact"].extend(nlp.make_doc(p) for p in with_curly_quotes([pattern]))
             else:
@@ -250,12 +269,19 @@ class LexiconMatcher:
                 self.phrases.add(key, kinds["phrases"])
             if kinds["exact"]:
                 self.exact.add(key, kinds["exact"])
-            if kinds["tokens"]:
-                self.tokens.add(key, kinds["tokens"])
+
+    def near_matches(self, doc):
+        lower = doc.to_array(LOWER)
+        for key, first, last, within in self.near:
+            for i in numpy.flatnonzero(numpy.isin(lower, first)):
+                for j in range(int(i) + 1, min(len(lower), int(i) + within + 1)):
+                    if int(lower[j]) in last:
+                        yield key, int(i), j + 1
+                        break
 
     def __call__(self, doc):
         found = defaultdict(list)
-        for match_id, start, end in [*self.phrases(doc), *self.exact(doc), *self.tokens(doc)]:
+        for match_id, start, end in [*self.phrases(doc), *self.exact(doc), *self.near_matches(doc)]:
             group, label, weak = self.targets[match_id]
             found[group].append(Span(doc, start, end, label=label, kb_id=weak))
         for group in self.groups:
@@ -297,22 +323,101 @@ def make_dates(nlp, name):
 
 
 def find_date_spans(doc):
-    """Dates of the sentences that speak of a measure, and of their neighbours: nothing else needs one."""
+    """Dates of the sentences that speak of a measure, and of their neighbours: nothing else needs one.
+
+    Every date expression holds an anchor word (a month or weekday name, a relative word like
+    "yesterday", or a number): the date pattern is tried only around anchors, on a few dozen
+    characters, instead of over whole sentences.
+    """
+    regions = measure_regions(doc)
+    if not regions:
+        doc.spans["date"] = []
+        return doc
+    text = document_text(doc)
+    lower, is_digit, idx = doc.to_array([LOWER, IS_DIGIT, IDX]).T
+    anchors = numpy.isin(lower, _date_anchors(doc.vocab)) | (is_digit == 1)
+    positions = idx[numpy.flatnonzero(anchors)]
+    found = {}
+    for region_start, region_end in regions:
+        lo, hi = numpy.searchsorted(positions, [region_start, region_end])
+        for position in positions[lo:hi]:
+            window_start = max(region_start, int(position) - 30)
+            for m in DATE_RE.finditer(text, window_start, min(region_end, int(position) + 40)):
+                if m.start() <= position < m.end() and (m.start(), m.end()) not in found:
+                    found[(m.start(), m.end())] = m
     spans = []
-    text = doc.text  # built token by token on each access: once per document
-    for start, end in measure_regions(doc):
-        spans.extend(_dates_between(doc, text, start, end))
+    for (start, end), m in found.items():
+        kind, matched = m.lastgroup, m.group(0)
+        if kind in {"month_day", "in_month", "month_year"} and re.search(r"(?i)\bmay\b", matched) \
+                and not _may_is_month(matched):
+            continue
+        span = doc.char_span(start, end, label=kind, alignment_mode="expand")
+        if span is not None:
+            spans.append(span)
     doc.spans["date"] = filter_spans(spans)
     return doc
 
 
+DATE_ANCHOR_WORDS = (
+    "jan jan. january feb feb. february mar mar. march apr apr. april may jun jun. june jul jul. july aug aug. "
+    "august sep sep. sept sept. september oct oct. october nov nov. november dec dec. december monday tuesday "
+    "wednesday thursday friday saturday sunday today yesterday tonight week weeks month months year years ago "
+    "morning afternoon night day days previous prior").split()
+
+
+_ANCHORS = {}
+
+
+def _date_anchors(vocab):
+    if id(vocab) not in _ANCHORS:
+        _ANCHORS[id(vocab)] = numpy.array([vocab.strings.add(w) for w in DATE_ANCHOR_WORDS], dtype="uint64")
+    return _ANCHORS[id(vocab)]
+
+
+def sentences(doc):
+    """(sentences, their start tokens), once per document, read off the SENT_START array
+    (doc.sents would build a Token object for every word)."""
+    if "banwatch_sents" not in doc.user_data:
+        flags = doc.to_array(SENT_START).astype("int64")
+        starts = [int(i) for i in numpy.flatnonzero(flags == 1)] or [0]
+        if starts[0] != 0:
+            starts.insert(0, 0)
+        bounds = starts[1:] + [len(doc)]
+        sents = [doc[a:b] for a, b in zip(starts, bounds) if b > a]
+        doc.user_data["banwatch_sents"] = (sents, [s.start for s in sents])
+    return doc.user_data["banwatch_sents"]
+
+
+def document_text(doc):
+    """The text the document was made from (kept by the tokenizer; doc.text rebuilds it word by word)."""
+    return doc.user_data.get("banwatch_text") or doc.text
+
+
+class TextKeepingTokenizer:
+    """spaCy's tokenizer, also keeping the input string on the Doc for the components above."""
+
+    def __init__(self, tokenizer):
+        self.tokenizer = tokenizer
+
+    def __call__(self, text):
+        doc = self.tokenizer(text)
+        doc.user_data["banwatch_text"] = text
+        return doc
+
+    def pipe(self, texts, batch_size=1000):
+        for text in texts:
+            yield self(text)
+
+    def __getattr__(self, name):
+        return getattr(self.tokenizer, name)
+
+
 def measure_regions(doc):
     """Character ranges of sentences holding a trigger or a measure noun, with one sentence either side."""
-    sents = list(doc.sents)
+    sents, starts = sentences(doc)
     marks = [s.start for g in ("trigger", "measure_noun") for s in doc.spans.get(g, [])]
     if not marks or not sents:
         return []
-    starts = [s.start for s in sents]
     wanted = set()
     for token_i in marks:
         k = bisect.bisect_right(starts, token_i) - 1
@@ -325,28 +430,6 @@ def measure_regions(doc):
         else:
             regions.append((start, end))
     return regions
-
-
-# Every date expression holds a digit, a month or weekday name, or a relative word: sentences
-# without one (most) skip the big pattern.
-DATE_HINT = re.compile(r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|"
-                       r"today|yesterday|tonight|week|month|year|ago|morning|afternoon|night|previous|prior|early|"
-                       r"mid|late)", re.IGNORECASE)
-
-
-def _dates_between(doc, text, start, end):
-    spans = []
-    if not DATE_HINT.search(text, start, end):
-        return spans
-    for m in DATE_RE.finditer(text, start, end):
-        kind = m.lastgroup
-        text = m.group(0)
-        if kind in {"month_day", "in_month", "month_year"} and re.match(r"(?i)may\b", text.split()[-1] if kind == "in_month" else text) and not _may_is_month(text):
-            continue
-        span = doc.char_span(m.start(), m.end(), label=kind, alignment_mode="expand")
-        if span is not None:
-            spans.append(span)
-    return spans
 
 
 def _may_is_month(text):
@@ -377,21 +460,27 @@ class CandidateNER:
         self.ner_nlp = None
 
     def candidate_sentences(self, doc):
-        triggers = doc.spans.get("trigger", [])
-        if not triggers:
+        if not doc.spans.get("trigger"):
             return []
-        tools = doc.spans.get("tool", [])
-        # a place after a preposition ("a board in Virginia") names where, not who
-        actors = [s for g in ACTOR_GROUPS for s in doc.spans.get(g, [])
-                  if not (s.start and doc[s.start - 1].lower_ in PLACE_PREPOSITIONS)]
-        out = []
-        for sent in doc.sents:
-            def inside(spans):
-                return any(s.start >= sent.start and s.end <= sent.end for s in spans)
-            if inside(triggers) and not inside(actors) and (inside(tools) or inside(doc.spans.get("anaphor", []))) \
-                    and self.has_unknown_name(doc, sent):
-                out.append(sent)
-        return out
+        sents, starts = sentences(doc)
+        lower = doc.user_data["banwatch_lower"] if "banwatch_lower" in doc.user_data else None
+
+        def sentences_with(groups, keep=lambda span: True):
+            found = set()
+            for group in groups:
+                for span in doc.spans.get(group, []):
+                    if keep(span):
+                        found.add(bisect.bisect_right(starts, span.start) - 1)
+            return found
+
+        def is_agent(span):
+            # a place after a preposition ("a board in Virginia") names where, not who
+            before = (lower[span.start - 1] if lower else doc[span.start - 1].lower_) if span.start else ""
+            return before not in PLACE_PREPOSITIONS
+
+        wanted = sentences_with(["trigger"]) & sentences_with(["tool", "anaphor"])
+        wanted -= sentences_with(ACTOR_GROUPS, is_agent)
+        return [sents[k] for k in sorted(wanted) if self.has_unknown_name(doc, sents[k])]
 
     @staticmethod
     def has_unknown_name(doc, sent):

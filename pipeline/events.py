@@ -28,6 +28,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from pipeline import dates as datemod
+from pipeline.components import sentences
+from spacy.attrs import IS_ALPHA, IS_DIGIT, IS_LOWER, IS_PUNCT, IS_SPACE, IS_STOP, IS_TITLE, LOWER, ORTH
 
 BE_FORMS = {"is", "are", "was", "were", "be", "been", "being", "'s", "'re", "get", "gets", "got", "getting",
             "become", "became", "remains", "remain", "stay", "stays"}
@@ -99,8 +101,15 @@ class DocContext:
         self.title_end = title_end  # character offset where the body begins
         self.default_year = default_year
         self.published_month = None  # 'YYYY-MM' when only the month of publication is known
-        self.sents = list(doc.sents)
-        self.sent_starts = [s.start for s in self.sents]
+        self.sents, self.sent_starts = sentences(doc)
+        # token attributes as plain lists: the rules read them thousands of times per document, and
+        # doc[i] builds a new Token object each time
+        columns = doc.to_array([ORTH, LOWER, IS_PUNCT, IS_ALPHA, IS_LOWER, IS_TITLE, IS_SPACE, IS_STOP, IS_DIGIT])
+        strings = doc.vocab.strings
+        self.words = [strings[int(h)] for h in columns[:, 0]]
+        self.lower = [strings[int(h)] for h in columns[:, 1]]
+        (self.punct, self.alpha, self.is_lower, self.is_title_case, self.space, self.stop,
+         self.digit) = (columns[:, k].astype(bool).tolist() for k in range(2, 9))
         self.groups = {}
         self.by_sentence = {}  # (group, sentence start token) -> spans, the lookup the rules make most
         for name in doc.spans:
@@ -111,6 +120,7 @@ class DocContext:
                 if k >= 0 and span.end <= self.sents[k].end:
                     self.by_sentence.setdefault((name, self.sent_starts[k]), []).append(span)
         self._actors = {}
+        self.name_starts = {s.start for g in ("tool", "vendor") for s in self.groups.get(g, ([], []))[0]}
         self._government_cache = {}
         self.focus_tools = self._focus_tools()
         released = reference.tools[self.focus_tools[0]].get("released") if self.focus_tools else None
@@ -130,6 +140,10 @@ class DocContext:
             if s.end <= end:
                 out.append(s)
         return out
+
+    def text(self, start, end):
+        """The words of tokens start..end, as the document spells them."""
+        return self.doc[start:end].text
 
     def in_sent(self, group, sent):
         return self.by_sentence.get((group, sent.start), [])
@@ -156,7 +170,7 @@ class DocContext:
     def _dominant_jurisdictions(self):
         counts = Counter()
         for span in self.spans("jurisdiction"):
-            before = self.doc[span.start - 1].lower_ if span.start else ""
+            before = self.lower[span.start - 1] if span.start else ""
             if not self.is_origin(span) and before not in NOT_AGENT_BEFORE:
                 counts[span.kb_id_] += 1
         for span in self.spans("agency"):
@@ -183,16 +197,14 @@ class DocContext:
 
     def is_origin(self, span):
         """'China's DeepSeek', 'the Chinese AI startup', 'servers in China': where a tool comes from, not who acts."""
-        doc = self.doc
+        words, n = self.words, len(self.words)
         i = span.end
-        while i < len(doc) and doc[i].text in {"'s", "’s", "-", "'", "’"}:
+        while i < n and words[i] in {"'s", "’s", "-", "'", "’"}:
             i += 1
-        for j in range(i, min(i + 3, len(doc))):
-            t = doc[j]
-            if t.lower_ in ORIGIN_NOUNS or any(s.start == j for s in self.spans("tool", j, j + 6)) \
-                    or any(s.start == j for s in self.spans("vendor", j, j + 6)):
+        for j in range(i, min(i + 3, n)):
+            if self.lower[j] in ORIGIN_NOUNS or j in self.name_starts:
                 return True
-            if not (t.is_punct and t.text == "-") and t.lower_ not in {"-", "based", "'s"}:
+            if self.lower[j] not in {"-", "based", "'s"}:
                 break
         return False
 
@@ -231,8 +243,8 @@ def sentence_actors(ctx, sent):
             return
         # "the South Dakota Bureau of Information and Telecommunications (BIT)": one mention
         for other in actors:
-            gap = doc[other.end:actor.start]
-            if other.key == actor.key and len(gap) <= 1 and all(t.text == "(" for t in gap):
+            gap = ctx.words[other.end:actor.start]
+            if other.key == actor.key and len(gap) <= 1 and all(w == "(" for w in gap):
                 taken.update(span_tokens)
                 return
         taken.update(span_tokens)
@@ -246,7 +258,7 @@ def sentence_actors(ctx, sent):
         if ctx.is_origin(span) or set(range(span.start, span.end)) & tool_tokens:
             continue
         actor = agency_actor(ctx, span)
-        previous = doc[span.start - 1].lower_ if span.start > sent.start else ""
+        previous = ctx.lower[span.start - 1] if span.start > sent.start else ""
         if (span.start, span.end) in place_names and previous in NOT_AGENT_BEFORE:
             # "a school board in Virginia": a place, not the state government acting
             if previous not in LOCATIVE:
@@ -272,13 +284,13 @@ def sentence_actors(ctx, sent):
         is_demonym = span.text in (ctx.ref.jurisdictions.get(span.kb_id_, {}).get("demonyms") or [])
         if is_demonym and not following:
             continue
-        previous = doc[span.start - 1].lower_ if span.start > sent.start else ""
+        previous = ctx.lower[span.start - 1] if span.start > sent.start else ""
         if previous in NOT_AGENT_BEFORE and previous not in LOCATIVE and not following:
             continue
         if following and following[0].label_ == "lawmaker" or (following and following[0] in lawmakers):
-            actor = legislature_actor(ctx, span.kb_id_, doc[span.start:end].text, span.start, end)
+            actor = legislature_actor(ctx, span.kb_id_, ctx.text(span.start, end), span.start, end)
         else:
-            actor = ctx.government_of(span.kb_id_, doc[span.start:end].text, span.start, end)
+            actor = ctx.government_of(span.kb_id_, ctx.text(span.start, end), span.start, end)
         if actor:
             actor.via = "locative" if previous in LOCATIVE and not following else ""
             claim(actor)
@@ -286,10 +298,10 @@ def sentence_actors(ctx, sent):
     for span in governments:
         if set(range(span.start, span.end)) & taken:
             continue
-        left = doc[max(sent.start, span.start - 2):span.start]
-        if any(t.lower_ in NOT_AGENT_BEFORE for t in left):
+        left_start = max(sent.start, span.start - 2)
+        words = set(ctx.lower[left_start:span.start])
+        if words & NOT_AGENT_BEFORE:
             continue  # "a letter to central government agencies": who was told, not who acted
-        words = {t.lower_ for t in left}
         if span.text.lower() in {"state", "executive"}:
             continue
         if "federal" in words or "national" in words or "central" in words:
@@ -300,17 +312,14 @@ def sentence_actors(ctx, sent):
             jid = ctx.dominant_of("country")
         else:
             continue
-        start = min(t.i for t in left if t.lower_ in {"federal", "national", "central", "state", "provincial",
-                                                      "prefectural", "the"} or True)
-        actor = ctx.government_of(jid, doc[start:span.end].text, start, span.end)
+        actor = ctx.government_of(jid, ctx.text(left_start, span.end), left_start, span.end)
         if actor:
             claim(actor)
     # "Gov. Rhoden", "Governor Smith": a state government, the document's state
-    for token in sent:
-        if token.lower_ in TITLE_PREFIXES and token.i + 1 < sent.end and doc[token.i + 1].is_title \
-                and token.i not in taken:
+    for i in range(sent.start, sent.end - 1):
+        if ctx.lower[i] in TITLE_PREFIXES and ctx.is_title_case[i + 1] and i not in taken:
             jid = ctx.dominant_of("state")
-            actor = ctx.government_of(jid, doc[token.i:token.i + 2].text, token.i, token.i + 2)
+            actor = ctx.government_of(jid, ctx.text(i, i + 2), i, i + 2)
             if actor:
                 claim(actor)
     # stage two: statistical NER finds bodies the reference data does not know
@@ -336,16 +345,15 @@ MINISTRY_NOUNS = {"ministries": "ministry", "departments": "department", "agenci
 
 def listed_ministries(ctx, sent):
     """"South Korea's foreign and trade ministries": one actor per ministry the list names."""
-    doc = ctx.doc
     out = []
-    for token in sent:
-        noun = MINISTRY_NOUNS.get(token.lower_)
+    for position in range(sent.start, sent.end):
+        noun = MINISTRY_NOUNS.get(ctx.lower[position])
         if not noun:
             continue
-        words, i = [], token.i - 1
-        while i >= sent.start and (doc[i].is_alpha and doc[i].is_lower or doc[i].lower_ in {",", "and"}):
-            if doc[i].is_alpha and doc[i].lower_ != "and":
-                words.append(doc[i])
+        words, i = [], position - 1
+        while i >= sent.start and (ctx.alpha[i] and ctx.is_lower[i] or ctx.lower[i] in {",", "and"}):
+            if ctx.alpha[i] and ctx.lower[i] != "and":
+                words.append(i)
             i -= 1
         if len(words) < 2:
             continue
@@ -354,15 +362,16 @@ def listed_ministries(ctx, sent):
         found = []
         for word in reversed(words):
             agency_id = None
-            for phrase in (f"{word.text} {noun}", f"{noun} of {word.text}", f"{word.text} affairs {noun}"):
+            text = ctx.words[word]
+            for phrase in (f"{text} {noun}", f"{noun} of {text}", f"{text} affairs {noun}"):
                 agency_id = ctx.ref.reference.resolve("agencies", phrase, jurisdiction=jid)
                 if agency_id:
                     break
             if agency_id:
                 agency = ctx.ref.agencies[agency_id]
-                found.append(Actor(key=agency_id, name=agency["name"], mention=f"{word.text} {noun}",
+                found.append(Actor(key=agency_id, name=agency["name"], mention=f"{text} {noun}",
                                    agency_id=agency_id, kind=agency.get("type"),
-                                   jurisdiction_id=agency.get("jurisdiction"), start=word.i, end=word.i + 1))
+                                   jurisdiction_id=agency.get("jurisdiction"), start=word, end=word + 1))
         if len(found) >= 2:
             if place:  # the possessive place belongs to the list
                 found[0].start = place[-1].start
@@ -401,7 +410,7 @@ def ner_actor(ctx, span, sent):
     # an unknown body: its jurisdiction from a place named just before it or inside it, else the document's
     jid = None
     for j in ctx.spans("jurisdiction", max(sent.start, span.start - 3), min(sent.end, span.end + 3)):
-        if j.end <= span.end or ctx.doc[span.end].lower_ in {"in", "of", "from"}:
+        if j.end <= span.end or ctx.lower[span.end] in {"in", "of", "from"}:
             jid = j.kb_id_
     return Actor(key=f"new:{normalize(text)}", name=text, mention=span.text, kind="ORG",
                  jurisdiction_id=jid or ctx.dominant_of("country"), start=span.start, end=span.end,
@@ -418,8 +427,7 @@ def is_negated(ctx, trigger, sent):
     """'has not banned', 'no plans to ban', 'declined to restrict' cancel the measure."""
     window_start = max(sent.start, trigger.start - 4)
     for neg in ctx.spans("negation", window_start, trigger.start):
-        between = ctx.doc[neg.end:trigger.start]
-        if not any(t.is_punct and t.text in {",", ";", ":"} for t in between):
+        if not any(w in {",", ";", ":"} for w in ctx.words[neg.end:trigger.start]):
             return True
     return False
 
@@ -431,30 +439,30 @@ def is_elsewhere(ctx, trigger, sent):
 
 
 def is_passive(ctx, trigger, sent):
-    first = trigger[0]
+    first = ctx.lower[trigger.start]
     phrase = trigger.text.lower()
     if phrase.startswith(("not ", "may not", "must not", "cannot", "can not", "can't", "can no longer",
                           "no longer", "barred from", "off-limits", "off limits")):
         return True
-    if not (first.lower_.endswith("ed") or first.lower_ in {"forbidden", "barred", "banned", "shut", "cut", "put"}):
+    if not (first.endswith("ed") or first in {"forbidden", "barred", "banned", "shut", "cut", "put"}):
         return False
     i = trigger.start - 1
-    while i >= sent.start and ctx.doc[i].lower_ in PASSIVE_SKIP - {"has", "have", "had", "will", "would"}:
-        if _is_be(ctx.doc, i):
+    while i >= sent.start and ctx.lower[i] in PASSIVE_SKIP - {"has", "have", "had", "will", "would"}:
+        if _is_be(ctx, i):
             return True
         i -= 1
-    if i >= sent.start and _is_be(ctx.doc, i):
+    if i >= sent.start and _is_be(ctx, i):
         return True
     # "the banned app", "a blocked service": a participle used as an adjective
-    return i >= sent.start and ctx.doc[i].lower_ in {"the", "a", "an", "its", "their"}
+    return i >= sent.start and ctx.lower[i] in {"the", "a", "an", "its", "their"}
 
 
-def _is_be(doc, i):
+def _is_be(ctx, i):
     """A form of 'be' or 'get'; "'s" only after a pronoun ("it's banned", not "the state's banned list")."""
-    token = doc[i]
-    if token.lower_ in {"'s", "’s"}:
-        return i > 0 and doc[i - 1].lower_ in {"it", "that", "he", "she", "there", "what", "who", "this"}
-    return token.lower_ in BE_FORMS
+    word = ctx.lower[i]
+    if word in {"'s", "’s"}:
+        return i > 0 and ctx.lower[i - 1] in {"it", "that", "he", "she", "there", "what", "who", "this"}
+    return word in BE_FORMS
 
 
 def stage_of(ctx, trigger, sent, action):
@@ -463,8 +471,7 @@ def stage_of(ctx, trigger, sent, action):
     start = max(sent.start, trigger.start - 10)
     cues = [c for c in ctx.spans("proposal", start, min(sent.end, trigger.end + 2))
             if not (c.start >= trigger.start and c.end <= trigger.end)]
-    cues = [c for c in cues if not any(t.text in {";"} or t.lower_ in {"but", "while"}
-                                       for t in ctx.doc[c.end:trigger.start])]
+    cues = [c for c in cues if not any(w in {";", "but", "while"} for w in ctx.lower[c.end:trigger.start])]
     if action == "warn":
         cues = [c for c in cues if c.text.lower() not in {"urge", "urges", "urged", "urging"}]
     if not cues:
@@ -481,12 +488,12 @@ def clause_of(ctx, trigger, sent):
     """The stretch of the sentence a trigger governs: contrastive clauses ("..., while ChatGPT was not
     restricted") are kept apart."""
     start, end = sent.start, sent.end
-    for token in sent:
-        if token.lower_ in CONTRAST:
-            if token.i < trigger.start:
-                start = token.i
-            elif token.i >= trigger.end:
-                end = token.i
+    for i in range(sent.start, sent.end):
+        if ctx.lower[i] in CONTRAST:
+            if i < trigger.start:
+                start = i
+            elif i >= trigger.end:
+                end = i
                 break
     return start, end
 
@@ -502,7 +509,7 @@ def tools_for(ctx, trigger, sent, sent_index):
     if ctx.in_sent("tool", sent):
         return [], 0.0  # the sentence names tools, but in another clause
     # a list introduced by the sentence ("...the following apps:" then one item per line)
-    if sent.text.rstrip().endswith(":") or any(t.text == ":" for t in sent[-3:]):
+    if ":" in ctx.words[max(sent.start, sent.end - 3):sent.end]:
         listed = []
         for nxt in ctx.sents[sent_index + 1:sent_index + 40]:
             if len(nxt) > 12:
@@ -528,25 +535,25 @@ def agents_for(ctx, trigger, sent, actors, passive):
     # "banned by X", "a ban issued by X"
     for actor in actors:
         if trigger.end <= actor.start <= trigger.end + 6:
-            between = doc[trigger.end:actor.start]
-            if any(t.lower_ == "by" for t in between) and not any(t.text in {";", "."} for t in between):
+            between = ctx.lower[trigger.end:actor.start]
+            if "by" in between and not any(w in {";", "."} for w in between):
                 return [actor], "by"
     left = [a for a in actors if a.end <= trigger.start and not getattr(a, "via", "") == "locative"]
     # "the Navy, which banned it": the antecedent of a relative pronoun right before the trigger
     if left:
         nearest = left[-1]
-        between = doc[nearest.end:trigger.start]
-        if any(t.lower_ in {"which", "who"} for t in between) and len(between) <= 8:
+        between = ctx.lower[nearest.end:trigger.start]
+        if ("which" in between or "who" in between) and len(between) <= 8:
             return [nearest], "relative"
     holders = [a for a in actors if is_holder(ctx, a, sent)]
     if passive and holders:
         return holders[:1], "holder"
     clause_left = []
     for actor in reversed(left):
-        between = doc[actor.end:trigger.start]
-        if any(t.text in CLAUSE_BREAKS or t.lower_ in CLAUSE_BREAKS for t in between):
+        between = ctx.lower[actor.end:trigger.start]
+        if any(w in CLAUSE_BREAKS for w in between):
             break
-        if any(t.lower_ in RELATIVE for t in between if t.lower_ != "that") and clause_left:
+        if any(w in RELATIVE for w in between if w != "that") and clause_left:
             break
         clause_left.append(actor)
         break
@@ -595,34 +602,30 @@ def without_descendants(ctx, actors):
 
 def is_holder(ctx, actor, sent):
     """'NASA employees', 'staff at the Commerce Department', 'Senate devices', 'Treasury-issued laptops'."""
-    doc = ctx.doc
     nouns = ctx.in_sent("staff", sent) + ctx.in_sent("scope", sent)
     for noun in nouns:
-        gap = doc[actor.end:noun.start]
+        gap = ctx.lower[actor.end:noun.start]
         if actor.end <= noun.start and (len(gap) == 0 or all(
-                t.lower_ in HOLDER_SUFFIXES or t.text in {"'s", "’s", "-"} for t in gap) and len(gap) <= 3):
+                w in HOLDER_SUFFIXES or w in {"'s", "’s", "-"} for w in gap) and len(gap) <= 3):
             return True
         if noun.end <= actor.start:
-            gap = doc[noun.end:actor.start]
-            if 1 <= len(gap) <= 2 and gap[0].lower_ in HOLDER_LINKS and all(
-                    t.lower_ in HOLDER_LINKS | {"the", "all"} for t in gap):
+            gap = ctx.lower[noun.end:actor.start]
+            if 1 <= len(gap) <= 2 and gap[0] in HOLDER_LINKS and all(w in HOLDER_LINKS | {"the", "all"} for w in gap):
                 return True
     return False
 
 
 def speaker(ctx, actor, sent):
-    doc = ctx.doc
-    window = doc[actor.end:min(sent.end, actor.end + 3)]
-    if any(t.lower_ in {"said", "says", "announced", "confirmed", "stated", "told", "notified", "informed",
-                        "wrote", "explained", "added", "noted", "according"} for t in window):
+    window = ctx.lower[actor.end:min(sent.end, actor.end + 3)]
+    if any(w in {"said", "says", "announced", "confirmed", "stated", "told", "notified", "informed",
+                 "wrote", "explained", "added", "noted", "according"} for w in window):
         return True
-    before = doc[max(sent.start, actor.start - 4):actor.start]
-    return any(t.lower_ == "according" for t in before) or False
+    return "according" in ctx.lower[max(sent.start, actor.start - 4):actor.start]
 
 
 def order_giver_of(ctx, actor, trigger, sent, left):
     doc = ctx.doc
-    if not (trigger.start >= 1 and doc[trigger.start - 1].lower_ == "to"):
+    if not (trigger.start >= 1 and ctx.lower[trigger.start - 1] == "to"):
         return None
     for order in ctx.in_sent("order_verb", sent):
         if order.end <= actor.start and actor.start - order.end <= 3:
@@ -638,9 +641,9 @@ def coordinated(ctx, actor, left):
     group = []
     current = actor
     for other in reversed([a for a in left if a.end <= actor.start]):
-        between = doc[other.end:current.start]
-        if between and all(t.lower_ in COORDINATION or t.is_space for t in between) \
-                or _parenthetical(between):
+        between = ctx.lower[other.end:current.start]
+        if between and all(w in COORDINATION or not w.strip() for w in between) \
+                or _parenthetical(ctx.text(other.end, current.start)):
             group.append(other)
             current = other
         else:
@@ -648,8 +651,8 @@ def coordinated(ctx, actor, left):
     return group
 
 
-def _parenthetical(tokens):
-    text = "".join(t.text_with_ws for t in tokens).strip()
+def _parenthetical(text):
+    text = text.strip()
     return bool(re.fullmatch(r"\([^)]{1,12}\)\s*(,|and)?", text))
 
 
@@ -661,7 +664,7 @@ def date_candidates(ctx, sent, trigger=None):
     out = []
     triggers = ctx.in_sent("trigger", sent)
     for span in ctx.in_sent("date", sent):
-        before = {t.lower_ for t in ctx.doc[max(sent.start, span.start - 3):span.start]}
+        before = set(ctx.lower[max(sent.start, span.start - 3):span.start])
         if before & DATE_SKIP_BEFORE:
             continue
         resolved = datemod.resolve(span.label_, span.text, ctx.published, ctx.default_year, ctx.not_before)
@@ -678,7 +681,7 @@ def date_candidates(ctx, sent, trigger=None):
             if nearest is not trigger and _gap(span, nearest) < distance:
                 score -= 1.5
             lo, hi = sorted((span.end, trigger.start)) if span.end <= trigger.start else sorted((trigger.end, span.start))
-            if any(t.lower_ in {"which", "who", ";"} for t in ctx.doc[lo:hi]):
+            if any(w in {"which", "who", ";"} for w in ctx.lower[lo:hi]):
                 score -= 1.5
         if before & {"on", "as", "effective", "from", "since", "starting", "beginning", "until", "dated"}:
             score += 0.3
@@ -765,14 +768,14 @@ def scope_phrase(ctx, span, sent):
     """'devices' -> 'agency devices', 'laptops' -> 'student laptops': the words modifying a scope noun."""
     start = span.start
     while start - 1 >= max(sent.start, span.start - 3):
-        token = ctx.doc[start - 1]
-        if token.is_stop or token.is_punct or token.is_digit or not (token.is_alpha or "-" in token.text) \
-                or token.lower_ in {"on", "all", "from", "using", "use", "its", "their", "any"}:
+        i = start - 1
+        if ctx.stop[i] or ctx.punct[i] or ctx.digit[i] or not (ctx.alpha[i] or "-" in ctx.words[i]) \
+                or ctx.lower[i] in {"on", "all", "from", "using", "use", "its", "their", "any"}:
             break
-        if any(s.start <= token.i < s.end for g in ("tool", "trigger") for s in ctx.in_sent(g, sent)):
+        if any(s.start <= i < s.end for g in ("tool", "trigger") for s in ctx.in_sent(g, sent)):
             break
         start -= 1
-    return ctx.doc[start:span.end].text
+    return ctx.text(start, span.end)
 
 
 def measure_authors(ctx):
@@ -787,12 +790,11 @@ def measure_authors(ctx):
         for noun in nouns:
             actors = actors if actors is not None else ctx.actors(sent)
             for actor in actors:
-                after = doc[noun.end:actor.start] if actor.start >= noun.end else None
-                before = doc[actor.end:noun.start] if actor.end <= noun.start else None
-                if after is not None and len(after) <= 5 and any(t.lower_ in AUTHOR_LINKS for t in after):
+                after = ctx.lower[noun.end:actor.start] if actor.start >= noun.end else None
+                before = ctx.lower[actor.end:noun.start] if actor.end <= noun.start else None
+                if after is not None and len(after) <= 5 and any(w in AUTHOR_LINKS for w in after):
                     authors[index] = [actor]
-                elif before is not None and len(before) <= 2 and all(t.text in {"'s", "’s"} or t.is_space
-                                                                      for t in before) and before:
+                elif before and len(before) <= 2 and all(w in {"'s", "’s"} or not w.strip() for w in before):
                     authors[index] = [actor]
     # an author names the measure for its own sentence and the next two
     spread = {}

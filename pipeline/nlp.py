@@ -31,6 +31,7 @@ def load_model(exclude=()):
 
 
 def _add_rules(nlp, reference_dir, sentences):
+    nlp.tokenizer = components.TextKeepingTokenizer(nlp.tokenizer)
     if sentences:
         nlp.add_pipe("banwatch_sentences", first=True)
     nlp.add_pipe("banwatch_names", config={"reference_dir": reference_dir})
