@@ -170,8 +170,10 @@ def build_event(ctx, ms, is_main, own_sentences, other_sentences, body_offset):
             if s not in scope and not any(s in t for t in scope):
                 scope = [t for t in scope if t not in s] + [s]
     sent = best.sentence
-    evidence = re.sub(r"\s+", " ", sent.text).strip()
-    start = sent.start_char - body_offset if sent.start_char >= body_offset else None
+    sentence_text = ctx.text(sent.start, sent.end)
+    evidence = re.sub(r"\s+", " ", sentence_text).strip()
+    sent_start = ctx.idx[sent.start]
+    start = sent_start - body_offset if sent_start >= body_offset else None
     tool = ctx.ref.tools[best.tool_id]
     jurisdiction = actor.jurisdiction_id
     return {
@@ -196,7 +198,7 @@ def build_event(ctx, ms, is_main, own_sentences, other_sentences, body_offset):
         "scope": "; ".join(scope) or None,
         "evidence": evidence,
         "evidence_start": start,
-        "evidence_end": (start + len(sent.text.rstrip())) if start is not None else None,
+        "evidence_end": (start + len(sentence_text.rstrip())) if start is not None else None,
         "confidence": confidence(ms, actor, date_source),
     }
 

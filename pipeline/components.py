@@ -16,7 +16,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import numpy
-from spacy.attrs import IDX, IS_DIGIT, IS_SPACE, LOWER, ORTH, SENT_START
+from spacy.attrs import IDX, IS_DIGIT, IS_SPACE, LENGTH, LOWER, ORTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Span
@@ -334,17 +334,22 @@ def find_date_spans(doc):
         doc.spans["date"] = []
         return doc
     text = document_text(doc)
-    lower, is_digit, idx = doc.to_array([LOWER, IS_DIGIT, IDX]).T
-    anchors = numpy.isin(lower, _date_anchors(doc.vocab)) | (is_digit == 1)
-    positions = idx[numpy.flatnonzero(anchors)]
+    lower, is_digit, length, idx = doc.to_array([LOWER, IS_DIGIT, LENGTH, IDX]).T
+    # a year, or a month, weekday or relative word (a day number never stands without one of them)
+    anchors = numpy.isin(lower, _date_anchors(doc.vocab)) | ((is_digit == 1) & (length == 4))
+    positions = idx[numpy.flatnonzero(anchors)].tolist()
     found = {}
     for region_start, region_end in regions:
-        lo, hi = numpy.searchsorted(positions, [region_start, region_end])
+        lo, hi = bisect.bisect_left(positions, region_start), bisect.bisect_left(positions, region_end)
+        covered = -1
         for position in positions[lo:hi]:
-            window_start = max(region_start, int(position) - 30)
-            for m in DATE_RE.finditer(text, window_start, min(region_end, int(position) + 40)):
-                if m.start() <= position < m.end() and (m.start(), m.end()) not in found:
-                    found[(m.start(), m.end())] = m
+            if position < covered:
+                continue  # inside the date just found ("January 31, 2025": one match, three anchors)
+            window_start = max(region_start, position - 30)
+            for m in DATE_RE.finditer(text, window_start, min(region_end, position + 40)):
+                if m.start() <= position < m.end():
+                    found.setdefault((m.start(), m.end()), m)
+                    covered = max(covered, m.end())
     spans = []
     for (start, end), m in found.items():
         kind, matched = m.lastgroup, m.group(0)

@@ -24,12 +24,14 @@ The rules, in the order they apply (each a function below):
 """
 import bisect
 import re
+
+import numpy
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from pipeline import dates as datemod
-from pipeline.components import sentences
-from spacy.attrs import IS_ALPHA, IS_DIGIT, IS_LOWER, IS_PUNCT, IS_SPACE, IS_STOP, IS_TITLE, LOWER, ORTH
+from pipeline.components import document_text, sentences
+from spacy.attrs import IDX, IS_ALPHA, IS_DIGIT, IS_LOWER, IS_PUNCT, IS_SPACE, IS_STOP, IS_TITLE, LOWER, ORTH
 
 BE_FORMS = {"is", "are", "was", "were", "be", "been", "being", "'s", "'re", "get", "gets", "got", "getting",
             "become", "became", "remains", "remain", "stay", "stays"}
@@ -58,6 +60,29 @@ HOLDER_SUFFIXES = {"-", "issued", "owned", "managed", "furnished", "controlled",
 TITLE_PREFIXES = {"gov.", "governor", "gov"}
 GENERIC_ACTOR_WORDS = {"government", "administration", "authorities", "officials", "cabinet", "regulator",
                        "regulators", "watchdog", "agencies", "ministries", "executive"}
+
+
+class TokenStrings:
+    """Token strings by position, looked up on demand: the rules read a few hundred of a document's
+    thousands, and a list of all of them costs more than the rules themselves."""
+
+    def __init__(self, strings, hashes):
+        self.strings = strings
+        self.hashes = hashes
+        self.cache = {}
+
+    def __len__(self):
+        return len(self.hashes)
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            return [self[i] for i in range(*key.indices(len(self.hashes)))]
+        if key < 0:
+            key += len(self.hashes)
+        word = self.cache.get(key)
+        if word is None:
+            word = self.cache[key] = self.strings[int(self.hashes[key])]
+        return word
 
 
 @dataclass
@@ -104,23 +129,22 @@ class DocContext:
         self.sents, self.sent_starts = sentences(doc)
         # token attributes as plain lists: the rules read them thousands of times per document, and
         # doc[i] builds a new Token object each time
-        columns = doc.to_array([ORTH, LOWER, IS_PUNCT, IS_ALPHA, IS_LOWER, IS_TITLE, IS_SPACE, IS_STOP, IS_DIGIT])
-        strings = doc.vocab.strings
-        self.words = [strings[int(h)] for h in columns[:, 0]]
-        self.lower = [strings[int(h)] for h in columns[:, 1]]
+        columns = doc.to_array([ORTH, LOWER, IS_PUNCT, IS_ALPHA, IS_LOWER, IS_TITLE, IS_SPACE, IS_STOP, IS_DIGIT, IDX])
+        self.full_text = document_text(doc)
+        self.idx = columns[:, 9].tolist()
+        self.words = TokenStrings(doc.vocab.strings, columns[:, 0])
+        self.lower = TokenStrings(doc.vocab.strings, columns[:, 1])
         (self.punct, self.alpha, self.is_lower, self.is_title_case, self.space, self.stop,
          self.digit) = (columns[:, k].astype(bool).tolist() for k in range(2, 9))
-        self.groups = {}
+        self._lower_hashes = columns[:, 1]
+        self._positions = {}
+        self._groups = {}
         self.by_sentence = {}  # (group, sentence start token) -> spans, the lookup the rules make most
-        for name in doc.spans:
-            spans = sorted(doc.spans[name], key=lambda s: s.start)
-            self.groups[name] = (spans, [s.start for s in spans])
-            for span in spans:
-                k = bisect.bisect_right(self.sent_starts, span.start) - 1
-                if k >= 0 and span.end <= self.sents[k].end:
-                    self.by_sentence.setdefault((name, self.sent_starts[k]), []).append(span)
         self._actors = {}
-        self.name_starts = {s.start for g in ("tool", "vendor") for s in self.groups.get(g, ([], []))[0]}
+        self._own_product = {}
+        self._authors = None
+        self.ministry_nouns = self.positions(MINISTRY_NOUNS)
+        self.name_starts = {s.start for g in ("tool", "vendor") for s in self.group(g)[0]}
         self._government_cache = {}
         self.focus_tools = self._focus_tools()
         released = reference.tools[self.focus_tools[0]].get("released") if self.focus_tools else None
@@ -129,8 +153,35 @@ class DocContext:
         self.dominant = self._dominant_jurisdictions()
 
     # ---- span lookups ----
+    def group(self, name):
+        """A span group sorted by position, bucketed by sentence on first use (most are never asked for)."""
+        if name not in self._groups:
+            spans = sorted(self.doc.spans[name], key=lambda s: s.start) if name in self.doc.spans else []
+            self._groups[name] = (spans, [s.start for s in spans])
+            for span in spans:
+                k = bisect.bisect_right(self.sent_starts, span.start) - 1
+                if k >= 0 and span.end <= self.sents[k].end:
+                    self.by_sentence.setdefault((name, self.sent_starts[k]), []).append(span)
+        return self._groups[name]
+
+    def positions(self, words):
+        """Token positions whose lower-case form is one of `words` (a frozen set, cached)."""
+        key = frozenset(words)
+        if key not in self._positions:
+            hashes = [self.doc.vocab.strings.add(w) for w in key]
+            self._positions[key] = set(numpy.flatnonzero(numpy.isin(self._lower_hashes, hashes)).tolist())
+        return self._positions[key]
+
+    def positions_in(self, words, start, end):
+        return sorted(p for p in self.positions(words) if start <= p < end)
+
+    def authors(self):
+        if self._authors is None:
+            self._authors = measure_authors(self)
+        return self._authors
+
     def spans(self, group, start=0, end=None):
-        spans, starts = self.groups.get(group, ([], []))
+        spans, starts = self.group(group)
         end = len(self.doc) if end is None else end
         lo = bisect.bisect_left(starts, start)
         out = []
@@ -143,9 +194,13 @@ class DocContext:
 
     def text(self, start, end):
         """The words of tokens start..end, as the document spells them."""
-        return self.doc[start:end].text
+        if end <= start:
+            return ""
+        return self.full_text[self.idx[start]:self.idx[end - 1] + len(self.words[end - 1])]
 
     def in_sent(self, group, sent):
+        if group not in self._groups:
+            self.group(group)
         return self.by_sentence.get((group, sent.start), [])
 
     def actors(self, sent):
@@ -316,8 +371,8 @@ def sentence_actors(ctx, sent):
         if actor:
             claim(actor)
     # "Gov. Rhoden", "Governor Smith": a state government, the document's state
-    for i in range(sent.start, sent.end - 1):
-        if ctx.lower[i] in TITLE_PREFIXES and ctx.is_title_case[i + 1] and i not in taken:
+    for i in ctx.positions_in(TITLE_PREFIXES, sent.start, sent.end - 1):
+        if ctx.is_title_case[i + 1] and i not in taken:
             jid = ctx.dominant_of("state")
             actor = ctx.government_of(jid, ctx.text(i, i + 2), i, i + 2)
             if actor:
@@ -346,10 +401,8 @@ MINISTRY_NOUNS = {"ministries": "ministry", "departments": "department", "agenci
 def listed_ministries(ctx, sent):
     """"South Korea's foreign and trade ministries": one actor per ministry the list names."""
     out = []
-    for position in range(sent.start, sent.end):
-        noun = MINISTRY_NOUNS.get(ctx.lower[position])
-        if not noun:
-            continue
+    for position in sorted(p for p in ctx.ministry_nouns if sent.start <= p < sent.end):
+        noun = MINISTRY_NOUNS[ctx.lower[position]]
         words, i = [], position - 1
         while i >= sent.start and (ctx.alpha[i] and ctx.is_lower[i] or ctx.lower[i] in {",", "and"}):
             if ctx.alpha[i] and ctx.lower[i] != "and":
@@ -488,13 +541,12 @@ def clause_of(ctx, trigger, sent):
     """The stretch of the sentence a trigger governs: contrastive clauses ("..., while ChatGPT was not
     restricted") are kept apart."""
     start, end = sent.start, sent.end
-    for i in range(sent.start, sent.end):
-        if ctx.lower[i] in CONTRAST:
-            if i < trigger.start:
-                start = i
-            elif i >= trigger.end:
-                end = i
-                break
+    for i in ctx.positions_in(CONTRAST, sent.start, sent.end):
+        if i < trigger.start:
+            start = i
+        elif i >= trigger.end:
+            end = i
+            break
     return start, end
 
 
@@ -701,7 +753,6 @@ def find_events(ctx):
     mentions = []
     title_actor = None
     last_actors = []
-    authors = measure_authors(ctx)
     for index, sent in enumerate(ctx.sents):
         triggers = ctx.in_sent("trigger", sent)
         actors = ctx.actors(sent) if triggers else []
@@ -719,7 +770,7 @@ def find_events(ctx):
             agents, via = agents_for(ctx, trigger, sent, actors, passive)
             weak = trigger.kb_id_ == "weak"
             if not agents and not weak:
-                fallback = authors.get(index) or (last_actors[:1] if last_actors else None) or \
+                fallback = ctx.authors().get(index) or (last_actors[:1] if last_actors else None) or \
                     ([title_actor] if title_actor else None)
                 if fallback:
                     agents, via = list(fallback), "context"
@@ -752,6 +803,13 @@ def find_events(ctx):
 
 def is_own_product(ctx, actor, tool_id):
     """A vendor restricting its own product (Meta pausing Meta AI) is product news, not a measure on it."""
+    key = (actor.name, actor.mention, tool_id)
+    if key not in ctx._own_product:
+        ctx._own_product[key] = _is_own_product(ctx, actor, tool_id)
+    return ctx._own_product[key]
+
+
+def _is_own_product(ctx, actor, tool_id):
     vendor_id = ctx.ref.tools.get(tool_id, {}).get("vendor")
     chain = [vendor_id]
     while chain[-1] and ctx.ref.vendors.get(chain[-1], {}).get("parent"):
