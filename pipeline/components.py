@@ -180,7 +180,7 @@ class NameMatcher:
                 found[group].append(Span(doc, start, end, label=group, kb_id=chosen))
         found["person"].extend(self._surnames(doc, found["person"]))
         for group in self.GROUPS:
-            doc.spans[group] = filter_spans(found.get(group, []))
+            set_group(doc, group, found.get(group, []))
         return doc
 
     @staticmethod
@@ -287,7 +287,7 @@ class LexiconMatcher:
         for group in self.groups:
             spans = found.get(group, [])
             # reasons may overlap across families ("data security" vs "security"): longest wins
-            doc.spans[group] = filter_spans(spans)
+            set_group(doc, group, spans)
         return doc
 
 
@@ -331,7 +331,7 @@ def find_date_spans(doc):
     """
     regions = measure_regions(doc)
     if not regions:
-        doc.spans["date"] = []
+        set_group(doc, "date", [])
         return doc
     text = document_text(doc)
     lower, is_digit, length, idx = doc.to_array([LOWER, IS_DIGIT, LENGTH, IDX]).T
@@ -359,7 +359,7 @@ def find_date_spans(doc):
         span = doc.char_span(start, end, label=kind, alignment_mode="expand")
         if span is not None:
             spans.append(span)
-    doc.spans["date"] = filter_spans(spans)
+    set_group(doc, "date", spans)
     return doc
 
 
@@ -377,6 +377,21 @@ def _date_anchors(vocab):
     if id(vocab) not in _ANCHORS:
         _ANCHORS[id(vocab)] = numpy.array([vocab.strings.add(w) for w in DATE_ANCHOR_WORDS], dtype="uint64")
     return _ANCHORS[id(vocab)]
+
+
+def set_group(doc, name, spans):
+    """doc.spans[name] without overlaps, plus its (start, end) pairs for the other components
+    (iterating a SpanGroup builds a Span object per entry)."""
+    kept = filter_spans(spans)
+    doc.spans[name] = kept
+    doc.user_data.setdefault("banwatch_marks", {})[name] = sorted((s.start, s.end) for s in kept)
+
+
+def marks(doc, name):
+    saved = doc.user_data.get("banwatch_marks", {})
+    if name not in saved:
+        saved[name] = sorted((s.start, s.end) for s in doc.spans.get(name, []))
+    return saved[name]
 
 
 def sentences(doc):
@@ -420,11 +435,11 @@ class TextKeepingTokenizer:
 def measure_regions(doc):
     """Character ranges of sentences holding a trigger or a measure noun, with one sentence either side."""
     sents, starts = sentences(doc)
-    marks = [s.start for g in ("trigger", "measure_noun") for s in doc.spans.get(g, [])]
-    if not marks or not sents:
+    found = [start for g in ("trigger", "measure_noun") for start, _ in marks(doc, g)]
+    if not found or not sents:
         return []
     wanted = set()
-    for token_i in marks:
+    for token_i in found:
         k = bisect.bisect_right(starts, token_i) - 1
         wanted.update((k - 1, k, k + 1))
     regions = []
@@ -465,23 +480,18 @@ class CandidateNER:
         self.ner_nlp = None
 
     def candidate_sentences(self, doc):
-        if not doc.spans.get("trigger"):
+        if not marks(doc, "trigger"):
             return []
         sents, starts = sentences(doc)
-        lower = doc.user_data["banwatch_lower"] if "banwatch_lower" in doc.user_data else None
+        lower = doc.to_array(LOWER)
+        places = {doc.vocab.strings.add(w) for w in PLACE_PREPOSITIONS}
 
-        def sentences_with(groups, keep=lambda span: True):
-            found = set()
-            for group in groups:
-                for span in doc.spans.get(group, []):
-                    if keep(span):
-                        found.add(bisect.bisect_right(starts, span.start) - 1)
-            return found
+        def sentences_with(groups, keep=lambda start: True):
+            return {bisect.bisect_right(starts, start) - 1 for g in groups for start, _ in marks(doc, g) if keep(start)}
 
-        def is_agent(span):
+        def is_agent(start):
             # a place after a preposition ("a board in Virginia") names where, not who
-            before = (lower[span.start - 1] if lower else doc[span.start - 1].lower_) if span.start else ""
-            return before not in PLACE_PREPOSITIONS
+            return not (start and int(lower[start - 1]) in places)
 
         wanted = sentences_with(["trigger"]) & sentences_with(["tool", "anaphor"])
         wanted -= sentences_with(ACTOR_GROUPS, is_agent)
@@ -493,9 +503,9 @@ class CandidateNER:
         known = set()
         for group in ("tool", "agency", "person", "jurisdiction", "vendor", "date", "outlet", "other_product",
                       "trigger"):
-            for span in doc.spans.get(group, []):
-                if span.start < sent.end and span.end > sent.start:
-                    known.update(range(span.start, span.end))
+            for start, end in marks(doc, group):
+                if start < sent.end and end > sent.start:
+                    known.update(range(start, end))
         for token in sent[1:]:
             if token.i not in known and token.is_alpha and (token.is_title or token.is_upper) \
                     and len(token) > 1 and token.lower_ not in COMMON_CAPITALISED:
@@ -513,5 +523,5 @@ class CandidateNER:
                                      label=ent.label_, alignment_mode="expand")
                 if span is not None:
                     found.append(span)
-        doc.spans["ner"] = filter_spans(found)
+        set_group(doc, "ner", found)
         return doc
