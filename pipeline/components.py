@@ -231,7 +231,8 @@ class LexiconMatcher:
     A line is {"group", "label", "pattern"}: a phrase (case-insensitive unless "case_sensitive"),
     or {"near": [[first words], [last words]], "within": N} for a first word followed by a last
     word at most N tokens on ("protect the Senate network"). "weak": true marks a cue that counts
-    only in the sentence stating the measure. (A "near" pattern is checked on token hashes: spaCy's
+    only in the sentence stating the measure; "close": true a trigger whose tool must sit right by
+    it ("delete DeepSeek", not "data deleted" in a sentence that names a tool elsewhere). (A "near" pattern is checked on token hashes: spaCy's
     Matcher with wildcard tokens cost more than everything else here.)
     """
 
@@ -251,7 +252,7 @@ class LexiconMatcher:
             except json.JSONDecodeError as e:
                 raise ValueError(f"{path}:{n}: invalid JSON ({e.msg})") from None
             group, label, pattern = entry["group"], entry["label"], entry["pattern"]
-            weak = "weak" if entry.get("weak") else ""
+            weak = "weak" if entry.get("weak") else "close" if entry.get("close") else ""
             key = f"{group}|{label}|{weak}"
             self.groups.add(group)
             if isinstance(pattern, dict):

@@ -491,6 +491,29 @@ def is_elsewhere(ctx, trigger, sent):
                                                                   trigger.start))
 
 
+def is_opinion(ctx, trigger):
+    """'Lawmakers warned that DeepSeek gathers data': a view about a tool, not advice given to anyone."""
+    return trigger.label_ == "warn" and trigger.end < len(ctx.lower) and ctx.lower[trigger.end] == "that"
+
+
+NOT_NOUNS = BE_FORMS | PASSIVE_SKIP | {"and", "or", "but", "who", "which", "that", "the", "a", "an", "to", "of",
+                                       "was", "were", "is", "are", "be", "as", "so", "then", "now", "it"}
+
+
+def modifies_other_noun(ctx, trigger, sent):
+    """'a state-owned company barred from operating here': the participle qualifies the noun before it,
+    and the measure is on that thing, not on the AI tool named elsewhere in the sentence."""
+    first = ctx.lower[trigger.start]
+    i = trigger.start - 1
+    if not first.endswith("ed") or i < sent.start:
+        return False
+    previous = ctx.lower[i]
+    if not ctx.alpha[i] or not ctx.is_lower[i] or previous in NOT_NOUNS or previous.endswith("ly"):
+        return False
+    return not any(s.start <= i < s.end for g in ("tool", "anaphor", "staff", "scope", "agency", "jurisdiction",
+                                                  "government") for s in ctx.in_sent(g, sent))
+
+
 def is_passive(ctx, trigger, sent):
     first = ctx.lower[trigger.start]
     phrase = trigger.text.lower()
@@ -550,6 +573,10 @@ def clause_of(ctx, trigger, sent):
     return start, end
 
 
+ORDER_VERBS = {"ordered", "orders", "order", "told", "tells", "required", "requires", "forced", "directed",
+               "instructed", "compelled"}
+
+
 def tools_for(ctx, trigger, sent, sent_index):
     """The AI tools a trigger acts on: named in its clause, listed after it, or the focus tool."""
     start, end = clause_of(ctx, trigger, sent)
@@ -573,10 +600,23 @@ def tools_for(ctx, trigger, sent, sent_index):
     if vendors and ctx.spans("anaphor", start, end):
         # "suspend Meta's use of personal data to train its AI": the vendor's AI product
         return [(ctx.ref.flagship_tool(v.kb_id_), v.text) for v in vendors[:1]], 0.7
+    for v in vendors:
+        # "the regulator ordered OpenAI to stop processing...": an order to the vendor is on its product
+        if v.end <= trigger.start <= v.end + 4 and v.start > sent.start and ctx.lower[v.start - 1] in ORDER_VERBS:
+            return [(ctx.ref.flagship_tool(v.kb_id_), v.text)], 0.7
     if ctx.focus_tools and ctx.spans("anaphor", start, end) and not ctx.in_sent("other_product", sent):
         tool_id = ctx.focus_tools[0]
         return [(tool_id, ctx.ref.tools[tool_id]["name"])], 0.6
     return [], 0.0
+
+
+def close_tools(ctx, trigger, sent, tools):
+    """Only the tools right by a "close" trigger: "delete DeepSeek", "the app must be uninstalled"."""
+    start, end = max(sent.start, trigger.start - 4), min(sent.end, trigger.end + 4)
+    if ctx.spans("anaphor", start, end):
+        return tools
+    near = {t.kb_id_ for t in ctx.spans("tool", start, end)}
+    return [t for t in tools if t[0] in near]
 
 
 def agents_for(ctx, trigger, sent, actors, passive):
@@ -758,12 +798,15 @@ def find_events(ctx):
         actors = ctx.actors(sent) if triggers else []
         found_here = []
         for trigger in triggers:
-            if is_negated(ctx, trigger, sent) or is_elsewhere(ctx, trigger, sent):
+            if is_negated(ctx, trigger, sent) or is_elsewhere(ctx, trigger, sent) or is_opinion(ctx, trigger) \
+                    or modifies_other_noun(ctx, trigger, sent):
                 continue
             if any(trigger.start >= s.start and trigger.end <= s.end
                    for g in ("tool", "agency", "vendor") for s in ctx.in_sent(g, sent)):
                 continue  # "Block" inside a name
             tools, tool_weight = tools_for(ctx, trigger, sent, index)
+            if trigger.kb_id_ == "close":
+                tools = close_tools(ctx, trigger, sent, tools)
             if not tools:
                 continue
             passive = is_passive(ctx, trigger, sent)

@@ -55,7 +55,11 @@ class ReferenceIndex:
         return self.jurisdictions.get(country, {}).get("name") if country else None
 
     def flagship_tool(self, vendor_id):
-        """The AI product a vendor's name stands for in AI context: the tool named after it, else its first."""
+        """The AI product a vendor's name stands for in AI context: its flagship, the tool named after
+        it, else its first."""
+        flagship = self.vendors.get(vendor_id, {}).get("flagship")
+        if flagship in self.tools:
+            return flagship
         tools = self._tools_by_vendor.get(vendor_id, [])
         vendor_name = fold(self.vendors.get(vendor_id, {}).get("name", ""))
         for tool_id in tools:

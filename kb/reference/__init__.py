@@ -85,7 +85,7 @@ _SCHEMA = {
     },
     "vendors": {
         "required": ("id", "name", "country"),
-        "optional": {"aliases": [], "qid": None, "parent": None, "needs_context": []},
+        "optional": {"aliases": [], "qid": None, "parent": None, "needs_context": [], "flagship": None},
     },
     "reasons": {
         "required": ("id", "label", "description"),
@@ -393,6 +393,7 @@ def _check_references(tables, paths, problems):
         ("tools", "vendor", "vendors"),
         ("vendors", "country", "jurisdictions"),
         ("vendors", "parent", "vendors"),
+        ("vendors", "flagship", "tools"),
     )
     for table, link, target in links:
         for entry_id, entry in tables[table].items():

@@ -1,0 +1,112 @@
+"""The cheap crawl-time relevance filter: is a link worth fetching?
+
+Broad sources (agency newsroom feeds, news sitemaps, search results) list far more than AI bans.
+A link is followed when its title, summary or URL slug
+
+- names an AI tool (DeepSeek, ChatGPT, Copilot... from kb/reference/tools.yml), or
+- pairs an AI term ("AI", "chatbot", "intelligenza artificiale"...) with a measure word
+  (ban, block, restrict, suspend, lift, investigate, vieta, 금지...).
+
+A measure word alone is not enough: every agency feed "bans" or "restricts" something. Tools whose
+names are ordinary words (``needs_context`` in the reference: Claude, Gemini, Manus, Pi) count as
+AI terms, not as tool names. Links skipped are counted in the crawl stats, never stored.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import yaml
+
+logger = logging.getLogger(__name__)
+WORDS_FILE = Path(__file__).with_name("relevance.yml")
+REFERENCE_TOOLS_FILE = Path(__file__).resolve().parent.parent / "kb" / "reference" / "tools.yml"
+
+
+class RelevanceFilter:
+    def __init__(self, tools, ai_terms, measure_words, case_sensitive=()):
+        self.tools = _pattern(tools)
+        self.ai_terms = _pattern(ai_terms)
+        self.ai_terms_exact = _pattern(case_sensitive, ignore_case=False)
+        self.measures = _pattern(measure_words)
+
+    def is_relevant(self, title: str | None = None, summary: str | None = None, url: str | None = None) -> bool:
+        text = " \n ".join(filter(None, [title, summary, url_words(url) if url else None]))
+        if not text:
+            return False
+        if self.tools and self.tools.search(text):
+            return True
+        has_ai = bool(
+            (self.ai_terms and self.ai_terms.search(text))
+            or (self.ai_terms_exact and self.ai_terms_exact.search(text))
+        )
+        return has_ai and bool(self.measures and self.measures.search(text))
+
+
+def url_words(url: str) -> str:
+    """'https://x.org/2025/01/nasa-bans-deepseek.html' -> 'x org 2025 01 nasa bans deepseek html'."""
+    parts = urlsplit(url)
+    return re.sub(r"[\W_]+", " ", unquote(f"{parts.netloc} {parts.path} {parts.query}")).strip()
+
+
+@functools.lru_cache(maxsize=1)
+def default_filter() -> RelevanceFilter:
+    words = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))
+    tools, context_tools = reference_tool_names()
+    if not tools:
+        tools, context_tools = words["tools"], []
+    return RelevanceFilter(
+        tools=tools,
+        ai_terms=[*words["ai_terms"], *context_tools],
+        measure_words=words["measure_words"],
+        case_sensitive=words.get("case_sensitive", ()),
+    )
+
+
+def reference_tool_names() -> tuple[list[str], list[str]]:
+    """(tool names, names that need AI context) from the reference data, or ([], []) if unavailable."""
+    try:
+        from kb.reference import load_reference
+
+        reference = load_reference()
+        entries = list(reference.tools.values())
+        names_of = reference.names
+    except Exception as e:  # noqa: BLE001 - the filter must work while kb.reference is missing or broken
+        logger.debug("kb.reference unavailable (%s); reading %s directly", e, REFERENCE_TOOLS_FILE)
+        try:
+            loaded = yaml.safe_load(REFERENCE_TOOLS_FILE.read_text(encoding="utf-8")) or []
+        except (OSError, yaml.YAMLError):
+            return [], []
+        entries = loaded.get("tools", []) if isinstance(loaded, dict) else loaded
+
+        def names_of(entry):
+            return [entry.get("name"), *(entry.get("aliases") or [])]
+
+    tools, context_tools = [], []
+    for entry in entries:
+        if not isinstance(entry, dict):
+            continue
+        names = [n for n in names_of(entry) if isinstance(n, str) and len(n) >= 3]
+        (context_tools if entry.get("needs_context") else tools).extend(names)
+    return tools, context_tools
+
+
+def _pattern(terms, ignore_case=True):
+    """One regex for a list of terms; a trailing * matches a word ending. Latin-script terms must
+    stand as whole words; CJK/Hangul terms match anywhere (those scripts have no spaces)."""
+    alternatives = []
+    for term in sorted({t.strip() for t in terms if t and t.strip()}, key=len, reverse=True):
+        stem, wildcard = (term[:-1], True) if term.endswith("*") else (term, False)
+        body = r"[\s\-]+".join(re.escape(w) for w in stem.split())
+        if wildcard:
+            body += r"\w*"
+        if re.search(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]", stem):
+            alternatives.append(body)
+        else:
+            alternatives.append(rf"(?<!\w){body}(?!\w)")
+    if not alternatives:
+        return None
+    return re.compile("|".join(alternatives), re.IGNORECASE if ignore_case else 0)

@@ -1,0 +1,304 @@
+"""``banwatch crawl``: run the spiders over the chosen sources into DATA_DIR/crawl.db.
+
+One crawl per process: Scrapy runs on a Twisted reactor, which cannot be restarted once stopped, so
+``run_crawl`` may be called once per Python process (the CLI, ``banwatch run`` and ``banwatch demo``
+each call it once; tests and benches run it in a subprocess).
+
+The spiders run one after another, one per source kind (feeds, news searches, GDELT, the Federal
+Register, sitemaps, URL lists), so the per-site politeness limits of one crawler are never
+multiplied by several crawlers hitting the same site at once.
+
+Interrupting: SIGINT/SIGTERM stop the crawl gracefully (press twice to force). The run is recorded
+as ``interrupted`` and the pending requests stay in DATA_DIR/jobs/ (Scrapy's JOBDIR), so the same
+command resumes. After a kill -9 that frontier cannot be trusted (Scrapy writes its queue state on
+close) and is discarded; the resumed crawl then re-reads the stored listings (feeds, sitemaps, API
+pages) from crawl.db and fetches only what is not stored yet, so nothing is lost or stored twice.
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import logging
+import os
+import shutil
+import signal
+import time
+from collections import Counter
+from pathlib import Path
+
+from crawlers import store
+from crawlers.settings import crawl_settings
+from crawlers.sources import DEFAULT_SOURCES_FILE, adhoc_sources, load_sources, select_sources
+from kb.errors import BanwatchError
+
+logger = logging.getLogger("banwatch.crawl")
+
+CLEAN_STOP_MARKER = ".banwatch-clean-stop"
+# Scrapy's start-up chatter (versions, enabled middlewares, overridden settings) is not for users.
+QUIET_LOGGERS = ("scrapy.utils.log", "scrapy.middleware", "scrapy.crawler", "scrapy.addons",
+                 "scrapy.extensions.telnet", "scrapy.core.downloader.tls")
+
+
+class CrawlInterrupted(BanwatchError):
+    """The crawl was stopped by a signal; what was fetched is stored and the same command resumes."""
+
+
+def run_crawl(
+    data_dir,
+    sources=(),
+    sources_file=None,
+    feeds=(),
+    urls=(),
+    only=False,
+    replay=None,
+    archive=None,
+    redis_url=None,
+    max_pages=None,
+    polite=True,
+) -> dict:
+    """Crawl into DATA_DIR/crawl.db and return the run's stats.
+
+    Which sources: ``sources`` (names) from ``sources_file`` (default crawlers/sources.yml), plus
+    ad-hoc ``feeds`` and ``urls``. Given only ``--feed``/``--url`` (no ``--source``/``--sources``),
+    the ad-hoc sources are crawled *instead of* the configured ones; ``only=True`` forces that.
+
+    ``replay``: serve the crawl from this WARC instead of the network. ``archive``: also append every
+    exchange to this .warc.gz. ``max_pages``: stop after about this many responses (resumable).
+    ``polite=False`` drops robots.txt, AutoThrottle and per-site limits (local servers only).
+    """
+    if redis_url:
+        raise BanwatchError("distributed crawling (--redis) arrives with issue 7; crawl without --redis for now")
+    if max_pages is not None and max_pages < 1:
+        raise BanwatchError("--max-pages must be at least 1")
+    if replay is not None and not Path(replay).is_file():
+        raise BanwatchError(f"replay archive not found: {replay}")
+    chosen = choose_sources(sources, sources_file, feeds, urls, only)
+    data_dir = Path(data_dir)
+    args = {
+        "sources": [s.name for s in chosen], "sources_file": str(sources_file) if sources_file else None,
+        "feeds": list(feeds), "urls": list(urls), "only": only, "replay": str(replay) if replay else None,
+        "archive": str(archive) if archive else None, "max_pages": max_pages, "polite": polite,
+    }
+    with crawl_lock(data_dir):
+        db = store.open_crawl_db(data_dir)
+        dead = store.mark_dead_runs_interrupted(db)
+        if dead:
+            logger.info("marked %d earlier run(s) that died without closing as interrupted", dead)
+        run_id = store.start_run(db, args)
+        replay_server = None
+        try:
+            settings = crawl_settings(data_dir, polite=polite, archive=archive)
+            if replay:
+                from crawlers.archive import ReplayServer
+
+                replay_server = ReplayServer(replay).start()
+                settings = crawl_settings(data_dir, polite=polite, archive=archive, replay_server=replay_server.url)
+                logger.info("replaying %s (%d responses) from %s", replay, len(replay_server.index), replay_server.url)
+            started = time.monotonic()
+            outcome = _run_spiders(data_dir, settings, group_by_kind(chosen), max_pages)
+            stats = summarize(run_id, chosen, outcome, time.monotonic() - started)
+        except BaseException:
+            store.finish_run(db, run_id, "interrupted", {"error": "the crawl raised; see the log"})
+            raise
+        finally:
+            if replay_server:
+                replay_server.stop()
+        store.finish_run(db, run_id, stats["status"], {**stats, "spiders": outcome["spiders"]})
+        db.close()
+    if outcome["signal"]:
+        raise CrawlInterrupted(
+            f"crawl interrupted after {stats['responses']} responses (run {run_id}); "
+            "run the same command again to resume"
+        )
+    return stats
+
+
+def choose_sources(names=(), sources_file=None, feeds=(), urls=(), only=False):
+    if only and not (feeds or urls):
+        raise BanwatchError("--only needs at least one --feed or --url")
+    configured, defaults = [], None
+    wants_configured = not only and (names or sources_file or not (feeds or urls))
+    if wants_configured or sources_file:
+        path = sources_file or DEFAULT_SOURCES_FILE
+        defaults, loaded = load_sources(path)
+        if wants_configured:
+            configured = select_sources(loaded, names, path)
+    elif names:
+        raise BanwatchError("--source selects from the sources file; it cannot be combined with --only")
+    chosen = configured + adhoc_sources(feeds, urls, defaults)
+    if not chosen:
+        raise BanwatchError("no sources to crawl: the sources file lists none; add one or pass --feed/--url")
+    return chosen
+
+
+def group_by_kind(sources):
+    """[(spider class, [sources of its kind])] in crawl order."""
+    from crawlers.spiders import SPIDERS
+
+    return [
+        (spider, [s for s in sources if s.kind == spider.kind])
+        for spider in SPIDERS
+        if any(s.kind == spider.kind for s in sources)
+    ]
+
+
+@contextlib.contextmanager
+def crawl_lock(data_dir: Path):
+    """One crawl per data directory at a time (they would share the JOBDIR frontier)."""
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        fh = open(data_dir / "crawl.lock", "a+")
+    except OSError as e:
+        raise BanwatchError(f"cannot write to the data directory {data_dir}: {e.strerror}") from None
+    with fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip() or "another process"
+            raise BanwatchError(f"another crawl is running on {data_dir} ({holder}); wait for it or stop it") from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()}")
+        fh.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def jobdir_for(data_dir: Path, kind: str, sources) -> Path:
+    """Scrapy's JOBDIR for this kind and selection of sources: rerunning the same command resumes it."""
+    key = "\n".join(sorted(f"{s.name}|{s.url}|{s.query}|{','.join(s.urls)}" for s in sources))
+    return data_dir / "jobs" / f"{kind}-{hashlib.sha1(key.encode()).hexdigest()[:10]}"
+
+
+def prepare_jobdir(jobdir: Path) -> None:
+    if jobdir.exists():
+        if (jobdir / CLEAN_STOP_MARKER).exists():
+            logger.info("resuming the queued requests of an interrupted crawl (%s)", jobdir.name)
+            (jobdir / CLEAN_STOP_MARKER).unlink()
+        else:
+            # Killed without closing: Scrapy had not written its queue state, so start the frontier
+            # afresh; crawl.db tells the new crawl what is already stored.
+            logger.info("discarding the frontier of a crawl that did not stop cleanly (%s)", jobdir.name)
+            shutil.rmtree(jobdir)
+    jobdir.mkdir(parents=True, exist_ok=True)
+
+
+def close_jobdir(jobdir: Path, reason: str) -> None:
+    if reason == "finished":
+        shutil.rmtree(jobdir, ignore_errors=True)
+    elif jobdir.exists():
+        (jobdir / CLEAN_STOP_MARKER).write_text(reason)
+
+
+def _run_spiders(data_dir: Path, settings: dict, plan, max_pages) -> dict:
+    """Run the plan's spiders one after another on one reactor; returns per-spider outcomes."""
+    import asyncio
+
+    from scrapy import signals
+    from scrapy.crawler import AsyncCrawlerProcess, Crawler
+    from scrapy.settings import Settings
+
+    for name in QUIET_LOGGERS:
+        # A filter, not a level: Scrapy's logging set-up resets the levels of its own loggers.
+        logging.getLogger(name).addFilter(_warnings_only)
+    saved_handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    process = AsyncCrawlerProcess(settings)
+    outcome = {"spiders": [], "signal": False, "error": None, "stopped": None}
+
+    async def drive():
+        try:
+            remaining = max_pages
+            for spidercls, sources in plan:
+                if max_pages and remaining <= 0:
+                    outcome["stopped"] = "max_pages"
+                if outcome["stopped"]:
+                    break
+                jobdir = jobdir_for(data_dir, spidercls.kind, sources)
+                prepare_jobdir(jobdir)
+                crawler_settings = Settings(settings)
+                # Above the process's own settings, which Scrapy merges into every crawler it runs.
+                crawler_settings.setdict({"JOBDIR": str(jobdir), "BANWATCH_MAX_PAGES": remaining or 0},
+                                         priority="cmdline")
+                crawler = Crawler(spidercls, crawler_settings)
+                closed = {}
+                crawler.signals.connect(
+                    lambda spider, reason, closed=closed: closed.update(reason=reason),
+                    signal=signals.spider_closed, weak=False,
+                )
+                logger.info("%s: crawling %d source(s): %s", spidercls.kind, len(sources),
+                            ", ".join(s.name for s in sources[:8]) + (" ..." if len(sources) > 8 else ""))
+                await process.crawl(crawler, sources=sources)
+                reason = closed.get("reason", "shutdown")
+                close_jobdir(jobdir, reason)
+                stats = {k: (v if isinstance(v, (int, float, str)) else str(v))
+                         for k, v in crawler.stats.get_stats().items()}
+                outcome["spiders"].append({"kind": spidercls.kind, "reason": reason, "stats": stats})
+                if remaining:
+                    remaining -= stats.get("banwatch/responses", 0)
+                if reason != "finished":
+                    outcome["stopped"] = reason
+                    outcome["signal"] = reason == "shutdown"
+        except Exception as e:  # noqa: BLE001 - re-raised below, once the reactor has stopped
+            outcome["error"] = e
+        finally:
+            from twisted.internet import reactor
+
+            reactor.callLater(0, _stop_reactor, reactor)
+
+    asyncio.get_event_loop().create_task(drive())
+    try:
+        process.start(stop_after_crawl=False)
+    finally:
+        for signum, handler in saved_handlers.items():
+            signal.signal(signum, handler)
+    if outcome["error"] is not None:
+        raise outcome["error"]
+    if len(outcome["spiders"]) < len(plan) and not outcome["stopped"]:
+        # The reactor stopped under us (a signal between two spiders).
+        outcome["stopped"], outcome["signal"] = "shutdown", True
+    return outcome
+
+
+def _stop_reactor(reactor) -> None:
+    from twisted.internet.error import ReactorNotRunning
+
+    # A signal may have stopped it already (Scrapy stops it after a graceful shutdown).
+    with contextlib.suppress(ReactorNotRunning, RuntimeError):
+        reactor.stop()
+
+
+def _warnings_only(record) -> bool:
+    return record.levelno >= logging.WARNING
+
+
+def summarize(run_id, sources, outcome, seconds) -> dict:
+    totals = Counter()
+    reasons = Counter()
+    for spider in outcome["spiders"]:
+        for key, value in spider["stats"].items():
+            if key.startswith("banwatch/") and isinstance(value, int):
+                totals[key[len("banwatch/"):]] += value
+                if key.startswith("banwatch/failures/"):
+                    reasons[key[len("banwatch/failures/"):]] += value
+    stats = {
+        "run_id": run_id,
+        "status": "interrupted" if outcome["stopped"] else "finished",
+        "sources": len(sources),
+        "responses": totals["responses"],
+        "pages_new": totals["pages/new"],
+        "pages_changed": totals["pages/changed"],
+        "pages_unchanged": totals["pages/unchanged"],
+        "not_modified": totals["pages/not_modified"],
+        "fresh_skipped": totals["fresh"],
+        "irrelevant_skipped": totals["irrelevant"],
+        "failures": totals["failures"],
+        "seconds": round(seconds, 2),
+        "failure_reasons": dict(sorted(reasons.items())),
+    }
+    if outcome["stopped"]:
+        stats["stop_reason"] = outcome["stopped"]
+    return stats

@@ -1,0 +1,112 @@
+"""Scrapy settings for banwatch, as composable layers.
+
+``BASE`` is always on: the banwatch components, storage, retries, size cap, timeouts.
+``POLITE`` is for the live web: robots.txt, AutoThrottle, one or two requests per site at a time.
+``IMPOLITE`` is for local servers in tests and benches (``--no-polite``): no robots, no delays.
+``crawl_settings(...)`` stacks them with the per-run values; the Redis variant of issue 7 adds its
+own layer on top (scheduler, dupefilter, sink) without touching these.
+"""
+from __future__ import annotations
+
+import os
+import socket
+
+USER_AGENT = "banwatch/0.1 (+https://github.com/banwatch/banwatch; research crawler of AI-tool bans)"
+
+BASE = {
+    "BOT_NAME": "banwatch",
+    "USER_AGENT": USER_AGENT,
+    "TELNETCONSOLE_ENABLED": False,
+    "REMOTE_CONTROL_ENABLED": False,  # Scrapy's remote-control HTTP port: never open one
+    "LOG_VERSIONS": [],
+    "COOKIES_ENABLED": False,
+    "LOG_LEVEL": "INFO",
+    "LOG_FORMAT": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+    "LOG_DATEFORMAT": "%H:%M:%S",
+    "LOGSTATS_INTERVAL": 0,  # banwatch's ProgressLog says more (new/changed/failed/skipped)
+    "STATS_DUMP": False,  # the stats go to crawl_runs.stats instead of a log dump
+    "URLLENGTH_LIMIT": 16384,  # Scrapy's 2083 would silently drop long feed/search links
+    # Size and time limits: a page bigger than this is refused and recorded as too_big.
+    "DOWNLOAD_MAXSIZE": 10 * 1024 * 1024,
+    "DOWNLOAD_WARNSIZE": 2 * 1024 * 1024,
+    "DOWNLOAD_TIMEOUT": 30,
+    "DNS_TIMEOUT": 20,
+    # A transfer cut short keeps its partial body (flagged), so the store can record it with reason dataloss.
+    "DOWNLOAD_FAIL_ON_DATALOSS": False,
+    "RETRY_ENABLED": True,
+    "RETRY_TIMES": 3,
+    "RETRY_HTTP_CODES": [429, 500, 502, 503, 504, 408, 522, 524],
+    "REDIRECT_MAX_TIMES": 10,
+    "DOWNLOADER_MIDDLEWARES": {
+        # Order: lower numbers see requests first and responses last (decoded, after redirects).
+        "crawlers.middlewares.IncrementalMiddleware": 50,
+        "crawlers.middlewares.RobotsRecorderMiddleware": 60,
+        "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+        "crawlers.middlewares.BackoffRetryMiddleware": 550,
+        "crawlers.archive.ArchiveMiddleware": 950,
+        "crawlers.middlewares.WireHeadersMiddleware": 960,
+    },
+    "ITEM_PIPELINES": {"crawlers.pipelines.StorePipeline": 300},
+    "SCHEDULER_DISK_QUEUE": "crawlers.queues.RequestDiskQueue",  # the JOBDIR frontier
+    "EXTENSIONS": {"crawlers.extensions.ProgressLog": 500},
+    # banwatch's own settings
+    "BANWATCH_SINK": "crawlers.pipelines.SQLiteSink",  # issue 7 swaps in a Redis-queue sink
+    "BANWATCH_DATA_DIR": "data",
+    "BANWATCH_WORKER": f"{socket.gethostname()}:{os.getpid()}",
+    "BANWATCH_DEFAULT_REFRESH": 12 * 3600,  # seconds, for requests no source configured (robots.txt)
+    "BANWATCH_MAX_PAGES": 0,  # 0 = no limit
+    "BANWATCH_ARCHIVE": None,  # path of a .warc.gz to append every exchange to
+    "BANWATCH_REPLAY_SERVER": None,  # http://127.0.0.1:PORT serving a WARC (see crawlers.archive)
+    "BANWATCH_PROGRESS_EVERY": 100,  # log a progress line every N stored responses...
+    "BANWATCH_PROGRESS_INTERVAL": 30.0,  # ...and at least every N seconds
+    "BANWATCH_RETRY_BACKOFF_BASE": 2.0,  # seconds; doubled on each retry unless Retry-After says otherwise
+    "BANWATCH_RETRY_BACKOFF_MAX": 60.0,
+    "BANWATCH_RETRY_AFTER_MAX": 120.0,  # a longer Retry-After gives up (recorded) instead of stalling the crawl
+}
+
+POLITE = {
+    "ROBOTSTXT_OBEY": True,
+    "AUTOTHROTTLE_ENABLED": True,
+    "AUTOTHROTTLE_START_DELAY": 2.0,
+    "AUTOTHROTTLE_MAX_DELAY": 60.0,
+    "AUTOTHROTTLE_TARGET_CONCURRENCY": 1.0,
+    "DOWNLOAD_DELAY": 1.0,
+    "CONCURRENT_REQUESTS": 16,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
+}
+
+IMPOLITE = {
+    "ROBOTSTXT_OBEY": False,
+    "AUTOTHROTTLE_ENABLED": False,
+    "DOWNLOAD_DELAY": 0,
+    "CONCURRENT_REQUESTS": 32,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 32,
+    "BANWATCH_RETRY_BACKOFF_BASE": 0.2,
+    "BANWATCH_PROGRESS_INTERVAL": 10.0,
+}
+
+# Replaying an archive talks to our own local server: keep robots semantics, drop the delays.
+REPLAY = {
+    "AUTOTHROTTLE_ENABLED": False,
+    "DOWNLOAD_DELAY": 0,
+    "CONCURRENT_REQUESTS": 16,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
+    "BANWATCH_RETRY_BACKOFF_BASE": 0.2,
+    "DOWNLOAD_HANDLERS": {
+        "http": "crawlers.archive.ReplayDownloadHandler",
+        "https": "crawlers.archive.ReplayDownloadHandler",
+    },
+}
+
+
+def crawl_settings(data_dir, *, polite=True, replay_server=None, archive=None, **extra) -> dict:
+    """The settings of one banwatch crawl: BASE, then POLITE or IMPOLITE, then REPLAY, then extra."""
+    settings = {**BASE, **(POLITE if polite else IMPOLITE)}
+    settings["BANWATCH_DATA_DIR"] = str(data_dir)
+    if replay_server:
+        settings.update(REPLAY)
+        settings["BANWATCH_REPLAY_SERVER"] = replay_server
+    if archive:
+        settings["BANWATCH_ARCHIVE"] = str(archive)
+    settings.update(extra)
+    return settings

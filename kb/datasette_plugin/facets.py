@@ -1,0 +1,64 @@
+"""A faster facet for JSON list columns (events.reasons): `{"list": "reasons"}` in metadata.yml.
+
+Datasette 0.65's array facet de-duplicates (value, whole row) pairs before counting, which takes
+~300 ms over 30,000 events. kb.db's JSON lists hold distinct values (the build writes them that
+way), so counting json_each rows directly gives the same numbers in ~30 ms. Selecting
+a value uses Datasette's own `column__arraycontains=value` filter, exactly as the array facet does.
+"""
+import sqlite3
+
+from datasette.database import QueryInterrupted
+from datasette.facets import Facet
+from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
+
+
+class ListFacet(Facet):
+    type = "list"
+
+    async def suggest(self):
+        return []  # configured in metadata.yml, never suggested
+
+    async def facet_results(self):
+        results, timed_out = [], []
+        size = self.get_facet_size()
+        pairs = self.get_querystring_pairs()
+        for source_and_config in self.get_configs():
+            config = source_and_config["config"]
+            column = config.get("column") or config["simple"]
+            col = escape_sqlite(column)
+            try:
+                rows = await self._count(f"facet_rows.{col}", size, log_sql_errors=False)
+            except sqlite3.OperationalError:
+                # Some row is not JSON: count again, reading only the valid lists (twice as slow).
+                try:
+                    rows = await self._count(
+                        f"case when json_valid(facet_rows.{col}) then facet_rows.{col} else '[]' end", size)
+                except QueryInterrupted:
+                    timed_out.append(column)
+                    continue
+            except QueryInterrupted:
+                timed_out.append(column)
+                continue
+            values = []
+            for row in rows.rows[:size]:
+                value = str(row["value"])
+                arg = {f"{column}__arraycontains": value}
+                selected = (f"{column}__arraycontains", value) in pairs
+                path = path_with_removed_args(self.request, arg) if selected else path_with_added_args(self.request, arg)
+                values.append({"value": value, "label": value, "count": row["count"], "selected": selected,
+                               "toggle_url": self.ds.absolute_url(self.request, path)})
+            results.append({
+                "name": column, "type": self.type, "results": values,
+                "hideable": source_and_config["source"] != "metadata",
+                "toggle_url": self.ds.urls.path(path_with_removed_args(self.request, {"_facet_list": column})),
+                "truncated": len(rows.rows) > size,
+            })
+        return results, timed_out
+
+    async def _count(self, items, size, log_sql_errors=True):
+        sql = f"""select item.value as value, count(*) as count
+                  from ({self.sql}) as facet_rows, json_each({items}) as item
+                  group by item.value order by count(*) desc, item.value limit {size + 1}"""
+        return await self.ds.execute(self.database, sql, self.params, truncate=False,
+                                     custom_time_limit=self.ds.setting("facet_time_limit_ms"),
+                                     log_sql_errors=log_sql_errors)

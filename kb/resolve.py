@@ -1,0 +1,175 @@
+"""Entity resolution: the names extraction found -> agency, tool and jurisdiction ids.
+
+The extractor already gives `agency_id` / `tool_id` / `jurisdiction_id` when it matched the
+reference data. When it could not (an agency found by statistical NER), the name is looked up,
+normalized, among the reference names and aliases (disambiguated by the jurisdiction the
+extractor inferred), then a country's or state's bare name is read as its government, and
+failing all that an *unverified* agency is created. Its id is derived from the name and country
+alone, `unverified-<country>-<name-slug>` (e.g. `unverified-jp-mie-prefectural-government`), so
+the same agency named by two documents - or by two builds - gets the same id, and a curator can
+refer to it in kb/curation/entities.yml to merge it into a reference agency. Names are looked up
+with kb.reference's own rules (Reference.resolve: normalized names, shared names settled by the
+jurisdiction); this module adds what only the build needs.
+"""
+import functools
+import re
+import unicodedata
+
+# Bump when a rule below changes what a name resolves to: stored resolutions are then redone.
+RESOLVER_VERSION = "1"
+
+_POSSESSIVE = re.compile(r"['’`]s\b")
+_NON_WORD = re.compile(r"[^\w]+")
+
+
+def normalize_name(name):
+    """Casefolded, accent-free, punctuation-free words (for slugs and place prefixes).
+
+    "the U.S. Navy" -> "us navy"; "Italy's Garante" -> "italy garante"; "Département" -> "departement".
+    """
+    if not name:
+        return ""
+    text = unicodedata.normalize("NFKD", str(name))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.casefold().replace("&", " and ")
+    text = _POSSESSIVE.sub("", text)
+    text = text.replace(".", "")  # U.S. -> us, not "u s"
+    text = _NON_WORD.sub(" ", text).replace("_", " ")
+    text = " ".join(text.split())
+    if text.startswith("the "):
+        text = text[4:]
+    return text
+
+
+@functools.lru_cache(maxsize=65536)
+def slugify(text, max_length=80):
+    """A lowercase ASCII slug: "Mie Prefectural Government" -> "mie-prefectural-government"."""
+    slug = normalize_name(text).replace(" ", "-")
+    slug = re.sub(r"[^a-z0-9-]+", "", slug.encode("ascii", "ignore").decode())
+    slug = re.sub(r"-{2,}", "-", slug).strip("-")
+    return slug[:max_length].rstrip("-")
+
+
+def display_name(name):
+    """A name as shown for an unverified entity: whitespace tidied, leading "the" dropped."""
+    text = " ".join(str(name or "").split())
+    if text.lower().startswith("the "):
+        text = text[4:]
+    return text
+
+
+GOVERNMENT_TYPES = ("national_government", "state_government", "local_government")
+
+
+class Resolver:
+    """Resolves extraction rows against the reference data (kb.reference: its names, aliases and
+    ambiguity rules) and names the unverified entities it has to create."""
+
+    def __init__(self, reference):
+        self.reference = reference
+        # Demonyms are not names of the jurisdiction in the reference index ("Italian" is not
+        # Italy), but an extractor's `country` may be one.
+        self.demonyms = {}
+        for jid, entry in sorted(reference.jurisdictions.items()):
+            for demonym in entry.get("demonyms") or []:
+                self.demonyms.setdefault(normalize_name(demonym), jid)
+        self.government_of = {}
+        for aid, entry in sorted(reference.agencies.items()):
+            if entry.get("type") in GOVERNMENT_TYPES and entry.get("jurisdiction"):
+                self.government_of.setdefault(entry["jurisdiction"], aid)
+
+    # -- jurisdictions ------------------------------------------------------------------------
+
+    @functools.lru_cache(maxsize=65536)  # noqa: B019
+    def jurisdiction_for(self, jurisdiction_id=None, country=None):
+        """A jurisdiction id from the extractor's id or its country name, or None."""
+        if jurisdiction_id and jurisdiction_id in self.reference.jurisdictions:
+            return jurisdiction_id
+        for text in (jurisdiction_id, country):
+            if text:
+                jid = self.reference.resolve("jurisdictions", text) or self.demonyms.get(normalize_name(text))
+                if jid:
+                    return jid
+        return None
+
+    def country_of(self, jurisdiction_id):
+        return self.reference.country_of(jurisdiction_id) if jurisdiction_id else None
+
+    def _place(self, words):
+        text = " ".join(words)
+        return self.reference.resolve("jurisdictions", text) or self.demonyms.get(text)
+
+    # -- agencies -----------------------------------------------------------------------------
+
+    def agency_for(self, extraction):
+        """The agency id for an extraction row (an unverified agency's id if need be), or None."""
+        agency_id = extraction.get("agency_id")
+        if agency_id and agency_id in self.reference.agencies:
+            return agency_id
+        return self._agency(extraction.get("agency"), extraction.get("agency_mention"),
+                            extraction.get("jurisdiction_id"), extraction.get("country"))
+
+    @functools.lru_cache(maxsize=65536)  # noqa: B019 - the resolver lives for one build; names repeat a lot
+    def _agency(self, agency, mention, jurisdiction_id, country):
+        jurisdiction = self.jurisdiction_for(jurisdiction_id, country)
+        names = [n for n in (agency, mention) if n and n.strip()]
+        for name in names:
+            found = self._reference_agency(name, jurisdiction)
+            if found:
+                return found
+        if not names:
+            return None
+        return self._unverified_agency_id(names[0], jurisdiction)
+
+    def _reference_agency(self, name, jurisdiction):
+        resolve = self.reference.resolve
+        found = resolve("agencies", name, jurisdiction)
+        if found:
+            return found
+        stripped = self._strip_place(normalize_name(name), jurisdiction)
+        if stripped != normalize_name(name):
+            found = resolve("agencies", stripped, jurisdiction)
+            if found:
+                return found
+        # "Texas banned ..." - a country's or state's own name stands for its government.
+        place = self._place(normalize_name(name).split())
+        return self.government_of.get(place)
+
+    def _strip_place(self, key, jurisdiction):
+        """Drop a leading name or demonym of the agency's own country: "south korea ministry of x".
+
+        Only the country's: it is already in an unverified id, while a state or prefecture name
+        ("Mie Prefectural Government") is what tells two such agencies apart."""
+        if not jurisdiction:
+            return key
+        places = {self.country_of(jurisdiction)}
+        words = key.split()
+        for n in range(min(3, len(words) - 1), 0, -1):
+            if self._place(words[:n]) in places:
+                return " ".join(words[n:])
+        return key
+
+    def _unverified_agency_id(self, name, jurisdiction):
+        """`unverified-<country>-<name>`: the same agency named twice gets the same id."""
+        key = self._strip_place(normalize_name(name), jurisdiction)
+        country = self.country_of(jurisdiction)
+        return "unverified-" + "-".join(p for p in (slugify(country or ""), slugify(key)) if p)
+
+    # -- tools --------------------------------------------------------------------------------
+
+    def tool_for(self, extraction):
+        """The tool id for an extraction row (`unverified-<name>` when unknown), or None."""
+        tool_id = extraction.get("tool_id")
+        if tool_id and tool_id in self.reference.tools:
+            return tool_id
+        return self._tool(extraction.get("tool"), extraction.get("tool_mention"))
+
+    @functools.lru_cache(maxsize=65536)  # noqa: B019
+    def _tool(self, tool, mention):
+        names = [n for n in (tool, mention) if n and n.strip()]
+        for name in names:
+            found = self.reference.resolve("tools", name)
+            if found:
+                return found
+        slug = slugify(names[0]) if names else ""
+        return f"unverified-{slug}" if slug else None

@@ -1,0 +1,269 @@
+"""The build: merged events with all their sources, disputes kept, stable IDs, incremental = full."""
+import json
+import shutil
+
+import pytest
+
+from kb.build import build_kb
+from kb.errors import BanwatchError
+from kb.verify import verify_data
+from kb_helpers import (add_document, build, crawl_db, event, events, kb, load_test_reference, sources_of,
+                        table_snapshot)
+
+NASA_CNBC = "https://www.cnbc.com/2025/01/31/nasa-becomes-latest-federal-agency-to-block-chinas-deepseek.html"
+NASA_EVRIM = "https://evrimagaci.org/tpg/nasa-bans-chinas-deepseek-ai-over-security-risks-173290"
+TEXAS = "https://gov.texas.gov/news/post/governor-abbott-bans-chinese-government-ai-and-social-media-apps"
+
+
+@pytest.fixture
+def reference(tmp_path):
+    return load_test_reference(tmp_path / "reference")
+
+
+@pytest.fixture
+def data(tmp_path):
+    return tmp_path / "data"
+
+
+def ids(data_dir):
+    return [e["id"] for e in events(data_dir)]
+
+
+def test_two_sources_of_one_ban_give_one_event_with_two_sources(data, reference):
+    db = crawl_db(data)
+    add_document(db, NASA_CNBC, [event(scope="government devices and networks")], published="2025-01-31")
+    add_document(db, NASA_EVRIM, [event(date=None, date_source=None)], published="2025-02-01")
+    stats = build(data, reference)
+    (nasa,) = events(data)
+    assert nasa["id"] == "nasa--deepseek--ban--2025-01"
+    assert (nasa["date"], nasa["date_precision"], nasa["date_rule"]) == ("2025-01-31", "day", "most_attested_day")
+    assert nasa["n_sources"] == 2 and nasa["date_disputed"] == 0
+    assert json.loads(nasa["source_urls"]) == [NASA_CNBC, NASA_EVRIM]
+    assert nasa["summary"] == "NASA banned DeepSeek on government devices and networks (2025-01-31)"
+    assert [s["document_url"] for s in sources_of(data, nasa["id"])] == sorted([NASA_CNBC, NASA_EVRIM])
+    assert stats["events"] == 1 and stats["sources"] == 2 and stats["mode"] == "full"
+    assert verify_data(data) == []
+
+
+def test_a_conflicting_date_is_flagged_and_both_dates_are_kept(data, reference):
+    db = crawl_db(data)
+    add_document(db, "https://a.example/1", [event(date="2025-01-31")], published="2025-01-31")
+    add_document(db, "https://b.example/2", [event(date="2025-01-31")], published="2025-02-01")
+    add_document(db, "https://c.example/3", [event(date="2025-02-03", date_text="on Monday")], published="2025-02-04")
+    build(data, reference)
+    (nasa,) = events(data)
+    assert nasa["date"] == "2025-01-31" and nasa["date_disputed"] == 1
+    reports = list(kb(data).query(
+        "select reported_date, n_sources, sources, chosen from date_reports where event_id = ? order by reported_date",
+        [nasa["id"]]))
+    assert [(r["reported_date"], r["n_sources"], r["chosen"]) for r in reports] == \
+        [("2025-01-31", 2, 1), ("2025-02-03", 1, 0)]
+    assert json.loads(reports[1]["sources"]) == ["https://c.example/3"]
+    (disputed,) = kb(data).query("select event_id, reports from disputed_events")
+    assert disputed["event_id"] == nasa["id"] and len(json.loads(disputed["reports"])) == 3
+
+
+def test_ids_are_unchanged_after_adding_a_source_and_after_a_rebuild_from_scratch(tmp_path, data, reference):
+    db = crawl_db(data)
+    add_document(db, NASA_CNBC, [event()], published="2025-01-31")
+    add_document(db, TEXAS, [event(agency="Texas", date="2025-01-31")], published="2025-01-31")
+    build(data, reference)
+    before = ids(data)
+    first_seen = {e["id"]: e["first_seen"] for e in events(data)}
+
+    add_document(db, NASA_EVRIM, [event(date="2025-01-31")], published="2025-02-01")
+    stats = build(data, reference)
+    assert stats["mode"] == "incremental" and stats["documents_processed"] == 1
+    assert ids(data) == before
+    assert {s["document_url"] for s in sources_of(data, "nasa--deepseek--ban--2025-01")} == {NASA_CNBC, NASA_EVRIM}
+    assert {e["id"]: e["first_seen"] for e in events(data)} == first_seen
+
+    assert build(data, reference, rebuild=True)["mode"] == "full"
+    assert ids(data) == before
+
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    shutil.copy(data / "crawl.db", fresh / "crawl.db")
+    build(fresh, reference)   # no kb.db at all: IDs come from the events themselves
+    assert ids(fresh) == before
+
+
+def test_a_recrawled_page_keeps_its_events(data, reference):
+    db = crawl_db(data)
+    add_document(db, NASA_CNBC, [event()], published="2025-01-31", text="first version")
+    build(data, reference)
+    add_document(db, NASA_CNBC, [event(evidence="An updated paragraph.")], published="2025-01-31",
+                 text="updated version")
+    stats = build(data, reference)
+    assert stats["documents_processed"] == 1
+    assert ids(data) == ["nasa--deepseek--ban--2025-01"]
+    assert sources_of(data, "nasa--deepseek--ban--2025-01")[0]["evidence"] == "An updated paragraph."
+
+
+def test_when_new_data_moves_an_event_its_old_id_redirects(data, reference):
+    db = crawl_db(data)
+    add_document(db, "https://a.example/1", [event(date="2025-01-31")], published="2025-02-01")
+    build(data, reference)
+    assert ids(data) == ["nasa--deepseek--ban--2025-01"]
+    add_document(db, "https://b.example/2", [event(date="2025-02-02")], published="2025-02-02")
+    add_document(db, "https://c.example/3", [event(date="2025-02-02")], published="2025-02-03")
+    build(data, reference)
+    assert ids(data) == ["nasa--deepseek--ban--2025-02"]
+    redirects = list(kb(data).query("select old_id, new_id, reason from event_redirects"))
+    assert redirects == [{"old_id": "nasa--deepseek--ban--2025-01", "new_id": "nasa--deepseek--ban--2025-02",
+                          "reason": "renamed"}]
+    build(data, reference, rebuild=True)   # carried into a kb.db built from scratch
+    assert list(kb(data).query("select old_id, new_id from event_redirects")) == \
+        [{"old_id": "nasa--deepseek--ban--2025-01", "new_id": "nasa--deepseek--ban--2025-02"}]
+
+
+def test_an_event_whose_sources_disappear_is_retired_not_forgotten(data, reference):
+    db = crawl_db(data)
+    add_document(db, "https://a.example/1", [event()], published="2025-02-01")
+    add_document(db, "https://a.example/2", [event(agency="Texas")], published="2025-02-01")
+    build(data, reference)
+    db.execute("delete from extractions where document_url = 'https://a.example/2'")
+    db.execute("delete from documents where url = 'https://a.example/2'")
+    db.conn.commit()
+    stats = build(data, reference)
+    assert stats["documents_removed"] == 1
+    assert ids(data) == ["nasa--deepseek--ban--2025-01"]
+    assert list(kb(data).query("select old_id, new_id, reason from event_redirects")) == \
+        [{"old_id": "us-tx-government--deepseek--ban--2025-01", "new_id": None, "reason": "removed"}]
+    assert verify_data(data) == []
+
+
+def test_unchanged_inputs_are_not_reprocessed(data, reference):
+    db = crawl_db(data)
+    for n in range(5):
+        add_document(db, f"https://a.example/{n}", [event(date="2025-01-31")], published="2025-02-01")
+    build(data, reference)
+    assert build(data, reference)["mode"] == "unchanged"
+    add_document(db, "https://a.example/new", [event(agency="Texas")], published="2025-02-01")
+    stats = build(data, reference)
+    assert (stats["mode"], stats["documents_processed"], stats["reports_read"]) == ("incremental", 1, 1)
+    assert stats["groups_merged"] == 1   # only the Texas group was merged again
+
+
+def test_an_incremental_build_equals_a_full_one(tmp_path, data, reference):
+    """Add, change and remove documents across incremental builds; a full build must agree row for row."""
+    db = crawl_db(data)
+    add_document(db, "https://a.example/1", [event(), event(agency="Texas")], published="2025-02-01")
+    add_document(db, "https://a.example/2", [event(date="2025-02-03")], published="2025-02-03")
+    add_document(db, "https://a.example/3", [event(agency="Garante", tool="ChatGPT", action="suspend",
+                                                   date="2023-03-30", scope="Italian users")], published="2023-03-31")
+    add_document(db, "https://a.example/4", [event(agency="Mie Prefectural Government", agency_id=None,
+                                                   country="Japan", date="2025-02-07")], published="2025-02-08")
+    build(data, reference)
+    add_document(db, "https://a.example/5", [event(agency="Garante", tool="ChatGPT", action="lift",
+                                                   date="2023-04-28")], published="2023-04-28")
+    add_document(db, "https://a.example/2", [event(date="2025-01-31")], published="2025-02-03", text="fixed")
+    build(data, reference)
+    db.execute("delete from extractions where document_url = 'https://a.example/4'")
+    db.execute("delete from documents where url = 'https://a.example/4'")
+    db.conn.commit()
+    add_document(db, "https://a.example/6", [event(agency="Virginia", date="2025-02-11")], published="2025-02-12")
+    assert build(data, reference)["mode"] == "incremental"
+
+    full = tmp_path / "full"
+    full.mkdir()
+    shutil.copy(data / "crawl.db", full / "crawl.db")
+    build(full, reference)
+    volatile = ("first_seen", "updated_at")
+    for table, order, drop in (("events", "id", volatile), ("event_sources", "id", ()),
+                               ("event_reasons", "event_id, reason_id", ()), ("agencies", "id", ()),
+                               ("documents", "url", ()), ("graph_nodes", "id", ()), ("graph_edges", "id", ()),
+                               ("graph_metrics", "subject, metric", ())):
+        assert table_snapshot(data, table, order, drop) == table_snapshot(full, table, order, drop), table
+    assert verify_data(data) == [] and verify_data(full) == []
+
+
+def test_an_unknown_agency_is_kept_unverified_with_its_jurisdiction(data, reference):
+    db = crawl_db(data)
+    add_document(db, "https://japannews.example/mie", [
+        event(agency="Mie Prefectural Government", agency_id=None, agency_kind="ORG", country="Japan",
+              jurisdiction_id="jp-mie", date="2025-02-07")], published="2025-02-08")
+    build(data, reference)
+    (agency,) = kb(data).query("select * from agencies where verified = 0")
+    assert (agency["id"], agency["name"], agency["jurisdiction_id"], agency["country_id"]) == \
+        ("unverified-jp-mie-prefectural-government", "Mie Prefectural Government", "jp-mie", "jp")
+    (row,) = kb(data).query("select * from unverified_entities")
+    assert row["id"] == agency["id"] and row["n_events"] == 1
+    (timeline,) = kb(data).query("select * from timeline")
+    assert (timeline["jurisdiction"], timeline["country_id"]) == ("Mie", "jp")
+
+
+def test_an_unusable_extraction_is_kept_with_the_reason_and_the_build_goes_on(data, reference):
+    db = crawl_db(data)
+    add_document(db, "https://a.example/1", [event(), event(action="ignore"), event(tool="", tool_mention="")])
+    stats = build(data, reference)
+    assert stats["reports_invalid"] == 2 and stats["events"] == 1
+    notes = [r["status_note"] for r in kb(data).query("select status_note from event_sources where status = 'invalid'")]
+    assert sorted(notes) == ["no tool", "unknown action 'ignore'"]
+    problems = verify_data(data)
+    assert len(problems) == 1 and "crawl.db: extraction" in problems[0] and "'ignore'" in problems[0]
+
+
+def test_the_timeline_view_is_the_design_record(data, reference):
+    db = crawl_db(data)
+    add_document(db, NASA_CNBC, [event(reasons=["national_security", "data_privacy"])], published="2025-01-31")
+    build(data, reference)
+    (row,) = kb(data).query("select * from timeline")
+    assert row["event_id"] == "nasa--deepseek--ban--2025-01"
+    assert (row["agency"], row["agency_id"], row["tool"], row["tool_id"]) == \
+        ("National Aeronautics and Space Administration", "nasa", "DeepSeek", "deepseek")
+    assert (row["jurisdiction"], row["action"], row["stage"], row["verified"]) == ("United States", "ban", "enacted", 0)
+    assert json.loads(row["reasons"]) == ["national_security", "data_privacy"]
+    assert json.loads(row["sources"]) == [NASA_CNBC]
+    (reason,) = kb(data).query("select * from event_reasons where reason_id = 'data_privacy'")
+    assert reason["evidence"] is None and reason["n_sources"] == 1
+
+
+def test_full_text_only_when_asked(data, reference):
+    db = crawl_db(data)
+    add_document(db, NASA_CNBC, [event()], text="The full article text.")
+    build(data, reference)
+    assert list(kb(data).query("select text from documents")) == [{"text": None}]
+    assert build(data, reference, full_text=True)["mode"] == "full"
+    assert list(kb(data).query("select text from documents")) == [{"text": "The full article text."}]
+    hits = list(kb(data).query("select url from documents_fts join documents d on d.rowid = documents_fts.rowid "
+                               "where documents_fts match 'articles'"))
+    assert hits == [{"url": NASA_CNBC}]
+
+
+def test_build_info_records_the_build(data, reference):
+    db = crawl_db(data)
+    add_document(db, NASA_CNBC, [event()])
+    build(data, reference)
+    (info,) = kb(data).query("select * from build_info")
+    assert info["mode"] == "full" and json.loads(info["extractor_versions"]) == {"test-1": 1}
+    assert json.loads(info["counts"])["events"] == 1 and info["input_fingerprint"]
+
+
+def test_a_missing_crawl_db_is_a_clear_error(tmp_path):
+    with pytest.raises(BanwatchError, match="no crawl.db in .*banwatch extract"):
+        build_kb(tmp_path)
+
+
+def test_a_crawl_db_not_yet_extracted_is_a_clear_error(tmp_path):
+    import sqlite_utils
+
+    sqlite_utils.Database(tmp_path / "crawl.db")["pages"].insert({"url": "https://a.example/"})
+    with pytest.raises(BanwatchError, match="banwatch extract"):
+        build_kb(tmp_path)
+
+
+def test_the_cli_builds_with_the_shipped_reference_and_curation(data):
+    from click.testing import CliRunner
+
+    from kb.cli import cli
+
+    db = crawl_db(data)
+    add_document(db, NASA_CNBC, [event(agency="NASA", agency_id=None, tool_id=None, country="United States")])
+    result = CliRunner().invoke(cli, ["build", "--data-dir", str(data)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("build: mode full, documents ") and "curation stale 0" in result.output
+    (row,) = kb(data).query("select agency_id, tool_id from events where verified = 0")
+    assert row["tool_id"] == "deepseek" and not row["agency_id"].startswith("unverified-")
+    result = CliRunner().invoke(cli, ["verify", "--data-dir", str(data)])
+    assert result.exit_code == 0, result.output
