@@ -1,6 +1,7 @@
 """The `banwatch` command: a thin Click group over the library functions of each stage."""
 import json
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -58,6 +59,13 @@ class BanwatchGroup(click.Group):
             return super().invoke(ctx)
         except BanwatchError as e:
             raise click.ClickException(str(e)) from None
+        except (sqlite3.DatabaseError, OSError) as e:
+            # a damaged database or an unreadable file is the user's to fix: say which, not where in our code
+            if os.environ.get("BANWATCH_DEBUG"):
+                raise
+            kind = "database" if isinstance(e, sqlite3.DatabaseError) else "file"
+            raise click.ClickException(f"{kind} problem: {e} (run `banwatch verify`; "
+                                       "BANWATCH_DEBUG=1 shows the traceback)") from None
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(130)
@@ -256,6 +264,22 @@ def export():
     """Export the KB: timelines for journalists, graphs for network tools."""
 
 
+def partial_date(ctx, param, value):
+    """A date as precise as the user knows it: 2025, 2025-02 or 2025-02-03."""
+    import datetime
+
+    if value is None:
+        return None
+    parts = value.split("-")
+    try:
+        if len(parts) > 3 or len(parts[0]) != 4:
+            raise ValueError
+        datetime.date(int(parts[0]), int(parts[1]) if len(parts) > 1 else 1, int(parts[2]) if len(parts) > 2 else 1)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date as YYYY, YYYY-MM or YYYY-MM-DD") from None
+    return value
+
+
 def timeline_filters(f):
     for option in reversed([
         click.option("--tool", multiple=True, help="Tool id or name (repeatable)."),
@@ -263,8 +287,10 @@ def timeline_filters(f):
         click.option("--action", multiple=True,
                      type=click.Choice(["ban", "restrict", "suspend", "lift", "investigate", "warn"])),
         click.option("--stage", multiple=True, type=click.Choice(["enacted", "proposed"])),
-        click.option("--since", metavar="YYYY[-MM[-DD]]", help="Events on or after this date."),
-        click.option("--until", metavar="YYYY[-MM[-DD]]", help="Events on or before this date."),
+        click.option("--since", metavar="YYYY[-MM[-DD]]", callback=partial_date,
+                     help="Events on or after this date."),
+        click.option("--until", metavar="YYYY[-MM[-DD]]", callback=partial_date,
+                     help="Events on or before this date."),
     ]):
         f = option(f)
     return f

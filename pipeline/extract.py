@@ -64,13 +64,25 @@ class Extractor:
         todo = [(i, doc) for i, (_, doc, err) in enumerate(prepared) if doc and doc.get("language") in ("en", None)]
         texts = [compose(doc)[0] for _, doc in todo]
         parsed = {}
-        for (i, doc), sdoc in zip(todo, nlp.pipe(texts, batch_size=32)):
-            parsed[i] = sdoc
+        try:
+            for (i, doc), sdoc in zip(todo, nlp.pipe(texts, batch_size=32)):
+                parsed[i] = sdoc
+        except Exception:  # one document broke the batch: parse one by one to find it
+            for (i, doc), text in zip(todo, texts):
+                try:
+                    parsed[i] = nlp(text)
+                except Exception as e:
+                    parsed[i] = e
         results = []
         for i, (record, doc, error) in enumerate(prepared):
             found = []
-            if i in parsed:
-                found = self.events_of(parsed[i], doc)
+            try:
+                if isinstance(parsed.get(i), Exception):
+                    raise parsed[i]
+                if i in parsed:
+                    found = self.events_of(parsed[i], doc)
+            except Exception as e:  # recorded with the document; the rest of the batch goes on
+                error = f"{type(e).__name__}: {e}"
             results.append({"id": record.get("id"), "events": found, "document": doc, "error": error})
         return results
 
