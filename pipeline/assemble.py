@@ -223,11 +223,18 @@ def choose_date(ctx, ms, own_sentences, others=None):
         return iso, precision, text, "text"
     nearby = []
     for index in sorted(own_sentences):
-        for k in (index - 1, index + 1, index + 2):
+        before = previous_sentence(ctx, index)
+        for k in (before, index + 1, index + 2):
             if 0 <= k < len(ctx.sents) and k not in own_sentences:
                 sent = ctx.sents[k]
-                if ctx.in_sent("measure_noun", sent) and not ctx.in_sent("trigger", sent):
+                # the sentence right after, or one further on in the same paragraph
+                close = k == index + 1 or same_paragraph(ctx, index, k)
+                if close and ctx.in_sent("measure_noun", sent) and not ctx.in_sent("trigger", sent):
                     nearby.extend(date_candidates(ctx, sent))
+                elif k == before and refers_back(ctx, ctx.sents[index]) and not ctx.in_sent("tool", sent) \
+                        and k not in (others or ()) and ctx.in_sent("trigger", sent):
+                    # "The ban covers DeepSeek...": the measure the sentence before announced, with its date
+                    nearby.extend(date_candidates(ctx, sent, ctx.in_sent("trigger", sent)[0]))
     if not nearby and others is not None:
         tool_id = ms[0].tool_id
         for k, sent in enumerate(ctx.sents):
@@ -247,6 +254,29 @@ def choose_date(ctx, ms, own_sentences, others=None):
     return None, None, None, None
 
 
+def same_paragraph(ctx, i, j):
+    """Two sentences with no line break between them."""
+    if not (0 <= i < len(ctx.sents) and 0 <= j < len(ctx.sents)):
+        return False
+    a, b = sorted((i, j))
+    return "\n" not in ctx.text(ctx.sents[a].end - 1, ctx.sents[b].start + 1)
+
+
+def previous_sentence(ctx, index):
+    """The index of the sentence before, skipping blank lines (-1 if none)."""
+    k = index - 1
+    while k >= 0 and not ctx.text(ctx.sents[k].start, ctx.sents[k].end).strip():
+        k -= 1
+    return k
+
+
+def refers_back(ctx, sent):
+    """A sentence opening on a measure already named: "The ban ...", "This order ..."."""
+    words = [(i, w) for i, w in enumerate(ctx.lower[sent.start:sent.start + 4], sent.start) if w.strip()]
+    return bool(words) and words[0][1] in {"the", "this", "that", "its"} and \
+        any(s.start <= words[0][0] + 2 for g in ("measure_noun", "trigger") for s in ctx.in_sent(g, sent))
+
+
 def _ord(iso):
     return int(re.sub(r"\D", "", (iso + "-01-01")[:10]))
 
@@ -256,7 +286,7 @@ def reasons_for(ctx, own, others, is_main):
     main event also takes strong cues from the title and from sentences no other measure claims."""
     strong_from = set(own)
     for index in own:
-        strong_from.update({index - 1, index + 1})
+        strong_from.update(k for k in (index - 1, index + 1) if same_paragraph(ctx, index, k))
     if is_main:
         strong_from.update(i for i, s in enumerate(ctx.sents) if ctx.is_title(s))
     if is_main:

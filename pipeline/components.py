@@ -52,17 +52,22 @@ def sentence_boundaries(doc):
     starts = numpy.full(n, -1, dtype="int64")
     starts[0] = 1
     pending = False  # a sentence-final mark seen, waiting for the next word
+    broke = False  # a line break since the last word
     previous = int(orth[0])
     for i in range(1, n):
         word = int(orth[i])
+        if is_space[i]:  # whitespace stays with the sentence before: a blank line is no sentence
+            broke = broke or i in breaks
+            continue
         if previous in ends:
             pending = True
         elif previous not in closers:
             pending = False
-        if (i - 1) in breaks or word in bullets or (
+        if broke or word in bullets or (
                 pending and not (word in closers or word in ends or word in continuing)):
             starts[i] = 1
             pending = False
+        broke = False
         previous = word
     doc.from_array([SENT_START], starts.view("uint64").reshape(-1, 1))  # -1 (not a start) as spaCy stores it
     return doc
