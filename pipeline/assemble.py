@@ -57,7 +57,8 @@ def merge_country_mentions(ctx, groups):
             continue
         country = ctx.ref.country_of(actor.jurisdiction_id)
         targets = [k for k in groups if k != key and k[1:] == key[1:] and not groups[k][0].actor.generic
-                   and ctx.ref.country_of(groups[k][0].actor.jurisdiction_id) == country]
+                   and ctx.ref.country_of(groups[k][0].actor.jurisdiction_id) == country
+                   and (only_warnings(ms) or not only_warnings(groups[k]))]
         if len(targets) == 1:
             groups[targets[0]].extend(ms)
             del groups[key]
@@ -73,6 +74,11 @@ def merge_country_mentions(ctx, groups):
                                       end=m.actor.end)
             groups.setdefault((regulator,) + key[1:], []).extend(ms)
             del groups[key]
+
+
+def only_warnings(ms):
+    """A body that only warned about a tool did not take the ban a country mention reports."""
+    return all(m.action == "warn" for m in ms)
 
 
 REGULATOR_TYPES = ("dpa", "regulator", "court")
@@ -102,6 +108,8 @@ def merge_nested_bodies(ctx, groups):
             other_actor = groups[other][0].actor
             together = {(m.trigger.start, m.sentence.start) for m in groups[key]} & \
                 {(m.trigger.start, m.sentence.start) for m in groups[other]}
+            if only_warnings(groups[key]) != only_warnings(groups[other]):
+                continue  # an agency's warning beside its government's ban: two steps
             if other_actor.agency_id in ancestors and not together:  # listed side by side: two measures
                 if other_actor.kind in ("national_government", "state_government"):
                     groups[other].extend(groups.pop(key))

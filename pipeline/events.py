@@ -548,6 +548,9 @@ def stage_of(ctx, trigger, sent, action):
     cues = [c for c in ctx.spans("proposal", start, min(sent.end, trigger.end + 2))
             if not (c.start >= trigger.start and c.end <= trigger.end)]
     cues = [c for c in cues if not any(w in {";", "but", "while"} for w in ctx.lower[c.end:trigger.start])]
+    # "may no longer be used", "may not install": a prohibition in force, not a possibility
+    cues = [c for c in cues if not (c.text.lower() in {"may", "might", "could", "can"} and c.end < len(ctx.lower)
+                                    and ctx.lower[c.end] in {"not", "no", "never", "n't"})]
     if action == "warn":
         cues = [c for c in cues if c.text.lower() not in {"urge", "urges", "urged", "urging"}]
     if not cues:
