@@ -76,6 +76,19 @@ def merge_country_mentions(ctx, groups):
             del groups[key]
 
 
+BACKGROUND_CUES = {"already", "previously", "earlier", "had", "among", "before"}
+
+
+def is_background(ctx, m):
+    """A measure the story recalls rather than reports: a cue in the words leading up to its trigger."""
+    words = ctx.lower[max(m.sentence.start, m.trigger.start - 12):m.trigger.start]
+    for i in range(len(words) - 1, -1, -1):
+        if words[i] in {";", "—", "but", "while"}:
+            words = words[i + 1:]  # only the trigger's own clause
+            break
+    return bool(BACKGROUND_CUES & set(words))
+
+
 def only_warnings(ms):
     """A body that only warned about a tool did not take the ban a country mention reports."""
     return all(m.action == "warn" for m in ms)
@@ -255,6 +268,8 @@ def choose_date(ctx, ms, own_sentences, others=None):
     if nearby:
         iso, precision, text, _ = max(nearby, key=lambda d: (d[3], -_ord(d[0])))
         return iso, precision, text, "text"
+    if others is None and all(is_background(ctx, m) for m in ms):
+        return None, None, None, None  # "states that already bar it": earlier than the story, date unknown
     if ctx.published:
         return ctx.published.isoformat(), "day", None, "published"
     if ctx.published_month:

@@ -667,6 +667,11 @@ def agents_for(ctx, trigger, sent, actors, passive):
         for actor in left:
             if speaker(ctx, actor, sent):
                 return [actor], "speaker"
+        # "DeepSeek may no longer be used ..., the government said": a speaker after a comma
+        for actor in actors:
+            if actor.start > trigger.end and "," in ctx.lower[trigger.end:actor.start] \
+                    and getattr(actor, "via", "") != "locative" and speaker(ctx, actor, sent):
+                return [actor], "speaker"
         locative = [a for a in actors if a.start >= trigger.end and getattr(a, "via", "") == "locative"
                     and a.start - trigger.end <= 3]
         if locative:

@@ -166,3 +166,69 @@ def test_non_english_document_is_recorded_not_guessed(extractor):
                                         "meldt het ministerie. Het besluit geldt per direct voor alle ministeries."})
     assert result["events"] == []
     assert result["document"]["language"] == "nl"
+
+
+def test_a_tool_usable_again_is_a_lift_dated_by_its_own_sentence(extractor):
+    text = ("Italians can use ChatGPT again. OpenAI switched the chatbot back on in Italy on Friday, April 28. "
+            "The suspension dated from March 31, when the Garante ordered OpenAI to stop processing "
+            "the data of Italian users.")
+    events = events_of(extractor, text, published="2023-04-29")
+    lift = one(events, tool_id="chatgpt", action="lift")
+    assert lift["date"] == "2023-04-28"
+    ban = one(events, tool_id="chatgpt", action="ban")
+    assert ban["agency_id"] == "it-garante" and ban["date"] == "2023-03-31"
+
+
+def test_an_order_to_the_vendor_acts_on_its_flagship_product(extractor):
+    events = events_of(extractor, "The Garante ordered OpenAI to stop processing the personal data of users "
+                                  "in Italy.", published="2023-03-31")
+    e = one(events, agency_id="it-garante")
+    assert (e["tool_id"], e["action"]) == ("chatgpt", "ban")
+
+
+def test_deleting_data_is_not_deleting_the_app(extractor):
+    # "deleted" acts on what sits next to it, not on a tool named elsewhere in the sentence
+    text = ("The Garante's demands included a notice on how ChatGPT processes data and a way for anyone "
+            "to have inaccurate personal data corrected or deleted.")
+    assert events_of(extractor, text) == []
+    events = events_of(extractor, "The Navy told sailors to delete DeepSeek from their phones.")
+    assert one(events, agency_id="us-navy")["action"] == "ban"
+
+
+def test_may_no_longer_is_a_prohibition_in_force(extractor):
+    events = events_of(extractor, "DeepSeek may no longer be used anywhere in the Czech state administration, "
+                                  "the Czech government said on Wednesday.", published="2025-07-10")
+    e = one(events, agency_id="cz-government")
+    assert (e["stage"], e["date"]) == ("enacted", "2025-07-09")
+
+
+def test_an_agency_warning_and_its_government_ban_are_two_events(extractor):
+    text = ("Czechia bans DeepSeek in its public administration.\n\n"
+            "The Czech cybersecurity agency NÚKIB had published a warning about DeepSeek the day before.")
+    events = events_of(extractor, text, published="2025-07-10")
+    assert one(events, agency_id="cz-government")["action"] == "ban"
+    assert one(events, agency_id="cz-nukib")["action"] == "warn"
+
+
+def test_told_to_stay_away_is_a_ban(extractor):
+    events = events_of(extractor, "The U.S. Navy told its members in an email to stay away from DeepSeek "
+                                  "entirely.", published="2025-01-28")
+    assert one(events, agency_id="us-navy")["action"] == "ban"
+
+
+def test_a_recalled_measure_is_not_dated_by_the_story(extractor):
+    text = ("NASA blocked DeepSeek on its systems on Friday.\n\n"
+            "Virginia and Texas are among the states that already bar the model from government devices.")
+    events = events_of(extractor, text, published="2025-02-01")
+    assert one(events, agency_id="us-nasa")["date"] == "2025-01-31"
+    for state in ("us-va-government", "us-tx-government"):
+        e = one(events, agency_id=state)
+        assert e["action"] == "ban" and e["date"] is None, e
+
+
+def test_the_ban_takes_the_date_of_the_sentence_that_announced_it(extractor):
+    text = ("The university will ban prohibited apps on devices used for university work starting Feb. 27, "
+            "its compliance office said on Monday.\n\n"
+            "The ban follows University of Texas System rules that forbid apps such as TikTok and DeepSeek.")
+    events = events_of(extractor, text, published="2025-02-24")
+    assert one(events, tool_id="deepseek")["date"] == "2025-02-27"
