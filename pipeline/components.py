@@ -137,6 +137,9 @@ class NameMatcher:
             for n in [vendor.get("name"), *vendor.get("aliases", [])]:
                 if n:
                     names[("vendor", vid, False)].add(n)
+        for bare, ids in ref.bare_names().items():
+            for agency_id in ids:
+                names[("agency_bare", agency_id, False)].add(bare)
         for (group, entity_id, needs_context), phrases in names.items():
             key = f"{group}|{entity_id}|{int(needs_context)}"
             self.targets[nlp.vocab.strings.add(key)] = (group, entity_id, needs_context)
@@ -179,10 +182,20 @@ class NameMatcher:
         for span in found["jurisdiction"]:
             for j in self.reference.jurisdiction_chain(span.kb_id_):
                 mentioned[j] += 1
+        bare = [a for a in ambiguous if a[0] == "agency_bare"]
+        ambiguous = [a for a in ambiguous if a[0] != "agency_bare"]
+        bare += [(group, start, end, {span.kb_id_}) for group in ["agency_bare"]
+                 for span in found.pop("agency_bare", [])]
         for group, start, end, ids in ambiguous:
             chosen = self._settle(doc, start, ids, found["jurisdiction"], mentioned, group)
             if chosen:
                 found[group].append(Span(doc, start, end, label=group, kb_id=chosen))
+        named = {i for span in found["agency"] for i in range(span.start, span.end)}
+        for _, start, end, ids in bare:
+            chosen = None if named & set(range(start, end)) else \
+                self._settle_bare(doc, start, ids, found["jurisdiction"], mentioned)
+            if chosen:
+                found["agency"].append(Span(doc, start, end, label="agency", kb_id=chosen))
         found["person"].extend(self._surnames(doc, found["person"]))
         for group in self.GROUPS:
             set_group(doc, group, found.get(group, []))
@@ -201,6 +214,25 @@ class NameMatcher:
             if int(i) not in taken:
                 extra.append(Span(doc, int(i), int(i) + 1, label="person", kb_id=by_surname[int(orth[i])]))
         return extra
+
+    def _settle_bare(self, doc, start, ids, jurisdictions, mentioned):
+        """"the interior ministry": the one of the country the sentence names, else of the country the
+        document names most; never a guess when the sentence names another country."""
+        ref = self.reference
+        sent = doc[start].sent
+        near = {ref.country_of(s.kb_id_) for s in jurisdictions if s.start >= sent.start and s.end <= sent.end}
+        if near:
+            chosen = [i for i in ids if ref.country_of(ref.jurisdiction_of(i)) in near]
+            return chosen[0] if len(chosen) == 1 else None
+        countries = {j: n for j, n in mentioned.items() if ref.jurisdictions.get(j, {}).get("type") == "country"}
+        if not countries:
+            return None
+        top = sorted(countries.values(), reverse=True)
+        if len(top) > 1 and top[0] == top[1]:
+            return None
+        best = max(countries, key=countries.get)
+        chosen = [i for i in ids if ref.country_of(ref.jurisdiction_of(i)) == best]
+        return chosen[0] if len(chosen) == 1 else None
 
     def _settle(self, doc, start, ids, jurisdictions, mentioned, group):
         """A shared name: the candidate whose jurisdiction the sentence names, else the document's most named."""

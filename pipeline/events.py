@@ -309,6 +309,9 @@ def sentence_actors(ctx, sent):
     outlet_tokens = {i for s in outlets for i in range(s.start, s.end)}
     tool_tokens = {i for s in ctx.in_sent("tool", sent) for i in range(s.start, s.end)}
     place_names = {(s.start, s.end) for s in ctx.in_sent("jurisdiction", sent)}
+    # first: "South Korea's foreign and trade ministries" are the ministries, not the government
+    for actor in listed_ministries(ctx, sent):
+        claim(actor)
     for span in ctx.in_sent("agency", sent):
         if ctx.is_origin(span) or set(range(span.start, span.end)) & tool_tokens:
             continue
@@ -325,8 +328,6 @@ def sentence_actors(ctx, sent):
         claim(Actor(key=span.kb_id_, name=agency["name"], mention=span.text, agency_id=span.kb_id_,
                     kind=agency.get("type"), jurisdiction_id=agency.get("jurisdiction"),
                     start=span.start, end=span.end))
-    for actor in listed_ministries(ctx, sent):
-        claim(actor)
     governments = ctx.in_sent("government", sent)
     staff = ctx.in_sent("staff", sent)
     lawmakers = ctx.in_sent("lawmaker", sent)
@@ -419,6 +420,12 @@ def listed_ministries(ctx, sent):
             for phrase in (f"{text} {noun}", f"{noun} of {text}", f"{text} affairs {noun}"):
                 agency_id = ctx.ref.reference.resolve("agencies", phrase, jurisdiction=jid)
                 if agency_id:
+                    break
+                country = ctx.ref.country_of(jid)
+                bare = [a for a in ctx.ref.reference.bare_names().get(phrase.lower(), [])
+                        if ctx.ref.country_of(ctx.ref.agencies[a].get("jurisdiction")) == country]
+                if len(bare) == 1:
+                    agency_id = bare[0]
                     break
             if agency_id:
                 agency = ctx.ref.agencies[agency_id]
@@ -551,8 +558,11 @@ def stage_of(ctx, trigger, sent, action):
     # "may no longer be used", "may not install": a prohibition in force, not a possibility
     cues = [c for c in cues if not (c.text.lower() in {"may", "might", "could", "can"} and c.end < len(ctx.lower)
                                     and ctx.lower[c.end] in {"not", "no", "never", "n't"})]
-    if action == "warn":
-        cues = [c for c in cues if c.text.lower() not in {"urge", "urges", "urged", "urging"}]
+    if action == "warn":  # a warning is a request: asking for caution is issuing it
+        cues = [c for c in cues if c.text.lower() not in {"urge", "urges", "urged", "urging", "ask", "asks",
+                                                          "asked", "asking", "call", "calls", "called",
+                                                          "calling", "request", "requested", "requesting",
+                                                          "asking for", "asked for", "calling for", "called for"}]
     if not cues:
         return "enacted"
     if enacted and any(e.start > cues[0].start or e.text.lower() in {"signed into law", "became law"} for e in enacted):
@@ -622,6 +632,9 @@ def close_tools(ctx, trigger, sent, tools):
     return [t for t in tools if t[0] in near]
 
 
+RECIPIENT_BEFORE = {"to", "told", "asked", "urged", "instructed", "directed", "ordered", "notified", "informed"}
+
+
 def agents_for(ctx, trigger, sent, actors, passive):
     """The actors of one trigger (see the module docstring, rule 3)."""
     doc = ctx.doc
@@ -644,10 +657,13 @@ def agents_for(ctx, trigger, sent, actors, passive):
     if passive and holders:
         return holders[:1], "holder"
     clause_left = []
-    for actor in reversed(left):
+    for n, actor in enumerate(reversed(left)):
         between = ctx.lower[actor.end:trigger.start]
         if any(w in CLAUSE_BREAKS for w in between):
             break
+        if actor.start > sent.start and ctx.lower[actor.start - 1] in RECIPIENT_BEFORE and n + 1 < len(left) \
+                and not any(w in CLAUSE_BREAKS for w in ctx.lower[left[-n - 2].end:actor.start]):
+            continue  # "the ministry wrote to central agencies asking...": the writer acts, not the addressee
         if any(w in RELATIVE for w in between if w != "that") and clause_left:
             break
         clause_left.append(actor)

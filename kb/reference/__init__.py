@@ -106,6 +106,10 @@ _LEADING_THE = re.compile(r"^the\s+")
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
+# the bodies a reporter names by function once the country is clear: "the interior ministry"
+BARE_BODY = re.compile(r"^[a-z][a-z ,&-]* (?:ministry|ministries)$")
+
+
 def normalize_name(text):
     """The key two names are compared by: "the U.S. Navy" and "US Navy" -> "usnavy".
 
@@ -219,6 +223,32 @@ class Reference:
             if len(chosen) == 1:
                 return chosen[0]
         return None
+
+    def bare_names(self):
+        """Agency names without their country, derived from the aliases that carry it: "South Korea's
+        interior ministry" -> "interior ministry". Reporters drop the country once the story has named
+        it; such a name means that agency only where the sentence or the story is about that country.
+        Returns {bare name (lower case): [agency ids]}."""
+        if getattr(self, "_bare_names", None) is None:
+            prefixes = {}
+            for jid, jur in self.jurisdictions.items():
+                if jur.get("type") != "country":
+                    continue
+                for name in [jur.get("name"), *(jur.get("aliases") or [])]:
+                    if name:
+                        prefixes[f"{name}'s ".lower()] = jid
+                for demonym in jur.get("demonyms") or []:
+                    prefixes[f"{demonym} ".lower()] = jid
+            found = {}
+            for agency_id, agency in self.agencies.items():
+                country = self.country_of(self.jurisdiction_of(agency_id))
+                for alias in [agency.get("name"), *(agency.get("aliases") or [])]:
+                    low = (alias or "").lower().replace("’", "'")
+                    for prefix, jid in prefixes.items():
+                        if low.startswith(prefix) and jid == country and BARE_BODY.search(low[len(prefix):]):
+                            found.setdefault(low[len(prefix):], set()).add(agency_id)
+            self._bare_names = {name: sorted(ids) for name, ids in found.items()}
+        return self._bare_names
 
     def jurisdiction_of_entry(self, table, entry_id):
         """Where an entry of any table belongs: an agency's jurisdiction, a vendor's country,
