@@ -108,6 +108,18 @@ def document_regulator(ctx, country):
 def merge_nested_bodies(ctx, groups):
     """The Senate and the Senate's CIO blocking DeepSeek in one story are one measure: the body that
     acted (the more specific one) keeps it, unless the other is a government acting through it."""
+    several_children = set()
+    for key in list(groups):
+        actor = groups[key][0].actor
+        if actor.kind not in ("national_government", "state_government"):
+            continue
+        children = [k for k in groups if k != key and k[1:] == key[1:] and groups[k][0].actor.agency_id
+                    and actor.agency_id in ctx.ref.reference.ancestors(groups[k][0].actor.agency_id)]
+        if len(children) >= 2:
+            # "South Korean ministries block DeepSeek", then each ministry's own block: the bodies acted
+            several_children.add(key)
+            if not any(GOVERNMENT_WORDS & set(normalize_words(m.actor.mention)) for m in groups[key]):
+                del groups[key]  # the collective mention only summed up the bodies' measures
     for key in list(groups):
         if key not in groups:
             continue
@@ -121,6 +133,8 @@ def merge_nested_bodies(ctx, groups):
             other_actor = groups[other][0].actor
             together = {(m.trigger.start, m.sentence.start) for m in groups[key]} & \
                 {(m.trigger.start, m.sentence.start) for m in groups[other]}
+            if other in several_children or key in several_children:
+                continue
             if only_warnings(groups[key]) != only_warnings(groups[other]):
                 continue  # an agency's warning beside its government's ban: two steps
             if other_actor.agency_id in ancestors and not together:  # listed side by side: two measures
@@ -129,6 +143,9 @@ def merge_nested_bodies(ctx, groups):
                 else:
                     groups[key].extend(groups.pop(other))
 
+
+GOVERNMENT_WORDS = {"government", "cabinet", "administration", "governor", "president", "premier", "minister",
+                    "council"}
 
 SAME_MEASURE_DAYS = 45
 

@@ -92,6 +92,25 @@ def make_names(nlp, name, reference_dir):
     return NameMatcher(nlp, reference_dir)
 
 
+def regulator_descriptions(ref):
+    """"Italy's data regulator", "the Irish privacy watchdog": how reporters name a country's one data
+    protection authority. Derived for every country with exactly one, so no list has to spell them out."""
+    by_country = defaultdict(list)
+    for agency_id, agency in ref.agencies.items():
+        if agency.get("type") == "dpa":
+            by_country[ref.country_of(agency.get("jurisdiction"))].append(agency_id)
+    out = {}
+    for country, ids in by_country.items():
+        jur = ref.jurisdictions.get(country) or {}
+        if len(ids) != 1 or not jur:
+            continue
+        owners = [f"{n}'s" for n in [jur.get("name"), *(jur.get("aliases") or [])] if n] + list(jur.get("demonyms") or [])
+        out[ids[0]] = {f"{owner} {what} {noun}" for owner in owners
+                       for what in ("data", "privacy", "data protection", "data-protection", "personal data")
+                       for noun in ("regulator", "watchdog", "authority", "agency")}
+    return out
+
+
 AI_CONTEXT = {"ai", "a.i.", "chatbot", "chatbots", "artificial", "intelligence", "generative", "model", "models",
               "llm", "assistant", "app", "apps", "genai", "gpt", "openai", "google", "anthropic", "xai", "meta",
               "microsoft", "image", "images", "tool", "tools"}
@@ -137,6 +156,8 @@ class NameMatcher:
             for n in [vendor.get("name"), *vendor.get("aliases", [])]:
                 if n:
                     names[("vendor", vid, False)].add(n)
+        for agency_id, phrases in regulator_descriptions(ref).items():
+            names[("agency", agency_id, False)].update(phrases)
         for bare, ids in ref.bare_names().items():
             for agency_id in ids:
                 names[("agency_bare", agency_id, False)].add(bare)

@@ -586,6 +586,14 @@ def clause_of(ctx, trigger, sent):
     return start, end
 
 
+def left_available(ctx, tool, sent):
+    """"...left other services, such as ChatGPT, available to staff": a tool the measure spares."""
+    after = ctx.lower[tool.end:min(sent.end, tool.end + 4)]
+    before = ctx.lower[max(sent.start, tool.start - 8):tool.start]
+    return bool({"available", "allowed", "permitted", "accessible", "unaffected", "exempt"} & set(after)) and \
+        bool({"left", "leaving", "leaves", "remain", "remains", "remained", "still", "except", "exempting"} & set(before))
+
+
 ORDER_VERBS = {"ordered", "orders", "order", "told", "tells", "required", "requires", "forced", "directed",
                "instructed", "compelled"}
 
@@ -596,6 +604,7 @@ def tools_for(ctx, trigger, sent, sent_index):
     tools = ctx.spans("tool", start, end)
     if not tools and start > sent.start:
         tools = ctx.spans("tool", sent.start, start)
+    tools = [t for t in tools if not left_available(ctx, t, sent)]
     if tools:
         return [(t.kb_id_, t.text) for t in tools], 1.0
     if ctx.in_sent("tool", sent):

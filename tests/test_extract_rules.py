@@ -232,3 +232,38 @@ def test_the_ban_takes_the_date_of_the_sentence_that_announced_it(extractor):
             "The ban follows University of Texas System rules that forbid apps such as TikTok and DeepSeek.")
     events = events_of(extractor, text, published="2025-02-24")
     assert one(events, tool_id="deepseek")["date"] == "2025-02-27"
+
+
+def test_ministries_named_without_their_country_belong_to_the_story_country(extractor):
+    text = ("South Korea moved against DeepSeek this week.\n\n"
+            "The defence ministry said it had blocked DeepSeek on military computers on Thursday.")
+    events = events_of(extractor, text, published="2025-02-07")
+    assert one(events, tool_id="deepseek", action="ban")["agency_id"] == "kr-mnd"
+    # the same words in a story about another country name no Korean ministry
+    other = events_of(extractor, "The interior ministry of France said it had blocked DeepSeek.")
+    assert not [e for e in other if e["agency_id"] == "kr-mois"]
+
+
+def test_listed_ministries_act_themselves_not_the_government(extractor):
+    events = events_of(extractor, "South Korea's defence and trade ministries blocked DeepSeek on Thursday.",
+                       published="2025-02-07")
+    assert {e["agency_id"] for e in events} == {"kr-mnd", "kr-motie"}
+
+
+def test_a_data_regulator_described_not_named(extractor):
+    events = events_of(extractor, "Italy's data regulator ordered DeepSeek to stop processing the data of "
+                                  "Italians.", published="2025-01-30")
+    assert one(events, tool_id="deepseek")["agency_id"] == "it-garante"
+
+
+def test_a_tool_the_measure_leaves_available_is_not_restricted(extractor):
+    text = "The Navy blocked DeepSeek but left other chatbots, such as ChatGPT, available to sailors."
+    events = events_of(extractor, text, published="2025-01-28")
+    assert one(events, agency_id="us-navy")["tool_id"] == "deepseek"
+    assert not [e for e in events if e["tool_id"] == "chatgpt"]
+
+
+def test_shutting_a_tool_out_is_a_ban(extractor):
+    events = events_of(extractor, "Taiwan's government is shutting DeepSeek out of its agencies.",
+                       published="2025-01-31")
+    assert one(events, tool_id="deepseek")["action"] == "ban"

@@ -246,7 +246,9 @@ class Reference:
                     low = (alias or "").lower().replace("’", "'")
                     for prefix, jid in prefixes.items():
                         if low.startswith(prefix) and jid == country and BARE_BODY.search(low[len(prefix):]):
-                            found.setdefault(low[len(prefix):], set()).add(agency_id)
+                            bare = low[len(prefix):]
+                            for spelling in {bare, bare.replace("defense", "defence"), bare.replace("defence", "defense")}:
+                                found.setdefault(spelling, set()).add(agency_id)
             self._bare_names = {name: sorted(ids) for name, ids in found.items()}
         return self._bare_names
 
