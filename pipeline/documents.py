@@ -37,9 +37,13 @@ def document_from_html(html, url=None, content_type=None, hints=None):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         # extensive_search off: a copyright year or a sidebar date is no publication date
-        extracted = trafilatura.bare_extraction(text, url=url, with_metadata=True, include_comments=False,
-                                                include_tables=True, favor_recall=True,
-                                                date_extraction_params=PAGE_DATE_PARAMS)
+        try:
+            extracted = trafilatura.bare_extraction(text, url=url, with_metadata=True, include_comments=False,
+                                                    include_tables=True, favor_recall=True,
+                                                    date_extraction_params=PAGE_DATE_PARAMS)
+        except (AssertionError, ValueError, TypeError, RecursionError) as e:
+            # lxml asserts on some malformed trees ("<svg ...><html>"): a broken page, not a broken run
+            raise DocumentError(f"could not parse the page: {type(e).__name__} {e}".strip()) from None
     if extracted is None or not (extracted.text or "").strip():
         raise DocumentError("no main text found in the page (empty, truncated or not an article)")
     title = clean_title(extracted.title or hints.get("title") or "")

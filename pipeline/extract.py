@@ -60,6 +60,8 @@ class Extractor:
                 prepared.append((record, self.prepare(record), None))
             except DocumentError as e:
                 prepared.append((record, None, str(e)))
+            except Exception as e:  # an unforeseen failure on one record: recorded, the batch goes on
+                prepared.append((record, None, f"{type(e).__name__}: {e}"))
         nlp = self._pipeline()
         todo = [(i, doc) for i, (_, doc, err) in enumerate(prepared) if doc and doc.get("language") in ("en", None)]
         texts = [compose(doc)[0] for _, doc in todo]

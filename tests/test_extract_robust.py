@@ -110,3 +110,13 @@ def test_jsonl_batch_keeps_going_past_bad_lines_and_bad_documents(tmp_path):
     assert [line["id"] for line in lines] == ["1", "2", "3"]
     assert stats["skipped_lines"] == 1
     assert lines[0]["events"] and lines[2]["events"]
+
+
+def test_html_that_breaks_the_parser_is_a_recorded_error():
+    # found by hypothesis: lxml asserts on this tree; the page is an error, the batch goes on
+    results = extractor().extract_many([
+        {"id": "bad", "html": "<svg onload=alert(1)><html>", "url": "https://example.org/a"},
+        {"id": "good", "text": "NASA banned DeepSeek on Jan. 31, 2025.", "published": "2025-01-31"},
+    ])
+    assert results[0]["error"] and "parse" in results[0]["error"]
+    assert results[1]["events"]
