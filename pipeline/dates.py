@@ -110,6 +110,9 @@ def _weekday(lower, published):
     if name is None:
         return None
     target = WEEKDAYS.index(name)
+    if lower.endswith("last week"):  # "on Friday of last week": that day of the previous calendar week
+        monday = published - datetime.timedelta(days=published.weekday() + 7)
+        return (monday + datetime.timedelta(days=target)).isoformat(), "day"
     back = (published.weekday() - target) % 7
     if lower.startswith("last ") and back == 0:
         back = 7
@@ -154,6 +157,29 @@ def _months_back(day, n):
         month += 12
         year -= 1
     return datetime.date(year, month, 1)
+
+
+# "MILAN, March 31 (Reuters) -", "Seoul, Feb 5 (IANS)", "WASHINGTON, Jan. 28, 2025 —": the day the
+# story was filed, at the head of its first paragraph
+DATELINE = re.compile(
+    r"^\s*[A-Z][A-Za-z.'’ -]{1,40},\s+((?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+[0-3]?\d)"
+    r"(?:,\s+((?:19|20)\d\d))?\s*(?:\([^)]{1,40}\))?\s*[-—–:]?", re.MULTILINE)
+
+
+def dateline(body, default_year=None):
+    """(iso date or None, end offset) of a dateline opening one of the first two paragraphs, else None."""
+    head = "\n".join(body.split("\n")[:2])
+    m = DATELINE.search(head)
+    if not m or not (m.group(0).rstrip().endswith(("-", "—", "–", ":", ")"))):
+        return None
+    year = int(m.group(2)) if m.group(2) else default_year
+    day = None
+    if year:
+        try:
+            day = datetime.date(year, month_of(m.group(1)), int(re.search(r"\d+$", m.group(1)).group(0)))
+        except ValueError:
+            day = None
+    return (day.isoformat() if day else None), m.end()
 
 
 URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-]([01]\d)[/-]([0-3]\d)(?:[/-]|$)|/((?:19|20)\d\d)([01]\d)([0-3]\d)/")

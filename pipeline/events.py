@@ -126,6 +126,7 @@ class DocContext:
         self.title_end = title_end  # character offset where the body begins
         self.default_year = default_year
         self.published_month = None  # 'YYYY-MM' when only the month of publication is known
+        self.dateline = None  # (start, end) characters of the story's dateline: its date is no measure's
         self.sents, self.sent_starts = sentences(doc)
         # token attributes as plain lists: the rules read them thousands of times per document, and
         # doc[i] builds a new Token object each time
@@ -296,6 +297,8 @@ def sentence_actors(ctx, sent):
         span_tokens = set(range(actor.start, actor.end))
         if span_tokens & taken:
             return
+        if ctx.dateline and ctx.dateline[0] <= ctx.idx[actor.start] < ctx.dateline[1]:
+            return  # "ROME, March 31 (Reuters) -": where the story was filed
         # "the South Dakota Bureau of Information and Telecommunications (BIT)": one mention
         for other in actors:
             gap = ctx.words[other.end:actor.start]
@@ -791,6 +794,8 @@ def date_candidates(ctx, sent, trigger=None):
     for span in ctx.in_sent("date", sent):
         before = set(ctx.lower[max(sent.start, span.start - 3):span.start])
         if before & DATE_SKIP_BEFORE:
+            continue
+        if ctx.dateline and ctx.dateline[0] <= ctx.idx[span.start] < ctx.dateline[1]:
             continue
         resolved = datemod.resolve(span.label_, span.text, ctx.published, ctx.default_year, ctx.not_before)
         if not resolved:

@@ -4,7 +4,7 @@ import re
 from collections import Counter
 
 from pipeline import assemble, events
-from pipeline.dates import date_from_url, month_from_url, parse_iso
+from pipeline.dates import date_from_url, dateline, month_from_url, parse_iso
 from pipeline.documents import DocumentError, detect_language, document_from_html
 from pipeline.nlp import full_pipeline, light_pipeline
 from pipeline.reference import reference_index
@@ -92,9 +92,16 @@ class Extractor:
         text, body_offset = compose(doc)
         published = parse_iso(doc.get("published"))
         month = None if published else month_from_url(doc.get("url"))
+        default_year = None if published else (int(month[:4]) if month else likely_year(text))
+        head = dateline(doc.get("text") or "", published.year if published else default_year)
+        if head and not published and head[0]:
+            published = parse_iso(head[0])  # "MILAN, March 31 (Reuters) -": the day the story was filed
+            default_year = None
         ctx = events.DocContext(sdoc, self.ref, published=published, title_end=body_offset,
-                                default_year=None if published else (int(month[:4]) if month else likely_year(text)))
+                                default_year=default_year)
         ctx.published_month = month
+        if head:
+            ctx.dateline = (body_offset, body_offset + head[1])
         mentions = events.find_events(ctx)
         return assemble.assemble(ctx, mentions, body_offset)
 

@@ -267,3 +267,18 @@ def test_shutting_a_tool_out_is_a_ban(extractor):
     events = events_of(extractor, "Taiwan's government is shutting DeepSeek out of its agencies.",
                        published="2025-01-31")
     assert one(events, tool_id="deepseek")["action"] == "ban"
+
+
+def test_a_dateline_dates_the_story_not_the_measure(extractor):
+    text = ("ROME, March 31 (Wire) - ChatGPT is blocked in Italy. The Garante issued the order "
+            "on Thursday with immediate effect.")
+    # no publication date given: the dateline stands in for it, and "on Thursday" resolves against it
+    e = one(events_of(extractor, text, published=None, title="Italy blocks ChatGPT 2023"), tool_id="chatgpt")
+    assert e["agency_id"] == "it-garante"
+    assert e["date"] == "2023-03-30", e
+
+
+def test_weekday_of_last_week(extractor):
+    events = events_of(extractor, "On Friday of last week, the U.S. Navy told sailors not to use DeepSeek.",
+                       published="2025-01-31")
+    assert one(events, agency_id="us-navy")["date"] == "2025-01-24"
