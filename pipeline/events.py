@@ -55,6 +55,8 @@ NOT_AGENT_BEFORE = {"in", "from", "to", "outside", "than", "like", "with", "acro
 AUTHOR_LINKS = {"from", "by", "of", "issued", "signed", "sent", "released", "published"}
 DATE_SKIP_BEFORE = {"released", "launched", "founded", "unveiled", "debuted", "published", "updated", "posted",
                     "rolled", "went", "surged", "topped", "born", "created", "established", "reported"}
+ANNOUNCING = {"announced", "announces", "issued", "issues", "imposed", "imposes", "ordered", "orders", "signed",
+              "signs", "introduced", "declared", "confirmed", "unveiled", "enacted"}
 HOLDER_LINKS = {"at", "of", "in", "for", "across", "within"}
 HOLDER_SUFFIXES = {"-", "issued", "owned", "managed", "furnished", "controlled", "provided", "run", "operated"}
 TITLE_PREFIXES = {"gov.", "governor", "gov"}
@@ -302,7 +304,7 @@ def sentence_actors(ctx, sent):
         # "the South Dakota Bureau of Information and Telecommunications (BIT)": one mention
         for other in actors:
             gap = ctx.words[other.end:actor.start]
-            if other.key == actor.key and len(gap) <= 1 and all(w == "(" for w in gap):
+            if other.key == actor.key and other.end <= actor.start and len(gap) <= 1 and all(w == "(" for w in gap):
                 taken.update(span_tokens)
                 return
         taken.update(span_tokens)
@@ -935,6 +937,9 @@ def measure_authors(ctx):
                     authors[index] = [actor]
                 elif before and len(before) <= 2 and all(w in {"'s", "’s"} or not w.strip() for w in before):
                     authors[index] = [actor]
+                elif before and len(before) <= 3 and before[0] in ANNOUNCING and \
+                        all(w in ANNOUNCING or w in {"the", "a", "an", "this", "its", "their"} for w in before):
+                    authors[index] = [actor]  # "Minister Tony Burke announced the ban on Tuesday"
     # an author names the measure for its own sentence and the next two
     spread = {}
     for index, actor in sorted(authors.items()):
