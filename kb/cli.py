@@ -337,8 +337,8 @@ def export_graph_command(data_dir, fmt, output):
 
 
 @cli.command("eval")
-@click.option("--gold", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
-              help="Gold JSONL: documents with their events.")
+@click.option("--gold", required=True, metavar="FILE|demo",
+              help="Gold JSONL (documents with their events), or 'demo' for the bundled demo archive's manifest.")
 @click.option("--output", "output_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the predictions here.")
 @click.option("--details", is_flag=True, help="List missed (FN) and spurious (FP) events.")
@@ -348,12 +348,26 @@ def eval_command(gold, output_path, details, as_json, full_pipeline):
     """Score the extractor against a gold file (DESIGN.md's evaluation contract).
 
     \b
-    Example:
+    Examples:
         banwatch eval --gold ../shared/eval/dev.jsonl --details
+        banwatch eval --gold demo
     """
+    import tempfile
+
     from pipeline.evaluate import evaluate, format_scores
 
-    scores, detail_lines = evaluate(gold, output_path=output_path, full_pipeline=full_pipeline)
+    with tempfile.TemporaryDirectory() as tmp:
+        if gold == "demo":
+            from kb.demo import demo_gold_records
+
+            gold_path = Path(tmp) / "demo-gold.jsonl"
+            gold_path.write_text("".join(json.dumps(r, default=str) + "\n" for r in demo_gold_records()),
+                                 encoding="utf-8")
+        else:
+            gold_path = Path(gold)
+            if not gold_path.is_file():
+                raise click.BadParameter(f"File {gold!r} does not exist.", param_hint="'--gold'")
+        scores, detail_lines = evaluate(gold_path, output_path=output_path, full_pipeline=full_pipeline)
     if details:
         click.echo("\n".join(detail_lines))
     click.echo(json.dumps(scores) if as_json else format_scores(scores))

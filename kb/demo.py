@@ -69,6 +69,6 @@ def demo_gold_records(manifest=None):
             "published": str(published) if published else None,
             "html": decode_html(body, entry.get("content_type")),
             "events": [{k: (str(v) if k == "date" and v else v) for k, v in e.items()}
-                       for e in entry.get("events") or [] if e.get("stage", "enacted") == "enacted"],
+                       for e in entry.get("events") or []],
         })
     return records

@@ -1,0 +1,64 @@
+"""`banwatch eval`: the matching rule of DESIGN.md's evaluation contract, and the command itself."""
+import json
+
+from click.testing import CliRunner
+
+from kb.cli import cli
+from pipeline.evaluate import names_match, score
+
+
+def test_names_match_by_words_of_the_shorter_name():
+    assert names_match("NASA", "nasa")
+    assert names_match("Italy's privacy regulator", "Italy privacy regulator")
+    assert names_match("Garante", "Italy's Garante")
+    assert names_match("U.S. Navy", "United States Navy")
+    assert not names_match("the government", "Dutch government")  # only generic words: must be equal
+    assert not names_match("Texas", "New York")
+
+
+def test_a_lift_pairs_only_with_a_lift_and_dates_match_at_the_gold_precision():
+    gold = {"d": {"events": [
+        {"agency": ["Garante"], "tool": ["ChatGPT"], "action": "ban", "date": "2023-03", "reasons": ["data_privacy"]},
+        {"agency": ["Garante"], "tool": ["ChatGPT"], "action": "lift", "date": "2023-04-28", "reasons": []},
+    ]}}
+    predicted = {"d": [
+        {"agency": "Garante", "tool": "ChatGPT", "action": "lift", "date": "2023-04-28", "reasons": []},
+        {"agency": "Garante", "tool": "ChatGPT", "action": "suspend", "date": "2023-03-30",
+         "reasons": ["data_privacy", "child_safety"]},
+    ]}
+    s, details = score(gold, predicted)
+    assert (s["matched"], s["precision"], s["recall"]) == (2, 1.0, 1.0)
+    assert s["date_accuracy"] == 1.0  # "2023-03-30" is right for a month-precision gold date
+    assert s["action_accuracy"] == 0.5
+    assert (s["reason_precision"], s["reason_recall"]) == (0.5, 1.0)
+    assert any(d.startswith("MISMATCH d") for d in details)
+
+
+def test_eval_command_on_a_gold_file(tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("\n".join(json.dumps(r) for r in [
+        {"id": "1", "title": "", "published": "2025-02-01",
+         "text": "NASA blocked DeepSeek on its devices on Friday over national security concerns.",
+         "events": [{"agency": ["NASA"], "country": "United States", "tool": ["DeepSeek"], "action": "ban",
+                     "date": "2025-01-31", "reasons": ["national_security"]}]},
+        {"id": "2", "title": "", "published": "2025-02-01",
+         "text": "Lawmakers said they had not banned DeepSeek and had no plans to.", "events": []},
+    ]) + "\n")
+    out = tmp_path / "pred.jsonl"
+    result = CliRunner().invoke(cli, ["eval", "--gold", str(gold), "--json", "--output", str(out)],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.output)
+    assert (scores["matched"], scores["f1"], scores["date_accuracy"]) == (1, 1.0, 1.0)
+    assert scores["reason_f1"] == 1.0
+    assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == ["1", "2"]
+
+
+def test_eval_on_the_bundled_demo_manifest():
+    # a regression guard on our own reconstructed pages (not the publishers' dev text)
+    result = CliRunner().invoke(cli, ["eval", "--gold", "demo", "--json"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.output)
+    assert scores["documents"] >= 50
+    assert scores["f1"] >= 0.8, scores
+    assert scores["action_accuracy"] >= 0.85, scores
