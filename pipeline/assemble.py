@@ -2,7 +2,7 @@
 import re
 from collections import Counter, defaultdict
 
-from pipeline.events import date_candidates
+from pipeline.events import date_candidates, object_of_lift
 
 # Among mentions of one measure, the most specific word wins a tie: a suspension is a temporary
 # ban, a ban outranks the restriction it implies, and a warning is the weakest statement.
@@ -53,8 +53,8 @@ def merge_country_mentions(ctx, groups):
                 groups[targets[0]].extend(ms)
                 del groups[key]
             continue
-        if not actor.generic:
-            continue
+        if not actor.generic or actor.kind == "officials":
+            continue  # officeholders acting together are nobody's stand-in
         country = ctx.ref.country_of(actor.jurisdiction_id)
         targets = [k for k in groups if k != key and k[1:] == key[1:] and not groups[k][0].actor.generic
                    and ctx.ref.country_of(groups[k][0].actor.jurisdiction_id) == country
@@ -81,6 +81,8 @@ BACKGROUND_CUES = {"already", "previously", "earlier", "had", "among", "before"}
 
 def is_background(ctx, m):
     """A measure the story recalls rather than reports: a cue in the words leading up to its trigger."""
+    if object_of_lift(ctx, m.trigger, ctx.in_sent("trigger", m.sentence)):
+        return True
     words = ctx.lower[max(m.sentence.start, m.trigger.start - 12):m.trigger.start]
     for i in range(len(words) - 1, -1, -1):
         if words[i] in {";", "—", "but", "while"}:

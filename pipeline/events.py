@@ -391,6 +391,16 @@ def sentence_actors(ctx, sent):
         actor = ner_actor(ctx, span, sent)
         if actor:
             claim(actor)
+    # "21 state attorneys general", "Republican governors": officeholders acting together, of the story's country
+    for span in ctx.in_sent("collective", sent):
+        if set(range(span.start, span.end)) & taken:
+            continue
+        jid = ctx.dominant_of("country")
+        if jid:
+            country = ctx.ref.jurisdictions.get(jid, {}).get("name", jid)
+            claim(Actor(key=f"collective:{jid}:{span.label_}", name=f"{span.label_.capitalize()} ({country})",
+                        mention=ctx.text(max(sent.start, span.start - 2), span.end), kind="officials",
+                        jurisdiction_id=jid, start=span.start, end=span.end, verified=False, generic=True))
     for span in lawmakers:
         if set(range(span.start, span.end)) & taken:
             continue
@@ -553,6 +563,9 @@ def _is_be(ctx, i):
     return word in BE_FORMS
 
 
+AFTER_CUES = {"looks likely", "likely to", "is set to", "are set to", "expected to", "proposed", "considering"}
+
+
 def stage_of(ctx, trigger, sent, action):
     """Proposed when a proposal cue stands in the clause before the trigger (or right around it)."""
     enacted = ctx.in_sent("enactment", sent)
@@ -563,6 +576,9 @@ def stage_of(ctx, trigger, sent, action):
     # "may no longer be used", "may not install": a prohibition in force, not a possibility
     cues = [c for c in cues if not (c.text.lower() in {"may", "might", "could", "can"} and c.end < len(ctx.lower)
                                     and ctx.lower[c.end] in {"not", "no", "never", "n't"})]
+    # "A ban on DeepSeek for government devices looks likely": a verdict on the measure after it
+    cues += [c for c in ctx.spans("proposal", trigger.end, min(sent.end, trigger.end + 10))
+             if c.text.lower() in AFTER_CUES and not any(w in {",", ";", ":", "."} for w in ctx.lower[trigger.end:c.start])]
     if action == "warn":  # a warning is a request: asking for caution is issuing it
         cues = [c for c in cues if c.text.lower() not in {"urge", "urges", "urged", "urging", "ask", "asks",
                                                           "asked", "asking", "call", "calls", "called",
@@ -637,6 +653,16 @@ def tools_for(ctx, trigger, sent, sent_index):
     return [], 0.0
 
 
+def object_of_lift(ctx, trigger, triggers):
+    if trigger.label_ == "lift":
+        return False
+    for other in triggers:
+        if other.label_ == "lift" and other.end <= trigger.start <= other.end + 3 and \
+                all(w in {"its", "the", "a", "their", "his", "her", "this", "that"} for w in ctx.lower[other.end:trigger.start]):
+            return True
+    return False
+
+
 def close_tools(ctx, trigger, sent, tools):
     """Only the tools right by a "close" trigger: "delete DeepSeek", "the app must be uninstalled"."""
     start, end = max(sent.start, trigger.start - 4), min(sent.end, trigger.end + 4)
@@ -644,6 +670,20 @@ def close_tools(ctx, trigger, sent, tools):
         return tools
     near = {t.kb_id_ for t in ctx.spans("tool", start, end)}
     return [t for t in tools if t[0] in near]
+
+
+URGING = {"urged", "urging", "urges", "urge", "asked", "asking", "asks", "pressed", "pressing", "petitioned",
+          "implored", "encouraged", "called", "calling", "calls"}
+
+
+def urged_addressee(ctx, actor, trigger):
+    """"...urged Google and Apple to remove it": whom a call is made to does not act."""
+    before = ctx.lower[max(0, actor.start - 6):actor.start]
+    urging = [i for i, w in enumerate(before) if w in URGING]
+    between = ctx.lower[actor.end:trigger.start]
+    # the urging word, then only the names it addresses ("urged Google and Apple to ...")
+    return bool(urging) and "to" in between and len(between) <= 8 and \
+        not any(w in {";", ".", "to", "that"} for w in before[urging[-1] + 1:])
 
 
 RECIPIENT_BEFORE = {"to", "told", "asked", "urged", "instructed", "directed", "ordered", "notified", "informed"}
@@ -660,7 +700,8 @@ def agents_for(ctx, trigger, sent, actors, passive):
             between = ctx.lower[trigger.end:actor.start]
             if "by" in between and not any(w in {";", "."} for w in between):
                 return [actor], "by"
-    left = [a for a in actors if a.end <= trigger.start and not getattr(a, "via", "") == "locative"]
+    left = [a for a in actors if a.end <= trigger.start and not getattr(a, "via", "") == "locative"
+            and not urged_addressee(ctx, a, trigger)]
     # "the Navy, which banned it": the antecedent of a relative pronoun right before the trigger
     if left:
         nearest = left[-1]
@@ -788,12 +829,14 @@ def _parenthetical(text):
 
 # ---- dates ----
 
-def date_candidates(ctx, sent, trigger=None):
+def date_candidates(ctx, sent, trigger=None, after=0):
     """Dates of a sentence scored for one trigger: a date belongs to its nearest trigger, and one
     across a relative clause ("..., which banned it last week") belongs to that clause."""
     out = []
     triggers = ctx.in_sent("trigger", sent)
     for span in ctx.in_sent("date", sent):
+        if span.start < after:
+            continue
         before = set(ctx.lower[max(sent.start, span.start - 3):span.start])
         if before & DATE_SKIP_BEFORE:
             continue
@@ -815,6 +858,8 @@ def date_candidates(ctx, sent, trigger=None):
             lo, hi = sorted((span.end, trigger.start)) if span.end <= trigger.start else sorted((trigger.end, span.start))
             if any(w in {"which", "who", ";"} for w in ctx.lower[lo:hi]):
                 score -= 1.5
+            if any(w in {"while", "whereas", "but"} for w in ctx.lower[lo:hi]):
+                continue  # "X banned it, while Y acted on Wednesday": the date is Y's
         if before & {"on", "as", "effective", "from", "since", "starting", "beginning", "until", "dated"}:
             score += 0.3
         if precision == "day":
@@ -863,7 +908,8 @@ def find_events(ctx):
             stage = stage_of(ctx, trigger, sent, action)
             in_title = ctx.is_title(sent)
             weight = tool_weight * (0.5 if weak else 1.0) * (0.6 if via == "context" else 1.0)
-            dates = date_candidates(ctx, sent, trigger)
+            # "lifted the suspension it imposed in July": the lift's date is not the suspension's
+            dates = date_candidates(ctx, sent, trigger, after=trigger.end if object_of_lift(ctx, trigger, triggers) else 0)
             best_date = max(dates, key=lambda d: d[3]) if dates else None
             scope = [scope_phrase(ctx, s, sent) for s in ctx.in_sent("scope", sent)]
             for actor in agents:

@@ -282,3 +282,36 @@ def test_weekday_of_last_week(extractor):
     events = events_of(extractor, "On Friday of last week, the U.S. Navy told sailors not to use DeepSeek.",
                        published="2025-01-31")
     assert one(events, agency_id="us-navy")["date"] == "2025-01-24"
+
+
+def test_those_urged_to_act_are_not_the_actors(extractor):
+    text = ("A group of U.S. state attorneys general urged Google and Apple to remove DeepSeek from their app "
+            "stores on Tuesday.")
+    events = events_of(extractor, text, published="2025-02-20")
+    assert not [e for e in events if e["agency"] in ("Google", "Apple")]
+    e = one(events, tool_id="deepseek")
+    assert e["stage"] == "proposed" and "attorneys general" in e["agency"].lower()
+
+
+def test_the_suspension_a_lift_ends_is_not_dated_by_the_lift(extractor):
+    text = ("DeepSeek is back in South Korean app stores.\n\n"
+            "The Personal Information Protection Commission said on Monday it had lifted the suspension "
+            "it imposed in February.")
+    events = events_of(extractor, text, published="2025-04-29")
+    assert one(events, action="lift")["date"] == "2025-04-28"
+    suspension = [e for e in events if e["action"] == "suspend"]
+    assert all(e["date"] in (None, "2025-02") for e in suspension), suspension
+
+
+def test_a_measure_that_looks_likely_is_proposed(extractor):
+    events = events_of(extractor, "A ban on DeepSeek for federal devices looks likely, the Journal reported.",
+                       published="2025-03-07")
+    assert all(e["stage"] == "proposed" for e in events)
+
+
+def test_a_date_in_another_clause_belongs_to_that_clause(extractor):
+    text = ("Texas and Virginia have banned DeepSeek on state devices, while Iowa's governor added it to the "
+            "state's list of prohibited apps on Wednesday.")
+    events = events_of(extractor, text, published="2025-02-07")
+    assert one(events, agency_id="us-ia-government")["date"] == "2025-02-05"
+    assert one(events, agency_id="us-tx-government")["date"] != "2025-02-05"
