@@ -1,8 +1,8 @@
 """Storage: every item a spider yields, and every robots.txt fetched, goes through one sink.
 
 ``sink_for(crawler).save(item)`` is the single write path. The sink class comes from the
-``BANWATCH_SINK`` setting, so the distributed crawl (issue 7) can swap ``SQLiteSink`` for one that
-pushes items to a Redis list read by ``banwatch ingest``. A sink also answers the incremental
+``BANWATCH_SINK`` setting: ``SQLiteSink`` here, or, on a distributed worker,
+``crawlers.distributed.RedisSink``, which pushes items to the Redis list ``banwatch ingest`` reads. A sink also answers the incremental
 middleware's questions (``find_page``, ``body``); a sink that cannot (a remote worker) returns None
 and every page is simply fetched.
 """
@@ -108,7 +108,10 @@ class StorePipeline:
         return cls(crawler)
 
     def process_item(self, item):
-        outcome = self.sink.save(item)
+        self.count(item, self.sink.save(item))
+        return item
+
+    def count(self, item, outcome):
         count_outcome(self.crawler.stats, item, outcome)
         if self.max_pages and not self._closing and isinstance(item, FetchedPage):
             if self.crawler.stats.get_value("banwatch/responses", 0) >= self.max_pages:
@@ -116,4 +119,3 @@ class StorePipeline:
                 logger.info("reached --max-pages %d: stopping (the next crawl resumes)", self.max_pages)
                 # Scheduled, not awaited: closing waits for the items in flight, this one included.
                 deferred_from_coro(self.crawler.engine.close_spider_async(reason="max_pages"))
-        return item

@@ -8,6 +8,9 @@ The spiders run one after another, one per source kind (feeds, news searches, GD
 Register, sitemaps, URL lists), so the per-site politeness limits of one crawler are never
 multiplied by several crawlers hitting the same site at once.
 
+With ``redis_url`` the process is one worker of a distributed crawl (``run_worker``; see
+crawlers/distributed.py): no lock, no JOBDIR and no crawl.db, the frontier lives in Redis.
+
 Interrupting: SIGINT/SIGTERM stop the crawl gracefully (press twice to force). The run is recorded
 as ``interrupted`` and the pending requests stay in DATA_DIR/jobs/ (Scrapy's JOBDIR), so the same
 command resumes. After a kill -9 that frontier cannot be trusted (Scrapy writes its queue state on
@@ -23,6 +26,7 @@ import logging
 import os
 import shutil
 import signal
+import socket
 import time
 from collections import Counter
 from pathlib import Path
@@ -67,8 +71,6 @@ def run_crawl(
     exchange to this .warc.gz. ``max_pages``: stop after about this many responses (resumable).
     ``polite=False`` drops robots.txt, AutoThrottle and per-site limits (local servers only).
     """
-    if redis_url:
-        raise BanwatchError("distributed crawling (--redis) arrives with issue 7; crawl without --redis for now")
     if max_pages is not None and max_pages < 1:
         raise BanwatchError("--max-pages must be at least 1")
     if replay is not None and not Path(replay).is_file():
@@ -80,6 +82,9 @@ def run_crawl(
         "feeds": list(feeds), "urls": list(urls), "only": only, "replay": str(replay) if replay else None,
         "archive": str(archive) if archive else None, "max_pages": max_pages, "polite": polite,
     }
+    if redis_url:
+        return run_worker(data_dir, redis_url, chosen, args, replay=replay, archive=archive,
+                          max_pages=max_pages, polite=polite)
     with crawl_lock(data_dir):
         db = store.open_crawl_db(data_dir)
         dead = store.mark_dead_runs_interrupted(db)
@@ -110,6 +115,51 @@ def run_crawl(
         raise CrawlInterrupted(
             f"crawl interrupted after {stats['responses']} responses (run {run_id}); "
             "run the same command again to resume"
+        )
+    return stats
+
+
+def run_worker(data_dir, redis_url, chosen, args, replay=None, archive=None, max_pages=None, polite=True) -> dict:
+    """One worker of a distributed crawl (crawlers/distributed.py): the frontier is shared in Redis and
+    what it fetches goes to `banwatch ingest`; it writes no SQLite, so any number run side by side."""
+    import uuid
+
+    from crawlers import distributed
+
+    server = distributed.connect(redis_url)
+    base = crawl_settings(data_dir, polite=polite, archive=archive, redis_url=redis_url)
+    worker = base["BANWATCH_WORKER"]
+    run_key = f"{worker}:{uuid.uuid4().hex[:8]}"
+    run = {"started_at": store.utcnow(), "args": {**args, "redis": redis_url, "worker": worker}}
+    info = {"host": socket.gethostname(), "pid": os.getpid(), "started_at": run["started_at"]}
+    replay_server = None
+    with distributed.WorkerPresence(server, worker, base["BANWATCH_REDIS_LEASE_TTL"], info):
+        distributed.send_run_record(server, worker, run_key, status="running", **run)
+        try:
+            extra = {"BANWATCH_REDIS_STARTED_AT": distributed.redis_now(server)}
+            if replay:
+                from crawlers.archive import ReplayServer
+
+                replay_server = ReplayServer(replay).start()
+                extra["BANWATCH_REPLAY_SERVER"] = replay_server.url
+            settings = crawl_settings(data_dir, polite=polite, archive=archive, redis_url=redis_url,
+                                      replay_server=replay_server.url if replay_server else None, **extra)
+            started = time.monotonic()
+            outcome = _run_spiders(data_dir, settings, group_by_kind(chosen), max_pages, distributed=True)
+            stats = summarize(run_key, chosen, outcome, time.monotonic() - started, distributed=True)
+        except BaseException:
+            distributed.send_run_record(server, worker, run_key, status="interrupted", finished_at=store.utcnow(),
+                                        stats={"error": "the crawl raised; see the worker's log"}, **run)
+            raise
+        finally:
+            if replay_server:
+                replay_server.stop()
+        distributed.send_run_record(server, worker, run_key, status=stats["status"], finished_at=store.utcnow(),
+                                    stats={**stats, "spiders": outcome["spiders"]}, **run)
+    if outcome["signal"]:
+        raise CrawlInterrupted(
+            f"crawl worker interrupted after {stats['responses']} responses; its requests are back in the "
+            "shared queue: run the same command again to resume"
         )
     return stats
 
@@ -194,8 +244,10 @@ def close_jobdir(jobdir: Path, reason: str) -> None:
         (jobdir / CLEAN_STOP_MARKER).write_text(reason)
 
 
-def _run_spiders(data_dir: Path, settings: dict, plan, max_pages) -> dict:
-    """Run the plan's spiders one after another on one reactor; returns per-spider outcomes."""
+def _run_spiders(data_dir: Path, settings: dict, plan, max_pages, distributed=False) -> dict:
+    """Run the plan's spiders one after another on one reactor; returns per-spider outcomes.
+
+    ``distributed``: the frontier is in Redis (keys named like the JOBDIR), not in DATA_DIR/jobs/."""
     import asyncio
 
     from scrapy import signals
@@ -218,12 +270,20 @@ def _run_spiders(data_dir: Path, settings: dict, plan, max_pages) -> dict:
                 if outcome["stopped"]:
                     break
                 jobdir = jobdir_for(data_dir, spidercls.kind, sources)
-                prepare_jobdir(jobdir)
                 crawler_settings = Settings(settings)
+                per_crawler = {"BANWATCH_MAX_PAGES": remaining or 0}
+                if distributed:
+                    from crawlers.distributed import crawl_keys, worker_spider
+
+                    keys = crawl_keys(jobdir.name)  # same kind and sources: same shared crawl
+                    per_crawler.update(BANWATCH_REDIS_CRAWL=jobdir.name, SCHEDULER_QUEUE_KEY=keys["requests"],
+                                       SCHEDULER_DUPEFILTER_KEY=keys["dupefilter"])
+                else:
+                    prepare_jobdir(jobdir)
+                    per_crawler["JOBDIR"] = str(jobdir)
                 # Above the process's own settings, which Scrapy merges into every crawler it runs.
-                crawler_settings.setdict({"JOBDIR": str(jobdir), "BANWATCH_MAX_PAGES": remaining or 0},
-                                         priority="cmdline")
-                crawler = Crawler(spidercls, crawler_settings)
+                crawler_settings.setdict(per_crawler, priority="cmdline")
+                crawler = Crawler(worker_spider(spidercls) if distributed else spidercls, crawler_settings)
                 closed = {}
                 crawler.signals.connect(
                     lambda spider, reason, closed=closed: closed.update(reason=reason),
@@ -233,7 +293,8 @@ def _run_spiders(data_dir: Path, settings: dict, plan, max_pages) -> dict:
                             ", ".join(s.name for s in sources[:8]) + (" ..." if len(sources) > 8 else ""))
                 await process.crawl(crawler, sources=sources)
                 reason = closed.get("reason", "shutdown")
-                close_jobdir(jobdir, reason)
+                if not distributed:
+                    close_jobdir(jobdir, reason)
                 stats = {k: (v if isinstance(v, (int, float, str)) else str(v))
                          for k, v in crawler.stats.get_stats().items()}
                 outcome["spiders"].append({"kind": spidercls.kind, "reason": reason, "stats": stats})
@@ -275,7 +336,7 @@ def _warnings_only(record) -> bool:
     return record.levelno >= logging.WARNING
 
 
-def summarize(run_id, sources, outcome, seconds) -> dict:
+def summarize(run_id, sources, outcome, seconds, distributed=False) -> dict:
     totals = Counter()
     reasons = Counter()
     for spider in outcome["spiders"]:
@@ -299,6 +360,11 @@ def summarize(run_id, sources, outcome, seconds) -> dict:
         "seconds": round(seconds, 2),
         "failure_reasons": dict(sorted(reasons.items())),
     }
+    if distributed:
+        # A worker does not know what is new: `banwatch ingest` decides that when it stores the pages.
+        for key in ("pages_new", "pages_changed", "pages_unchanged", "not_modified", "fresh_skipped"):
+            del stats[key]
+        stats["sent_to_ingest"] = totals["pages/queued"]
     if outcome["stopped"]:
         stats["stop_reason"] = outcome["stopped"]
     return stats

@@ -3,8 +3,10 @@
 ``BASE`` is always on: the banwatch components, storage, retries, size cap, timeouts.
 ``POLITE`` is for the live web: robots.txt, AutoThrottle, one or two requests per site at a time.
 ``IMPOLITE`` is for local servers in tests and benches (``--no-polite``): no robots, no delays.
-``crawl_settings(...)`` stacks them with the per-run values; the Redis variant of issue 7 adds its
-own layer on top (scheduler, dupefilter, sink) without touching these.
+``REDIS`` is the distributed worker's layer on top (``--redis``): scrapy-redis's scheduler and seen-set
+in Redis, and records sent to ``banwatch ingest`` instead of crawl.db; politeness, robots.txt, size
+caps and relevance stay exactly as in BASE and POLITE.
+``crawl_settings(...)`` stacks them with the per-run values.
 """
 from __future__ import annotations
 
@@ -50,7 +52,7 @@ BASE = {
     "SCHEDULER_DISK_QUEUE": "crawlers.queues.RequestDiskQueue",  # the JOBDIR frontier
     "EXTENSIONS": {"crawlers.extensions.ProgressLog": 500},
     # banwatch's own settings
-    "BANWATCH_SINK": "crawlers.pipelines.SQLiteSink",  # issue 7 swaps in a Redis-queue sink
+    "BANWATCH_SINK": "crawlers.pipelines.SQLiteSink",  # REDIS swaps in crawlers.distributed.RedisSink
     "BANWATCH_DATA_DIR": "data",
     "BANWATCH_WORKER": f"{socket.gethostname()}:{os.getpid()}",
     "BANWATCH_DEFAULT_REFRESH": 12 * 3600,  # seconds, for requests no source configured (robots.txt)
@@ -98,9 +100,22 @@ REPLAY = {
     },
 }
 
+# A distributed worker (crawlers/distributed.py). The per-crawl keys (SCHEDULER_QUEUE_KEY,
+# SCHEDULER_DUPEFILTER_KEY, BANWATCH_REDIS_CRAWL) are set per spider by the runner.
+REDIS = {
+    "SCHEDULER": "crawlers.distributed.LeasingScheduler",
+    "SCHEDULER_QUEUE_CLASS": "crawlers.distributed.RequestQueue",
+    "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+    "SCHEDULER_PERSIST": True,  # the queue and seen-set belong to the whole crawl, not to one worker
+    "ITEM_PIPELINES": {"crawlers.distributed.RedisStorePipeline": 300},
+    "BANWATCH_SINK": "crawlers.distributed.RedisSink",
+    "BANWATCH_REDIS_IDLE_EXIT": 3.0,  # seconds the crawl must stay complete before a worker closes
+    "BANWATCH_REDIS_LEASE_TTL": 10.0,  # a worker silent this long is dead: its leases go back to the queue
+}
 
-def crawl_settings(data_dir, *, polite=True, replay_server=None, archive=None, **extra) -> dict:
-    """The settings of one banwatch crawl: BASE, then POLITE or IMPOLITE, then REPLAY, then extra."""
+
+def crawl_settings(data_dir, *, polite=True, replay_server=None, archive=None, redis_url=None, **extra) -> dict:
+    """The settings of one banwatch crawl: BASE, then POLITE or IMPOLITE, then REPLAY, then REDIS, then extra."""
     settings = {**BASE, **(POLITE if polite else IMPOLITE)}
     settings["BANWATCH_DATA_DIR"] = str(data_dir)
     if replay_server:
@@ -108,5 +123,8 @@ def crawl_settings(data_dir, *, polite=True, replay_server=None, archive=None, *
         settings["BANWATCH_REPLAY_SERVER"] = replay_server
     if archive:
         settings["BANWATCH_ARCHIVE"] = str(archive)
+    if redis_url:
+        settings.update(REDIS)
+        settings["REDIS_URL"] = settings["BANWATCH_REDIS_URL"] = redis_url
     settings.update(extra)
     return settings

@@ -6,7 +6,9 @@ Tables (docs/architecture.md is the contract):
 - ``responses``   one row per fetch: the final response of its redirect/retry chain (304s included)
 - ``pages``       one row per canonical URL: its latest good (2xx) content
 - ``failures``    one row per failed fetch, with a reason from FAILURE_REASONS
-- ``crawl_runs``  one row per ``banwatch crawl``
+- ``crawl_runs``  one row per ``banwatch crawl`` (per worker in a distributed crawl)
+- ``ingest_log``  one row per record ``banwatch ingest`` stored (distributed crawl): a record
+                  delivered twice is stored once
 
 ``save_response`` and ``save_failure`` are the only writers of crawl data. Each call is one
 transaction, committed before it returns, so a kill -9 loses at most the item in flight and never
@@ -60,6 +62,7 @@ FAILURE_COLUMNS = {
 RUN_COLUMNS = {
     "id": int, "started_at": str, "finished_at": str, "args": str, "stats": str, "status": str,
 }
+INGEST_LOG_COLUMNS = {"record_id": str, "worker": str, "at": str}
 
 
 def utcnow() -> str:
@@ -104,6 +107,8 @@ def ensure_crawl_db_shape(db: Database) -> None:
         db["failures"].create(FAILURE_COLUMNS, pk="id")
     if "crawl_runs" not in tables:
         db["crawl_runs"].create(RUN_COLUMNS, pk="id")
+    if "ingest_log" not in tables:
+        db["ingest_log"].create(INGEST_LOG_COLUMNS, pk="record_id")
     db["responses"].create_index(["url"], if_not_exists=True)
     db["responses"].create_index(["final_url"], if_not_exists=True)
     db["responses"].create_index(["canonical_url"], if_not_exists=True)
@@ -250,6 +255,14 @@ def _meta_json(old: str | None, new: dict | None) -> str | None:
     return json.dumps(merged, ensure_ascii=False, sort_keys=True) if merged else None
 
 
+def claim_record(db: Database, record_id: str, worker: str | None = None) -> bool:
+    """Log a distributed-crawl record as stored; False when it already was (delivered again after a
+    crash). Call it in the transaction that stores the record, so the two commit together."""
+    return db.conn.execute(
+        "INSERT OR IGNORE INTO ingest_log (record_id, worker, at) VALUES (?, ?, ?)", [record_id, worker, utcnow()]
+    ).rowcount == 1
+
+
 # -- crawl runs ----------------------------------------------------------------------------------
 
 
@@ -272,13 +285,43 @@ def finish_run(db: Database, run_id: int, status: str, stats: dict) -> None:
         )
 
 
+def save_worker_run(db: Database, run_key: str, *, started_at: str, status: str, args: dict,
+                    finished_at: str | None = None, stats: dict | None = None) -> int:
+    """A distributed worker's run, as its records report it: created, then updated by ``run_key``."""
+    if status not in RUN_STATUSES:
+        raise ValueError(f"unknown run status {status!r}")
+    with db.atomic():
+        row = db.execute("SELECT id FROM crawl_runs WHERE json_extract(args, '$.run_key') = ?", [run_key]).fetchone()
+        if row is None:
+            return db.execute(
+                "INSERT INTO crawl_runs (started_at, finished_at, args, stats, status) VALUES (?, ?, ?, ?, ?)",
+                [started_at, finished_at, json.dumps({**args, "run_key": run_key}, default=str, sort_keys=True),
+                 json.dumps(stats, default=str, sort_keys=True) if stats is not None else None, status],
+            ).lastrowid
+        db.execute(
+            "UPDATE crawl_runs SET finished_at = ?, status = ?, stats = ? WHERE id = ?",
+            [finished_at, status, json.dumps(stats, default=str, sort_keys=True) if stats is not None else None, row[0]],
+        )
+        return row[0]
+
+
+def mark_worker_runs_interrupted(db: Database, worker: str) -> int:
+    """The runs of a distributed worker that died (its leases were taken back by another worker)."""
+    with db.atomic():
+        return db.execute(
+            "UPDATE crawl_runs SET status = 'interrupted',"
+            " stats = json_set(coalesce(stats, '{}'), '$.note', 'worker stopped answering; its requests were re-queued')"
+            " WHERE status = 'running' AND json_extract(args, '$.worker') = ?", [worker]
+        ).rowcount
+
+
 def mark_dead_runs_interrupted(db: Database) -> int:
     """Runs still 'running' whose process died (kill -9, power loss). Call only while holding the crawl lock."""
     with db.atomic():
         return db.execute(
             "UPDATE crawl_runs SET status = 'interrupted',"
             " stats = json_set(coalesce(stats, '{}'), '$.note', 'process ended without closing the run')"
-            " WHERE status = 'running'"
+            " WHERE status = 'running' AND json_extract(args, '$.run_key') IS NULL"  # not distributed workers' runs
         ).rowcount
 
 

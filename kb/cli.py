@@ -112,7 +112,8 @@ def crawl(data_dir, **options):
 @data_dir_option
 @click.option("--redis", "redis_url", required=True, metavar="URL", help="Redis holding the ingest queue.")
 @click.option("--idle-exit", type=float, default=None, metavar="SECONDS",
-              help="Exit after the queue has been empty this long (default: run until stopped).")
+              help="Exit once the queue has been empty, with no crawl worker alive, this long "
+                   "(default: run until stopped).")
 def ingest(data_dir, redis_url, idle_exit):
     """Write pages crawled by distributed workers into crawl.db (the single writer).
 

@@ -360,7 +360,7 @@ def test_archive_then_replay_reproduces_the_same_pages(tmp_path):
 
 @pytest.mark.parametrize("args, message", [
     (["--source", "no-such-source"], "unknown source 'no-such-source'"),
-    (["--redis", "redis://127.0.0.1:6379/0"], "arrives with issue 7"),
+    (["--redis", "redis://127.0.0.1:1/0"], "cannot reach Redis at"),
     (["--url", "not-a-url"], "not an http(s) URL"),
     (["--only"], "--only needs at least one --feed or --url"),
     (["--url", "http://127.0.0.1:9/x", "--max-pages", "0"], "--max-pages must be at least 1"),
