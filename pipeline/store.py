@@ -108,15 +108,31 @@ def save_document(db, document, events, extractor_version):
     doc_row = {k: document.get(k) for k in DOCUMENT_COLUMNS}
     doc_row.update(extractor_version=extractor_version, n_events=len(events), extracted_at=utcnow())
     rows = [extraction_row(url, sha256, extractor_version, i, e) for i, e in enumerate(events)]
+    # Plain SQL on one connection-level transaction: sqlite-utils' insert() commits on its own,
+    # which would split the document from its extractions (a kill between them left a half).
     with db.conn:
-        db.execute("DELETE FROM extractions WHERE document_url = ?", [url])
-        db["documents"].insert(doc_row, replace=True)
-        if rows:
-            db["extractions"].insert_all(rows, replace=True)
-        db.execute(
+        if not db.conn.in_transaction:
+            db.conn.execute("BEGIN")
+        db.conn.execute("DELETE FROM extractions WHERE document_url = ?", [url])
+        _replace_rows(db.conn, "documents", [doc_row])
+        _replace_rows(db.conn, "extractions", rows)
+        db.conn.execute(
             "DELETE FROM extract_errors WHERE url = ? AND sha256 IS ? AND extractor_version = ?",
             [url, sha256, extractor_version],
         )
+
+
+def _replace_rows(conn, table, rows):
+    if not rows:
+        return
+    columns = list(rows[0])
+    sql = (f"INSERT OR REPLACE INTO [{table}] ({', '.join(f'[{c}]' for c in columns)}) "
+           f"VALUES ({', '.join('?' for _ in columns)})")
+    conn.executemany(sql, [[_sql_value(row.get(c)) for c in columns] for row in rows])
+
+
+def _sql_value(value):
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list, tuple)) else value
 
 
 def save_extract_error(db, url, sha256, extractor_version, error, traceback_text=None):
