@@ -208,12 +208,12 @@ def _extract_pages(job):
 
 
 def page_body(db, sha256):
-    import zlib
+    from crawlers.store import body_by_sha256
 
-    row = db.execute("select body from bodies where sha256 = ?", [sha256]).fetchone()
-    if row is None:
-        raise DocumentError("page body missing from crawl.db")
-    return zlib.decompress(row[0])
+    try:
+        return body_by_sha256(db, sha256)
+    except KeyError:
+        raise DocumentError("page body missing from crawl.db") from None
 
 
 def extract_crawl_db(data_dir, workers=1, full_pipeline=False, force=False):
