@@ -110,11 +110,12 @@ def build_kb(data_dir, curation_dir=None, full_text=False, rebuild=False, refere
     with build_lock(data_dir):
         _remove_stale_temps(data_dir)
         previous = read_build_info(kb_path)
+        versions = document_versions(crawl_path)
         fingerprints = {
             "build_version": BUILD_VERSION,
             "reference_fingerprint": reference_fingerprint(reference),
             "curation_fingerprint": curation.fingerprint,
-            "input_fingerprint": input_fingerprint(crawl_path),
+            "input_fingerprint": input_fingerprint(crawl_path, versions),
             "full_text": int(bool(full_text)),
         }
         if previous and not rebuild and all(previous.get(k) == v for k, v in fingerprints.items()):
@@ -135,7 +136,7 @@ def build_kb(data_dir, curation_dir=None, full_text=False, rebuild=False, refere
             conn = _connect(temp_path)
             db = sqlite_utils.Database(conn)
             run = Build(db, crawl_path, reference, curation, fingerprints, previous if incremental else None,
-                        kb_path if (kb_path.exists() and not incremental) else None, say)
+                        kb_path if (kb_path.exists() and not incremental) else None, say, versions)
             # Hundreds of thousands of small dicts and no reference cycles worth collecting: the
             # cyclic collector would rescan them over and over (superlinear on large builds).
             gc.disable()
@@ -249,18 +250,32 @@ def reference_fingerprint(reference):
     return hashlib.sha1(blob.encode()).hexdigest()[:16]
 
 
-def input_fingerprint(crawl_path):
-    """A hash of what the build reads from crawl.db: every document's identity and version."""
+def document_versions(crawl_path):
+    """{url: (sha256, extractor_version, extracted_at)} of every document in crawl.db.
+
+    Read once per build: it is both the input fingerprint and what finds the changed documents
+    (each a scan of crawl.documents, whose rows carry the full text)."""
     conn = sqlite3.connect(f"{crawl_path.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        digest = hashlib.sha1()
-        for row in conn.execute("select url, sha256, extractor_version, extracted_at from documents order by url"):
-            digest.update("\x1f".join(str(v) for v in row).encode() + b"\x1e")
-        with contextlib.suppress(sqlite3.OperationalError):  # crawl.db may have no pages table
-            digest.update(str(conn.execute("select count(*), max(fetched_at) from pages").fetchone()).encode())
-        return digest.hexdigest()[:16]
+        return {row[0]: row[1:] for row in conn.execute(
+            "select url, sha256, extractor_version, extracted_at from documents")}
     finally:
         conn.close()
+
+
+def input_fingerprint(crawl_path, versions=None):
+    """A hash of what the build reads from crawl.db: every document's identity and version."""
+    versions = document_versions(crawl_path) if versions is None else versions
+    digest = hashlib.sha1()
+    digest.update("".join(f"{url}\x1f{sha}\x1f{version}\x1f{extracted_at}\x1e"
+                          for url, (sha, version, extracted_at) in sorted(versions.items())).encode())
+    conn = sqlite3.connect(f"{crawl_path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        with contextlib.suppress(sqlite3.OperationalError):  # crawl.db may have no pages table
+            digest.update(str(conn.execute("select count(*), max(fetched_at) from pages").fetchone()).encode())
+    finally:
+        conn.close()
+    return digest.hexdigest()[:16]
 
 
 def read_build_info(kb_path):
@@ -289,7 +304,7 @@ def read_build_info(kb_path):
 
 
 class Build:
-    def __init__(self, db, crawl_path, reference, curation, fingerprints, previous, previous_path, say):
+    def __init__(self, db, crawl_path, reference, curation, fingerprints, previous, previous_path, say, versions):
         self.db = db
         self.conn = db.conn
         self.crawl_path = crawl_path
@@ -298,6 +313,7 @@ class Build:
         self.fingerprints = fingerprints
         self.previous = previous            # build_info of the kb.db copied (incremental), or None
         self.previous_path = previous_path  # an older kb.db to carry IDs from (full builds)
+        self.versions = versions            # document_versions(crawl_path)
         self.say = say
         self.now = utcnow()
         self.full_text = bool(fingerprints["full_text"])
@@ -362,9 +378,11 @@ class Build:
             self.write_sources(fresh, stored)
             self.save_unverified_entities()
             changed_ids = self.write_events(drafts, live, prior, None if all_groups else affected)
+            # Inside the bulk load: no full-text triggers to fire for every document updated.
+            self.update_document_counts(None if all_groups else changed_ids)
         curation_rows += self.entity_curation_rows()
         self.save_curation_log(curation_rows)
-        self.update_counts(None if all_groups else changed_ids)
+        self.update_entity_counts()
         self.say("building the graph")
         graph_module.save_graph(self.db, None if (all_groups or not self.incremental) else changed_ids)
         self.say("analyzing indexes")
@@ -428,18 +446,16 @@ class Build:
         conn = self.conn
         conn.execute("create temp table changed_docs (url text primary key)")
         conn.execute("create temp table removed_docs (url text primary key)")
-        conn.execute("""
-            insert into temp.changed_docs
-            select c.url from crawl.documents c left join main.documents k on k.url = c.url
-            where k.url is null or k.origin is not 'crawl' or k.sha256 is not c.sha256
-               or k.extractor_version is not c.extractor_version or k.extracted_at is not c.extracted_at""")
-        conn.execute("""
-            insert into temp.removed_docs
-            select k.url from main.documents k
-            where k.origin = 'crawl' and not exists (select 1 from crawl.documents c where c.url = k.url)""")
-        changed = conn.execute("select count(*) from temp.changed_docs").fetchone()[0]
-        removed = conn.execute("select count(*) from temp.removed_docs").fetchone()[0]
-        return changed, removed
+        # Compared in Python with the versions already read for the fingerprint: a join with
+        # crawl.documents would scan its rows (full text and all) a second time.
+        stored = {row[0]: row[2:] for row in conn.execute(
+            "select url, origin, sha256, extractor_version, extracted_at from main.documents") if row[1] == "crawl"}
+        versions = self.versions
+        changed = sorted(url for url, version in versions.items() if stored.get(url) != version)
+        removed = sorted(url for url in stored if url not in versions)
+        conn.executemany("insert into temp.changed_docs values (?)", [(url,) for url in changed])
+        conn.executemany("insert into temp.removed_docs values (?)", [(url,) for url in removed])
+        return len(changed), len(removed)
 
     def write_documents(self):
         conn = self.conn
@@ -501,13 +517,19 @@ class Build:
         reports of documents that did not change, and the fresh ones), as a full build sees them."""
         agencies = set(self.reference.agencies)
         tools = set(self.reference.tools)
-        for agency_id, tool_id in self.conn.execute("""
-                select resolved_agency_id, resolved_tool_id from event_sources
-                where id like 'curated-%' or document_url not in
-                  (select url from temp.changed_docs union all select url from temp.removed_docs)
-                group by 1, 2"""):
-            agencies.add(agency_id)
-            tools.add(tool_id)
+        # Every stored pair (along the covering index, not the table), less the reports of
+        # changed and removed documents, which are about to be replaced.
+        pairs = Counter(dict(((a, t), n) for a, t, n in self.conn.execute(
+            "select resolved_agency_id, resolved_tool_id, count(*) from event_sources group by 1, 2")))
+        pairs.subtract(dict(((a, t), n) for a, t, n in self.conn.execute("""
+            select resolved_agency_id, resolved_tool_id, count(*) from event_sources
+            where id not like 'curated-%' and document_url in
+              (select url from temp.changed_docs union all select url from temp.removed_docs)
+            group by 1, 2""")))
+        for (agency_id, tool_id), n in pairs.items():
+            if n > 0:
+                agencies.add(agency_id)
+                tools.add(tool_id)
         agencies |= {r["resolved_agency_id"] for r in fresh}
         tools |= {r["resolved_tool_id"] for r in fresh}
         agencies.discard(None)
@@ -940,7 +962,7 @@ class Build:
         if rows:
             self.db["curation_log"].insert_all(rows)
 
-    def update_counts(self, changed_event_ids):
+    def update_entity_counts(self):
         conn = self.conn
         conn.execute("update agencies set n_events = (select count(*) from events where agency_id = agencies.id)")
         conn.execute("update tools set n_events = (select count(*) from events where tool_id = tools.id)")
@@ -948,16 +970,37 @@ class Build:
         conn.execute("""update vendors set n_events = (select count(*) from events e join tools t on t.id = e.tool_id
                         where t.vendor_id = vendors.id)""")
         conn.execute("update reasons set n_events = (select count(*) from event_reasons where reason_id = reasons.id)")
-        scope = ""
-        if changed_event_ids is not None:
-            conn.execute("create temp table if not exists count_events (id text primary key)")
-            conn.execute("delete from temp.count_events")
-            conn.executemany("insert or ignore into temp.count_events values (?)", [(i,) for i in changed_event_ids])
-            scope = """where url in (select url from temp.changed_docs) or url in (
-                select document_url from event_sources where event_id in (select id from temp.count_events))
-                or url in (select document_url from event_sources where group_key in (select key from temp.merge_groups))"""
-        conn.execute(f"""update documents set n_events = (select count(distinct event_id) from event_sources
-                         where document_url = documents.url and status = 'merged') {scope}""")
+
+    def update_document_counts(self, changed_event_ids):
+        """documents.n_events: of every document (None), or of those the changed events touch."""
+        conn = self.conn
+        if changed_event_ids is None:
+            # Every document: counted in one pass over event_sources, not a lookup per document.
+            conn.execute("drop table if exists temp.document_counts")
+            conn.execute("create temp table document_counts (url text primary key, n integer)")
+            conn.execute("""insert into temp.document_counts
+                            select document_url, count(distinct event_id) from event_sources
+                            where status = 'merged' and document_url is not null group by document_url""")
+            conn.execute("""update documents set n_events = coalesce((select n from temp.document_counts c
+                                                                      where c.url = documents.url), 0)
+                            where n_events is not coalesce((select n from temp.document_counts c
+                                                            where c.url = documents.url), 0)""")
+            return
+        conn.execute("create temp table if not exists count_events (id text primary key)")
+        conn.execute("delete from temp.count_events")
+        conn.executemany("insert or ignore into temp.count_events values (?)", [(i,) for i in changed_event_ids])
+        # The documents to count again, gathered first: an OR of three IN lists would scan documents.
+        conn.execute("create temp table if not exists count_documents (url text primary key)")
+        conn.execute("delete from temp.count_documents")
+        conn.execute("""insert or ignore into temp.count_documents
+                        select url from temp.changed_docs
+                        union select document_url from event_sources
+                              where event_id in (select id from temp.count_events) and document_url is not null
+                        union select document_url from event_sources
+                              where group_key in (select key from temp.merge_groups) and document_url is not null""")
+        conn.execute("""update documents set n_events = (select count(distinct event_id) from event_sources
+                         where document_url = documents.url and status = 'merged')
+                        where url in (select url from temp.count_documents)""")
 
     def counts(self):
         conn = self.conn
@@ -977,8 +1020,8 @@ class Build:
 
     def save_build_info(self, stats):
         conn = self.conn
-        versions = dict(conn.execute(
-            "select coalesce(extractor_version, ''), count(*) from documents where origin = 'crawl' group by 1"))
+        # The crawl documents are exactly those document_versions() read.
+        versions = dict(sorted(Counter(version[1] or "" for version in self.versions.values()).items()))
         public_stats = {k: v for k, v in stats.items() if not k.startswith("_")}
         self.db["build_info"].insert({
             "built_at": self.now, "mode": stats["mode"], "schema_version": SCHEMA_VERSION,

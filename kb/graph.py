@@ -27,7 +27,7 @@ which n_sources already does, not position in the network.
 import itertools
 import json
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date as Date
 from pathlib import Path
 
@@ -39,72 +39,106 @@ from kb.schema import bulk_load
 GRAPH_VERSION = "1"
 EDGE_KINDS = ("acted_on", "cites_reason", "reported_by", "part_of", "located_in", "made_by", "based_in", "followed")
 EVENT_EDGE_KINDS = ("acted_on", "cites_reason", "reported_by")
+STRUCTURAL_EDGE_KINDS = ("part_of", "located_in", "made_by", "based_in")
 DIFFUSION_ACTIONS = ("ban", "restrict", "suspend")
-# Exact betweenness is O(nodes x edges); above this many nodes it is estimated from a fixed sample.
-BETWEENNESS_EXACT_MAX = 400
-BETWEENNESS_SAMPLE = 32
+# Betweenness walks every edge once per source node (Brandes): exact when nodes x edges is within
+# this budget (a few tenths of a second), otherwise estimated from as many sampled source nodes
+# (fixed seed, at least BETWEENNESS_MIN_SAMPLE) as the budget allows, so a dense graph costs no more.
+BETWEENNESS_WORK = 600_000
+BETWEENNESS_MIN_SAMPLE = 8
 
 
-def _event_edge_sql(where):
+def _event_edge_sql(changed_only):
+    events = "e.id in (select id from temp.graph_changed)" if changed_only else "1"
+    sources = "event_id in (select id from temp.graph_changed)" if changed_only else "event_id is not null"
     return [
         f"""insert into graph_edges (id, source, target, kind, event_id, tool_id, action, stage, date)
             select 'acted_on:' || e.id, 'agency:' || e.agency_id, 'tool:' || e.tool_id, 'acted_on',
                    e.id, e.tool_id, e.action, e.stage, e.date
-            from events e where {where}""",
+            from events e where {events}""",
         f"""insert into graph_edges (id, source, target, kind, event_id)
             select 'cites_reason:' || r.event_id || ':' || r.reason_id, 'agency:' || e.agency_id,
                    'reason:' || r.reason_id, 'cites_reason', r.event_id
-            from event_reasons r join events e on e.id = r.event_id where {where}""",
+            from event_reasons r join events e on e.id = r.event_id where {events}""",
+        # The distinct (event, document) pairs first, then written in id order: a third of the time of
+        # de-duplicating the joined rows and inserting them at random places of the primary key.
         f"""insert or ignore into graph_edges (id, source, target, kind, event_id)
-            select distinct 'reported_by:' || s.event_id || ':' || s.document_url, 'agency:' || e.agency_id,
+            select 'reported_by:' || s.event_id || ':' || s.document_url, 'agency:' || e.agency_id,
                    'document:' || s.document_url, 'reported_by', s.event_id
-            from event_sources s join events e on e.id = s.event_id
-            where s.status = 'merged' and {where}""",
+            from (select distinct event_id, document_url from event_sources
+                  where status = 'merged' and {sources}) s
+            join events e on e.id = s.event_id
+            order by s.event_id, s.document_url""",
     ]
+
+
+def _id_range(kind):
+    """A WHERE clause selecting the edges of one kind along the primary key (ids are `kind:...`)."""
+    return f"(id >= '{kind}:' and id < '{kind};')"
 
 
 def save_graph(db, changed_event_ids=None):
     """(Re)write graph_nodes / graph_edges / graph_metrics from the KB tables.
 
     `changed_event_ids` (old and new ids of the events a build touched) limits the per-event
-    edges rewritten; None rewrites everything (then without indexes until the end: faster).
+    edges and document nodes rewritten; None rewrites everything (then without indexes until
+    the end: faster).
     """
     conn = db.conn
     if changed_event_ids is None:
         with bulk_load(db, ("graph_nodes", "graph_edges")):
             conn.execute("delete from graph_edges")
             conn.execute("delete from graph_nodes")
-            _write_graph(conn, "1")
+            by_tool = _write_graph(conn, changed_only=False)
     else:
         conn.execute("create temp table if not exists graph_changed (id text primary key)")
         conn.execute("delete from temp.graph_changed")
         conn.executemany("insert or ignore into temp.graph_changed values (?)", [(i,) for i in changed_event_ids])
-        # Their documents' nodes are written again below (a re-crawled page may have a new title).
-        conn.execute("""delete from graph_nodes where kind = 'document' and id in (select target from graph_edges
-                        where kind = 'reported_by' and event_id in (select id from temp.graph_changed))""")
+        # The documents those events cite, before and after: their nodes are written again (a
+        # re-crawled page may have a new title), or dropped when no edge points at them any more.
+        conn.execute("create temp table if not exists graph_documents (id text primary key)")
+        conn.execute("delete from temp.graph_documents")
+        conn.execute("""insert or ignore into temp.graph_documents select target from graph_edges
+                        where event_id in (select id from temp.graph_changed) and kind = 'reported_by'""")
+        conn.execute("delete from graph_nodes where id in (select id from temp.graph_documents)")
         conn.execute("delete from graph_edges where event_id in (select id from temp.graph_changed)")
-        _write_graph(conn, "e.id in (select id from temp.graph_changed)")
-        conn.execute("""
-            delete from graph_nodes where kind = 'document'
-            and not exists (select 1 from graph_edges g where g.target = graph_nodes.id)""")
-    save_metrics(db)
+        by_tool = _write_graph(conn, changed_only=True)
+    save_metrics(db, by_tool)
 
 
-def _write_graph(conn, events_where):
-    # Entity nodes and structural edges are few: always rewritten whole.
-    conn.execute("delete from graph_edges where kind not in ('acted_on', 'cites_reason', 'reported_by')")
-    conn.execute("delete from graph_nodes where kind != 'document'")
-    for sql in _event_edge_sql(events_where):
+def _write_graph(conn, changed_only):
+    """Edges of the (changed) events, their document nodes, the entity graph; returns adoptions()."""
+    for sql in _event_edge_sql(changed_only):
         conn.execute(sql)
+    _save_document_nodes(conn, changed_only)
+    # Entity nodes and structural edges are few: always rewritten whole.
+    conn.execute("delete from graph_nodes where kind != 'document'")
+    conn.execute("delete from graph_edges where " + " or ".join(_id_range(k) for k in STRUCTURAL_EDGE_KINDS))
     _save_entity_nodes(conn)
     _save_structural_edges(conn)
-    # Document nodes follow the reported_by edges.
+    by_tool = adoptions(conn)
+    _save_followed_edges(conn, by_tool)
+    return by_tool
+
+
+def _save_document_nodes(conn, changed_only):
+    """A node for every document a reported_by edge points at."""
+    if not changed_only:
+        conn.execute("""
+            insert into graph_nodes (id, kind, ref_id, label, verified)
+            select 'document:' || d.url, 'document', d.url, coalesce(d.title, d.url), 1
+            from documents d
+            where d.url in (select document_url from event_sources where status = 'merged' and event_id is not null)
+            order by d.url""")
+        return
+    conn.execute("""insert or ignore into temp.graph_documents select target from graph_edges
+                    where event_id in (select id from temp.graph_changed) and kind = 'reported_by'""")
     conn.execute("""
         insert or ignore into graph_nodes (id, kind, ref_id, label, verified)
-        select distinct g.target, 'document', d.url, coalesce(d.title, d.url), 1
-        from graph_edges g join documents d on d.url = substr(g.target, 10)
-        where g.kind = 'reported_by'""")
-    _save_followed_edges(conn)
+        select x.id, 'document', d.url, coalesce(d.title, d.url), 1
+        from temp.graph_documents x join documents d on d.url = substr(x.id, 10)
+        where exists (select 1 from graph_edges g where g.target = x.id)
+        order by x.id""")
 
 
 def _save_entity_nodes(conn):
@@ -220,12 +254,19 @@ def followed_edges(by_tool):
     return edges
 
 
-def _save_followed_edges(conn):
-    edges = followed_edges(adoptions(conn))
+def _save_followed_edges(conn, by_tool):
+    """Write the followed edges of `by_tool`, touching only the rows that differ from the stored ones
+    (a new event moves a few adopters; rewriting tens of thousands of edges would cost more)."""
     columns = ("id", "source", "target", "kind", "event_id", "tool_id", "date", "lag_days", "relation")
+    wanted = {e["id"]: tuple(e[c] for c in columns) for e in followed_edges(by_tool)}
+    stored = {row[0]: row for row in conn.execute(
+        f"select {', '.join(columns)} from graph_edges where {_id_range('followed')}")}
+    gone = [(i,) for i, row in stored.items() if wanted.get(i) != row]
+    if gone:
+        conn.executemany("delete from graph_edges where id = ?", gone)
     conn.executemany(
         f"insert into graph_edges ({', '.join(columns)}) values ({', '.join('?' * len(columns))})",
-        [tuple(e[c] for c in columns) for e in edges],
+        sorted(row for i, row in wanted.items() if stored.get(i) != row),
     )
 
 
@@ -257,11 +298,13 @@ def compute_metrics(simple, degree, by_tool):
     if simple.number_of_nodes():
         centrality = nx.degree_centrality(simple)
         estimated = None
-        if simple.number_of_nodes() <= BETWEENNESS_EXACT_MAX:
+        n_nodes, n_edges = simple.number_of_nodes(), max(1, simple.number_of_edges())
+        sample = max(BETWEENNESS_MIN_SAMPLE, BETWEENNESS_WORK // n_edges)
+        if n_nodes * n_edges <= BETWEENNESS_WORK or sample >= n_nodes:
             betweenness = nx.betweenness_centrality(simple)
         else:
-            betweenness = nx.betweenness_centrality(simple, k=BETWEENNESS_SAMPLE, seed=0)
-            estimated = f"estimated from {BETWEENNESS_SAMPLE} sampled nodes"
+            betweenness = nx.betweenness_centrality(simple, k=sample, seed=0)
+            estimated = f"estimated from {sample} sampled nodes"
         components = sorted(nx.connected_components(simple), key=lambda c: (-len(c), min(c)))
         for number, component in enumerate(components, start=1):
             for node in component:
@@ -290,19 +333,24 @@ def compute_metrics(simple, degree, by_tool):
     return rows
 
 
-def save_metrics(db):
-    """Analytics of the entity graph (documents left out), read straight from the graph tables."""
+def save_metrics(db, by_tool=None):
+    """Analytics of the entity graph (documents left out), read straight from the graph tables.
+
+    `by_tool` is adoptions(conn), when the caller has it already."""
     conn = db.conn
     simple = nx.Graph()
-    simple.add_nodes_from(row[0] for row in conn.execute("select id from graph_nodes where kind != 'document'"))
-    simple.add_edges_from(conn.execute(
-        "select distinct source, target from graph_edges where kind != 'reported_by'").fetchall())
-    degree = dict(conn.execute("""
-        select node, count(*) from (
-            select source as node from graph_edges where kind != 'reported_by'
-            union all select target from graph_edges where kind != 'reported_by'
-        ) group by node"""))
-    rows = compute_metrics(simple, degree, adoptions(conn))
+    # Nodes in id order: the sampled betweenness picks its sample by position, and a full and an
+    # incremental build (whose rows are in different orders) must pick the same nodes.
+    simple.add_nodes_from(row[0] for row in conn.execute(
+        "select id from graph_nodes where kind != 'document' order by id"))
+    degree = Counter()  # edges of the multigraph, counted in the same pass that builds the simple one
+    pairs = conn.execute(
+        "select source, target, count(*) from graph_edges where kind != 'reported_by' group by source, target").fetchall()
+    for source, target, n in pairs:
+        degree[source] += n
+        degree[target] += n
+    simple.add_edges_from((source, target) for source, target, _ in pairs)
+    rows = compute_metrics(simple, degree, by_tool if by_tool is not None else adoptions(conn))
     conn.execute("delete from graph_metrics")
     conn.executemany("insert into graph_metrics (subject, metric, value, detail) values (?, ?, ?, ?)", rows)
 

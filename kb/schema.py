@@ -189,11 +189,13 @@ TABLES = {
         pk="id",
         foreign_keys=[("agency_id", "agencies", "id"), ("tool_id", "tools", "id"),
                       ("jurisdiction_id", "jurisdictions", "id"), ("country_id", "jurisdictions", "id")],
-        # action, stage and year are the table's facets: Datasette counts them with a scan of their
-        # index instead of the table. The build ANALYZEs kb.db, so the planner knows they are not
-        # selective and keeps preferring the agency, tool and date indexes for filters.
-        indexes=[["date_start"], ["agency_id"], ["tool_id", "date_start"], ["jurisdiction_id"], ["country_id"],
-                 ["group_key"], ["machine_id"], ["first_seen"], ["action"], ["stage"], ["year"]],
+        # action, stage, year and reasons are the table's facets: Datasette counts them with a scan of
+        # their index instead of the table. The build ANALYZEs kb.db, so the planner knows they are not
+        # selective and keeps preferring the agency, tool and date indexes for filters. date_start
+        # carries date_precision and action so the timeline's month chart reads the index alone.
+        indexes=[["date_start", "date_precision", "action"], ["agency_id"], ["tool_id", "date_start"],
+                 ["jurisdiction_id"], ["country_id"], ["group_key"], ["machine_id"], ["first_seen"],
+                 ["action"], ["stage"], ["year"], ["reasons"]],
         fts=["summary", "scope"],
     ),
     "event_sources": TableSpec(
@@ -238,7 +240,9 @@ TABLES = {
         pk="id",
         foreign_keys=[("event_id", "events", "id"), ("document_url", "documents", "url"),
                       ("agency_id", "agencies", "id"), ("tool_id", "tools", "id")],
-        indexes=[["event_id"], ["document_url"], ["group_key"], ["agency_id"], ["tool_id"]],
+        # (resolved_agency_id, resolved_tool_id): every entity a report names, read by each build.
+        indexes=[["event_id"], ["document_url"], ["group_key"], ["agency_id"], ["tool_id"],
+                 ["resolved_agency_id", "resolved_tool_id"]],
         fts=["evidence", "agency_mention"],
     ),
     "event_reasons": TableSpec(

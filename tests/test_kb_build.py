@@ -267,3 +267,40 @@ def test_the_cli_builds_with_the_shipped_reference_and_curation(data):
     assert row["tool_id"] == "deepseek" and not row["agency_id"].startswith("unverified-")
     result = CliRunner().invoke(cli, ["verify", "--data-dir", str(data)])
     assert result.exit_code == 0, result.output
+
+
+def test_every_build_leaves_planner_statistics(data, reference):
+    db = crawl_db(data)
+    add_document(db, NASA_CNBC, [event()])
+    build(data, reference)
+    analyzed = {row["idx"] for row in kb(data).query("select idx from sqlite_stat1 where tbl = 'events'")}
+    assert {"idx_events_action", "idx_events_stage", "idx_events_year", "idx_events_agency_id"} <= analyzed
+    add_document(db, TEXAS, [event(agency="Texas")])
+    assert build(data, reference)["mode"] == "incremental"
+    analyzed = {row["idx"] for row in kb(data).query("select idx from sqlite_stat1")}
+    assert "idx_event_sources_resolved_agency_id_resolved_tool_id" in analyzed
+
+
+def test_an_incremental_build_keeps_full_text_search_current(data, reference):
+    """Fresh sources are written in one statement (see insert_rows): the triggers must still index them."""
+    db = crawl_db(data)
+    add_document(db, NASA_CNBC, [event(evidence="NASA told staff to keep DeepSeek off agency devices.")])
+    build(data, reference)
+    (before,) = ids(data)
+    # Two later reports of the same ban move its date to February: the stored source gets the new event ID.
+    add_document(db, NASA_EVRIM, [event(date="2025-02-03", evidence="Reporters saw the quarantine memo.")])
+    add_document(db, "https://b.example/nasa", [event(date="2025-02-03", evidence="The memo went out Monday.")])
+    add_document(db, TEXAS, [event(agency="Texas", evidence="Texas ordered the chatbot removed.")])
+    assert build(data, reference)["mode"] == "incremental"
+    (after,) = [i for i in ids(data) if i.startswith("nasa--")]
+    assert after != before and NASA_CNBC in [s["document_url"] for s in sources_of(data, after)]
+
+    def search(table, words):
+        return [r["id"] for r in kb(data).query(
+            f"select {table}.id from {table} join {table}_fts on {table}_fts.rowid = {table}.rowid "
+            f"where {table}_fts match ? order by {table}.id", [words])]
+
+    assert len(search("event_sources", "quarantine")) == 1
+    assert len(search("event_sources", "agency devices")) == 1  # the re-merged source is indexed once
+    assert search("events", "Texas") == [e["id"] for e in events(data) if e["agency_id"] == "us-tx-government"]
+    assert kb(data).execute("select count(*) from event_sources_fts").fetchone()[0] == 4

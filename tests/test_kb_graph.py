@@ -6,7 +6,7 @@ import networkx as nx
 import pytest
 
 from kb.errors import BanwatchError
-from kb.graph import export_graph, followed_edges
+from kb.graph import BETWEENNESS_WORK, compute_metrics, export_graph, followed_edges
 from kb_helpers import add_document, build, crawl_db, event, kb, load_test_reference
 
 
@@ -96,6 +96,37 @@ def stored_graph(data):
 
 def loaded(graph):
     return set(graph.nodes), {(u, v, k) for u, v, k in graph.edges(keys=True)}
+
+
+def betweenness_rows(graph):
+    degree = dict(graph.degree())
+    return {row[0]: row for row in compute_metrics(graph, degree, {}) if row[1] == "betweenness"}
+
+
+def test_betweenness_is_exact_on_a_small_graph():
+    graph = nx.Graph([("agency:a", "tool:x"), ("tool:x", "agency:b"), ("agency:b", "reason:r"), ("agency:c", "tool:x")])
+    rows = betweenness_rows(graph)
+    exact = nx.betweenness_centrality(graph)
+    assert {node: row[2] for node, row in rows.items()} == {node: round(v, 6) for node, v in exact.items()}
+    assert all(row[3] is None for row in rows.values())  # not marked as an estimate
+
+
+def test_betweenness_of_a_dense_graph_is_sampled_within_the_work_budget():
+    graph = nx.complete_graph([f"agency:{n:03d}" for n in range(150)])
+    graph.add_edges_from([("agency:000", "tool:x"), ("tool:x", "reason:r")])  # a path through the dense core
+    sample = BETWEENNESS_WORK // graph.number_of_edges()
+    assert 8 <= sample < 150
+    rows = betweenness_rows(graph)
+    assert {row[3] for row in rows.values()} == {f"estimated from {sample} sampled nodes"}
+    assert rows["tool:x"][2] > 0
+    # A fixed seed over the nodes in id order (as save_metrics adds them): edge order does not matter.
+    reordered = nx.Graph()
+    reordered.add_nodes_from(sorted(graph))
+    reordered.add_edges_from(reversed(list(graph.edges())))
+    ordered = nx.Graph()
+    ordered.add_nodes_from(sorted(graph))
+    ordered.add_edges_from(graph.edges())
+    assert betweenness_rows(reordered) == betweenness_rows(ordered)
 
 
 def test_graphml_loads_back_with_the_same_nodes_and_edges(data):

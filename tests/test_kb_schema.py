@@ -1,7 +1,8 @@
 """kb.db's shape: idempotent creation, foreign keys, porter full-text search, the views."""
 import sqlite_utils
 
-from kb.schema import EXPECTED_TABLES, EXPECTED_VIEWS, TABLES, column_descriptions, ensure_db_shape
+from kb.schema import (EXPECTED_TABLES, EXPECTED_VIEWS, TABLES, column_descriptions, ensure_db_shape,
+                       refresh_statistics)
 
 DESIGN_TIMELINE_COLUMNS = ["event_id", "date", "date_precision", "agency", "agency_id", "jurisdiction", "tool",
                            "tool_id", "action", "stage", "reasons", "summary", "sources", "verified"]
@@ -67,3 +68,66 @@ def test_every_column_is_described():
     for table, spec in TABLES.items():
         assert descriptions[table]["description"]
         assert all(descriptions[table]["columns"][c] for c in spec.columns)
+
+
+def test_the_facet_columns_of_events_are_indexed_and_the_timeline_view_is_unsorted():
+    db = sqlite_utils.Database(memory=True)
+    ensure_db_shape(db)
+    indexed = {tuple(index.columns) for index in db["events"].indexes}
+    assert {("action",), ("stage",), ("year",)} <= indexed
+    # Callers sort (Datasette adds its own ORDER BY): a sort inside the view would run under every facet.
+    assert "order by" not in db["timeline"].schema.lower()
+
+
+def test_ensure_db_shape_upgrades_an_older_kb_db():
+    db = sqlite_utils.Database(memory=True)
+    ensure_db_shape(db)
+    db.execute("drop index idx_events_action")
+    db.execute("drop view timeline")
+    db.execute("create view timeline as select id as event_id from events order by date_start")
+    ensure_db_shape(db)
+    assert ["action"] in [index.columns for index in db["events"].indexes]
+    assert "order by" not in db["timeline"].schema.lower()
+    assert [c.name for c in db["timeline"].columns][:3] == ["event_id", "date", "date_precision"]
+
+
+def events_stat(db):
+    return {index: stat.split() for index, stat in db.execute(
+        "select idx, stat from sqlite_stat1 where tbl = 'events'").fetchall()}
+
+
+def add_events(db, start, stop):
+    db["events"].insert_all({"id": f"event-{n}", "action": "ban" if n % 3 else "lift", "stage": "enacted",
+                             "year": str(2020 + n % 5), "agency_id": f"agency-{n}"} for n in range(start, stop))
+
+
+def test_statistics_tell_the_planner_the_facet_columns_are_not_selective():
+    db = sqlite_utils.Database(memory=True)
+    ensure_db_shape(db)
+    add_events(db, 0, 300)
+    refresh_statistics(db)
+    stats = events_stat(db)
+    assert stats["idx_events_action"] == ["300", "150"]  # 2 values: ~150 rows each
+    assert stats["idx_events_agency_id"] == ["300", "1"]
+    # A facet count reads the index, not the table; a filter on action and agency takes the agency index.
+    plan = " ".join(r[3] for r in db.execute("explain query plan select action, count(*) from events group by action"))
+    assert "COVERING INDEX idx_events_action" in plan
+    plan = " ".join(r[3] for r in db.execute(
+        "explain query plan select * from events where action = 'ban' and agency_id = 'agency-7'"))
+    assert "idx_events_agency_id" in plan
+
+
+def test_an_incremental_refresh_analyzes_only_missing_or_stale_statistics():
+    db = sqlite_utils.Database(memory=True)
+    ensure_db_shape(db)
+    add_events(db, 0, 40)
+    refresh_statistics(db)
+    add_events(db, 40, 45)  # a few more rows: the statistics still hold
+    refresh_statistics(db, full=False)
+    assert events_stat(db)["idx_events_action"][0] == "40"
+    add_events(db, 45, 80)  # twice as many: stale
+    refresh_statistics(db, full=False)
+    assert events_stat(db)["idx_events_action"][0] == "80"
+    db["events"].create_index(["scope"])  # an index never analyzed
+    refresh_statistics(db, full=False)
+    assert events_stat(db)["idx_events_scope"][0] == "80"

@@ -2,7 +2,8 @@
 
 Datasette 0.65's array facet de-duplicates (value, whole row) pairs before counting, which takes
 ~300 ms over 30,000 events. kb.db's JSON lists hold distinct values (the build writes them that
-way), so counting json_each rows directly gives the same numbers in ~30 ms. Selecting
+way), so counting json_each items of each distinct list, weighted by its rows, gives the same
+numbers in ~5 ms. Selecting
 a value uses Datasette's own `column__arraycontains=value` filter, exactly as the array facet does.
 """
 import sqlite3
@@ -56,9 +57,12 @@ class ListFacet(Facet):
         return results, timed_out
 
     async def _count(self, items, size, log_sql_errors=True):
-        sql = f"""select item.value as value, count(*) as count
-                  from ({self.sql}) as facet_rows, json_each({items}) as item
-                  group by item.value order by count(*) desc, item.value limit {size + 1}"""
+        # Rows are grouped by their whole list first (events.reasons has a few hundred distinct lists
+        # and an index): json_each then reads each distinct list once, not once per row.
+        sql = f"""select item.value as value, sum(lists.n) as count
+                  from (select {items} as list, count(*) as n from ({self.sql}) as facet_rows group by 1) as lists,
+                       json_each(lists.list) as item
+                  group by item.value order by sum(lists.n) desc, item.value limit {size + 1}"""
         return await self.ds.execute(self.database, sql, self.params, truncate=False,
                                      custom_time_limit=self.ds.setting("facet_time_limit_ms"),
                                      log_sql_errors=log_sql_errors)

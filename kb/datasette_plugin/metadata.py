@@ -147,9 +147,11 @@ QUERIES = {
     "tool_timeline": {
         "title": "Timeline of one tool",
         "description": "Every measure on one tool, oldest first. tool: an id, name or alias, e.g. deepseek, ChatGPT.",
-        # Few columns: Datasette renders every row of a canned query at once, and a tool can have hundreds
-        # of measures (each event ID links to its page, with the summary and sources).
-        "sql": f"""select event_id, date, agency, jurisdiction, action, stage, n_sources, verified
+        # Few columns: Datasette renders every row of a canned query at once, each cell through the
+        # render_cell hooks, and a tool can have hundreds of measures (each event ID links to its page,
+        # with the summary and sources): the jurisdiction goes with the agency, the stage with the action.
+        "sql": f"""select event_id, date, agency || coalesce(' (' || jurisdiction || ')', '') as agency,
+  action || case when stage = 'proposed' then ' (proposed)' else '' end as action, n_sources, verified
 from timeline
 where tool_id = {TOOL_ID}
 order by date_start is null, date_start, event_id""",
