@@ -79,6 +79,8 @@ def ensure_extract_shape(db):
     db["extractions"].create_index(["document_url"], if_not_exists=True)
     db["extractions"].create_index(["tool_id", "agency_id"], if_not_exists=True)
     db["documents"].create_index(["sha256", "extractor_version"], if_not_exists=True)
+    # covers the build's read of every document's version without touching the full text
+    db["documents"].create_index(["url", "sha256", "extractor_version", "extracted_at"], if_not_exists=True)
 
 
 def extraction_id(url, sha256, extractor_version, idx):
