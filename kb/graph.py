@@ -24,6 +24,7 @@ analytics (centrality, components, diffusion) on the entity graph and loads the 
 export. Documents are left out of the centrality figures: they would measure press coverage,
 which n_sources already does, not position in the network.
 """
+import hashlib
 import itertools
 import json
 import statistics
@@ -289,13 +290,31 @@ def _attrs(values):
     return {k: v for k, v in values.items() if v is not None}
 
 
-def compute_metrics(simple, degree, by_tool):
+STRUCTURAL_METRICS = ("component", "component_size", "degree_centrality", "betweenness")
+
+
+def _stored_digest(conn):
+    row = conn.execute("select detail from graph_metrics where subject = 'graph' and metric = 'structure_digest'"
+                       ).fetchone()
+    return row[0] if row else None
+
+
+def compute_metrics(simple, degree, by_tool, previous=None):
     """graph_metrics rows: centrality and components of the entity graph, diffusion per tool.
 
     `simple` is the entity graph as a simple undirected networkx Graph, `degree` each node's
-    number of edges in the full (multi-edge) entity graph."""
+    number of edges in the full (multi-edge) entity graph; `previous` the structural metrics of
+    the same graph from the last build, {(node, metric): (value, detail)}, reused when complete."""
     rows = []
-    if simple.number_of_nodes():
+    if previous and all((node, metric) in previous for node in simple.nodes for metric in STRUCTURAL_METRICS):
+        for node in simple.nodes:
+            for metric in ("component", "component_size"):
+                rows.append((node, metric, *previous[(node, metric)]))
+            rows.append((node, "degree", degree.get(node, 0), None))
+            for metric in ("degree_centrality", "betweenness"):
+                rows.append((node, metric, *previous[(node, metric)]))
+        rows.append(("graph", "components", len({previous[(n, "component")][0] for n in simple.nodes}), None))
+    elif simple.number_of_nodes():
         centrality = nx.degree_centrality(simple)
         estimated = None
         n_nodes, n_edges = simple.number_of_nodes(), max(1, simple.number_of_edges())
@@ -350,7 +369,16 @@ def save_metrics(db, by_tool=None):
         degree[source] += n
         degree[target] += n
     simple.add_edges_from((source, target) for source, target, _ in pairs)
-    rows = compute_metrics(simple, degree, by_tool if by_tool is not None else adoptions(conn))
+    digest = hashlib.sha256("\x1e".join(
+        [*simple.nodes, "\x1d", *(f"{a}\x1f{b}" for a, b in sorted(tuple(sorted(e)) for e in simple.edges))]
+    ).encode()).hexdigest()
+    # An unchanged entity graph has unchanged centrality and components: reuse them (the costly part
+    # of an incremental build that only added reports of known measures).
+    previous = {} if _stored_digest(conn) != digest else {
+        (subject, metric): (value, detail) for subject, metric, value, detail in conn.execute(
+            "select subject, metric, value, detail from graph_metrics where metric in (?, ?, ?, ?)", STRUCTURAL_METRICS)}
+    rows = compute_metrics(simple, degree, by_tool if by_tool is not None else adoptions(conn), previous)
+    rows.append(("graph", "structure_digest", None, digest))
     conn.execute("delete from graph_metrics")
     conn.executemany("insert into graph_metrics (subject, metric, value, detail) values (?, ?, ?, ?)", rows)
 

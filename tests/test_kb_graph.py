@@ -154,3 +154,27 @@ def test_export_errors_are_clear(tmp_path, data):
         export_graph(tmp_path / "empty", "json")
     with pytest.raises(BanwatchError, match="unknown graph format"):
         export_graph(data, "dot")
+
+
+def test_an_unchanged_entity_graph_reuses_its_centrality(data, monkeypatch):
+    reference = load_test_reference(data.parent / "reference")
+    before = {(r["subject"], r["metric"]): r["value"] for r in kb(data).query("select * from graph_metrics")}
+    # another report of a measure already known: documents change, the entity graph does not
+    add_document(crawl_db(data), "https://a.example/6", [event(date="2025-01-24", agency="U.S. Navy")],
+                 published="2025-01-26")
+
+    def no_recompute(*args, **kwargs):
+        raise AssertionError("betweenness recomputed for an unchanged entity graph")
+
+    monkeypatch.setattr(nx, "betweenness_centrality", no_recompute)
+    build(data, reference)
+    after = {(r["subject"], r["metric"]): r["value"] for r in kb(data).query("select * from graph_metrics")}
+    for key in [k for k in before if k[1] in ("betweenness", "degree_centrality", "component")]:
+        assert after[key] == before[key]
+    assert after[("agency:us-navy", "degree")] == before[("agency:us-navy", "degree")]  # the same event
+    # a new agency acting changes the graph: computed afresh
+    add_document(crawl_db(data), "https://a.example/7", [event(date="2025-02-12", agency="Texas", tool="ChatGPT")])
+    monkeypatch.undo()
+    build(data, reference)
+    assert ("tool:chatgpt", "betweenness") in {(r["subject"], r["metric"]) for r in
+                                                kb(data).query("select * from graph_metrics")}
