@@ -177,38 +177,26 @@ def _save_entity_nodes(conn):
         select 'jurisdiction:' || j.id, 'jurisdiction', j.id, j.name, 1 from jurisdictions j join places p on p.id = j.id""")
 
 
+# (edge kind, edge id prefix, table, source node kind, link column, target node kind)
+STRUCTURAL_LINKS = (
+    ("part_of", "part_of:agency:", "agencies", "agency", "parent_id", "agency"),
+    ("part_of", "part_of:jurisdiction:", "jurisdictions", "jurisdiction", "parent_id", "jurisdiction"),
+    ("part_of", "part_of:vendor:", "vendors", "vendor", "parent_id", "vendor"),
+    ("located_in", "located_in:", "agencies", "agency", "jurisdiction_id", "jurisdiction"),
+    ("made_by", "made_by:", "tools", "tool", "vendor_id", "vendor"),
+    ("based_in", "based_in:", "vendors", "vendor", "country_id", "jurisdiction"),
+)
+
+
 def _save_structural_edges(conn):
-    node_exists = "exists (select 1 from graph_nodes n where n.id = {})"
-    conn.execute(f"""
-        insert into graph_edges (id, source, target, kind)
-        select 'part_of:agency:' || a.id, 'agency:' || a.id, 'agency:' || a.parent_id, 'part_of'
-        from agencies a where a.parent_id is not null and {node_exists.format("'agency:' || a.id")}
-          and {node_exists.format("'agency:' || a.parent_id")}""")
-    conn.execute(f"""
-        insert into graph_edges (id, source, target, kind)
-        select 'part_of:jurisdiction:' || j.id, 'jurisdiction:' || j.id, 'jurisdiction:' || j.parent_id, 'part_of'
-        from jurisdictions j where j.parent_id is not null and {node_exists.format("'jurisdiction:' || j.id")}
-          and {node_exists.format("'jurisdiction:' || j.parent_id")}""")
-    conn.execute(f"""
-        insert into graph_edges (id, source, target, kind)
-        select 'part_of:vendor:' || v.id, 'vendor:' || v.id, 'vendor:' || v.parent_id, 'part_of'
-        from vendors v where v.parent_id is not null and {node_exists.format("'vendor:' || v.id")}
-          and {node_exists.format("'vendor:' || v.parent_id")}""")
-    conn.execute(f"""
-        insert into graph_edges (id, source, target, kind)
-        select 'located_in:' || a.id, 'agency:' || a.id, 'jurisdiction:' || a.jurisdiction_id, 'located_in'
-        from agencies a where a.jurisdiction_id is not null and {node_exists.format("'agency:' || a.id")}
-          and {node_exists.format("'jurisdiction:' || a.jurisdiction_id")}""")
-    conn.execute(f"""
-        insert into graph_edges (id, source, target, kind)
-        select 'made_by:' || t.id, 'tool:' || t.id, 'vendor:' || t.vendor_id, 'made_by'
-        from tools t where t.vendor_id is not null and {node_exists.format("'tool:' || t.id")}
-          and {node_exists.format("'vendor:' || t.vendor_id")}""")
-    conn.execute(f"""
-        insert into graph_edges (id, source, target, kind)
-        select 'based_in:' || v.id, 'vendor:' || v.id, 'jurisdiction:' || v.country_id, 'based_in'
-        from vendors v where v.country_id is not null and {node_exists.format("'vendor:' || v.id")}
-          and {node_exists.format("'jurisdiction:' || v.country_id")}""")
+    """Hierarchy and location edges between entity nodes that are in the graph."""
+    for kind, prefix, table, source, column, target in STRUCTURAL_LINKS:
+        conn.execute(f"""
+            insert into graph_edges (id, source, target, kind)
+            select '{prefix}' || x.id, '{source}:' || x.id, '{target}:' || x.{column}, '{kind}'
+            from {table} x where x.{column} is not null
+              and exists (select 1 from graph_nodes n where n.id = '{source}:' || x.id)
+              and exists (select 1 from graph_nodes n where n.id = '{target}:' || x.{column})""")
 
 
 def adoptions(conn):
