@@ -298,6 +298,8 @@ class LexiconMatcher:
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.near = []  # (key hash, first word hashes, last word hashes, within)
+        self._near_first = None
+        self._first_sets = {}
         self.targets = {}
         self.groups = set()
         by_key = defaultdict(lambda: {"phrases": [], "exact": []})
@@ -330,13 +332,22 @@ class LexiconMatcher:
                 self.exact.add(key, kinds["exact"])
 
     def near_matches(self, doc):
+        if self._near_first is None:  # one isin over every pattern's first words, not one per pattern
+            self._near_first = numpy.array(sorted({int(h) for _, first, _, _ in self.near for h in first}),
+                                           dtype="uint64")
         lower = doc.to_array(LOWER)
-        for key, first, last, within in self.near:
-            for i in numpy.flatnonzero(numpy.isin(lower, first)):
-                for j in range(int(i) + 1, min(len(lower), int(i) + within + 1)):
-                    if int(lower[j]) in last:
-                        yield key, int(i), j + 1
-                        break
+        hits = numpy.flatnonzero(numpy.isin(lower, self._near_first)).tolist()
+        if not hits:
+            return
+        words = lower.tolist()
+        for n, (key, first, last, within) in enumerate(self.near):
+            firsts = self._first_sets.setdefault(n, set(first.tolist()))
+            for i in hits:
+                if words[i] in firsts:
+                    for j in range(i + 1, min(len(words), i + within + 1)):
+                        if words[j] in last:
+                            yield key, i, j + 1
+                            break
 
     def __call__(self, doc):
         found = defaultdict(list)
