@@ -8,7 +8,8 @@ paragraphs about the AI industry (bench/filler.txt, written for this benchmark: 
 products — no measures). So every document reports measures, as after the crawler's relevance
 filter, and none can be skipped as irrelevant. Prints documents/second for banwatch's
 extractor and for the full-pipeline variant over the same documents, the ratio, the dev-set F1 of
-both when a gold file is given, and the speed-up of parallel workers.
+both when a gold file is given, the CPU cost of each stage (steadier than wall clock on a shared
+machine), and the speed-up of parallel workers.
 """
 import argparse
 import random
@@ -58,6 +59,32 @@ def throughput(extractor, records, batch=32):
     return len(records) / elapsed, events, elapsed
 
 
+def stage_costs(records, repeats=5):
+    """CPU milliseconds per document of each pipeline stage and of the event rules, best of `repeats`
+    (process time: steadier than wall clock on a shared machine)."""
+    from pipeline.extract import compose
+
+    extractor = Extractor()
+    extractor.extract_many(records[:8])
+    nlp = extractor._pipeline()
+    prepared = [extractor.prepare(r) for r in records]
+    texts = [compose(p)[0] for p in prepared]
+    best = {}
+    for _ in range(repeats):
+        started = time.process_time()
+        docs = [nlp.make_doc(t) for t in texts]
+        best["tokenizer"] = min(best.get("tokenizer", 1e9), time.process_time() - started)
+        for name, component in nlp.pipeline:
+            started = time.process_time()
+            docs = [component(d) for d in docs]
+            best[name] = min(best.get(name, 1e9), time.process_time() - started)
+        started = time.process_time()
+        for doc, p in zip(docs, prepared):
+            extractor.events_of(doc, p)
+        best["event rules"] = min(best.get("event rules", 1e9), time.process_time() - started)
+    return {name: 1000 * seconds / len(records) for name, seconds in best.items()}
+
+
 def parallel_throughput(records, workers):
     import json
     import tempfile
@@ -99,6 +126,11 @@ def main(argv=None):
     print(f"full en_core_web_sm:    {full_rate:8.1f} documents/second  ({len(full_docs)} documents, "
           f"{full_events} events, {full_time:.1f}s)")
     print(f"speed ratio:            {light_rate / full_rate:8.1f}x  (target >= 10x, and >= 150 documents/second)")
+
+    costs = stage_costs(corpus[:150])
+    print("CPU per document (best of 5 over 150 documents): " +
+          ", ".join(f"{name} {ms:.2f}" for name, ms in costs.items()) +
+          f" = {sum(costs.values()):.2f} ms, i.e. {1000 / sum(costs.values()):.0f} documents/second of CPU")
 
     if args.gold and Path(args.gold).exists():
         light, full = dev_f1(args.gold, False), dev_f1(args.gold, True)
