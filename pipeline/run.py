@@ -182,27 +182,19 @@ def _extract_pages(job):
             prepared.append((page, None, f"{type(e).__name__}: {e}", traceback.format_exc()))
     records = [{"id": p["url"], "title": d["title"], "text": d["text"], "published": d["published"],
                 "url": p["url"]} for p, d, *_ in prepared if d]
-    by_url = {}
-    try:
-        for result in extractor.extract_many(records):
-            by_url[result["id"]] = result["events"]
-    except Exception:  # isolate the failing document: extract one by one
-        for record in records:
-            try:
-                by_url[record["id"]] = extractor.extract(record)["events"]
-            except Exception as e:
-                by_url[record["id"]] = e
+    # extract_many isolates a failing document itself and reports it in "error"
+    by_url = {r["id"]: r for r in extractor.extract_many(records)}
     for item in prepared:
         page, doc, error = item[:3]
         if doc is None:
             doc = {"url": page["url"], "sha256": page["sha256"], "kind": page.get("kind"), "error": error}
             results.append(("document", doc, [], item[3] if len(item) > 3 else None))
             continue
-        found = by_url.get(page["url"], [])
-        if isinstance(found, Exception):
-            results.append(("error", doc, [], f"{type(found).__name__}: {found}"))
+        result = by_url.get(page["url"], {"events": [], "error": None})
+        if result["error"]:
+            results.append(("error", doc, [], result["error"]))
             continue
-        results.append(("document", doc, found, None))
+        results.append(("document", doc, result["events"], None))
     db.close()
     return results
 

@@ -45,3 +45,32 @@ def test_a_failure_midway_leaves_the_previous_version(db, monkeypatch):
     doc = db["documents"].get("https://example.org/a")
     assert (doc["sha256"], doc["n_events"]) == ("s1", 1)
     assert db.execute("select count(*) from extractions").fetchone()[0] == 1
+
+
+def test_a_document_the_rules_fail_on_is_recorded_as_an_extract_error(tmp_path, monkeypatch):
+    from crawlers.store import open_crawl_db, save_response
+    from pipeline.extract import Extractor
+    from pipeline.run import extract_crawl_db
+
+    crawl = open_crawl_db(tmp_path)
+    for name, sentence in (("good", "NASA banned DeepSeek on agency devices."),
+                           ("poison", "The Navy banned DeepSeek on work phones.")):
+        html = (f"<html><head><title>{name}</title></head><body><article><p>{sentence} "
+                f"{'Officials gave security reasons for the decision. ' * 5}</p></article></body></html>")
+        save_response(crawl, url=f"https://example.org/{name}", status=200, kind="article",
+                      headers={"content-type": "text/html; charset=utf-8"}, body=html.encode())
+    original = Extractor.events_of
+
+    def fragile(self, sdoc, doc):
+        if "Navy" in doc["text"]:
+            raise RuntimeError("rule blew up")
+        return original(self, sdoc, doc)
+
+    monkeypatch.setattr(Extractor, "events_of", fragile)
+    stats = extract_crawl_db(tmp_path, workers=1)
+    db = Database(tmp_path / "crawl.db")
+    errors = list(db.query("select url, error from extract_errors"))
+    assert errors == [{"url": "https://example.org/poison", "error": "RuntimeError: rule blew up"}]
+    assert stats["errors"] == 1
+    good = db["documents"].get("https://example.org/good")
+    assert good["n_events"] == 1
