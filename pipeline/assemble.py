@@ -166,8 +166,7 @@ def split_by_date(ctx, groups):
         for m in ms:
             anchor = _as_day(m.date[0]) if m.date else ctx.published
             anchored.append((anchor, m))
-        dated = sorted((a, m) for a, m in anchored if a is not None) if False else \
-            sorted([(a, i, m) for i, (a, m) in enumerate(anchored) if a is not None], key=lambda x: (x[0], x[1]))
+        dated = sorted([(a, i, m) for i, (a, m) in enumerate(anchored) if a is not None], key=lambda x: (x[0], x[1]))
         clusters = []
         for anchor, _, m in dated:
             if clusters and (anchor - clusters[-1][-1][0]).days <= SAME_MEASURE_DAYS:
