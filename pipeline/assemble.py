@@ -264,7 +264,7 @@ def choose_date(ctx, ms, own_sentences, others=None):
         return iso, precision, text, "text"
     nearby = []
     for index in sorted(own_sentences):
-        before = previous_sentence(ctx, index)
+        before = index - 1  # blank lines are no sentences (banwatch_sentences)
         for k in (before, index + 1, index + 2):
             if 0 <= k < len(ctx.sents) and k not in own_sentences:
                 sent = ctx.sents[k]
@@ -303,14 +303,6 @@ def same_paragraph(ctx, i, j):
         return False
     a, b = sorted((i, j))
     return "\n" not in ctx.text(ctx.sents[a].end - 1, ctx.sents[b].start + 1)
-
-
-def previous_sentence(ctx, index):
-    """The index of the sentence before, skipping blank lines (-1 if none)."""
-    k = index - 1
-    while k >= 0 and not ctx.text(ctx.sents[k].start, ctx.sents[k].end).strip():
-        k -= 1
-    return k
 
 
 def refers_back(ctx, sent):
