@@ -15,7 +15,6 @@ new documents takes under a tenth of the full build.
 import argparse
 import datetime
 import hashlib
-import json
 import random
 import resource
 import shutil
@@ -30,9 +29,10 @@ sys.path.insert(0, str(ROOT))
 
 import yaml  # noqa: E402
 
+from banwatch.crawldb import DOCUMENT_COLUMNS, ensure_extract_shape  # noqa: E402
+from banwatch.reference import load_reference  # noqa: E402
 from kb.build import build_kb  # noqa: E402
-from kb.reference import load_reference  # noqa: E402
-from pipeline.store import DOCUMENT_COLUMNS, ensure_extract_shape, extraction_row  # noqa: E402
+from pipeline.store import extraction_row  # noqa: E402
 
 ACTIONS = ["ban"] * 6 + ["restrict"] * 3 + ["suspend", "lift", "investigate", "warn"]
 REASONS = ["national_security", "data_privacy", "data_sovereignty", "cybersecurity", "confidentiality",

@@ -1,6 +1,6 @@
 """Extraction throughput: banwatch's two-stage extractor against the full en_core_web_sm pipeline.
 
-    python bench/extract.py [--docs 1000] [--full-docs N] [--gold ../shared/eval/dev.jsonl] [--workers 2]
+    python bench/extract.py [--docs 1000] [--full-docs N] [--gold GOLD.jsonl] [--workers 2]
 
 The corpus is built from the bundled demo pages (our own reconstructions of real reports): each
 benchmark document is one demo article, padded to news length (500-900 words) with context
@@ -12,6 +12,7 @@ both when a gold file is given, the CPU cost of each stage (steadier than wall c
 machine), and the speed-up of parallel workers.
 """
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -20,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kb.demo import demo_gold_records  # noqa: E402
+from banwatch.demo import demo_gold_records  # noqa: E402
 from pipeline.documents import DocumentError, document_from_html  # noqa: E402
 from pipeline.extract import Extractor  # noqa: E402
 
@@ -110,7 +111,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--docs", type=int, default=1000)
     parser.add_argument("--full-docs", type=int, default=None, help="documents for the full pipeline (default: all)")
-    parser.add_argument("--gold", default=str(Path(__file__).resolve().parents[2] / "shared/eval/dev.jsonl"))
+    parser.add_argument("--gold", default=os.environ.get("BANWATCH_GOLD"),
+                        help="a gold JSONL file to score both pipelines on (default: $BANWATCH_GOLD)")
     parser.add_argument("--workers", type=int, default=2, help="also time 1 and this many worker processes")
     args = parser.parse_args(argv)
 
@@ -137,7 +139,7 @@ def main(argv=None):
         print(f"dev F1 ({args.gold}): banwatch {light['f1']:.3f}, full pipeline {full['f1']:.3f} "
               f"(date accuracy {light['date_accuracy']:.3f} / {full['date_accuracy']:.3f})")
     else:
-        print(f"dev F1: skipped, no gold file at {args.gold}")
+        print(f"dev F1: skipped (no gold file{' at ' + args.gold if args.gold else ''}; pass --gold FILE)")
 
     if args.workers and args.workers > 1:
         one = parallel_throughput(corpus, 1)

@@ -40,8 +40,8 @@ def load_build_bench():
 
 
 def build_synthetic_kb(data_dir, documents, seed=6):
+    from banwatch.reference import load_reference
     from kb.build import build_kb
-    from kb.reference import load_reference
 
     generator = load_build_bench()
     rng = random.Random(seed)
@@ -65,7 +65,7 @@ def build_synthetic_kb(data_dir, documents, seed=6):
 
 
 def start_server(data_dir):
-    process = subprocess.Popen([sys.executable, "-m", "kb.cli", "serve", "--data-dir", str(data_dir), "--port", "0"],
+    process = subprocess.Popen([sys.executable, "-m", "banwatch.cli", "serve", "--data-dir", str(data_dir), "--port", "0"],
                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     line = process.stdout.readline()
     url = next((w for w in line.split() if w.startswith("http://")), None)

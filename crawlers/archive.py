@@ -12,7 +12,7 @@ decompression, retries, the store - runs exactly as in a live crawl. A URL archi
 a URL not in the archive gets a 404. Conditional requests are answered with 304 when the archived
 ETag / Last-Modified match.
 
-``build_demo_archive`` turns the editable demo pages (crawlers/demo/manifest.yml) into a WARC.
+``build_archive`` turns a manifest of served records (the demo pages of banwatch/demo/) into a WARC.
 """
 from __future__ import annotations
 
@@ -29,7 +29,6 @@ from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import yaml
 from scrapy import signals
 from scrapy.core.downloader.handlers.base import BaseDownloadHandler
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
@@ -40,14 +39,14 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from banwatch.errors import BanwatchError
+from banwatch.utils import is_http_url
 from crawlers.middlewares import STORED_FLAG
-from crawlers.urls import is_http_url, strip_tracking
-from kb.errors import BanwatchError
+from crawlers.urls import strip_tracking
 
 logger = logging.getLogger(__name__)
 
 REPLAY_URL_HEADER = "X-Banwatch-Replay-Url"
-DEMO_MANIFEST = Path(__file__).with_name("demo") / "manifest.yml"
 # Hop-by-hop headers describe the original connection, not the resource.
 HOP_BY_HOP = {"transfer-encoding", "connection", "keep-alive", "proxy-connection", "upgrade", "te", "trailer"}
 
@@ -358,21 +357,11 @@ class ReplayDownloadHandler(BaseDownloadHandler):
 # -- the demo archive ------------------------------------------------------------------------------
 
 
-def load_manifest(manifest=None) -> tuple[Path, list[dict]]:
-    path = Path(manifest or DEMO_MANIFEST)
-    try:
-        records = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise BanwatchError(f"demo manifest not found: {path}") from None
-    except yaml.YAMLError as e:
-        raise BanwatchError(f"{path}: not valid YAML: {e}") from None
-    if not isinstance(records, list):
-        raise BanwatchError(f"{path}: expected a list of served records")
-    return path, records
+def build_archive(out_path, records, base: Path, label: str = "manifest") -> dict:
+    """Write a manifest's served records into a WARC at OUT_PATH (replaced atomically).
 
-
-def build_demo_archive(out_path, manifest=None) -> dict:
-    """Write the demo manifest's records into a WARC at OUT_PATH (replaced atomically).
+    ``records`` are the manifest's entries (banwatch/demo/manifest.yml is one); a record's
+    ``file`` is relative to ``base``; ``label`` names the manifest in error messages.
 
     Each record is served as the manifest says: its file's bytes under ``content_type``, with
     ``status`` and extra ``headers``; ``redirect_to`` becomes a 301 with that Location;
@@ -380,8 +369,8 @@ def build_demo_archive(out_path, manifest=None) -> dict:
     body, so the replayed transfer is cut short. The output is deterministic (record ids and dates
     derive from the manifest), so rebuilding an unchanged manifest gives the same archive.
     """
-    manifest_path, records = load_manifest(manifest)
-    base = manifest_path.parent
+    if not isinstance(records, list):
+        raise BanwatchError(f"{label}: expected a list of served records")
     out_path = Path(out_path)
     tmp_path = out_path.with_name(f".{out_path.name}.{os.getpid()}.tmp")
     out_path.parent.mkdir(parents=True, exist_ok=True)
@@ -390,9 +379,9 @@ def build_demo_archive(out_path, manifest=None) -> dict:
         archive = WarcArchive(tmp_path, info=None)
         try:
             for i, record in enumerate(records, 1):
-                url, status, headers, payload = _demo_response(record, base, f"{manifest_path}: record #{i}")
+                url, status, headers, payload = _demo_response(record, base, f"{label}: record #{i}")
                 if url in seen:
-                    raise BanwatchError(f"{manifest_path}: record #{i}: URL {url} is served twice")
+                    raise BanwatchError(f"{label}: record #{i}: URL {url} is served twice")
                 seen.add(url)
                 archive.write_response(
                     url, status, headers, payload,

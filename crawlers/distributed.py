@@ -56,11 +56,13 @@ from scrapy.http import Request
 from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 
+from banwatch.db import open_crawl_db
+from banwatch.errors import BanwatchError
+from banwatch.utils import parse_timestamp
 from crawlers import store
 from crawlers.items import FetchedPage, FetchFailure
 from crawlers.pipelines import StorePipeline
 from crawlers.queues import method_name
-from kb.errors import BanwatchError
 
 logger = logging.getLogger("banwatch.crawl")
 
@@ -588,7 +590,7 @@ def frontier_status(server) -> dict:
         with contextlib.suppress(ValueError, KeyError, TypeError):
             record = json.loads(oldest)
             stamp = record.get("fetched_at") or record.get("at")
-            lag = max(0.0, time.time() - store.parse_timestamp(stamp).timestamp()) if stamp else None
+            lag = max(0.0, time.time() - parse_timestamp(stamp).timestamp()) if stamp else None
     return {
         "workers": len(_scan(server, heartbeat_key("*"))),
         "crawls": crawls,
@@ -660,7 +662,7 @@ def run_ingest(data_dir, redis_url, idle_exit=None, batch_size=200, progress_eve
 
     saved = {s: signal.signal(s, on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
     try:
-        with ingester_claim(server), contextlib.closing(store.open_crawl_db(data_dir)) as db:
+        with ingester_claim(server), contextlib.closing(open_crawl_db(data_dir)) as db:
             # A batch a killed ingester had taken but not finished is delivered again first.
             pending = server.lrange(PROCESSING_KEY, 0, -1)
             if pending:

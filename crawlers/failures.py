@@ -1,4 +1,4 @@
-"""Why a fetch failed, in the store's vocabulary (crawlers.store.FAILURE_REASONS)."""
+"""Why a fetch failed, in the store's vocabulary (banwatch.crawldb.FAILURE_REASONS)."""
 from __future__ import annotations
 
 from http import HTTPStatus

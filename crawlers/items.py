@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from crawlers.store import utcnow
+from banwatch.utils import utcnow
 
 
 @dataclasses.dataclass
@@ -33,7 +33,7 @@ class FetchedPage:
 @dataclasses.dataclass
 class FetchFailure:
     url: str
-    reason: str  # see crawlers.store.FAILURE_REASONS
+    reason: str  # see banwatch.crawldb.FAILURE_REASONS
     detail: str
     source: str | None
     status: int | None = None

@@ -23,6 +23,8 @@ from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
 from scrapy.utils.response import response_status_message
 
+from banwatch.crawldb import LISTING_KINDS
+from banwatch.utils import parse_timestamp
 from crawlers import store
 from crawlers.failures import PageIsFresh, status_text
 from crawlers.items import FetchedPage
@@ -59,7 +61,7 @@ class IncrementalMiddleware:
         refresh = request.meta.get("refresh", self.default_refresh)
         age = _age_seconds(page["fetched_at"])
         if age < refresh:
-            if page["kind"] in store.LISTING_KINDS and page["sha256"]:
+            if page["kind"] in LISTING_KINDS and page["sha256"]:
                 body = self.sink.body(page["sha256"])
                 if body is not None:
                     self.crawler.stats.inc_value("banwatch/listings_from_store")
@@ -73,7 +75,7 @@ class IncrementalMiddleware:
 
     def process_response(self, request, response):
         page = request.meta.get("banwatch_page")
-        if response.status == 304 and page and page["sha256"] and page["kind"] in store.LISTING_KINDS:
+        if response.status == 304 and page and page["sha256"] and page["kind"] in LISTING_KINDS:
             # The spider re-parses an unchanged listing from the stored body.
             body = self.sink.body(page["sha256"]) or b""
             return response.replace(body=body)
@@ -81,7 +83,7 @@ class IncrementalMiddleware:
 
 
 def _age_seconds(fetched_at: str) -> float:
-    then = store.parse_timestamp(fetched_at)
+    then = parse_timestamp(fetched_at)
     return (datetime.datetime.now(datetime.timezone.utc) - then).total_seconds()
 
 

@@ -14,6 +14,8 @@ from scrapy import signals
 from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.misc import load_object
 
+from banwatch.crawldb import body_by_sha256
+from banwatch.db import open_crawl_db
 from crawlers import store
 from crawlers.items import FetchedPage, FetchFailure
 
@@ -24,7 +26,7 @@ class SQLiteSink:
     """Writes into DATA_DIR/crawl.db, one committed transaction per item (kill -9 safe)."""
 
     def __init__(self, data_dir, worker=None):
-        self.db = store.open_crawl_db(data_dir)
+        self.db = open_crawl_db(data_dir)
         self.worker = worker
 
     @classmethod
@@ -54,7 +56,7 @@ class SQLiteSink:
 
     def body(self, sha256: str) -> bytes | None:
         try:
-            return store.body_by_sha256(self.db, sha256)
+            return body_by_sha256(self.db, sha256)
         except KeyError:
             return None
 

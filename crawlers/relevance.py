@@ -3,7 +3,7 @@
 Broad sources (agency newsroom feeds, news sitemaps, search results) list far more than AI bans.
 A link is followed when its title, summary or URL slug
 
-- names an AI tool (DeepSeek, ChatGPT, Copilot... from kb/reference/tools.yml), or
+- names an AI tool (DeepSeek, ChatGPT, Copilot... from banwatch/reference/tools.yml), or
 - pairs an AI term ("AI", "chatbot", "intelligenza artificiale"...) with a measure word
   (ban, block, restrict, suspend, lift, investigate, vieta, 금지...).
 
@@ -14,16 +14,14 @@ AI terms, not as tool names. Links skipped are counted in the crawl stats, never
 from __future__ import annotations
 
 import functools
-import logging
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import yaml
+from banwatch.reference import load_reference
+from banwatch.utils import load_yaml
 
-logger = logging.getLogger(__name__)
 WORDS_FILE = Path(__file__).with_name("relevance.yml")
-REFERENCE_TOOLS_FILE = Path(__file__).resolve().parent.parent / "kb" / "reference" / "tools.yml"
 
 
 class RelevanceFilter:
@@ -54,10 +52,8 @@ def url_words(url: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def default_filter() -> RelevanceFilter:
-    words = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))
+    words = load_yaml(WORDS_FILE, "relevance words")
     tools, context_tools = reference_tool_names()
-    if not tools:
-        tools, context_tools = words["tools"], []
     return RelevanceFilter(
         tools=tools,
         ai_terms=[*words["ai_terms"], *context_tools],
@@ -67,29 +63,11 @@ def default_filter() -> RelevanceFilter:
 
 
 def reference_tool_names() -> tuple[list[str], list[str]]:
-    """(tool names, names that need AI context) from the reference data, or ([], []) if unavailable."""
-    try:
-        from kb.reference import load_reference
-
-        reference = load_reference()
-        entries = list(reference.tools.values())
-        names_of = reference.names
-    except Exception as e:  # noqa: BLE001 - the filter must work while kb.reference is missing or broken
-        logger.debug("kb.reference unavailable (%s); reading %s directly", e, REFERENCE_TOOLS_FILE)
-        try:
-            loaded = yaml.safe_load(REFERENCE_TOOLS_FILE.read_text(encoding="utf-8")) or []
-        except (OSError, yaml.YAMLError):
-            return [], []
-        entries = loaded.get("tools", []) if isinstance(loaded, dict) else loaded
-
-        def names_of(entry):
-            return [entry.get("name"), *(entry.get("aliases") or [])]
-
+    """(tool names, names that need AI context) from the reference data."""
+    reference = load_reference()
     tools, context_tools = [], []
-    for entry in entries:
-        if not isinstance(entry, dict):
-            continue
-        names = [n for n in names_of(entry) if isinstance(n, str) and len(n) >= 3]
+    for entry in reference.tools.values():
+        names = [n for n in reference.names(entry) if len(n) >= 3]
         (context_tools if entry.get("needs_context") else tools).extend(names)
     return tools, context_tools
 

@@ -31,10 +31,17 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from banwatch.db import open_crawl_db
+from banwatch.errors import BanwatchError
+from banwatch.utils import utcnow
 from crawlers import store
 from crawlers.settings import crawl_settings
-from crawlers.sources import DEFAULT_SOURCES_FILE, adhoc_sources, load_sources, select_sources
-from kb.errors import BanwatchError
+from crawlers.sources import (
+    DEFAULT_SOURCES_FILE,
+    adhoc_sources,
+    load_sources,
+    select_sources,
+)
 
 logger = logging.getLogger("banwatch.crawl")
 
@@ -86,7 +93,7 @@ def run_crawl(
         return run_worker(data_dir, redis_url, chosen, args, replay=replay, archive=archive,
                           max_pages=max_pages, polite=polite)
     with crawl_lock(data_dir):
-        db = store.open_crawl_db(data_dir)
+        db = open_crawl_db(data_dir)
         dead = store.mark_dead_runs_interrupted(db)
         if dead:
             logger.info("marked %d earlier run(s) that died without closing as interrupted", dead)
@@ -130,7 +137,7 @@ def run_worker(data_dir, redis_url, chosen, args, replay=None, archive=None, max
     base = crawl_settings(data_dir, polite=polite, archive=archive, redis_url=redis_url)
     worker = base["BANWATCH_WORKER"]
     run_key = f"{worker}:{uuid.uuid4().hex[:8]}"
-    run = {"started_at": store.utcnow(), "args": {**args, "redis": redis_url, "worker": worker}}
+    run = {"started_at": utcnow(), "args": {**args, "redis": redis_url, "worker": worker}}
     info = {"host": socket.gethostname(), "pid": os.getpid(), "started_at": run["started_at"]}
     replay_server = None
     with distributed.WorkerPresence(server, worker, base["BANWATCH_REDIS_LEASE_TTL"], info):
@@ -148,13 +155,13 @@ def run_worker(data_dir, redis_url, chosen, args, replay=None, archive=None, max
             outcome = _run_spiders(data_dir, settings, group_by_kind(chosen), max_pages, distributed=True)
             stats = summarize(run_key, chosen, outcome, time.monotonic() - started, distributed=True)
         except BaseException:
-            distributed.send_run_record(server, worker, run_key, status="interrupted", finished_at=store.utcnow(),
+            distributed.send_run_record(server, worker, run_key, status="interrupted", finished_at=utcnow(),
                                         stats={"error": "the crawl raised; see the worker's log"}, **run)
             raise
         finally:
             if replay_server:
                 replay_server.stop()
-        distributed.send_run_record(server, worker, run_key, status=stats["status"], finished_at=store.utcnow(),
+        distributed.send_run_record(server, worker, run_key, status=stats["status"], finished_at=utcnow(),
                                     stats={**stats, "spiders": outcome["spiders"]}, **run)
     if outcome["signal"]:
         raise CrawlInterrupted(

@@ -1,4 +1,4 @@
-"""Sources files (crawlers/sources.yml, crawlers/demo/sources.yml, ``--sources FILE``).
+"""Sources files (crawlers/sources.yml, banwatch/demo/sources.yml, ``--sources FILE``).
 
     defaults:
       refresh: 12h        # an unchanged page is not fetched again within this interval
@@ -21,10 +21,8 @@ import datetime
 import re
 from pathlib import Path
 
-import yaml
-
-from crawlers.urls import is_http_url
-from kb.errors import BanwatchError
+from banwatch.errors import BanwatchError
+from banwatch.utils import is_http_url, load_yaml
 
 DEFAULT_SOURCES_FILE = Path(__file__).with_name("sources.yml")
 SOURCE_KINDS = ("feed", "news_search", "gdelt", "federal_register", "sitemap", "urls")
@@ -67,14 +65,7 @@ def parse_duration(value, where: str = "refresh") -> float:
 def load_sources(path=None) -> tuple[dict, list[Source]]:
     """Read and validate a sources file: (defaults, sources)."""
     path = Path(path or DEFAULT_SOURCES_FILE)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise BanwatchError(f"sources file not found: {path}") from None
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        raise BanwatchError(f"{path}: not valid YAML{where}: {getattr(e, 'problem', e)}") from None
+    data = load_yaml(path, "sources file")
     if not isinstance(data, dict) or not isinstance(data.get("sources"), list):
         raise BanwatchError(f"{path}: expected a mapping with a 'sources:' list")
     defaults = parse_defaults(data.get("defaults") or {}, path)

@@ -1,6 +1,6 @@
-"""crawl.db: the raw store the crawlers write and the extractor reads.
+"""The crawlers' writers of crawl.db (banwatch.crawldb declares its tables and readers).
 
-Tables (docs/architecture.md is the contract):
+Tables the crawlers write:
 
 - ``bodies``      one row per distinct response body: zlib-compressed bytes, keyed by sha256
 - ``responses``   one row per fetch: the final response of its redirect/retry chain (304s included)
@@ -16,6 +16,7 @@ leaves half a row. Bodies are stored decoded (after Content-Encoding), byte-exac
 ``headers`` are the headers as received on the wire.
 
     >>> from sqlite_utils import Database
+    >>> from banwatch.crawldb import ensure_crawl_db_shape, page_body
     >>> db = Database(memory=True)
     >>> ensure_crawl_db_shape(db)
     >>> save_response(db, url="https://example.org/a", status=200, body=b"<p>hi</p>",
@@ -26,98 +27,15 @@ leaves half a row. Bodies are stored decoded (after Content-Encoding), byte-exac
 """
 from __future__ import annotations
 
-import datetime
 import hashlib
 import json
 import re
 import zlib
-from pathlib import Path
 
 from sqlite_utils import Database
 
-CRAWL_DB_NAME = "crawl.db"
-
-PAGE_KINDS = ("article", "feed", "sitemap", "api", "pdf", "robots", "other")
-# Listing pages are parsed for links; when fresh they are re-read from the store instead of fetched.
-LISTING_KINDS = ("feed", "sitemap", "api", "robots")
-FAILURE_REASONS = (
-    "dns", "timeout", "connection", "http_status", "too_big", "robots", "tls", "dataloss", "other",
-)
-RUN_STATUSES = ("running", "finished", "interrupted")
-
-BODY_COLUMNS = {"sha256": str, "body": bytes, "size": int}
-RESPONSE_COLUMNS = {
-    "id": int, "url": str, "final_url": str, "canonical_url": str, "status": int, "headers": str,
-    "fetched_at": str, "sha256": str, "source": str, "worker": str,
-}
-PAGE_COLUMNS = {
-    "url": str, "final_url": str, "status": int, "content_type": str, "charset": str, "sha256": str,
-    "size": int, "etag": str, "last_modified": str, "source": str, "kind": str, "first_fetched": str,
-    "fetched_at": str, "changed_at": str, "fetch_count": int, "meta": str,
-}
-FAILURE_COLUMNS = {
-    "id": int, "url": str, "source": str, "reason": str, "status": int, "detail": str, "at": str,
-    "worker": str,
-}
-RUN_COLUMNS = {
-    "id": int, "started_at": str, "finished_at": str, "args": str, "stats": str, "status": str,
-}
-INGEST_LOG_COLUMNS = {"record_id": str, "worker": str, "at": str}
-
-
-def utcnow() -> str:
-    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def parse_timestamp(value: str) -> datetime.datetime:
-    """An ISO 8601 UTC timestamp of this store (``2025-01-31T14:03:22Z``) as an aware datetime."""
-    return datetime.datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc)
-
-
-def crawl_db_path(data_dir) -> Path:
-    return Path(data_dir) / CRAWL_DB_NAME
-
-
-def open_crawl_db(data_dir) -> Database:
-    """Open (creating if needed) DATA_DIR/crawl.db in WAL mode, with its tables in shape."""
-    path = crawl_db_path(data_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    db = Database(path)
-    db.enable_wal()
-    # WAL + synchronous=NORMAL: a commit survives a killed process (not a power cut) without an fsync
-    # per page; busy_timeout lets `banwatch extract` read while a crawl writes.
-    db.execute("PRAGMA synchronous=NORMAL")
-    db.execute("PRAGMA busy_timeout=10000")
-    ensure_crawl_db_shape(db)
-    return db
-
-
-def ensure_crawl_db_shape(db: Database) -> None:
-    """Create crawl.db's crawler tables and indexes if missing (idempotent)."""
-    tables = set(db.table_names())
-    if "bodies" not in tables:
-        db["bodies"].create(BODY_COLUMNS, pk="sha256")
-    if "responses" not in tables:
-        db["responses"].create(
-            RESPONSE_COLUMNS, pk="id", foreign_keys=[("sha256", "bodies", "sha256")]
-        )
-    if "pages" not in tables:
-        db["pages"].create(PAGE_COLUMNS, pk="url", foreign_keys=[("sha256", "bodies", "sha256")])
-    if "failures" not in tables:
-        db["failures"].create(FAILURE_COLUMNS, pk="id")
-    if "crawl_runs" not in tables:
-        db["crawl_runs"].create(RUN_COLUMNS, pk="id")
-    if "ingest_log" not in tables:
-        db["ingest_log"].create(INGEST_LOG_COLUMNS, pk="record_id")
-    db["responses"].create_index(["url"], if_not_exists=True)
-    db["responses"].create_index(["final_url"], if_not_exists=True)
-    db["responses"].create_index(["canonical_url"], if_not_exists=True)
-    db["pages"].create_index(["kind"], if_not_exists=True)
-    db["pages"].create_index(["final_url"], if_not_exists=True)
-    db["pages"].create_index(["sha256"], if_not_exists=True)
-    db["failures"].create_index(["url"], if_not_exists=True)
-    db["failures"].create_index(["reason"], if_not_exists=True)
-
+from banwatch.crawldb import FAILURE_REASONS, PAGE_KINDS, RUN_STATUSES
+from banwatch.utils import utcnow
 
 # -- writers -------------------------------------------------------------------------------------
 
@@ -328,33 +246,7 @@ def mark_dead_runs_interrupted(db: Database) -> int:
 # -- readers -------------------------------------------------------------------------------------
 
 
-def page_body(db: Database, url: str) -> bytes:
-    """The stored body of the page with this canonical URL (KeyError if there is none)."""
-    row = db.execute(
-        "SELECT bodies.body FROM pages JOIN bodies ON bodies.sha256 = pages.sha256 WHERE pages.url = ?",
-        [url],
-    ).fetchone()
-    if row is None:
-        raise KeyError(url)
-    return zlib.decompress(row[0])
 
-
-def body_by_sha256(db: Database, sha256: str) -> bytes:
-    row = db.execute("SELECT body FROM bodies WHERE sha256 = ?", [sha256]).fetchone()
-    if row is None:
-        raise KeyError(sha256)
-    return zlib.decompress(row[0])
-
-
-def iter_pages(db: Database, kinds=("article", "pdf", "other"), with_body: bool = True):
-    """Yield stored pages as dicts (``meta`` decoded, ``body`` decompressed), oldest URL first."""
-    placeholders = ", ".join("?" for _ in kinds)
-    sql = f"SELECT * FROM pages WHERE kind IN ({placeholders}) AND sha256 IS NOT NULL ORDER BY url"
-    for page in db.query(sql, list(kinds)):
-        page["meta"] = json.loads(page["meta"]) if page["meta"] else {}
-        if with_body:
-            page["body"] = body_by_sha256(db, page["sha256"])
-        yield page
 
 
 def find_page(db: Database, url: str) -> dict | None:

@@ -12,6 +12,8 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 from w3lib.html import replace_entities
 from w3lib.url import url_query_cleaner
 
+from banwatch.utils import is_http_url
+
 # Parameters that identify a click or a campaign, never the document.
 TRACKING_PREFIXES = ("utm_", "hsa_", "pk_", "mtm_")
 TRACKING_PARAMS = frozenset({
@@ -38,14 +40,6 @@ def strip_tracking(url: str) -> str:
         return url.split("#", 1)[0]
     # unique=False: repeated keys (fields[]=a&fields[]=b) are real API parameters.
     return url_query_cleaner(url, tracking, remove=True, unique=False, keep_fragments=False)
-
-
-def is_http_url(url: str) -> bool:
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 # A regex over the <head>, not parsel: parsing a whole page into a tree for one tag in its head was

@@ -29,7 +29,6 @@ event holds the old one's sources (matched by document URL and merging group, so
 page keeps its events). Curators may pin an ID (kb/curation/events.yml).
 """
 import contextlib
-import datetime
 import fcntl
 import functools
 import gc
@@ -46,18 +45,34 @@ from pathlib import Path
 
 import sqlite_utils
 
+from banwatch.crawldb import (
+    attach_readonly,
+    check_crawl_db,
+    document_versions,
+    input_fingerprint,
+)
+from banwatch.db import CRAWL_DB, KB_DB, connect_readonly
+from banwatch.errors import BanwatchError
+from banwatch.kbdb import SCHEMA_VERSION, bulk_load, ensure_db_shape, refresh_statistics
+from banwatch.names import display_name
+from banwatch.utils import utcnow
+from banwatch.vocab import ACTIONS, REASONS, STAGES
 from kb import curation as curation_module
 from kb import graph as graph_module
-from kb.errors import BanwatchError
-from kb.merge import (Draft, cluster_reports, content_hash, date_precision_of, group_key,
-                      summary_sentence)
-from kb.resolve import RESOLVER_VERSION, Resolver, display_name
-from kb.schema import ACTIONS, REASONS, SCHEMA_VERSION, STAGES, bulk_load, ensure_db_shape, refresh_statistics
+from kb.merge import (
+    Draft,
+    cluster_reports,
+    content_hash,
+    date_precision_of,
+    group_key,
+    summary_sentence,
+)
+from kb.resolve import RESOLVER_VERSION, Resolver
 
 log = logging.getLogger("banwatch.build")
 
-KB_NAME = "kb.db"
-CRAWL_NAME = "crawl.db"
+KB_NAME = KB_DB
+CRAWL_NAME = CRAWL_DB
 MERGE_VERSION = "1"
 BUILD_VERSION = f"s{SCHEMA_VERSION}.r{RESOLVER_VERSION}.m{MERGE_VERSION}.g{graph_module.GRAPH_VERSION}"
 TEMP_PREFIX = ".kb.db.build-"
@@ -86,14 +101,11 @@ DOCUMENT_COLUMNS = (
 )
 
 
-def utcnow():
-    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
 
 def build_kb(data_dir, curation_dir=None, full_text=False, rebuild=False, reference=None, progress=None):
     """Build data_dir/kb.db from data_dir/crawl.db, the reference data and the curation files.
 
-    `reference` is a kb.reference.Reference or a reference directory (default: kb/reference);
+    `reference` is a banwatch.reference.Reference or a reference directory (default: banwatch/reference);
     `progress(message)` is called at each step. Returns the build statistics.
     """
     started = time.monotonic()
@@ -102,7 +114,7 @@ def build_kb(data_dir, curation_dir=None, full_text=False, rebuild=False, refere
     if not crawl_path.exists():
         raise BanwatchError(f"no {CRAWL_NAME} in {data_dir}: run `banwatch crawl` and `banwatch extract` first "
                             "(or `banwatch demo`)")
-    _check_crawl_db(crawl_path)
+    check_crawl_db(crawl_path)
     reference = _load_reference(reference)
     curation = curation_module.load_curation(curation_dir)
     say = progress or (lambda message: None)
@@ -220,22 +232,9 @@ def _connect(path):
     return conn
 
 
-def _check_crawl_db(path):
-    try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            tables = {r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")}
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as e:
-        raise BanwatchError(f"cannot read {path}: {e} (run `banwatch verify`)") from None
-    missing = {"documents", "extractions"} - tables
-    if missing:
-        raise BanwatchError(f"{path} has no {' or '.join(sorted(missing))} table: run `banwatch extract` first")
-
 
 def _load_reference(reference):
-    from kb.reference import load_reference
+    from banwatch.reference import load_reference
 
     if reference is None:
         return load_reference()
@@ -250,32 +249,6 @@ def reference_fingerprint(reference):
     return hashlib.sha1(blob.encode()).hexdigest()[:16]
 
 
-def document_versions(crawl_path):
-    """{url: (sha256, extractor_version, extracted_at)} of every document in crawl.db.
-
-    Read once per build: it is both the input fingerprint and what finds the changed documents
-    (each a scan of crawl.documents, whose rows carry the full text)."""
-    conn = sqlite3.connect(f"{crawl_path.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        return {row[0]: row[1:] for row in conn.execute(
-            "select url, sha256, extractor_version, extracted_at from documents")}
-    finally:
-        conn.close()
-
-
-def input_fingerprint(crawl_path, versions=None):
-    """A hash of what the build reads from crawl.db: every document's identity and version."""
-    versions = document_versions(crawl_path) if versions is None else versions
-    digest = hashlib.sha1()
-    digest.update("".join(f"{url}\x1f{sha}\x1f{version}\x1f{extracted_at}\x1e"
-                          for url, (sha, version, extracted_at) in sorted(versions.items())).encode())
-    conn = sqlite3.connect(f"{crawl_path.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        with contextlib.suppress(sqlite3.OperationalError):  # crawl.db may have no pages table
-            digest.update(str(conn.execute("select count(*), max(fetched_at) from pages").fetchone()).encode())
-    finally:
-        conn.close()
-    return digest.hexdigest()[:16]
 
 
 def read_build_info(kb_path):
@@ -283,7 +256,7 @@ def read_build_info(kb_path):
     if not Path(kb_path).exists():
         return None
     try:
-        conn = sqlite3.connect(f"{Path(kb_path).resolve().as_uri()}?mode=ro", uri=True)
+        conn = connect_readonly(kb_path)
         try:
             conn.row_factory = sqlite3.Row
             row = conn.execute("select * from build_info order by id desc limit 1").fetchone()
@@ -326,9 +299,7 @@ class Build:
     def run(self):
         conn = self.conn
         ensure_db_shape(self.db)
-        conn.execute("ATTACH DATABASE ? AS crawl", [f"{self.crawl_path.resolve().as_uri()}?mode=ro"])
-        self.has_pages = bool(conn.execute(
-            "select 1 from crawl.sqlite_master where type = 'table' and name = 'pages'").fetchone())
+        self.has_pages = attach_readonly(conn, self.crawl_path, "crawl")
         curation_changed = not self.incremental or \
             self.previous.get("curation_fingerprint") != self.fingerprints["curation_fingerprint"]
         if not self.incremental:
@@ -573,7 +544,7 @@ class Build:
             prefix = "main."
         elif self.previous_path is not None:
             try:
-                source = sqlite3.connect(f"{self.previous_path.resolve().as_uri()}?mode=ro", uri=True)
+                source = connect_readonly(self.previous_path)
                 source.execute("select 1 from event_sources limit 1")
             except sqlite3.DatabaseError:
                 return state

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import yaml
 
-from kb.errors import BanwatchError
+from banwatch.errors import BanwatchError
+from banwatch.kbdb import ACTIONS, REASONS, STAGES
 from kb.merge import CURATABLE_FIELDS, Draft, date_precision_of
-from kb.schema import ACTIONS, REASONS, STAGES
 
 log = logging.getLogger("banwatch.curation")
 

@@ -30,17 +30,13 @@ import json
 import statistics
 from collections import Counter, defaultdict
 from datetime import date as Date
-from pathlib import Path
 
 import networkx as nx
 
-from kb.errors import BanwatchError
-from kb.schema import bulk_load
+from banwatch.kbdb import bulk_load
+from banwatch.vocab import STRUCTURAL_EDGE_KINDS
 
 GRAPH_VERSION = "1"
-EDGE_KINDS = ("acted_on", "cites_reason", "reported_by", "part_of", "located_in", "made_by", "based_in", "followed")
-EVENT_EDGE_KINDS = ("acted_on", "cites_reason", "reported_by")
-STRUCTURAL_EDGE_KINDS = ("part_of", "located_in", "made_by", "based_in")
 DIFFUSION_ACTIONS = ("ban", "restrict", "suspend")
 # Betweenness walks every edge once per source node (Brandes): exact when nodes x edges is within
 # this budget (a few tenths of a second), otherwise estimated from as many sampled source nodes
@@ -259,24 +255,6 @@ def _save_followed_edges(conn, by_tool):
     )
 
 
-def load_graph(db, documents=True):
-    """The graph tables as a networkx MultiDiGraph (node and edge attributes from the table columns)."""
-    graph = nx.MultiDiGraph()
-    kinds = "" if documents else "where kind != 'document'"
-    for row in db.execute(f"select id, kind, ref_id, label, verified from graph_nodes {kinds} order by id").fetchall():
-        graph.add_node(row[0], **_attrs({"kind": row[1], "ref_id": row[2], "label": row[3], "verified": row[4]}))
-    edge_filter = "" if documents else "where kind != 'reported_by'"
-    columns = ("id", "source", "target", "kind", "event_id", "tool_id", "action", "stage", "date", "lag_days", "relation")
-    for row in db.execute(f"select {', '.join(columns)} from graph_edges {edge_filter} order by id").fetchall():
-        values = dict(zip(columns, row))
-        graph.add_edge(values.pop("source"), values.pop("target"), key=values["id"], **_attrs(values))
-    return graph
-
-
-def _attrs(values):
-    # GraphML and GEXF have no null: absent attributes are left out.
-    return {k: v for k, v in values.items() if v is not None}
-
 
 STRUCTURAL_METRICS = ("component", "component_size", "degree_centrality", "betweenness")
 
@@ -369,31 +347,3 @@ def save_metrics(db, by_tool=None):
     rows.append(("graph", "structure_digest", None, digest))
     conn.execute("delete from graph_metrics")
     conn.executemany("insert into graph_metrics (subject, metric, value, detail) values (?, ?, ?, ?)", rows)
-
-
-def export_graph(data_dir, fmt):
-    """The graph of data_dir/kb.db as GraphML, GEXF or node-link JSON (for d3 / Cytoscape)."""
-    import io
-    import sqlite3
-
-    path = Path(data_dir) / "kb.db"
-    if not path.exists():
-        raise BanwatchError(f"no kb.db in {data_dir}: run `banwatch build` first")
-    if fmt not in ("graphml", "gexf", "json"):
-        raise BanwatchError(f"unknown graph format {fmt!r}: use graphml, gexf or json")
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        graph = load_graph(conn)
-    except sqlite3.DatabaseError as e:
-        raise BanwatchError(f"cannot read the graph from {path}: {e} (run `banwatch verify`)") from None
-    finally:
-        conn.close()
-    graph.graph["name"] = "banwatch"
-    if fmt == "json":
-        return json.dumps(nx.node_link_data(graph, edges="edges"), ensure_ascii=False, indent=1) + "\n"
-    buffer = io.BytesIO()
-    if fmt == "graphml":
-        nx.write_graphml(graph, buffer)
-    else:
-        nx.write_gexf(graph, buffer)
-    return buffer.getvalue().decode("utf-8")

@@ -47,7 +47,7 @@ import json
 import re
 from collections import Counter
 
-from kb.resolve import slugify
+from banwatch.names import slugify
 
 WINDOW_DAYS = 45
 LOOKBACK_DAYS = 365

@@ -8,61 +8,19 @@ failing all that an *unverified* agency is created. Its id is derived from the n
 alone, `unverified-<country>-<name-slug>` (e.g. `unverified-jp-mie-prefectural-government`), so
 the same agency named by two documents - or by two builds - gets the same id, and a curator can
 refer to it in kb/curation/entities.yml to merge it into a reference agency. Names are looked up
-with kb.reference's own rules (Reference.resolve: normalized names, shared names settled by the
+with banwatch.reference's own rules (Reference.resolve: normalized names, shared names settled by the
 jurisdiction); this module adds what only the build needs.
 """
 import functools
-import re
-import unicodedata
+
+from banwatch.names import name_words, slugify
+from banwatch.vocab import GOVERNMENT_TYPES
 
 # Bump when a rule below changes what a name resolves to: stored resolutions are then redone.
 RESOLVER_VERSION = "1"
 
-_POSSESSIVE = re.compile(r"['’`]s\b")
-_NON_WORD = re.compile(r"[^\w]+")
-
-
-def normalize_name(name):
-    """Casefolded, accent-free, punctuation-free words (for slugs and place prefixes).
-
-    "the U.S. Navy" -> "us navy"; "Italy's Garante" -> "italy garante"; "Département" -> "departement".
-    """
-    if not name:
-        return ""
-    text = unicodedata.normalize("NFKD", str(name))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.casefold().replace("&", " and ")
-    text = _POSSESSIVE.sub("", text)
-    text = text.replace(".", "")  # U.S. -> us, not "u s"
-    text = _NON_WORD.sub(" ", text).replace("_", " ")
-    text = " ".join(text.split())
-    if text.startswith("the "):
-        text = text[4:]
-    return text
-
-
-@functools.lru_cache(maxsize=65536)
-def slugify(text, max_length=80):
-    """A lowercase ASCII slug: "Mie Prefectural Government" -> "mie-prefectural-government"."""
-    slug = normalize_name(text).replace(" ", "-")
-    slug = re.sub(r"[^a-z0-9-]+", "", slug.encode("ascii", "ignore").decode())
-    slug = re.sub(r"-{2,}", "-", slug).strip("-")
-    return slug[:max_length].rstrip("-")
-
-
-def display_name(name):
-    """A name as shown for an unverified entity: whitespace tidied, leading "the" dropped."""
-    text = " ".join(str(name or "").split())
-    if text.lower().startswith("the "):
-        text = text[4:]
-    return text
-
-
-GOVERNMENT_TYPES = ("national_government", "state_government", "local_government")
-
-
 class Resolver:
-    """Resolves extraction rows against the reference data (kb.reference: its names, aliases and
+    """Resolves extraction rows against the reference data (banwatch.reference: its names, aliases and
     ambiguity rules) and names the unverified entities it has to create."""
 
     def __init__(self, reference):
@@ -72,7 +30,7 @@ class Resolver:
         self.demonyms = {}
         for jid, entry in sorted(reference.jurisdictions.items()):
             for demonym in entry.get("demonyms") or []:
-                self.demonyms.setdefault(normalize_name(demonym), jid)
+                self.demonyms.setdefault(name_words(demonym), jid)
         self.government_of = {}
         for aid, entry in sorted(reference.agencies.items()):
             if entry.get("type") in GOVERNMENT_TYPES and entry.get("jurisdiction"):
@@ -87,7 +45,7 @@ class Resolver:
             return jurisdiction_id
         for text in (jurisdiction_id, country):
             if text:
-                jid = self.reference.resolve("jurisdictions", text) or self.demonyms.get(normalize_name(text))
+                jid = self.reference.resolve("jurisdictions", text) or self.demonyms.get(name_words(text))
                 if jid:
                     return jid
         return None
@@ -126,13 +84,13 @@ class Resolver:
         found = resolve("agencies", name, jurisdiction)
         if found:
             return found
-        stripped = self._strip_place(normalize_name(name), jurisdiction)
-        if stripped != normalize_name(name):
+        stripped = self._strip_place(name_words(name), jurisdiction)
+        if stripped != name_words(name):
             found = resolve("agencies", stripped, jurisdiction)
             if found:
                 return found
         # "Texas banned ..." - a country's or state's own name stands for its government.
-        place = self._place(normalize_name(name).split())
+        place = self._place(name_words(name).split())
         return self.government_of.get(place)
 
     def _strip_place(self, key, jurisdiction):
@@ -151,7 +109,7 @@ class Resolver:
 
     def _unverified_agency_id(self, name, jurisdiction):
         """`unverified-<country>-<name>`: the same agency named twice gets the same id."""
-        key = self._strip_place(normalize_name(name), jurisdiction)
+        key = self._strip_place(name_words(name), jurisdiction)
         country = self.country_of(jurisdiction)
         return "unverified-" + "-".join(p for p in (slugify(country or ""), slugify(key)) if p)
 

@@ -10,12 +10,19 @@ import json
 import sqlite3
 from pathlib import Path
 
+from banwatch.db import connect_readonly
+from banwatch.kbdb import EXPECTED_TABLES, EXPECTED_VIEWS, SCHEMA_VERSION, TABLES
+from banwatch.vocab import (
+    ACTIONS,
+    EDGE_KINDS,
+    PRECISIONS,
+    REASONS,
+    SOURCE_STATUSES,
+    STAGES,
+)
 from kb.merge import EVENT_ID_PATTERN, date_interval, date_precision_of
-from kb.schema import (ACTIONS, EXPECTED_TABLES, EXPECTED_VIEWS, PRECISIONS, REASONS, SCHEMA_VERSION,
-                       SOURCE_STATUSES, STAGES, TABLES)
 
 MAX_PER_CHECK = 10
-GRAPH_EDGE_KINDS = ("acted_on", "cites_reason", "reported_by", "part_of", "located_in", "made_by", "based_in", "followed")
 
 
 def verify_data(data_dir):
@@ -29,7 +36,7 @@ def verify_data(data_dir):
             problems.append(f"{name}: not found in {data_dir} ({hint})")
             continue
         try:
-            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            conn = connect_readonly(path)
         except sqlite3.Error as e:
             problems.append(f"{name}: cannot open: {e}")
             continue
@@ -187,8 +194,8 @@ def _check_other(conn):
         where not exists (select 1 from graph_nodes n where n.id = g.source)
            or not exists (select 1 from graph_nodes n where n.id = g.target) limit ?""", (MAX_PER_CHECK,))
     problems += [f"graph edge {i}: {s} -> {t} points at a missing node" for i, s, t in rows]
-    rows = _rows(conn, f"select id, kind from graph_edges where kind not in ({', '.join('?' * len(GRAPH_EDGE_KINDS))}) limit ?",
-                 (*GRAPH_EDGE_KINDS, MAX_PER_CHECK))
+    rows = _rows(conn, f"select id, kind from graph_edges where kind not in ({', '.join('?' * len(EDGE_KINDS))}) limit ?",
+                 (*EDGE_KINDS, MAX_PER_CHECK))
     problems += [f"graph edge {i}: unknown kind {k!r}" for i, k in rows]
     rows = _rows(conn, "select id from events e where not exists "
                        "(select 1 from graph_edges g where g.id = 'acted_on:' || e.id) limit ?", (MAX_PER_CHECK,))

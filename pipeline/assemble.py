@@ -2,6 +2,7 @@
 import re
 from collections import Counter, defaultdict
 
+from banwatch.names import name_words
 from pipeline.events import date_candidates, object_of_lift
 
 # Among mentions of one measure, the most specific word wins a tie: a suspension is a temporary
@@ -153,7 +154,7 @@ SAME_MEASURE_DAYS = 45
 
 
 def normalize_words(name):
-    return [w for w in re.findall(r"[a-z0-9]+", (name or "").lower()) if w not in {"the", "of", "and", "s"}]
+    return [w for w in name_words(name).split() if w not in {"the", "of", "and"}]
 
 
 def split_by_date(ctx, groups):

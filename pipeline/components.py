@@ -3,7 +3,7 @@
 Each writes span groups on the Doc that the event rules (pipeline/events.py) read:
 
 - banwatch_sentences      sentence starts from punctuation and line breaks (no parser needed)
-- banwatch_names          doc.spans["tool" | "agency" | "person" | "jurisdiction" | "vendor"] from kb/reference
+- banwatch_names          doc.spans["tool" | "agency" | "person" | "jurisdiction" | "vendor"] from banwatch/reference
 - banwatch_lexicon        doc.spans[group] for every group of pipeline/patterns/lexicon.jsonl
 - banwatch_dates          doc.spans["date"]: date expressions (resolved later against the publication date)
 - banwatch_candidate_ner  stage two: statistical NER only on sentences that state a measure on a tool
@@ -117,7 +117,7 @@ AI_CONTEXT = {"ai", "a.i.", "chatbot", "chatbots", "artificial", "intelligence",
 
 
 class NameMatcher:
-    """Tools, agencies (and the people whose orders are theirs), jurisdictions and vendors of kb/reference.
+    """Tools, agencies (and the people whose orders are theirs), jurisdictions and vendors of banwatch/reference.
 
     Matching is case-sensitive for one-word names and acronyms ("Navy", "House", "NASA": ordinary
     words in lower case) and case-insensitive for longer names ("Ministry of Digital Affairs").
@@ -129,7 +129,7 @@ class NameMatcher:
     GROUPS = ("tool", "agency", "person", "jurisdiction", "vendor")
 
     def __init__(self, nlp, reference_dir=None):
-        from kb.reference import load_reference
+        from banwatch.reference import load_reference
 
         self.reference = ref = load_reference(reference_dir)
         self.ai_context = numpy.array([nlp.vocab.strings.add(w) for w in AI_CONTEXT], dtype="uint64")
@@ -367,7 +367,7 @@ WEEKDAYS = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 # Hand-written because dateparser.search_dates is slow and reads bare numbers and words ("may",
 # "march") as dates; dateparser still resolves what these find (pipeline/dates.py).
 DATE_PATTERNS = [
-    ("iso", rf"\b(?:19|20)\d\d-[01]\d-[0-3]\d\b"),
+    ("iso", r"\b(?:19|20)\d\d-[01]\d-[0-3]\d\b"),
     ("numeric", r"\b[0-3]?\d/[01]?\d/(?:19|20)\d\d\b"),
     ("month_day_year", rf"\b{MONTHS}\s+[0-3]?\d(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d\b"),
     ("day_month_year", rf"\b[0-3]?\d(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTHS},?\s+(?:19|20)\d\d\b"),

@@ -67,7 +67,7 @@ def document_from_html(html, url=None, content_type=None, hints=None):
 
 
 def document_from_pdf(body, url=None, hints=None):
-    from crawlers.pdf import pdf_text
+    from pipeline.pdf import pdf_text
 
     hints = hints or {}
     try:

@@ -1,6 +1,6 @@
-"""`banwatch eval`: extraction quality against a gold file, by DESIGN.md's evaluation contract.
+"""`banwatch eval`: extraction quality against a gold file, by the evaluation contract of docs/design.md.
 
-Matching (the reference scorer's rule, ../shared/eval/score.py): names are normalised (case,
+Matching (the contract's rule, as the reference scorer applies it): names are normalised (case,
 accents, punctuation, possessives, a leading "the", "U.S."/"United States" -> "us"); a predicted
 name matches an alias when equal, or when every word of the shorter (minus the/of/and/for) is in
 the longer — unless the shorter holds only generic words (and the gold country), which must match
@@ -13,7 +13,7 @@ import json
 import re
 import unicodedata
 
-from kb.errors import BanwatchError
+from banwatch.errors import BanwatchError
 from pipeline.run import read_jsonl
 
 STOPWORDS = {"the", "of", "and", "for"}
@@ -23,7 +23,8 @@ GENERIC = {"us", "usa", "american", "federal", "government", "state", "states", 
            "public", "regulator", "regulators", "lawmakers"}
 
 
-def normalize(name):
+def match_form(name):
+    """A name as the evaluation compares it: name_words' rule plus "United States"/"U.S." -> "us"."""
     if not isinstance(name, str):
         return ""
     name = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).lower()
@@ -42,7 +43,7 @@ def words(name):
 
 
 def names_match(predicted, alias, country=None):
-    a, b = normalize(predicted), normalize(alias)
+    a, b = match_form(predicted), match_form(alias)
     if not a or not b:
         return False
     if a == b:
@@ -51,7 +52,7 @@ def names_match(predicted, alias, country=None):
     if not wa or not wb:
         return False
     shorter, longer = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
-    if not shorter - GENERIC - words(normalize(country or "")):
+    if not shorter - GENERIC - words(match_form(country or "")):
         return False
     return shorter <= longer
 
@@ -75,7 +76,7 @@ def pair_events(gold_events, predicted):
                 continue
             same_action = p.get("action") == g.get("action")
             same_date = bool(g.get("date")) and str(p.get("date") or "")[:len(g["date"])] == g["date"]
-            exact = any(normalize(n) == normalize(a) for n in p_names for a in listify(g.get("agency")))
+            exact = any(match_form(n) == match_form(a) for n in p_names for a in listify(g.get("agency")))
             candidates.append((-(same_action + same_date + exact), i, j))
     used_p, used_g, pairs = set(), set(), []
     for _, i, j in sorted(candidates):

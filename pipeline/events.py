@@ -24,14 +24,26 @@ The rules, in the order they apply (each a function below):
 """
 import bisect
 import re
-
-import numpy
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 
+import numpy
+from spacy.attrs import (
+    IDX,
+    IS_ALPHA,
+    IS_DIGIT,
+    IS_LOWER,
+    IS_PUNCT,
+    IS_SPACE,
+    IS_STOP,
+    IS_TITLE,
+    LOWER,
+    ORTH,
+)
+
+from banwatch.names import name_words, slugify
 from pipeline import dates as datemod
 from pipeline.components import document_text, sentences
-from spacy.attrs import IDX, IS_ALPHA, IS_DIGIT, IS_LOWER, IS_PUNCT, IS_SPACE, IS_STOP, IS_TITLE, LOWER, ORTH
 
 BE_FORMS = {"is", "are", "was", "were", "be", "been", "being", "'s", "'re", "get", "gets", "got", "getting",
             "become", "became", "remains", "remain", "stay", "stays"}
@@ -478,7 +490,7 @@ def ner_actor(ctx, span, sent):
             return ctx.government_of(jid, span.text, span.start, span.end)
         if span.label_ == "NORP":
             return None
-        return Actor(key=f"new:{normalize(text)}", name=text, mention=span.text, kind="local_government",
+        return Actor(key=f"new:{slugify(text)}", name=text, mention=span.text, kind="local_government",
                      jurisdiction_id=ctx.dominant_of("country"), start=span.start, end=span.end, verified=False)
     if span.label_ == "PERSON":
         return None
@@ -487,13 +499,11 @@ def ner_actor(ctx, span, sent):
     for j in ctx.spans("jurisdiction", max(sent.start, span.start - 3), min(sent.end, span.end + 3)):
         if j.end <= span.end or ctx.lower[span.end] in {"in", "of", "from"}:
             jid = j.kb_id_
-    return Actor(key=f"new:{normalize(text)}", name=text, mention=span.text, kind="ORG",
+    return Actor(key=f"new:{slugify(text)}", name=text, mention=span.text, kind="ORG",
                  jurisdiction_id=jid or ctx.dominant_of("country"), start=span.start, end=span.end,
                  verified=False)
 
 
-def normalize(text):
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 # ---- triggers ----
@@ -948,7 +958,7 @@ def _is_own_product(ctx, actor, tool_id):
 
 
 def fold_name(text):
-    return re.sub(r"[^a-z0-9]+", " ", (text or "").lower()).replace(" inc", "").strip()
+    return name_words(text).replace(" inc", "")
 
 
 def scope_phrase(ctx, span, sent):

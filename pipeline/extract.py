@@ -1,4 +1,4 @@
-"""Documents in, events out: DESIGN.md's evaluation contract, one record at a time or in batches."""
+"""Documents in, events out: the design's evaluation contract, one record at a time or in batches."""
 import datetime
 import re
 from collections import Counter

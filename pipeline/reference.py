@@ -1,11 +1,9 @@
-"""The extractor's view of kb/reference: lookups the event rules need, built once per process."""
+"""The extractor's view of banwatch/reference: lookups the event rules need, built once per process."""
 import functools
-import re
 
-from kb.reference import load_reference
-
-GOVERNMENT_TYPES = ("national_government", "state_government")
-LEGISLATURE_TYPES = ("legislature",)
+from banwatch.names import name_words
+from banwatch.reference import load_reference
+from banwatch.vocab import GOVERNMENT_TYPES
 
 
 class ReferenceIndex:
@@ -27,7 +25,7 @@ class ReferenceIndex:
         for jid, jur in self.jurisdictions.items():
             for name in [jur.get("name"), *(jur.get("aliases") or []), *(jur.get("demonyms") or [])]:
                 if name:
-                    self._jurisdiction_names.setdefault(fold(name), jid)
+                    self._jurisdiction_names.setdefault(name_words(name), jid)
 
     def names(self, entry):
         return self.reference.names(entry)
@@ -48,7 +46,7 @@ class ReferenceIndex:
         return self._by_type.get(("legislature", jurisdiction_id))
 
     def find_jurisdiction(self, name):
-        return self._jurisdiction_names.get(fold(name))
+        return self._jurisdiction_names.get(name_words(name))
 
     def country_name(self, jurisdiction_id):
         country = self.country_of(jurisdiction_id)
@@ -61,9 +59,9 @@ class ReferenceIndex:
         if flagship in self.tools:
             return flagship
         tools = self._tools_by_vendor.get(vendor_id, [])
-        vendor_name = fold(self.vendors.get(vendor_id, {}).get("name", ""))
+        vendor_name = name_words(self.vendors.get(vendor_id, {}).get("name", ""))
         for tool_id in tools:
-            if fold(self.tools[tool_id]["name"]).startswith(vendor_name):
+            if name_words(self.tools[tool_id]["name"]).startswith(vendor_name):
                 return tool_id
         return tools[0] if tools else None
 
@@ -71,9 +69,6 @@ class ReferenceIndex:
         vendor = self.vendors.get(self.tools.get(tool_id, {}).get("vendor"), {})
         return vendor.get("country")
 
-
-def fold(text):
-    return re.sub(r"\s+", " ", re.sub(r"['’]s\b", "", text.lower())).strip()
 
 
 @functools.lru_cache(maxsize=None)

@@ -9,11 +9,12 @@ import multiprocessing
 import sys
 import time
 import traceback
-from pathlib import Path
 
 import sqlite_utils
 
-from kb.errors import BanwatchError
+from banwatch.crawldb import body_by_sha256, ensure_extract_shape, pending_pages
+from banwatch.db import open_crawl_db
+from banwatch.errors import BanwatchError
 from pipeline import store
 from pipeline.documents import DocumentError, document_from_html, document_from_pdf
 from pipeline.extract import Extractor
@@ -108,7 +109,7 @@ def _extract_records(records):
 
 
 def extract_jsonl(input_path, output_path=None, workers=1, full_pipeline=False):
-    """Documents in (DESIGN.md's evaluation records), one line of events out per document."""
+    """Documents in (the design's evaluation records), one line of events out per document."""
     batches, batch, errors = [], [], 0
     for n, record, error in read_jsonl(input_path):
         if error:
@@ -139,16 +140,6 @@ def extract_jsonl(input_path, output_path=None, workers=1, full_pipeline=False):
 
 
 # ---- crawl.db ----
-
-def open_crawl_db(data_dir):
-    path = Path(data_dir) / "crawl.db"
-    if not path.exists():
-        raise BanwatchError(f"no crawl.db in {data_dir}: run `banwatch crawl` first (or `banwatch demo`)")
-    db = sqlite_utils.Database(path)
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA busy_timeout=30000")
-    return db
-
 
 def document_from_page(body, page):
     meta = json.loads(page.get("meta") or "{}") if isinstance(page.get("meta"), str) else (page.get("meta") or {})
@@ -200,8 +191,6 @@ def _extract_pages(job):
 
 
 def page_body(db, sha256):
-    from crawlers.store import body_by_sha256
-
     try:
         return body_by_sha256(db, sha256)
     except KeyError:
@@ -210,10 +199,10 @@ def page_body(db, sha256):
 
 def extract_crawl_db(data_dir, workers=1, full_pipeline=False, force=False):
     """Extract every new or changed page (or every page with force) into documents/extractions."""
-    db = open_crawl_db(data_dir)
-    store.ensure_extract_shape(db)
+    db = open_crawl_db(data_dir, create=False)
+    ensure_extract_shape(db)
     version = Extractor(full_pipeline=full_pipeline).version
-    pages = store.pending_pages(db, version, force=force)
+    pages = pending_pages(db, version, force=force)
     progress = Progress("extract", len(pages))
     jobs = [(str(db.conn.execute("pragma database_list").fetchone()[2]), pages[i:i + BATCH])
             for i in range(0, len(pages), BATCH)]

@@ -1,86 +1,14 @@
-"""The extractor's tables in crawl.db: documents, extractions, extract_errors.
+"""The extractor's writers of crawl.db: documents, extractions, extract_errors (declared in
+banwatch.crawldb, with the readers other stages use).
 
-See docs/architecture.md. A document and its extractions are always replaced together, in one
-transaction, so a kill -9 mid-extract leaves either the old version or the new one, never a mix.
+A document and its extractions are always replaced together, in one transaction, so a kill -9
+mid-extract leaves either the old version or the new one, never a mix.
 """
-import datetime
 import hashlib
 import json
 
-DOCUMENT_COLUMNS = {
-    "url": str,
-    "sha256": str,
-    "extractor_version": str,
-    "title": str,
-    "text": str,
-    "published": str,
-    "published_source": str,
-    "site": str,
-    "language": str,
-    "kind": str,
-    "canonical_url": str,
-    "error": str,
-    "n_events": int,
-    "extracted_at": str,
-}
-
-EXTRACTION_COLUMNS = {
-    "id": str,
-    "document_url": str,
-    "idx": int,
-    "agency": str,
-    "agency_id": str,
-    "agency_mention": str,
-    "agency_kind": str,
-    "country": str,
-    "jurisdiction_id": str,
-    "tool": str,
-    "tool_id": str,
-    "tool_mention": str,
-    "action": str,
-    "stage": str,
-    "date": str,
-    "date_precision": str,
-    "date_text": str,
-    "date_source": str,
-    "reasons": str,
-    "reason_evidence": str,
-    "scope": str,
-    "evidence": str,
-    "evidence_start": int,
-    "evidence_end": int,
-    "confidence": float,
-}
-
-ERROR_COLUMNS = {
-    "url": str,
-    "sha256": str,
-    "extractor_version": str,
-    "error": str,
-    "traceback": str,
-    "at": str,
-}
-
-
-def utcnow():
-    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def ensure_extract_shape(db):
-    """Create the extractor's tables and indexes if missing (idempotent)."""
-    if "documents" not in db.table_names():
-        db["documents"].create(DOCUMENT_COLUMNS, pk="url")
-    if "extractions" not in db.table_names():
-        db["extractions"].create(
-            EXTRACTION_COLUMNS, pk="id", foreign_keys=[("document_url", "documents", "url")]
-        )
-    if "extract_errors" not in db.table_names():
-        db["extract_errors"].create(ERROR_COLUMNS, pk=("url", "sha256", "extractor_version"))
-    db["extractions"].create_index(["document_url"], if_not_exists=True)
-    db["extractions"].create_index(["tool_id", "agency_id"], if_not_exists=True)
-    db["documents"].create_index(["sha256", "extractor_version"], if_not_exists=True)
-    # covers the build's read of every document's version without touching the full text
-    db["documents"].create_index(["url", "sha256", "extractor_version", "extracted_at"], if_not_exists=True)
+from banwatch.crawldb import DOCUMENT_COLUMNS, EXTRACTION_COLUMNS
+from banwatch.utils import utcnow
 
 
 def extraction_id(url, sha256, extractor_version, idx):
@@ -151,24 +79,3 @@ def save_extract_error(db, url, sha256, extractor_version, error, traceback_text
             },
             replace=True,
         )
-
-
-def pending_pages(db, extractor_version, kinds=("article", "pdf", "other"), force=False):
-    """Pages that have no current document: new, changed, or extracted by another version."""
-    if "pages" not in db.table_names():
-        return []
-    placeholders = ", ".join("?" for _ in kinds)
-    sql = f"""
-        select pages.url, pages.sha256, pages.kind, pages.content_type, pages.charset,
-               pages.final_url, pages.meta, pages.source, pages.fetched_at
-        from pages
-        left join documents on documents.url = pages.url
-        where pages.kind in ({placeholders}) and pages.sha256 is not null
-    """
-    params = list(kinds)
-    if not force:
-        sql += " and (documents.url is null or documents.sha256 is not pages.sha256" \
-               " or documents.extractor_version is not ?)"
-        params.append(extractor_version)
-    sql += " order by pages.url"
-    return list(db.query(sql, params))

@@ -17,7 +17,6 @@ import threading
 from pathlib import Path
 
 import pytest
-
 from kb_helpers import REFERENCE, add_document, build, crawl_db, event, write_reference
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,7 +50,7 @@ NASA_EVENT = "nasa--deepseek--ban--2025-01"
 
 def sample_reference(directory):
     """kb_helpers' reference data plus New York (a state, and its government)."""
-    from kb.reference import load_reference
+    from banwatch.reference import load_reference
 
     data = copy.deepcopy(REFERENCE)
     data["jurisdictions"].append({"id": "us-ny", "name": "New York", "type": "state", "parent": "us", "iso": "US-NY"})
@@ -146,7 +145,7 @@ def running_server(data_dir, timeout=60):
     """`banwatch serve --port 0` in a subprocess; yields its base URL, stops it with SIGINT (Ctrl-C)."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "kb.cli", "serve", "--data-dir", str(data_dir), "--port", "0"],
+        [sys.executable, "-m", "banwatch.cli", "serve", "--data-dir", str(data_dir), "--port", "0"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     lines = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()

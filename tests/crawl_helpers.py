@@ -122,9 +122,9 @@ class LocalSite:
 
 
 def run_banwatch(*args, timeout=180, env=None, check=True) -> subprocess.CompletedProcess:
-    """`python -m kb.cli ARGS` from the repository, as a user would run `banwatch ARGS`."""
+    """`python -m banwatch.cli ARGS` from the repository, as a user would run `banwatch ARGS`."""
     result = subprocess.run(
-        [sys.executable, "-m", "kb.cli", *map(str, args)],
+        [sys.executable, "-m", "banwatch.cli", *map(str, args)],
         cwd=REPO, capture_output=True, text=True, timeout=timeout,
         env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})},
     )

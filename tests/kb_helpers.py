@@ -12,7 +12,8 @@ from pathlib import Path
 import sqlite_utils
 import yaml
 
-from pipeline.store import ensure_extract_shape, save_document
+from banwatch.crawldb import ensure_extract_shape
+from pipeline.store import save_document
 
 EXTRACTOR_VERSION = "test-1"
 
@@ -91,7 +92,7 @@ def write_reference(directory, data=None, ambiguous=None):
 
 
 def load_test_reference(directory):
-    from kb.reference import load_reference
+    from banwatch.reference import load_reference
 
     return load_reference(write_reference(directory))
 

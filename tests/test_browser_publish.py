@@ -8,10 +8,18 @@ import json
 
 import feedparser
 import pytest
+from browser_helpers import (
+    HOSTILE_EVIDENCE,
+    HOSTILE_SCOPE,
+    HOSTILE_TITLE,
+    NASA_EVENT,
+    NAVY_EVENT,
+    build_sample_kb,
+    launch_chromium,
+    running_server,
+    screenshot,
+)
 from ics import Calendar
-
-from browser_helpers import (HOSTILE_EVIDENCE, HOSTILE_SCOPE, HOSTILE_TITLE, NASA_EVENT, NAVY_EVENT,
-                             build_sample_kb, launch_chromium, running_server, screenshot)
 
 pytestmark = pytest.mark.browser
 

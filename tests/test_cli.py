@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kb.cli import cli
+from banwatch.cli import cli
 
 BANWATCH = Path(sys.executable).with_name("banwatch")
 COMMANDS = ["crawl", "ingest", "extract", "build", "verify", "serve", "run", "demo", "eval",

@@ -7,15 +7,15 @@ import pytest
 import yaml
 from warcio.archiveiterator import ArchiveIterator
 
+from banwatch.errors import BanwatchError
 from crawlers.archive import (
     REPLAY_URL_HEADER,
     ArchiveIndex,
     ReplayServer,
     WarcArchive,
-    build_demo_archive,
+    build_archive,
     iter_archive,
 )
-from kb.errors import BanwatchError
 
 PAGE = "<html><head><title>Taiwan</title></head><body><p>Taiwan's digital ministry told agencies to stop using DeepSeek.</p></body></html>".encode()
 
@@ -115,9 +115,9 @@ RECORDS = [
 ]
 
 
-def test_build_demo_archive_honours_the_manifest(tmp_path):
+def test_build_archive_honours_the_manifest(tmp_path):
     manifest = write_manifest(tmp_path, RECORDS)
-    stats = build_demo_archive(tmp_path / "demo.warc.gz", manifest=manifest)
+    stats = build_archive(tmp_path / "demo.warc.gz", yaml.safe_load(manifest.read_text()), tmp_path, str(manifest))
     assert stats["records"] == 5
     got = {r.url: r for r in iter_archive(tmp_path / "demo.warc.gz")}
     taiwan = got["https://www.example.tw/news/deepseek"]
@@ -130,7 +130,7 @@ def test_build_demo_archive_honours_the_manifest(tmp_path):
     assert cut.header("Content-Length") == str(len(PAGE)) and cut.body == PAGE[: len(PAGE) // 2]
     assert got["https://www.example.tw/gone"].status == 410
     # Deterministic: the same manifest gives the same archive, byte for byte.
-    build_demo_archive(tmp_path / "again.warc.gz", manifest=manifest)
+    build_archive(tmp_path / "again.warc.gz", yaml.safe_load(manifest.read_text()), tmp_path, str(manifest))
     assert (tmp_path / "again.warc.gz").read_bytes() == (tmp_path / "demo.warc.gz").read_bytes()
 
 
@@ -142,6 +142,6 @@ def test_build_demo_archive_honours_the_manifest(tmp_path):
 def test_bad_manifest_records_are_named(tmp_path, record, message):
     manifest = write_manifest(tmp_path, [RECORDS[0], record])
     with pytest.raises(BanwatchError, match="record #2") as excinfo:
-        build_demo_archive(tmp_path / "demo.warc.gz", manifest=manifest)
+        build_archive(tmp_path / "demo.warc.gz", yaml.safe_load(manifest.read_text()), tmp_path, str(manifest))
     assert message in str(excinfo.value)
     assert not (tmp_path / "demo.warc.gz").exists()  # nothing half-written

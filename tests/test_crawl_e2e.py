@@ -11,9 +11,16 @@ import sys
 import time
 
 import pytest
+from crawl_helpers import (
+    REPO,
+    LocalSite,
+    Reply,
+    article_html,
+    crawl_db,
+    run_banwatch,
+    write_sources,
+)
 from warcio.archiveiterator import ArchiveIterator
-
-from crawl_helpers import REPO, LocalSite, Reply, article_html, crawl_db, run_banwatch, write_sources
 
 pytestmark = pytest.mark.slow
 
@@ -117,7 +124,7 @@ def test_same_article_under_two_urls_is_stored_once(site_crawl):
 def test_gzip_is_decoded_and_the_wire_headers_kept(site_crawl):
     page = pages(site_crawl["data"])[f"{site_crawl['base']}/gzip"]
     db = crawl_db(site_crawl["data"])
-    from crawlers.store import page_body
+    from banwatch.crawldb import page_body
 
     assert page_body(db, page["url"]) == NAVY.encode()
     headers = json.loads(next(db.query("select headers from responses where url = ?", [page["url"]]))["headers"])
@@ -155,7 +162,7 @@ def test_oversized_pages_are_refused_and_recorded(site_crawl):
 
 
 def test_non_utf8_page_is_stored_byte_exact_with_its_charset(site_crawl):
-    from crawlers.store import page_body
+    from banwatch.crawldb import page_body
 
     page = pages(site_crawl["data"])[f"{site_crawl['base']}/latin"]
     assert page["charset"] == "windows-1252"
@@ -246,7 +253,7 @@ def test_kill_9_mid_crawl_then_resume_stores_every_page_exactly_once(tmp_path):
             site.routes[f"/p/{i}"] = Reply(article_html(f"Page {i}", [f"body {i}"]).encode(), delay=0.25)
         sources = write_sources(tmp_path / "s.yml", [
             {"name": "many", "kind": "feed", "url": site.url("/feed.xml")}], relevance=False)
-        args = [sys.executable, "-m", "kb.cli", "crawl", "--sources", str(sources), "--no-polite",
+        args = [sys.executable, "-m", "banwatch.cli", "crawl", "--sources", str(sources), "--no-polite",
                 "--data-dir", str(tmp_path / "data")]
         process = subprocess.Popen(args, cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)},
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -281,7 +288,7 @@ def test_sigterm_stops_cleanly_and_the_rerun_resumes(tmp_path):
             site.routes[f"/p/{i}"] = Reply(article_html(f"Page {i}", [f"body {i}"]).encode(), delay=0.3)
         sources = write_sources(tmp_path / "s.yml", [
             {"name": "many", "kind": "feed", "url": site.url("/feed.xml")}], relevance=False)
-        args = [sys.executable, "-m", "kb.cli", "crawl", "--sources", str(sources), "--no-polite",
+        args = [sys.executable, "-m", "banwatch.cli", "crawl", "--sources", str(sources), "--no-polite",
                 "--data-dir", str(tmp_path / "data")]
         process = subprocess.Popen(args, cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)},
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -389,15 +396,14 @@ def test_bad_sources_file_and_bad_archive_are_one_clear_line(tmp_path):
 
 
 def test_demo_archive_replays_every_manifest_url_into_crawl_db(tmp_path):
-    import yaml
 
-    from crawlers.archive import DEMO_MANIFEST, build_demo_archive
+    from banwatch.demo import build_demo_archive, demo_manifest
     from crawlers.urls import strip_tracking
 
     archive = tmp_path / "demo.warc.gz"
-    records = yaml.safe_load(DEMO_MANIFEST.read_text())
+    records = demo_manifest()
     assert build_demo_archive(archive)["records"] == len(records)
-    demo_sources = REPO / "crawlers" / "demo" / "sources.yml"
+    demo_sources = REPO / "banwatch" / "demo" / "sources.yml"
     result = run_banwatch("crawl", "--replay", archive, "--sources", demo_sources, "--data-dir", tmp_path / "data")
     db = crawl_db(tmp_path / "data")
     stored, failed = pages(tmp_path / "data"), failures(tmp_path / "data")

@@ -1,8 +1,8 @@
-"""crawlers.pdf: the one PDF text function the crawler and the extractor share."""
+"""pipeline.pdf: the one PDF text function the crawler and the extractor share."""
 import pytest
-
-from crawlers.pdf import PdfError, pdf_metadata, pdf_text
 from crawl_helpers import make_pdf
+
+from pipeline.pdf import PdfError, pdf_metadata, pdf_text
 
 LINES = [
     "COMMONWEALTH OF VIRGINIA - EXECUTIVE ORDER 46 (2025)",

@@ -4,11 +4,16 @@ import datetime
 import pytest
 from scrapy.http import HtmlResponse, Request
 
+from banwatch.errors import BanwatchError
 from crawlers import relevance
 from crawlers.runner import choose_sources, group_by_kind
-from crawlers.sources import DEFAULT_SOURCES_FILE, SOURCE_KINDS, load_sources, parse_duration
+from crawlers.sources import (
+    DEFAULT_SOURCES_FILE,
+    SOURCE_KINDS,
+    load_sources,
+    parse_duration,
+)
 from crawlers.urls import canonical_url, rel_canonical, strip_tracking
-from kb.errors import BanwatchError
 
 
 def write(tmp_path, text):

@@ -4,7 +4,12 @@ import gzip
 
 import pytest
 import scrapy
-from scrapy.exceptions import DownloadCancelledError, DownloadTimeoutError, IgnoreRequest
+from crawl_helpers import FIXTURES
+from scrapy.exceptions import (
+    DownloadCancelledError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+)
 from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -22,7 +27,6 @@ from crawlers.spiders.federal_register import federal_register_url
 from crawlers.spiders.gdelt import gdelt_url
 from crawlers.spiders.news_search import google_news_url
 from crawlers.spiders.sitemap import parse_sitemap
-from crawl_helpers import FIXTURES
 
 
 def make_spider(kind, **source_fields):

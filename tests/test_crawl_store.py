@@ -6,6 +6,8 @@ import zlib
 import pytest
 from sqlite_utils import Database
 
+from banwatch import crawldb
+from banwatch import db as bwdb
 from crawlers import store
 
 HTML = b"<html><head><title>NASA</title></head><body><p>NASA staff told not to use DeepSeek.</p></body></html>"
@@ -14,12 +16,12 @@ HTML = b"<html><head><title>NASA</title></head><body><p>NASA staff told not to u
 @pytest.fixture
 def db():
     database = Database(memory=True)
-    store.ensure_crawl_db_shape(database)
+    crawldb.ensure_crawl_db_shape(database)
     return database
 
 
 def test_shape_is_the_contract_and_idempotent(db):
-    store.ensure_crawl_db_shape(db)  # a second time changes nothing
+    crawldb.ensure_crawl_db_shape(db)  # a second time changes nothing
     assert set(db.table_names()) >= {"bodies", "responses", "pages", "failures", "crawl_runs"}
     assert set(db["pages"].columns_dict) == {
         "url", "final_url", "status", "content_type", "charset", "sha256", "size", "etag", "last_modified",
@@ -35,7 +37,7 @@ def test_shape_is_the_contract_and_idempotent(db):
 
 
 def test_open_crawl_db_uses_wal(tmp_path):
-    database = store.open_crawl_db(tmp_path)
+    database = bwdb.open_crawl_db(tmp_path)
     assert database.journal_mode == "wal"
     assert (tmp_path / "crawl.db").exists()
 
@@ -59,7 +61,7 @@ def test_new_page_stores_body_compressed_and_byte_exact(db):
     assert page["first_fetched"] == page["fetched_at"] == page["changed_at"] == "2025-02-01T10:00:00Z"
     assert json.loads(page["meta"]) == {"title": "NASA"}  # empty hints are not stored
     assert zlib.decompress(db["bodies"].get(page["sha256"])["body"]) == HTML
-    assert store.page_body(db, "https://www.example.org/nasa") == HTML
+    assert crawldb.page_body(db, "https://www.example.org/nasa") == HTML
     response = next(db["responses"].rows)
     assert response["url"] == "https://www.example.org/nasa?utm_source=x"
     assert json.loads(response["headers"])["ETag"] == '"v1"'
@@ -107,12 +109,12 @@ def test_partial_body_becomes_a_flagged_page_only_when_there_is_none(db):
     assert save(db, body=HTML[:40], partial=True, failure=("dataloss", "40 of 96 bytes")) == "partial"
     page = db["pages"].get("https://www.example.org/nasa")
     assert json.loads(page["meta"])["truncated"] is True
-    assert store.page_body(db, page["url"]) == HTML[:40]
+    assert crawldb.page_body(db, page["url"]) == HTML[:40]
     assert next(db["failures"].rows)["reason"] == "dataloss"
     # A complete copy replaces it; a later partial one does not replace a complete copy.
     assert save(db) == "changed"
     assert save(db, body=HTML[:10], partial=True) == "partial"
-    assert store.page_body(db, page["url"]) == HTML
+    assert crawldb.page_body(db, page["url"]) == HTML
 
 
 def test_failure_reasons_are_a_fixed_vocabulary(db):
@@ -140,10 +142,10 @@ def test_find_page_by_canonical_or_by_a_url_that_led_to_it(db):
 def test_iter_pages_by_kind_with_decoded_meta_and_body(db):
     save(db, meta={"title": "NASA"})
     save(db, url="https://feed.example.org/rss", final_url=None, canonical_url=None, kind="feed", body=b"<rss/>")
-    pages = list(store.iter_pages(db, kinds=("article",)))
+    pages = list(crawldb.iter_pages(db, kinds=("article",)))
     assert [p["url"] for p in pages] == ["https://www.example.org/nasa"]
     assert pages[0]["meta"] == {"title": "NASA"} and pages[0]["body"] == HTML
-    assert [p["kind"] for p in store.iter_pages(db, kinds=("feed",), with_body=False)] == ["feed"]
+    assert [p["kind"] for p in crawldb.iter_pages(db, kinds=("feed",), with_body=False)] == ["feed"]
 
 
 def test_declared_charset_comes_from_header_then_body():

@@ -1,11 +1,10 @@
 """The whole flow on the bundled demo archive, run as a user would: `banwatch demo --no-serve`.
 
-The crawl replays the WARC built from crawlers/demo/ through the real spiders and middlewares (a
+The crawl replays the WARC built from banwatch/demo/ through the real spiders and middlewares (a
 replay server on 127.0.0.1), then extract and build run; kb.db is checked against the manifest.
 """
 import json
 import os
-import re
 import sqlite3
 import subprocess
 import sys
@@ -13,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.demo import demo_manifest
+from banwatch.demo import demo_manifest
 from pipeline.evaluate import names_match
 
 pytestmark = pytest.mark.slow

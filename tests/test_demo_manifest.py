@@ -1,5 +1,5 @@
-"""The bundled demo archive (crawlers/demo/) is well-formed: the manifest matches the pages it
-describes, every page is reachable from a seed of crawlers/demo/sources.yml, events use the fixed
+"""The bundled demo archive (banwatch/demo/) is well-formed: the manifest matches the pages it
+describes, every page is reachable from a seed of banwatch/demo/sources.yml, events use the fixed
 vocabularies, and the hard cases the end-to-end test relies on are really there."""
 import datetime
 import html
@@ -17,11 +17,11 @@ import yaml
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError, PdfStreamError
 
-DEMO = Path(__file__).resolve().parents[1] / "crawlers" / "demo"
+DEMO = Path(__file__).resolve().parents[1] / "banwatch" / "demo"
 
 KINDS = {"article", "press_release", "notice", "pdf", "feed", "sitemap", "api"}
 DOCUMENT_KINDS = {"article", "press_release", "notice", "pdf"}
-# The contract's hard cases, plus five the demo also marks (documented in crawlers/demo/README.md).
+# The contract's hard cases, plus five the demo also marks (documented in banwatch/demo/README.md).
 HARD_CASES = {"multi_event", "proposed", "lift", "relative_date", "date_disagreement", "non_english",
               "script_injection", "truncated", "non_utf8", "pdf", "broken",
               "duplicate_url", "no_event", "irrelevant", "redirect", "before_since"}
@@ -213,7 +213,7 @@ def test_duplicate_and_redirect_point_at_real_records(manifest, by_url):
 
 
 def _reachable(manifest, by_url):
-    """Every URL a crawl starting from crawlers/demo/sources.yml can reach, following feeds, the
+    """Every URL a crawl starting from banwatch/demo/sources.yml can reach, following feeds, the
     sitemap, the API's html_url/pdf_url and redirects (and nothing else)."""
     sources = yaml.safe_load((DEMO / "sources.yml").read_text(encoding="utf-8"))
     assert {s["kind"] for s in sources["sources"]} == {"feed", "sitemap", "federal_register", "urls"}

@@ -15,8 +15,15 @@ import time
 
 import pytest
 import redis
-
-from crawl_helpers import REPO, LocalSite, Reply, article_html, crawl_db, run_banwatch, write_sources
+from crawl_helpers import (
+    REPO,
+    LocalSite,
+    Reply,
+    article_html,
+    crawl_db,
+    run_banwatch,
+    write_sources,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.redis]
 
@@ -97,7 +104,7 @@ def news_sitemaps(site, n=N_PAGES, per_sitemap=100, delay=0.0, irrelevant=5):
 
 
 def banwatch_process(*args, log=None):
-    return subprocess.Popen([sys.executable, "-m", "kb.cli", *map(str, args)], cwd=REPO,
+    return subprocess.Popen([sys.executable, "-m", "banwatch.cli", *map(str, args)], cwd=REPO,
                             env={**os.environ, "PYTHONPATH": str(REPO)},
                             stdout=subprocess.PIPE, stderr=log or subprocess.PIPE, text=True)
 
@@ -228,8 +235,14 @@ def test_kill_9_of_a_worker_and_of_the_ingester_loses_and_duplicates_nothing(tmp
 def test_redelivered_records_are_stored_once(tmp_path, redis_server):
     """An ingester killed after its commit but before removing the records from Redis: the restart
     reads them again and skips what crawl.db already holds."""
+    from banwatch.db import open_crawl_db
     from crawlers import store
-    from crawlers.distributed import INGEST_KEY, PROCESSING_KEY, encode_record, run_ingest
+    from crawlers.distributed import (
+        INGEST_KEY,
+        PROCESSING_KEY,
+        encode_record,
+        run_ingest,
+    )
     from crawlers.items import FetchedPage, FetchFailure
 
     client = redis_server.client
@@ -241,7 +254,7 @@ def test_redelivered_records_are_stored_once(tmp_path, redis_server):
     records = [encode_record(p, f"r{i}:0", "w1") for i, p in enumerate(pages)]
     records.append(encode_record(failure, "r9:0", "w1"))
     # Records 0-2 were committed by the dead ingester but still sit in its processing list.
-    db = store.open_crawl_db(tmp_path / "data")
+    db = open_crawl_db(tmp_path / "data")
     for i in range(3):
         with db.atomic():
             assert store.claim_record(db, f"r{i}:0", "w1")

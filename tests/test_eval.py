@@ -1,9 +1,9 @@
-"""`banwatch eval`: the matching rule of DESIGN.md's evaluation contract, and the command itself."""
+"""`banwatch eval`: the matching rule of the design's evaluation contract, and the command itself."""
 import json
 
 from click.testing import CliRunner
 
-from kb.cli import cli
+from banwatch.cli import cli
 from pipeline.evaluate import names_match, score
 
 

@@ -6,12 +6,26 @@ import json
 import re
 
 import pytest
+from browser_helpers import (
+    HOSTILE_SCOPE,
+    ITALY_HALT,
+    NASA_CNBC,
+    NASA_EVENT,
+    NAVY_EVENT,
+    build_sample_kb,
+)
 from click.testing import CliRunner
 
-from browser_helpers import HOSTILE_SCOPE, ITALY_HALT, NASA_CNBC, NASA_EVENT, NAVY_EVENT, build_sample_kb
-from kb.errors import BanwatchError
-from kb.export import (RECORD_FIELDS, TIMELINEJS_CSV_HEADERS, export_timeline, fold_ics, md, md_link,
-                       parse_date_bound)
+from banwatch.errors import BanwatchError
+from publish.export import (
+    RECORD_FIELDS,
+    TIMELINEJS_CSV_HEADERS,
+    export_timeline,
+    fold_ics,
+    md,
+    md_link,
+    parse_date_bound,
+)
 
 CONTRACT_FIELDS = ("event_id", "date", "date_precision", "agency", "agency_id", "jurisdiction", "tool", "tool_id",
                    "action", "stage", "reasons", "summary", "sources", "verified")
@@ -221,7 +235,7 @@ def test_hostile_text_is_data_in_json_and_never_markup_in_html_formats(data):
 
 
 def test_cli_export_writes_the_same_text(data, tmp_path):
-    from kb.cli import cli
+    from banwatch.cli import cli
 
     out = tmp_path / "deepseek.csv"
     result = CliRunner().invoke(cli, ["export", "timeline", "--data-dir", str(data), "--format", "csv",

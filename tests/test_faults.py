@@ -15,8 +15,15 @@ import threading
 import time
 
 import pytest
-
-from crawl_helpers import REPO, LocalSite, Reply, article_html, crawl_db, run_banwatch, write_sources
+from crawl_helpers import (
+    REPO,
+    LocalSite,
+    Reply,
+    article_html,
+    crawl_db,
+    run_banwatch,
+    write_sources,
+)
 from test_distributed import banwatch_process, finish, redis_server  # noqa: F401 - redis_server is a fixture
 
 pytestmark = pytest.mark.slow
@@ -47,7 +54,7 @@ EXTRACTIONS = "select * from extractions order by id"
 
 
 def start(*args):
-    return subprocess.Popen([sys.executable, "-m", "kb.cli", *map(str, args)], cwd=REPO,
+    return subprocess.Popen([sys.executable, "-m", "banwatch.cli", *map(str, args)], cwd=REPO,
                             env={**os.environ, "PYTHONPATH": str(REPO)},
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
@@ -55,11 +62,11 @@ def start(*args):
 @pytest.fixture(scope="module")
 def demo_crawl(tmp_path_factory):
     """crawl.db of the demo archive, replayed through the real spiders (not yet extracted)."""
-    from crawlers.archive import build_demo_archive
+    from banwatch.demo import build_demo_archive
 
     tmp = tmp_path_factory.mktemp("demo-crawl")
     build_demo_archive(tmp / "demo.warc.gz")
-    run_banwatch("crawl", "--replay", tmp / "demo.warc.gz", "--sources", REPO / "crawlers" / "demo" / "sources.yml",
+    run_banwatch("crawl", "--replay", tmp / "demo.warc.gz", "--sources", REPO / "banwatch" / "demo" / "sources.yml",
                  "--data-dir", tmp / "data")
     return tmp / "data" / "crawl.db"
 

@@ -6,16 +6,15 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
+from kb_helpers import add_document, build, crawl_db, event, events, load_test_reference
 
+from banwatch.errors import BanwatchError
 from kb import graph as graph_module
 from kb.build import LOCK_NAME, TEMP_PREFIX
-from kb.errors import BanwatchError
 from kb.verify import verify_data
-from kb_helpers import add_document, build, crawl_db, event, events, load_test_reference
 
 TESTS = Path(__file__).parent
 ROOT = TESTS.parent
@@ -66,7 +65,7 @@ def test_a_build_killed_with_sigkill_leaves_the_previous_kb_intact_and_valid(tmp
         import sys, time
         sys.path[:0] = [{str(ROOT)!r}, {str(TESTS)!r}]
         from kb_helpers import build, write_curation
-        from kb.reference import load_reference
+        from banwatch.reference import load_reference
 
         def progress(message):
             if message == "building the graph":   # well inside the build: the temp file is written

@@ -3,12 +3,21 @@ import json
 import shutil
 
 import pytest
+from kb_helpers import (
+    add_document,
+    build,
+    crawl_db,
+    event,
+    events,
+    kb,
+    load_test_reference,
+    sources_of,
+    table_snapshot,
+)
 
+from banwatch.errors import BanwatchError
 from kb.build import build_kb
-from kb.errors import BanwatchError
 from kb.verify import verify_data
-from kb_helpers import (add_document, build, crawl_db, event, events, kb, load_test_reference, sources_of,
-                        table_snapshot)
 
 NASA_CNBC = "https://www.cnbc.com/2025/01/31/nasa-becomes-latest-federal-agency-to-block-chinas-deepseek.html"
 NASA_EVRIM = "https://evrimagaci.org/tpg/nasa-bans-chinas-deepseek-ai-over-security-risks-173290"
@@ -256,7 +265,7 @@ def test_a_crawl_db_not_yet_extracted_is_a_clear_error(tmp_path):
 def test_the_cli_builds_with_the_shipped_reference_and_curation(data):
     from click.testing import CliRunner
 
-    from kb.cli import cli
+    from banwatch.cli import cli
 
     db = crawl_db(data)
     add_document(db, NASA_CNBC, [event(agency="NASA", agency_id=None, tool_id=None, country="United States")])

@@ -3,12 +3,21 @@ import json
 import logging
 
 import pytest
+from kb_helpers import (
+    add_document,
+    build,
+    crawl_db,
+    event,
+    events,
+    kb,
+    load_test_reference,
+    sources_of,
+    write_curation,
+)
 
+from banwatch.errors import BanwatchError
 from kb.curation import load_curation
-from kb.errors import BanwatchError
 from kb.verify import verify_data
-from kb_helpers import (add_document, build, crawl_db, event, events, kb, load_test_reference, sources_of,
-                        write_curation)
 
 NASA = "nasa--deepseek--ban--2025-01"
 TEXAS = "us-tx-government--deepseek--ban--2025-01"

@@ -5,8 +5,17 @@ import itertools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kb.merge import (EVENT_ID_PATTERN, WINDOW_DAYS, Draft, choose_date, cluster_reports, combined_confidence,
-                      event_id, group_key, summary_sentence)
+from kb.merge import (
+    EVENT_ID_PATTERN,
+    WINDOW_DAYS,
+    Draft,
+    choose_date,
+    cluster_reports,
+    combined_confidence,
+    event_id,
+    group_key,
+    summary_sentence,
+)
 
 _ids = itertools.count(1)
 

@@ -1,8 +1,9 @@
 """Entity resolution: aliases to canonical entities; new agencies kept as unverified, with jurisdiction."""
 import pytest
-
-from kb.resolve import Resolver, normalize_name, slugify
 from kb_helpers import event, load_test_reference
+
+from banwatch.names import name_words, slugify
+from kb.resolve import Resolver
 
 
 @pytest.fixture
@@ -68,7 +69,7 @@ def test_tools_resolve_by_alias_and_unknown_ones_are_unverified(resolver):
 
 
 def test_normalize_and_slugify():
-    assert normalize_name("The U.S. Navy's") == "us navy"
-    assert normalize_name("Département   d'État") == "departement d etat"
+    assert name_words("The U.S. Navy's") == "us navy"
+    assert name_words("Département   d'État") == "departement d etat"
     assert slugify("Mie Prefectural Government") == "mie-prefectural-government"
     assert slugify("Zürich — City Council!") == "zurich-city-council"

@@ -1,8 +1,14 @@
 """kb.db's shape: idempotent creation, foreign keys, porter full-text search, the views."""
 import sqlite_utils
 
-from kb.schema import (EXPECTED_TABLES, EXPECTED_VIEWS, TABLES, column_descriptions, ensure_db_shape,
-                       refresh_statistics)
+from banwatch.kbdb import (
+    EXPECTED_TABLES,
+    EXPECTED_VIEWS,
+    TABLES,
+    column_descriptions,
+    ensure_db_shape,
+    refresh_statistics,
+)
 
 DESIGN_TIMELINE_COLUMNS = ["event_id", "date", "date_precision", "agency", "agency_id", "jurisdiction", "tool",
                            "tool_id", "action", "stage", "reasons", "summary", "sources", "verified"]

@@ -3,10 +3,10 @@ import sqlite3
 
 import pytest
 from click.testing import CliRunner
-
-from kb.cli import cli
-from kb.verify import verify_data
 from kb_helpers import add_document, build, crawl_db, event, load_test_reference
+
+from banwatch.cli import cli
+from kb.verify import verify_data
 
 
 @pytest.fixture

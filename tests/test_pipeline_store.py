@@ -2,6 +2,7 @@
 import pytest
 from sqlite_utils import Database
 
+from banwatch.crawldb import ensure_extract_shape
 from pipeline import store
 
 EVENT = {"agency": "NASA", "agency_id": "us-nasa", "tool": "DeepSeek", "tool_id": "deepseek", "action": "ban",
@@ -16,7 +17,7 @@ def document(url="https://example.org/a", sha="s1"):
 @pytest.fixture
 def db(tmp_path):
     db = Database(tmp_path / "crawl.db")
-    store.ensure_extract_shape(db)
+    ensure_extract_shape(db)
     return db
 
 
@@ -48,7 +49,8 @@ def test_a_failure_midway_leaves_the_previous_version(db, monkeypatch):
 
 
 def test_a_document_the_rules_fail_on_is_recorded_as_an_extract_error(tmp_path, monkeypatch):
-    from crawlers.store import open_crawl_db, save_response
+    from banwatch.db import open_crawl_db
+    from crawlers.store import save_response
     from pipeline.extract import Extractor
     from pipeline.run import extract_crawl_db
 

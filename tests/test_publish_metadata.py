@@ -1,13 +1,19 @@
-"""metadata.yml: generated from kb.schema, every table and column described, facets, sorts and canned queries that run."""
+"""metadata.yml: generated from banwatch.kbdb, every table and column described, facets, sorts and canned queries that run."""
 import sqlite3
 from pathlib import Path
 
 import pytest
 import yaml
-
 from browser_helpers import NASA_EVENT, NAVY_EVENT, build_sample_kb
-from kb.datasette_plugin.metadata import QUERIES, build_metadata, metadata_yaml, undescribed, view_columns
-from kb.schema import TABLES, VIEWS
+
+from banwatch.kbdb import TABLES, VIEWS
+from publish.datasette_plugin.metadata import (
+    QUERIES,
+    build_metadata,
+    metadata_yaml,
+    undescribed,
+    view_columns,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -28,7 +34,7 @@ def kb(tmp_path_factory):
 
 def test_metadata_yml_is_what_the_generator_writes(metadata):
     assert (ROOT / "metadata.yml").read_text(encoding="utf-8") == metadata_yaml(), \
-        "metadata.yml is stale: run `python -m kb.datasette_plugin.metadata > metadata.yml`"
+        "metadata.yml is stale: run `python -m publish.datasette_plugin.metadata > metadata.yml`"
     assert metadata == build_metadata()
 
 

@@ -8,12 +8,21 @@ from html import unescape
 
 import feedparser
 import pytest
+from browser_helpers import (
+    HOSTILE_EVIDENCE,
+    HOSTILE_SCOPE,
+    HOSTILE_TITLE,
+    NASA_CNBC,
+    NASA_EVENT,
+    NASA_LATER,
+    NAVY,
+    NAVY_EVENT,
+    build_sample_kb,
+)
 from ics import Calendar
 
-from browser_helpers import (HOSTILE_EVIDENCE, HOSTILE_SCOPE, HOSTILE_TITLE, NASA_CNBC, NASA_EVENT, NASA_LATER,
-                             NAVY, NAVY_EVENT, build_sample_kb)
-from kb.export import export_timeline
-from kb.serve import make_datasette
+from publish.export import export_timeline
+from publish.serve import make_datasette
 
 PAYLOADS = ("<script>alert(", "<img src=x onerror", "<svg onload")
 
@@ -211,7 +220,7 @@ def test_render_cell_links_event_ids_and_source_lists(datasette):
 
 
 def test_render_cell_never_links_a_javascript_url(datasette):
-    from kb.datasette_plugin import render_cell
+    from publish.datasette_plugin import render_cell
 
     cell = render_cell(value='["javascript:alert(1)", "https://a.example/x"]', column="sources", datasette=datasette)
     assert 'href="javascript' not in cell and "<li>javascript:alert(1)</li>" in cell
@@ -295,7 +304,7 @@ def test_search_all_covers_events_sources_and_documents(datasette):
 
 
 def test_timeline_pages_through_long_selections(datasette, monkeypatch):
-    from kb.datasette_plugin import pages
+    from publish.datasette_plugin import pages
 
     monkeypatch.setattr(pages, "PAGE_SIZE", 4)
     first = get(datasette, "/-/timeline?tool=deepseek").text
@@ -311,7 +320,7 @@ def test_timeline_pages_through_long_selections(datasette, monkeypatch):
 
 
 def test_graph_keeps_the_strongest_links_when_there_are_too_many(datasette, monkeypatch):
-    from kb.datasette_plugin import pages
+    from publish.datasette_plugin import pages
 
     monkeypatch.setattr(pages, "MAX_GRAPH_LINKS", 3)
     html = get(datasette, "/-/graph").text
@@ -321,7 +330,7 @@ def test_graph_keeps_the_strongest_links_when_there_are_too_many(datasette, monk
 
 
 def test_month_groups_place_month_year_and_undated_events():
-    from kb.datasette_plugin.pages import group_by_month
+    from publish.datasette_plugin.pages import group_by_month
 
     items = [{"date": "2024-03-05", "date_precision": "day"}, {"date": "2024-03", "date_precision": "month"},
              {"date": "2024", "date_precision": "year"}, {"date": None, "date_precision": None}]
@@ -344,7 +353,7 @@ def test_the_list_facet_survives_a_value_that_is_not_json(data, tmp_path):
 def test_a_page_over_the_time_limit_says_so(data):
     from datasette.views.base import DatasetteError
 
-    from kb.datasette_plugin.pages import read
+    from publish.datasette_plugin.pages import read
 
     hurried = make_datasette(data, settings={"sql_time_limit_ms": 100})
     runaway = "with recursive n(i) as (select 1 union all select i + 1 from n) select count(*) from n"

@@ -8,11 +8,11 @@ import sys
 
 import httpx
 import pytest
+from browser_helpers import ROOT, build_sample_kb, running_server
 from click.testing import CliRunner
 
-from browser_helpers import ROOT, build_sample_kb, running_server
-from kb.errors import BanwatchError
-from kb.serve import SETTINGS, listen, make_datasette, serve_kb
+from banwatch.errors import BanwatchError
+from publish.serve import SETTINGS, listen, make_datasette, serve_kb
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +27,7 @@ def get(datasette, path):
 def test_missing_kb_is_one_clear_error(tmp_path):
     with pytest.raises(BanwatchError, match=r"no kb.db in .*: run `banwatch build`"):
         serve_kb(tmp_path)
-    from kb.cli import cli
+    from banwatch.cli import cli
 
     result = CliRunner().invoke(cli, ["serve", "--data-dir", str(tmp_path)])
     assert result.exit_code == 1 and result.output.startswith("Error: no kb.db in") and "Traceback" not in result.output
@@ -78,7 +78,7 @@ def test_serve_prints_its_url_serves_and_stops_on_ctrl_c(data):
 
 
 def test_serve_exits_when_interrupted(data):
-    process = subprocess.Popen([sys.executable, "-m", "kb.cli", "serve", "--data-dir", str(data), "--port", "0"],
+    process = subprocess.Popen([sys.executable, "-m", "banwatch.cli", "serve", "--data-dir", str(data), "--port", "0"],
                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         line = process.stdout.readline()
@@ -97,8 +97,8 @@ def test_serve_exits_when_interrupted(data):
 def test_metadata_falls_back_to_the_generator_and_is_shared_not_copied(tmp_path):
     import copy
 
-    from kb.datasette_plugin.metadata import build_metadata
-    from kb.serve import load_metadata
+    from publish.datasette_plugin.metadata import build_metadata
+    from publish.serve import load_metadata
 
     generated = load_metadata(tmp_path / "missing.yml")
     assert generated["databases"]["kb"]["tables"] == build_metadata()["databases"]["kb"]["tables"]

@@ -1,13 +1,17 @@
-"""Reference data (kb/reference/*.yml) and its loader: contents, helpers, and every validation rule."""
+"""Reference data (banwatch/reference/*.yml) and its loader: contents, helpers, and every validation rule."""
 import os
 
 import pytest
 import yaml
 
-from kb.errors import BanwatchError
-from kb.reference import (
-    AGENCY_TYPES, REASONS, TABLES, TOOL_KINDS, Reference, load_reference, normalize_name,
+from banwatch.errors import BanwatchError
+from banwatch.names import name_key
+from banwatch.reference import (
+    TABLES,
+    Reference,
+    load_reference,
 )
+from banwatch.vocab import AGENCY_TYPES, REASONS, TOOL_KINDS
 
 US_STATES = (
     "al ak az ar ca co ct de fl ga hi id il in ia ks ky la me md ma mi mn ms mo mt ne nv nh nj "
@@ -192,12 +196,12 @@ def test_names_lists_name_short_aliases_and_people_once(ref):
     assert Reference.names({"name": "A", "short": "A", "aliases": ["B", "A"], "people": ["B"]}) == ["A", "B"]
 
 
-def test_normalize_name_ignores_case_accents_punctuation_and_the():
-    assert normalize_name("the U.S. Navy") == normalize_name("US Navy") == "usnavy"
-    assert normalize_name("Türkiye") == normalize_name("TURKIYE")
-    assert normalize_name("Character.AI") == normalize_name("Character AI")
-    assert normalize_name("Texas A&M") == normalize_name("Texas A and M")
-    assert normalize_name("Theta") == "theta"  # only a whole leading word "the" goes
+def test_name_key_ignores_case_accents_punctuation_and_the():
+    assert name_key("the U.S. Navy") == name_key("US Navy") == "usnavy"
+    assert name_key("Türkiye") == name_key("TURKIYE")
+    assert name_key("Character.AI") == name_key("Character AI")
+    assert name_key("Texas A&M") == name_key("Texas A and M")
+    assert name_key("Theta") == "theta"  # only a whole leading word "the" goes
 
 
 def test_shared_names_resolve_only_with_a_jurisdiction(ref):

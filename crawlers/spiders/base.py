@@ -27,13 +27,13 @@ from collections.abc import Iterable
 import scrapy
 from w3lib.html import remove_tags, replace_entities
 
+from banwatch.utils import is_http_url, looks_like_pdf
 from crawlers import relevance
 from crawlers.failures import PageIsFresh, classify_failure
 from crawlers.items import FetchedPage, FetchFailure
 from crawlers.middlewares import STORED_FLAG, headers_dict
-from crawlers.pdf import looks_like_pdf
 from crawlers.sources import Source
-from crawlers.urls import canonical_url, is_http_url, strip_tracking
+from crawlers.urls import canonical_url, strip_tracking
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Text from PDF notices (executive orders, regulator decisions), shared by crawler and extractor.
+"""Text from PDF notices (executive orders, regulator decisions) for the extractor.
 
     >>> pdf_text(body)            # doctest: +SKIP
     'EXECUTIVE ORDER NUMBER FORTY-SIX (2025) ...'
@@ -12,16 +12,14 @@ import logging
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
+from banwatch.utils import looks_like_pdf
+
 # pypdf logs every recoverable oddity of real-world PDFs as a warning; the caller decides what matters.
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 
 class PdfError(ValueError):
     """The bytes are not a readable PDF (corrupt, truncated, encrypted, or not a PDF at all)."""
-
-
-def looks_like_pdf(body: bytes) -> bool:
-    return body[:1024].lstrip().startswith(b"%PDF-")
 
 
 def _reader(body: bytes) -> PdfReader:

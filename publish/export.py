@@ -2,7 +2,7 @@
 
     export_timeline(data_dir, "csv", tool=["deepseek"], since="2025-01") -> str
 
-Every format is a view of the same records: DESIGN.md's timeline record, read from the
+Every format is a view of the same records: the design's timeline record, read from the
 `timeline` view. The Datasette plugin serves the same functions at /-/export/timeline.<format>,
 so a file from the CLI and one from the browser are identical for the same filters.
 
@@ -24,15 +24,19 @@ import json
 import re
 import sqlite3
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from kb.errors import BanwatchError
-from kb.schema import ACTIONS, STAGES
+import networkx as nx
 
-FORMATS = ("json", "csv", "timelinejs", "timelinejs-csv", "ics", "markdown")
+from banwatch.db import reading_kb
+from banwatch.errors import BanwatchError
+from banwatch.kbdb import load_graph
+from banwatch.utils import is_http_url
+from banwatch.vocab import ACTIONS, GRAPH_FORMATS, STAGES, TIMELINE_FORMATS
 
-# DESIGN.md's timeline record (the first fourteen fields are the contract), plus useful extras.
+FORMATS = TIMELINE_FORMATS
+
+# the design's timeline record (the first fourteen fields are the contract), plus useful extras.
 RECORD_FIELDS = (
     "event_id", "date", "date_precision", "agency", "agency_id", "jurisdiction", "jurisdiction_id",
     "country", "country_id", "tool", "tool_id", "vendor", "action", "stage", "reasons", "summary", "scope",
@@ -121,34 +125,12 @@ def export_timeline(data_dir, fmt, tool=(), jurisdiction=(), action=(), stage=()
     """The timeline of data_dir/kb.db in `fmt` (one of FORMATS), filtered; returns the text."""
     if fmt not in FORMATS:
         raise BanwatchError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
-    with open_kb(data_dir) as conn:
+    with reading_kb(data_dir) as conn:
         filters = resolve_filters(conn, tool=tool, jurisdiction=jurisdiction, action=action, stage=stage,
                                   since=since, until=until)
         rows = fetch_timeline(conn, filters)
         documents = fetch_source_documents(conn, rows)
     return render_timeline(rows, fmt, filters=filters, documents=documents)
-
-
-class open_kb:
-    """A read-only connection to data_dir/kb.db (a context manager), or a clear error."""
-
-    def __init__(self, data_dir):
-        path = Path(data_dir) / "kb.db"
-        if not path.exists():
-            raise BanwatchError(f"no kb.db in {data_dir}: run `banwatch build` (or `banwatch demo`) first")
-        self.conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        self.conn.row_factory = sqlite3.Row
-        try:
-            self.conn.execute("select 1 from timeline limit 1")
-        except sqlite3.DatabaseError as e:
-            self.conn.close()
-            raise BanwatchError(f"{path} is not a banwatch kb.db ({e}): rebuild it with `banwatch build`") from None
-
-    def __enter__(self):
-        return self.conn
-
-    def __exit__(self, *exc):
-        self.conn.close()
 
 
 # -- filters ------------------------------------------------------------------------------------
@@ -292,7 +274,7 @@ def fetch_source_documents(conn, rows):
 
 
 def timeline_record(row):
-    """DESIGN.md's timeline record of a timeline row: lists decoded, flags as booleans."""
+    """the design's timeline record of a timeline row: lists decoded, flags as booleans."""
     record = {name: row.get(name) for name in RECORD_FIELDS}
     for name in LIST_FIELDS:
         record[name] = _json_list(record[name])
@@ -309,15 +291,6 @@ def _json_list(value):
     except (TypeError, ValueError):
         return []
     return parsed if isinstance(parsed, list) else []
-
-
-def is_http_url(url):
-    """True for an absolute http(s) URL: the only kind of link exports and pages emit."""
-    try:
-        parts = urlsplit(str(url).strip())
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
 def headline(row):
@@ -582,3 +555,25 @@ def to_markdown(rows, filters=None, documents=None, **_):
         lines.append("  " + " · ".join(details))
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+# -- the graph -------------------------------------------------------------------------------------
+
+def export_graph(data_dir, fmt):
+    """The graph of data_dir/kb.db as GraphML, GEXF or node-link JSON (for d3 / Cytoscape)."""
+    if fmt not in GRAPH_FORMATS:
+        raise BanwatchError(f"unknown graph format {fmt!r}: use one of {', '.join(GRAPH_FORMATS)}")
+    with reading_kb(data_dir) as conn:
+        try:
+            graph = load_graph(conn)
+        except sqlite3.DatabaseError as e:
+            raise BanwatchError(f"cannot read the graph from {data_dir}/kb.db: {e} (run `banwatch verify`)") from None
+    graph.graph["name"] = "banwatch"
+    if fmt == "json":
+        return json.dumps(nx.node_link_data(graph, edges="edges"), ensure_ascii=False, indent=1) + "\n"
+    buffer = io.BytesIO()
+    if fmt == "graphml":
+        nx.write_graphml(graph, buffer)
+    else:
+        nx.write_gexf(graph, buffer)
+    return buffer.getvalue().decode("utf-8")

@@ -2,7 +2,7 @@
 
 Each handler reads kb.db in one function run on Datasette's read connection (execute_fn) under
 the instance's SQL time limit, then renders a template of this package. Queries shared with the
-CLI exports (filters, the timeline rows) come from kb.export.
+CLI exports (filters, the timeline rows) come from publish.export.
 """
 import asyncio
 import calendar
@@ -16,15 +16,24 @@ from datasette.utils import sqlite_timelimit, tilde_encode
 from datasette.utils.asgi import NotFound, Response
 from datasette.views.base import DatasetteError
 
-from kb.errors import BanwatchError
-from kb.export import (TIMELINE_SELECT, display_date, fetch_source_documents, fetch_timeline, headline, is_http_url,
-                       render_timeline, resolve_filters, timeline_record)
-from kb.schema import ACTIONS, STAGES
+from banwatch.errors import BanwatchError
+from banwatch.kbdb import ACTIONS, STAGES
+from publish.export import (
+    TIMELINE_SELECT,
+    display_date,
+    fetch_source_documents,
+    fetch_timeline,
+    headline,
+    is_http_url,
+    render_timeline,
+    resolve_filters,
+    timeline_record,
+)
 
 DATABASE = "kb"
 PAGE_SIZE = 100
 FILTER_NAMES = ("tool", "jurisdiction", "action", "stage", "since", "until")
-EXPORTS = {  # URL extension -> (kb.export format, content type, download?)
+EXPORTS = {  # URL extension -> (publish.export format, content type, download?)
     "json": ("json", "application/json; charset=utf-8", False),
     "csv": ("csv", "text/csv; charset=utf-8", True),
     "timelinejs.json": ("timelinejs", "application/json; charset=utf-8", False),
@@ -535,7 +544,7 @@ def graph_elements(conn, datasette, args, kinds, followed):
 
 
 def _kind_range(kind):
-    """Edges of one kind by a range of their ids (`kind:...`, as kb.schema documents graph_edges.id): the
+    """Edges of one kind by a range of their ids (`kind:...`, as banwatch.kbdb documents graph_edges.id): the
     primary key finds 360 located_in edges among 260,000 without scanning them."""
     return "g.id > ? and g.id < ? and g.kind = ?", [f"{kind}:", f"{kind};", kind]
 
@@ -631,7 +640,7 @@ async def export_timeline(datasette, request):
 
 
 async def export_graph(datasette, request):
-    from kb.graph import export_graph as graph_export
+    from publish.export import export_graph as graph_export
 
     fmt = request.url_vars["format"]
     path = kb_database(datasette).path

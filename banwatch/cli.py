@@ -7,14 +7,17 @@ from pathlib import Path
 
 import click
 
-DEFAULT_DATA_DIR = "data"
+from banwatch.db import DATA_DIR_ENV, DEFAULT_DATA_DIR
+from banwatch.errors import BanwatchError
+from banwatch.utils import summary_line
+from banwatch.vocab import ACTIONS, GRAPH_FORMATS, STAGES, TIMELINE_FORMATS
 
 
 def data_dir_option(f):
     return click.option(
         "--data-dir",
         type=click.Path(file_okay=False, path_type=Path),
-        default=lambda: os.environ.get("BANWATCH_DATA", DEFAULT_DATA_DIR),
+        default=lambda: os.environ.get(DATA_DIR_ENV, DEFAULT_DATA_DIR),
         show_default="./data or $BANWATCH_DATA",
         help="Directory holding crawl.db and kb.db.",
     )(f)
@@ -26,7 +29,7 @@ def crawl_options(f):
         click.option("--source", "sources", multiple=True, metavar="NAME",
                      help="Only this source from the sources file (repeatable)."),
         click.option("--sources", "sources_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-                     help="Sources file (default: crawlers/sources.yml)."),
+                     help="Sources file (default: the configured sources, crawlers/sources.yml)."),
         click.option("--feed", "feeds", multiple=True, metavar="URL",
                      help="Also crawl this RSS/Atom feed (repeatable)."),
         click.option("--url", "urls", multiple=True, metavar="URL",
@@ -53,8 +56,6 @@ class BanwatchGroup(click.Group):
     """Turns library errors into one clear line and a non-zero exit, never a traceback."""
 
     def invoke(self, ctx):
-        from kb.errors import BanwatchError
-
         try:
             return super().invoke(ctx)
         except BanwatchError as e:
@@ -99,13 +100,13 @@ def crawl(data_dir, **options):
         banwatch crawl
         banwatch crawl --source google-news-deepseek --source federal-register
         banwatch crawl --feed https://example.org/news.rss --only
-        banwatch crawl --replay demo.warc.gz --sources crawlers/demo/sources.yml
+        banwatch crawl --replay demo.warc.gz --sources banwatch/demo/sources.yml
         banwatch crawl --redis redis://127.0.0.1:6379/0    # one worker of many
     """
     from crawlers.runner import run_crawl
 
     stats = run_crawl(data_dir, **options)
-    click.echo(_summary("crawl", stats))
+    click.echo(summary_line("crawl", stats))
 
 
 @cli.command()
@@ -124,7 +125,7 @@ def ingest(data_dir, redis_url, idle_exit):
     from crawlers.distributed import run_ingest
 
     stats = run_ingest(data_dir, redis_url, idle_exit=idle_exit)
-    click.echo(_summary("ingest", stats))
+    click.echo(summary_line("ingest", stats))
 
 
 @cli.command()
@@ -155,10 +156,10 @@ def extract(data_dir, input_path, output_path, workers, full_pipeline, force):
         raise click.UsageError("--output goes with --input")
     if input_path:
         stats = extract_jsonl(input_path, output_path, workers=workers, full_pipeline=full_pipeline)
-        click.echo(_summary("extract", stats), err=True)
+        click.echo(summary_line("extract", stats), err=True)
     else:
         stats = extract_crawl_db(data_dir, workers=workers, full_pipeline=full_pipeline, force=force)
-        click.echo(_summary("extract", stats))
+        click.echo(summary_line("extract", stats))
 
 
 @cli.command()
@@ -180,7 +181,7 @@ def build(data_dir, curation_dir, full_text, rebuild):
     from kb.build import build_kb
 
     stats = build_kb(data_dir, curation_dir=curation_dir, full_text=full_text, rebuild=rebuild)
-    click.echo(_summary("build", stats))
+    click.echo(summary_line("build", stats))
 
 
 @cli.command()
@@ -213,7 +214,7 @@ def serve(data_dir, port, host):
     Example:
         banwatch serve --port 8001
     """
-    from kb.serve import serve_kb
+    from publish.serve import serve_kb
 
     serve_kb(data_dir, port=port, host=host)
 
@@ -234,9 +235,9 @@ def run(data_dir, workers, **options):
     from kb.build import build_kb
     from pipeline.run import extract_crawl_db
 
-    click.echo(_summary("crawl", run_crawl(data_dir, **options)))
-    click.echo(_summary("extract", extract_crawl_db(data_dir, workers=workers)))
-    click.echo(_summary("build", build_kb(data_dir)))
+    click.echo(summary_line("crawl", run_crawl(data_dir, **options)))
+    click.echo(summary_line("extract", extract_crawl_db(data_dir, workers=workers)))
+    click.echo(summary_line("build", build_kb(data_dir)))
 
 
 @cli.command()
@@ -255,7 +256,7 @@ def demo(data_dir, serve, port):
     Example:
         banwatch demo --data-dir /tmp/banwatch-demo
     """
-    from kb.demo import run_demo
+    from banwatch.demo import run_demo
 
     run_demo(data_dir, serve=serve, port=port, echo=click.echo)
 
@@ -286,8 +287,8 @@ def timeline_filters(f):
         click.option("--tool", multiple=True, help="Tool id or name (repeatable)."),
         click.option("--jurisdiction", multiple=True, help="Jurisdiction id or name (repeatable)."),
         click.option("--action", multiple=True,
-                     type=click.Choice(["ban", "restrict", "suspend", "lift", "investigate", "warn"])),
-        click.option("--stage", multiple=True, type=click.Choice(["enacted", "proposed"])),
+                     type=click.Choice(ACTIONS)),
+        click.option("--stage", multiple=True, type=click.Choice(STAGES)),
         click.option("--since", metavar="YYYY[-MM[-DD]]", callback=partial_date,
                      help="Events on or after this date."),
         click.option("--until", metavar="YYYY[-MM[-DD]]", callback=partial_date,
@@ -300,7 +301,7 @@ def timeline_filters(f):
 @export.command("timeline")
 @data_dir_option
 @click.option("--format", "fmt", default="json", show_default=True,
-              type=click.Choice(["json", "csv", "timelinejs", "timelinejs-csv", "ics", "markdown"]))
+              type=click.Choice(TIMELINE_FORMATS))
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Write here instead of stdout.")
 @timeline_filters
@@ -313,7 +314,7 @@ def export_timeline_command(data_dir, fmt, output, **filters):
         banwatch export timeline --format timelinejs --since 2025-01 > timeline.json
         banwatch export timeline --format ics --jurisdiction us > bans.ics
     """
-    from kb.export import export_timeline
+    from publish.export import export_timeline
 
     text = export_timeline(data_dir, fmt, **filters)
     _write(text, output)
@@ -322,7 +323,7 @@ def export_timeline_command(data_dir, fmt, output, **filters):
 @export.command("graph")
 @data_dir_option
 @click.option("--format", "fmt", default="graphml", show_default=True,
-              type=click.Choice(["graphml", "gexf", "json"]))
+              type=click.Choice(GRAPH_FORMATS))
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Write here instead of stdout.")
 def export_graph_command(data_dir, fmt, output):
@@ -332,7 +333,7 @@ def export_graph_command(data_dir, fmt, output):
     Example:
         banwatch export graph --format gexf -o banwatch.gexf
     """
-    from kb.graph import export_graph
+    from publish.export import export_graph
 
     _write(export_graph(data_dir, fmt), output)
 
@@ -346,11 +347,11 @@ def export_graph_command(data_dir, fmt, output):
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object.")
 @click.option("--full-pipeline", is_flag=True, help="Evaluate the full-pipeline variant.")
 def eval_command(gold, output_path, details, as_json, full_pipeline):
-    """Score the extractor against a gold file (DESIGN.md's evaluation contract).
+    """Score the extractor against a gold file (the evaluation contract of docs/design.md).
 
     \b
     Examples:
-        banwatch eval --gold ../shared/eval/dev.jsonl --details
+        banwatch eval --gold gold.jsonl --details
         banwatch eval --gold demo
     """
     import tempfile
@@ -359,7 +360,7 @@ def eval_command(gold, output_path, details, as_json, full_pipeline):
 
     with tempfile.TemporaryDirectory() as tmp:
         if gold == "demo":
-            from kb.demo import demo_gold_records
+            from banwatch.demo import demo_gold_records
 
             gold_path = Path(tmp) / "demo-gold.jsonl"
             gold_path.write_text("".join(json.dumps(r, default=str) + "\n" for r in demo_gold_records()),
@@ -372,13 +373,6 @@ def eval_command(gold, output_path, details, as_json, full_pipeline):
     if details:
         click.echo("\n".join(detail_lines))
     click.echo(json.dumps(scores) if as_json else format_scores(scores))
-
-
-def _summary(step, stats):
-    if not stats:
-        return f"{step}: done"
-    parts = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in stats.items() if not isinstance(v, (dict, list)))
-    return f"{step}: {parts}"
 
 
 def _write(text, output):

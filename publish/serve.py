@@ -11,13 +11,12 @@ publish the new one.
 """
 import asyncio
 import socket
-import sqlite3
 import sys
 from pathlib import Path
 
-import yaml
-
-from kb.errors import BanwatchError
+from banwatch.db import kb_db_path, open_kb_readonly
+from banwatch.errors import BanwatchError
+from banwatch.utils import load_yaml
 
 METADATA_PATH = Path(__file__).resolve().parent.parent / "metadata.yml"
 SETTINGS = {
@@ -52,9 +51,9 @@ def load_metadata(path=None):
     """metadata.yml as a dict: the repository's file, or the same document generated when it is not there."""
     path = Path(path) if path else METADATA_PATH
     if path.exists():
-        metadata = yaml.safe_load(path.read_text(encoding="utf-8"))
+        metadata = load_yaml(path, "metadata file")
     else:
-        from kb.datasette_plugin.metadata import build_metadata
+        from publish.datasette_plugin.metadata import build_metadata
 
         metadata = build_metadata()
     databases = metadata.get("databases") or {}
@@ -64,18 +63,8 @@ def load_metadata(path=None):
 
 def check_kb(data_dir):
     """The path of data_dir/kb.db, after checking it is a kb.db; BanwatchError otherwise."""
-    kb_path = Path(data_dir) / "kb.db"
-    if not kb_path.exists():
-        raise BanwatchError(f"no kb.db in {data_dir}: run `banwatch build` (or `banwatch demo`) first")
-    try:
-        conn = sqlite3.connect(f"{kb_path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            conn.execute("select 1 from events limit 1").fetchall()
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as e:
-        raise BanwatchError(f"{kb_path} is not a banwatch kb.db ({e}): rebuild it with `banwatch build`") from None
-    return kb_path
+    open_kb_readonly(data_dir).close()
+    return kb_db_path(data_dir)
 
 
 def make_datasette(data_dir, metadata=None, settings=None):

@@ -1,12 +1,12 @@
 """The banwatch Datasette plugin: timeline, graph and event pages, exports, and links between them.
 
-Registered through the `datasette` entry point in pyproject.toml (`banwatch = "kb.datasette_plugin"`).
+Registered through the `datasette` entry point in pyproject.toml (`banwatch = "publish.datasette_plugin"`).
 
     /-/timeline                  measures over time, filterable by tool, jurisdiction, action, stage, dates
     /-/graph                     the interactive network (cytoscape.js, vendored in static/vendor)
     /-/event/<id>                one event: all its sources and their evidence side by side, disagreements
-    /-/export/timeline.<format>  json, csv, timelinejs.json, timelinejs.csv, ics, md (kb.export)
-    /-/export/graph.<format>     graphml, gexf, json (kb.graph.export_graph)
+    /-/export/timeline.<format>  json, csv, timelinejs.json, timelinejs.csv, ics, md (publish.export)
+    /-/export/graph.<format>     graphml, gexf, json (publish.export.export_graph)
 
 Templates and static files live in this package; nothing is fetched from another host. Scraped
 values reach pages only through Jinja autoescaping (or markupsafe.escape here), JSON only through
@@ -18,8 +18,8 @@ from urllib.parse import quote, urlsplit
 from datasette import hookimpl
 from markupsafe import Markup
 
-from kb.datasette_plugin import pages
-from kb.datasette_plugin.facets import ListFacet
+from publish.datasette_plugin import pages
+from publish.datasette_plugin.facets import ListFacet
 
 PLUGIN = "banwatch"
 # Columns whose values are event IDs (or JSON lists of them) in tables, views and canned queries.

@@ -1,6 +1,6 @@
-"""Generate the PDF notices of the bundled demo archive (crawlers/demo/pages/*.pdf).
+"""Generate the PDF notices of the bundled demo archive (banwatch/demo/pages/*.pdf).
 
-Run from the repository root:  .venv/bin/python crawlers/demo/make_pdfs.py
+Run from the repository root:  .venv/bin/python banwatch/demo/make_pdfs.py
 
 The PDFs are committed; this script only has to run again after editing a text below.
 The text of each PDF is a reconstruction written for banwatch (a summary in our own words,

@@ -4,7 +4,7 @@ The data lives in the YAML files beside this module, one per table. They name en
 never a ban, its date or any other event fact (the extractor must read every event from the
 text). `load_reference()` reads and validates them and returns a `Reference`.
 
-    from kb.reference import load_reference
+    from banwatch.reference import load_reference
     ref = load_reference()
     ref.agencies["us-navy"]["name"]          # 'U.S. Navy'
     ref.ancestors("us-navy")                 # ['us-don', 'us-dod', 'us-government']
@@ -34,7 +34,7 @@ for all of the entry's names) so the extractor only takes it with AI context nea
 Two entries of one table may not share a name unless the file lists it under
 `ambiguous_aliases:` at its top (e.g. the "Ministry of Foreign Affairs" of Japan, South Korea
 and Taiwan); a shared name then resolves only with a jurisdiction to tell the candidates apart.
-Names are compared after `normalize_name` (case, accents, punctuation, a leading "the" ignored).
+Names are compared after `name_key` (case, accents, punctuation, a leading "the" ignored).
 
 Run `python -m pytest tests/test_reference.py` after an edit: the loader refuses duplicate
 ids, dangling or circular references, missing fields, unknown types and unlisted shared names,
@@ -43,29 +43,19 @@ naming the file and the entry.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from kb.errors import BanwatchError
+from banwatch.errors import BanwatchError
+from banwatch.names import name_key
+from banwatch.utils import SafeLoader
+from banwatch.vocab import AGENCY_TYPES, JURISDICTION_TYPES, REASONS, TOOL_KINDS
 
 REFERENCE_DIR = Path(__file__).resolve().parent
 TABLES = ("jurisdictions", "agencies", "tools", "vendors", "reasons")
 
-# The fixed vocabularies of the shared DESIGN.md and docs/architecture.md (tests and exports rely on them).
-REASONS = (
-    "national_security", "data_privacy", "data_sovereignty", "cybersecurity", "confidentiality",
-    "disinformation_censorship", "harmful_content", "legal_compliance", "unvetted", "other",
-)
-JURISDICTION_TYPES = ("country", "state", "province", "prefecture", "city", "supranational")
-AGENCY_TYPES = (
-    "national_government", "state_government", "ministry", "agency", "military", "legislature",
-    "legislative_office", "regulator", "dpa", "court", "local_government", "university",
-    "company", "other",
-)
-TOOL_KINDS = ("chatbot", "model", "assistant", "image_generator", "app")
 
 # Per table: the fields an entry must have, and the optional ones with the defaults filled in.
 _SCHEMA = {
@@ -98,28 +88,12 @@ _VOCABULARY = {"jurisdictions": ("type", JURISDICTION_TYPES), "agencies": ("type
 # Jurisdictions that stand on their own; every other type sits inside a parent.
 _TOP_LEVEL_JURISDICTIONS = ("country", "supranational")
 
-# libyaml's loader parses these files ten times faster than the pure-Python one when present.
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 _QID = re.compile(r"^Q[1-9][0-9]*$")
-_LEADING_THE = re.compile(r"^the\s+")
-_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
 # the bodies a reporter names by function once the country is clear: "the interior ministry"
 BARE_BODY = re.compile(r"^[a-z][a-z ,&-]* (?:ministry|ministries)$")
-
-
-def normalize_name(text):
-    """The key two names are compared by: "the U.S. Navy" and "US Navy" -> "usnavy".
-
-    Accents, case, punctuation, spaces and a leading "the" are ignored, as in the
-    evaluation's name matching ("Türkiye" == "Turkiye", "Character.AI" == "Character AI").
-    """
-    text = unicodedata.normalize("NFKD", str(text))
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold().strip()
-    text = _LEADING_THE.sub("", text.replace("&", " and "))
-    return _NOT_ALNUM.sub("", text)
 
 
 @dataclass
@@ -158,8 +132,8 @@ class Reference:
     @staticmethod
     def requires_context(entry, name):
         """Whether a match on `name` needs AI context nearby ("Pi", "Gemini", "Manus"...)."""
-        key = normalize_name(name)
-        return any(normalize_name(n) == key for n in entry.get("needs_context", ()))
+        key = name_key(name)
+        return any(name_key(n) == key for n in entry.get("needs_context", ()))
 
     def ancestors(self, agency_id):
         """The chain of parent agencies, nearest first: us-navy -> [us-don, us-dod, us-government]."""
@@ -202,9 +176,9 @@ class Reference:
         return chain[-1]
 
     def lookup(self, table, name):
-        """Ids of the entries of `table` that go by `name` (after normalize_name): [] if none."""
+        """Ids of the entries of `table` that go by `name` (after name_key): [] if none."""
         self.table(table)
-        return list(self._index[table].get(normalize_name(name), ()))
+        return list(self._index[table].get(name_key(name), ()))
 
     def resolve(self, table, name, jurisdiction=None):
         """The one id `name` stands for in `table`, or None when unknown or still ambiguous.
@@ -315,7 +289,7 @@ def _load(directory, paths):
 def _read_file(table, path, problems):
     """Parse one file into {id: entry} with defaults filled; record what is wrong with it."""
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SafeLoader)
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
@@ -370,7 +344,7 @@ def _read_file(table, path, problems):
         if unknown:
             problems.append(f"{path}: reason id(s) {', '.join(unknown)} are not in the fixed "
                             f"vocabulary ({', '.join(REASONS)})")
-    return entries, {normalize_name(n): n for n in allowed_names}
+    return entries, {name_key(n): n for n in allowed_names}
 
 
 def _check_entry(table, entry, label, problems):
@@ -404,8 +378,8 @@ def _check_entry(table, entry, label, problems):
             problems.append(f"{label}: needs_context must be true or a list of the entry's names")
             entry["needs_context"] = []
         else:
-            own = {normalize_name(n) for n in Reference.names(entry)}
-            stray = [n for n in flag if normalize_name(n) not in own]
+            own = {name_key(n) for n in Reference.names(entry)}
+            stray = [n for n in flag if name_key(n) not in own]
             if stray:
                 problems.append(f"{label}: needs_context lists {', '.join(map(repr, stray))}, "
                                 f"which is not one of the entry's names")
@@ -468,13 +442,13 @@ def _build_index(table, entries, allowed, path, problems):
     index = {}
     for entry_id, entry in entries.items():
         for name in Reference.names(entry) if table != "reasons" else [entry_id, entry["label"]]:
-            key = normalize_name(name)
+            key = name_key(name)
             if key and entry_id not in index.setdefault(key, []):
                 index[key].append(entry_id)
     for key, ids in index.items():
         if len(ids) > 1 and key not in allowed:
             names = sorted({n for i in ids for n in Reference.names(entries[i])
-                            if normalize_name(n) == key}) if table != "reasons" else [key]
+                            if name_key(n) == key}) if table != "reasons" else [key]
             problems.append(f"{path}: entry {ids[1]!r}: name {names[0]!r} is also used by "
                             f"{', '.join(map(repr, [i for i in ids if i != ids[1]]))}; rename it or "
                             f"list it under ambiguous_aliases")

@@ -12,17 +12,13 @@ hold JSON text; flags are 0/1 integers.
 import contextlib
 from dataclasses import dataclass, field
 
+import networkx as nx
+
+from banwatch.vocab import ACTIONS, PRECISIONS, REASONS, SOURCE_STATUSES, STAGES  # noqa: F401 (kb.db's vocabularies)
+
 # Bump when a table or column changes: a kb.db of another version is rebuilt, not patched.
 SCHEMA_VERSION = 1
 
-ACTIONS = ("ban", "restrict", "suspend", "lift", "investigate", "warn")
-STAGES = ("enacted", "proposed")
-PRECISIONS = ("day", "month", "year")
-REASONS = (
-    "national_security", "data_privacy", "data_sovereignty", "cybersecurity", "confidentiality",
-    "disinformation_censorship", "harmful_content", "legal_compliance", "unvetted", "other",
-)
-SOURCE_STATUSES = ("merged", "rejected", "invalid")
 
 
 @dataclass
@@ -371,7 +367,7 @@ JSON_COLUMNS = {
 
 # The views answer the questions users ask first. Each is plain SQL over the tables above.
 VIEWS = {
-    # DESIGN.md's timeline record, one row per event, plus useful extras. No ORDER BY: callers sort
+    # the design's timeline record, one row per event, plus useful extras. No ORDER BY: callers sort
     # (Datasette adds its own), and a sort inside the view would run under every filter and facet.
     "timeline": """
 select
@@ -583,3 +579,24 @@ def column_descriptions():
                "columns": {column: text for column, (_, text) in spec.columns.items()}}
         for name, spec in TABLES.items()
     }
+
+
+def load_graph(db, documents=True):
+    """The graph tables as a networkx MultiDiGraph (node and edge attributes from the table columns)."""
+    graph = nx.MultiDiGraph()
+    kinds = "" if documents else "where kind != 'document'"
+    for row in db.execute(f"select id, kind, ref_id, label, verified from graph_nodes {kinds} order by id").fetchall():
+        graph.add_node(row[0], **_attrs({"kind": row[1], "ref_id": row[2], "label": row[3], "verified": row[4]}))
+    edge_filter = "" if documents else "where kind != 'reported_by'"
+    columns = ("id", "source", "target", "kind", "event_id", "tool_id", "action", "stage", "date", "lag_days", "relation")
+    for row in db.execute(f"select {', '.join(columns)} from graph_edges {edge_filter} order by id").fetchall():
+        values = dict(zip(columns, row))
+        graph.add_edge(values.pop("source"), values.pop("target"), key=values["id"], **_attrs(values))
+    return graph
+
+
+def _attrs(values):
+    # GraphML and GEXF have no null: absent attributes are left out.
+    return {k: v for k, v in values.items() if v is not None}
+
+
