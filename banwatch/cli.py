@@ -168,7 +168,10 @@ def extract(data_dir, input_path, output_path, workers, full_pipeline, force):
               help="Curation directory (default: kb/curation).")
 @click.option("--full-text", is_flag=True, help="Include full document text (private deployments only).")
 @click.option("--rebuild", is_flag=True, help="Ignore the incremental cache and rebuild everything.")
-def build(data_dir, curation_dir, full_text, rebuild):
+@click.option("--review-threshold", type=click.FloatRange(0, 1), default=None, metavar="0-1",
+              help="Machine-read events below this confidence are kept but marked needs_review "
+                   "(default: $BANWATCH_REVIEW_THRESHOLD, else 0.8).")
+def build(data_dir, curation_dir, full_text, rebuild, review_threshold):
     """Build kb.db from crawl.db and the curation files, atomically.
 
     The new kb.db is written to a temporary file and renamed into place only when
@@ -180,7 +183,8 @@ def build(data_dir, curation_dir, full_text, rebuild):
     """
     from kb.build import build_kb
 
-    stats = build_kb(data_dir, curation_dir=curation_dir, full_text=full_text, rebuild=rebuild)
+    stats = build_kb(data_dir, curation_dir=curation_dir, full_text=full_text, rebuild=rebuild,
+                     review_threshold=review_threshold, progress=lambda message: click.echo(f"build: {message}", err=True))
     click.echo(summary_line("build", stats))
 
 

@@ -14,10 +14,17 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from banwatch.vocab import ACTIONS, PRECISIONS, REASONS, SOURCE_STATUSES, STAGES  # noqa: F401 (kb.db's vocabularies)
+from banwatch.vocab import (  # noqa: F401 (kb.db's vocabularies)
+    ACTIONS,
+    PRECISIONS,
+    REASONS,
+    SOURCE_STATUSES,
+    STAGES,
+    STATUSES,
+)
 
 # Bump when a table or column changes: a kb.db of another version is rebuilt, not patched.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 
@@ -170,6 +177,8 @@ TABLES = {
             "source_urls": (str, "JSON list of the source URLs, earliest published first"),
             "confidence": (float, "Machine confidence 0-1: 1 - prod(1 - source confidence)"),
             "verified": (int, "1 = confirmed, corrected or added by a human curator"),
+            "status": (str, "verified (curated) · machine (confidence at or above the build's review threshold) · "
+                            "needs_review (below it: kept, left out of the default timeline, feeds and exports)"),
             "curated_fields": (str, "JSON list of fields set by curation"),
             "curation_note": (str, "Curator's note"),
             "n_sources": (int, "Reports merged into it"),
@@ -191,7 +200,7 @@ TABLES = {
         # carries date_precision and action so the timeline's month chart reads the index alone.
         indexes=[["date_start", "date_precision", "action"], ["agency_id"], ["tool_id", "date_start"],
                  ["jurisdiction_id"], ["country_id"], ["group_key"], ["machine_id"], ["first_seen"],
-                 ["action"], ["stage"], ["year"], ["reasons"]],
+                 ["action"], ["stage"], ["year"], ["reasons"], ["status"]],
         fts=["summary", "scope"],
     ),
     "event_sources": TableSpec(
@@ -299,6 +308,7 @@ TABLES = {
             "curation_fingerprint": (str, "Hash of the curation files"),
             "input_fingerprint": (str, "Hash of the documents (url, sha256, extractor version) it was built from"),
             "full_text": (int, "1 when documents.text is included"),
+            "review_threshold": (float, "Events below this confidence (and not curated) need review"),
             "counts": (str, "JSON row counts"),
             "stats": (str, "JSON build statistics"),
             "seconds": (float, "Build time"),
@@ -378,7 +388,7 @@ select
   t.name as tool, e.tool_id,
   v.name as vendor, t.vendor_id,
   e.action, e.stage,
-  e.reasons, e.summary, e.source_urls as sources, e.verified,
+  e.reasons, e.summary, e.source_urls as sources, e.verified, e.status,
   e.scope, e.date_disputed, e.action_disputed, e.n_sources, e.confidence,
   e.first_reported, e.last_reported, e.date_start, e.year, e.first_seen, e.updated_at
 from events e

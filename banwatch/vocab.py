@@ -36,5 +36,12 @@ EDGE_KINDS = (*EVENT_EDGE_KINDS, *STRUCTURAL_EDGE_KINDS, "followed")
 TIMELINE_FORMATS = ("json", "csv", "timelinejs", "timelinejs-csv", "ics", "markdown")
 GRAPH_FORMATS = ("graphml", "gexf", "json")
 
+# How far a published event can be trusted: confirmed by a curator, machine-read with a confidence
+# at or above the review threshold, or machine-read below it (kept, shown on the review page, left
+# out of the default timeline, feeds and exports).
+STATUSES = ("verified", "machine", "needs_review")
+# The default review threshold (`banwatch build --review-threshold`, $BANWATCH_REVIEW_THRESHOLD).
+REVIEW_THRESHOLD = 0.8
+
 # What happened to one source report in the build.
 SOURCE_STATUSES = ("merged", "rejected", "invalid")

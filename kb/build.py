@@ -56,7 +56,7 @@ from banwatch.errors import BanwatchError
 from banwatch.kbdb import SCHEMA_VERSION, bulk_load, ensure_db_shape, refresh_statistics
 from banwatch.names import display_name
 from banwatch.utils import utcnow
-from banwatch.vocab import ACTIONS, REASONS, STAGES
+from banwatch.vocab import ACTIONS, REASONS, REVIEW_THRESHOLD, STAGES
 from kb import curation as curation_module
 from kb import graph as graph_module
 from kb.merge import (
@@ -70,6 +70,7 @@ from kb.merge import (
 from kb.resolve import RESOLVER_VERSION, Resolver
 
 log = logging.getLogger("banwatch.build")
+REVIEW_THRESHOLD_ENV = "BANWATCH_REVIEW_THRESHOLD"
 
 KB_NAME = KB_DB
 CRAWL_NAME = CRAWL_DB
@@ -90,7 +91,7 @@ MUTABLE_SOURCE_COLUMNS = ("event_id", "status", "status_note", "agency_id", "too
 EVENT_COLUMNS = (
     "id", "agency_id", "tool_id", "jurisdiction_id", "country_id", "action", "stage", "date", "date_precision",
     "date_start", "date_end", "year", "date_rule", "date_disputed", "action_disputed", "summary", "scope",
-    "reasons", "source_urls", "confidence", "verified", "curated_fields", "curation_note", "n_sources",
+    "reasons", "source_urls", "confidence", "verified", "status", "curated_fields", "curation_note", "n_sources",
     "n_documents", "first_reported", "last_reported", "first_seen", "updated_at", "machine_id", "group_key",
     "content_hash",
 )
@@ -102,13 +103,17 @@ DOCUMENT_COLUMNS = (
 
 
 
-def build_kb(data_dir, curation_dir=None, full_text=False, rebuild=False, reference=None, progress=None):
+def build_kb(data_dir, curation_dir=None, full_text=False, rebuild=False, reference=None, progress=None,
+             review_threshold=None):
     """Build data_dir/kb.db from data_dir/crawl.db, the reference data and the curation files.
 
     `reference` is a banwatch.reference.Reference or a reference directory (default: banwatch/reference);
-    `progress(message)` is called at each step. Returns the build statistics.
+    `progress(message)` is called at each step; events that are not curated and whose confidence is
+    below `review_threshold` (default $BANWATCH_REVIEW_THRESHOLD, else vocab.REVIEW_THRESHOLD) get
+    status needs_review. Returns the build statistics.
     """
     started = time.monotonic()
+    review_threshold = review_threshold_setting(review_threshold)
     data_dir = Path(data_dir)
     crawl_path = data_dir / CRAWL_NAME
     if not crawl_path.exists():
@@ -129,6 +134,7 @@ def build_kb(data_dir, curation_dir=None, full_text=False, rebuild=False, refere
             "curation_fingerprint": curation.fingerprint,
             "input_fingerprint": input_fingerprint(crawl_path, versions),
             "full_text": int(bool(full_text)),
+            "review_threshold": review_threshold,
         }
         if previous and not rebuild and all(previous.get(k) == v for k, v in fingerprints.items()):
             say("kb.db is up to date")
@@ -136,7 +142,8 @@ def build_kb(data_dir, curation_dir=None, full_text=False, rebuild=False, refere
                     "documents": previous["counts"].get("documents"), "documents_processed": 0,
                     "seconds": round(time.monotonic() - started, 3)}
         incremental = bool(previous) and not rebuild and all(
-            previous.get(k) == fingerprints[k] for k in ("build_version", "reference_fingerprint", "full_text"))
+            previous.get(k) == fingerprints[k]
+            for k in ("build_version", "reference_fingerprint", "full_text", "review_threshold"))
         fd, temp_name = _make_temp(data_dir)
         os.close(fd)
         temp_path = Path(temp_name)
@@ -179,6 +186,18 @@ def build_kb(data_dir, curation_dir=None, full_text=False, rebuild=False, refere
 
 
 # -- files, locks, fingerprints -------------------------------------------------------------------
+
+
+def review_threshold_setting(value=None):
+    """The review threshold to build with: `value`, else $BANWATCH_REVIEW_THRESHOLD, else the default."""
+    raw = value if value is not None else os.environ.get(REVIEW_THRESHOLD_ENV, REVIEW_THRESHOLD)
+    try:
+        threshold = float(raw)
+    except (TypeError, ValueError):
+        threshold = -1.0
+    if not 0.0 <= threshold <= 1.0:
+        raise BanwatchError(f"review threshold {raw!r} is not a number from 0 to 1 (${REVIEW_THRESHOLD_ENV})")
+    return threshold
 
 
 @contextlib.contextmanager
@@ -370,6 +389,7 @@ class Build:
             "reports_invalid": self.stats["reports_invalid"],
             "groups_merged": self.stats["groups"],
             "events": counts["events"],
+            "events_needs_review": counts["events_needs_review"],
             "events_changed": self.stats["events_changed"],
             "sources": counts["sources"],
             "unverified_agencies": counts["unverified_agencies"],
@@ -750,6 +770,7 @@ class Build:
             "action_disputed": f["action_disputed"], "summary": summary, "scope": f["scope"],
             "reasons": json.dumps(f["reasons"]), "source_urls": json.dumps(f["source_urls"]),
             "confidence": f["confidence"], "verified": draft.verified,
+            "status": event_status(draft.verified, f["confidence"], self.fingerprints["review_threshold"]),
             "curated_fields": json.dumps(draft.curated_fields), "curation_note": "\n".join(draft.notes) or None,
             "n_sources": f["n_sources"], "n_documents": f["n_documents"], "first_reported": f["first_reported"],
             "last_reported": f["last_reported"], "machine_id": draft.machine_id, "group_key": draft.group_key,
@@ -978,6 +999,8 @@ class Build:
         return {
             "documents": conn.execute("select count(*) from documents").fetchone()[0],
             "events": conn.execute("select count(*) from events").fetchone()[0],
+            "events_needs_review": conn.execute(
+                "select count(*) from events where status = 'needs_review'").fetchone()[0],
             "sources": conn.execute("select count(*) from event_sources where status = 'merged'").fetchone()[0],
             "event_sources": conn.execute("select count(*) from event_sources").fetchone()[0],
             "unverified_agencies": conn.execute(
@@ -1000,6 +1023,7 @@ class Build:
             "reference_fingerprint": self.fingerprints["reference_fingerprint"],
             "curation_fingerprint": self.fingerprints["curation_fingerprint"],
             "input_fingerprint": self.fingerprints["input_fingerprint"], "full_text": int(self.full_text),
+            "review_threshold": self.fingerprints["review_threshold"],
             "counts": json.dumps(self.final_counts), "stats": json.dumps(public_stats), "seconds": stats["seconds"],
         })
 
@@ -1033,6 +1057,13 @@ def insert_rows(conn, table, columns, rows, staged=False):
 # event_sources columns in order, reading the JSON columns from the text they came as.
 _source_row = operator.itemgetter(*[{"reasons": "_reasons_json", "reason_evidence": "_evidence_json"}.get(c, c)
                                     for c in SOURCE_COLUMNS])
+
+
+def event_status(verified, confidence, review_threshold):
+    """verified (curated), machine (confident enough to publish by default) or needs_review."""
+    if verified:
+        return "verified"
+    return "machine" if (confidence or 0.0) >= review_threshold else "needs_review"
 
 
 def report_from_extraction(x, resolver):

@@ -19,6 +19,7 @@ from banwatch.vocab import (
     REASONS,
     SOURCE_STATUSES,
     STAGES,
+    STATUSES,
 )
 from kb.merge import EVENT_ID_PATTERN, date_interval, date_precision_of
 
@@ -122,10 +123,13 @@ def _check_events(conn):
     problems = []
     for row in conn.execute("""
             select id, action, stage, date, date_precision, date_start, date_end, reasons, verified, n_sources,
-                   (select count(*) from event_sources s where s.event_id = events.id and s.status = 'merged')
+                   (select count(*) from event_sources s where s.event_id = events.id and s.status = 'merged'),
+                   status
             from events"""):
-        event_id, action, stage, date, precision, start, end, reasons, verified, n_sources, n_merged = row
+        event_id, action, stage, date, precision, start, end, reasons, verified, n_sources, n_merged, status = row
         label = f"event {event_id}"
+        if status not in STATUSES or (status == "verified") != bool(verified):
+            problems.append(f"{label}: status {status!r} does not fit verified={verified}")
         if not isinstance(event_id, str) or not EVENT_ID_PATTERN.match(event_id):
             problems.append(f"{label}: malformed id")
         if action not in ACTIONS:

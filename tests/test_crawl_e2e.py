@@ -7,20 +7,20 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 
 import pytest
-from crawl_helpers import (
+from warcio.archiveiterator import ArchiveIterator
+
+from tests.support.cli import run_banwatch, start_banwatch
+from tests.support.crawl import (
     REPO,
     LocalSite,
     Reply,
     article_html,
     crawl_db,
-    run_banwatch,
     write_sources,
 )
-from warcio.archiveiterator import ArchiveIterator
 
 pytestmark = pytest.mark.slow
 
@@ -253,10 +253,8 @@ def test_kill_9_mid_crawl_then_resume_stores_every_page_exactly_once(tmp_path):
             site.routes[f"/p/{i}"] = Reply(article_html(f"Page {i}", [f"body {i}"]).encode(), delay=0.25)
         sources = write_sources(tmp_path / "s.yml", [
             {"name": "many", "kind": "feed", "url": site.url("/feed.xml")}], relevance=False)
-        args = [sys.executable, "-m", "banwatch.cli", "crawl", "--sources", str(sources), "--no-polite",
-                "--data-dir", str(tmp_path / "data")]
-        process = subprocess.Popen(args, cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)},
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = start_banwatch("crawl", "--sources", sources, "--no-polite", "--data-dir", tmp_path / "data",
+                                 stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 60
         stored = 0
         while time.monotonic() < deadline and stored < 40:
@@ -288,10 +286,8 @@ def test_sigterm_stops_cleanly_and_the_rerun_resumes(tmp_path):
             site.routes[f"/p/{i}"] = Reply(article_html(f"Page {i}", [f"body {i}"]).encode(), delay=0.3)
         sources = write_sources(tmp_path / "s.yml", [
             {"name": "many", "kind": "feed", "url": site.url("/feed.xml")}], relevance=False)
-        args = [sys.executable, "-m", "banwatch.cli", "crawl", "--sources", str(sources), "--no-polite",
-                "--data-dir", str(tmp_path / "data")]
-        process = subprocess.Popen(args, cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)},
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        process = start_banwatch("crawl", "--sources", sources, "--no-polite", "--data-dir", tmp_path / "data",
+                                 stdout=subprocess.PIPE)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and len(site.hits) < 30:
             time.sleep(0.1)

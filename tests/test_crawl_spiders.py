@@ -4,7 +4,6 @@ import gzip
 
 import pytest
 import scrapy
-from crawl_helpers import FIXTURES
 from scrapy.exceptions import (
     DownloadCancelledError,
     DownloadTimeoutError,
@@ -27,6 +26,7 @@ from crawlers.spiders.federal_register import federal_register_url
 from crawlers.spiders.gdelt import gdelt_url
 from crawlers.spiders.news_search import google_news_url
 from crawlers.spiders.sitemap import parse_sitemap
+from tests.support.crawl import FIXTURES
 
 
 def make_spider(kind, **source_fields):

@@ -9,20 +9,23 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from kb_helpers import add_document, build, crawl_db, event, events, load_test_reference
 
 from banwatch.errors import BanwatchError
 from kb import graph as graph_module
 from kb.build import LOCK_NAME, TEMP_PREFIX
 from kb.verify import verify_data
+from tests.support.kb import (
+    add_document,
+    build,
+    crawl_db,
+    event,
+    events,
+)
 
 TESTS = Path(__file__).parent
 ROOT = TESTS.parent
 
 
-@pytest.fixture
-def reference(tmp_path):
-    return load_test_reference(tmp_path / "reference")
 
 
 def digest(path):
@@ -62,9 +65,8 @@ def test_a_build_killed_with_sigkill_leaves_the_previous_kb_intact_and_valid(tmp
         add_document(db, f"https://b.example/{n}", [event(agency="Texas", date="2025-01-31")], published="2025-02-01")
     before = digest(data / "kb.db")
     script = textwrap.dedent(f"""
-        import sys, time
-        sys.path[:0] = [{str(ROOT)!r}, {str(TESTS)!r}]
-        from kb_helpers import build, write_curation
+        import time
+        from tests.support.kb import build
         from banwatch.reference import load_reference
 
         def progress(message):
@@ -74,7 +76,7 @@ def test_a_build_killed_with_sigkill_leaves_the_previous_kb_intact_and_valid(tmp
 
         build({str(data)!r}, load_reference({str(tmp_path / 'reference')!r}), progress=progress)
     """)
-    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    child = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True)
     try:
         assert child.stdout.readline().strip() == "KILL ME"
         temps = list(data.glob(TEMP_PREFIX + "*"))

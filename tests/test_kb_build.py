@@ -3,35 +3,30 @@ import json
 import shutil
 
 import pytest
-from kb_helpers import (
+
+from banwatch.errors import BanwatchError
+from kb.build import build_kb
+from kb.verify import verify_data
+from tests.support.cli import run_banwatch
+from tests.support.kb import (
     add_document,
     build,
     crawl_db,
     event,
     events,
     kb,
-    load_test_reference,
     sources_of,
     table_snapshot,
+    write_curation,
 )
-
-from banwatch.errors import BanwatchError
-from kb.build import build_kb
-from kb.verify import verify_data
 
 NASA_CNBC = "https://www.cnbc.com/2025/01/31/nasa-becomes-latest-federal-agency-to-block-chinas-deepseek.html"
 NASA_EVRIM = "https://evrimagaci.org/tpg/nasa-bans-chinas-deepseek-ai-over-security-risks-173290"
 TEXAS = "https://gov.texas.gov/news/post/governor-abbott-bans-chinese-government-ai-and-social-media-apps"
 
 
-@pytest.fixture
-def reference(tmp_path):
-    return load_test_reference(tmp_path / "reference")
 
 
-@pytest.fixture
-def data(tmp_path):
-    return tmp_path / "data"
 
 
 def ids(data_dir):
@@ -263,19 +258,14 @@ def test_a_crawl_db_not_yet_extracted_is_a_clear_error(tmp_path):
 
 
 def test_the_cli_builds_with_the_shipped_reference_and_curation(data):
-    from click.testing import CliRunner
-
-    from banwatch.cli import cli
-
     db = crawl_db(data)
     add_document(db, NASA_CNBC, [event(agency="NASA", agency_id=None, tool_id=None, country="United States")])
-    result = CliRunner().invoke(cli, ["build", "--data-dir", str(data)])
-    assert result.exit_code == 0, result.output
-    assert result.output.startswith("build: mode full, documents ") and "curation stale 0" in result.output
+    result = run_banwatch("build", "--data-dir", data, in_process=True)
+    assert result.stdout.startswith("build: mode full, documents ") and "curation stale 0" in result.stdout
+    assert "build: merging events" in result.stderr  # progress goes to stderr
     (row,) = kb(data).query("select agency_id, tool_id from events where verified = 0")
     assert row["tool_id"] == "deepseek" and not row["agency_id"].startswith("unverified-")
-    result = CliRunner().invoke(cli, ["verify", "--data-dir", str(data)])
-    assert result.exit_code == 0, result.output
+    run_banwatch("verify", "--data-dir", data, in_process=True)
 
 
 def test_every_build_leaves_planner_statistics(data, reference):
@@ -313,3 +303,21 @@ def test_an_incremental_build_keeps_full_text_search_current(data, reference):
     assert len(search("event_sources", "agency devices")) == 1  # the re-merged source is indexed once
     assert search("events", "Texas") == [e["id"] for e in events(data) if e["agency_id"] == "us-tx-government"]
     assert kb(data).execute("select count(*) from event_sources_fts").fetchone()[0] == 4
+
+
+def test_status_marks_low_confidence_events_for_review(data, reference, tmp_path):
+    db = crawl_db(data)
+    add_document(db, "https://a.example/nasa", [event(confidence=0.95)])
+    add_document(db, "https://a.example/texas", [event(agency="Texas", confidence=0.5)])
+    add_document(db, "https://a.example/navy", [event(agency="U.S. Navy", date="2025-01-24", confidence=0.3)])
+    curation = write_curation(tmp_path / "curation", events_yml="- confirm: us-navy--deepseek--ban--2025-01\n")
+    stats = build(data, reference, curation_dir=curation)
+    status = {r["agency_id"]: r["status"] for r in kb(data).query("select agency_id, status from timeline")}
+    assert status == {"nasa": "machine", "us-tx-government": "needs_review", "us-navy": "verified"}
+    assert stats["events_needs_review"] == 1
+    # A lower threshold publishes Texas by default; changing it rebuilds every event.
+    stats = build(data, reference, curation_dir=curation, review_threshold=0.5)
+    assert stats["mode"] == "full" and stats["events_needs_review"] == 0
+    assert kb(data).execute("select status from events where agency_id = 'us-tx-government'").fetchone()[0] == "machine"
+    with pytest.raises(BanwatchError, match="review threshold"):
+        build(data, reference, curation_dir=curation, review_threshold=1.5)

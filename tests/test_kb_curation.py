@@ -3,30 +3,26 @@ import json
 import logging
 
 import pytest
-from kb_helpers import (
+
+from banwatch.errors import BanwatchError
+from kb.curation import load_curation
+from kb.verify import verify_data
+from tests.support.kb import (
     add_document,
     build,
     crawl_db,
     event,
     events,
     kb,
-    load_test_reference,
     sources_of,
     write_curation,
 )
-
-from banwatch.errors import BanwatchError
-from kb.curation import load_curation
-from kb.verify import verify_data
 
 NASA = "nasa--deepseek--ban--2025-01"
 TEXAS = "us-tx-government--deepseek--ban--2025-01"
 GARANTE_SUSPEND = "it-garante--chatgpt--suspend--2023-03"
 
 
-@pytest.fixture
-def reference(tmp_path):
-    return load_test_reference(tmp_path / "reference")
 
 
 @pytest.fixture

@@ -4,11 +4,18 @@ import json
 
 import networkx as nx
 import pytest
-from kb_helpers import add_document, build, crawl_db, event, kb, load_test_reference
 
 from banwatch.errors import BanwatchError
 from kb.graph import BETWEENNESS_WORK, compute_metrics, followed_edges
 from publish.export import export_graph
+from tests.support.kb import (
+    add_document,
+    build,
+    crawl_db,
+    event,
+    kb,
+    load_test_reference,
+)
 
 
 @pytest.fixture

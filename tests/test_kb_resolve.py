@@ -1,9 +1,9 @@
 """Entity resolution: aliases to canonical entities; new agencies kept as unverified, with jurisdiction."""
 import pytest
-from kb_helpers import event, load_test_reference
 
 from banwatch.names import name_words, slugify
 from kb.resolve import Resolver
+from tests.support.kb import event, load_test_reference
 
 
 @pytest.fixture

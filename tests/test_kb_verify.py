@@ -2,11 +2,10 @@
 import sqlite3
 
 import pytest
-from click.testing import CliRunner
-from kb_helpers import add_document, build, crawl_db, event, load_test_reference
 
-from banwatch.cli import cli
 from kb.verify import verify_data
+from tests.support.cli import run_banwatch
+from tests.support.kb import add_document, build, crawl_db, event, load_test_reference
 
 
 @pytest.fixture
@@ -29,8 +28,8 @@ def damage(data, *statements):
 
 def test_a_good_build_verifies(data):
     assert verify_data(data) == []
-    result = CliRunner().invoke(cli, ["verify", "--data-dir", str(data)])
-    assert result.exit_code == 0 and "ok" in result.output
+    result = run_banwatch("verify", "--data-dir", data, in_process=True)
+    assert "ok" in result.stdout
 
 
 def test_an_event_without_sources(data):
@@ -63,8 +62,8 @@ def test_a_corrupted_file(data):
     path.write_bytes(bytes(raw))
     problems = verify_data(data)
     assert problems and all(p.startswith("kb.db: ") for p in problems)
-    result = CliRunner().invoke(cli, ["verify", "--data-dir", str(data)])
-    assert result.exit_code == 1 and "problem: kb.db" in result.output
+    result = run_banwatch("verify", "--data-dir", data, in_process=True, check=False)
+    assert result.returncode == 1 and "problem: kb.db" in result.stderr
 
 
 def test_not_a_database_at_all(data):

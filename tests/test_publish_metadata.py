@@ -4,7 +4,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-from browser_helpers import NASA_EVENT, NAVY_EVENT, build_sample_kb
 
 from banwatch.kbdb import TABLES, VIEWS
 from publish.datasette_plugin.metadata import (
@@ -14,6 +13,7 @@ from publish.datasette_plugin.metadata import (
     undescribed,
     view_columns,
 )
+from tests.support.browser import NASA_EVENT, NAVY_EVENT
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -24,9 +24,8 @@ def metadata():
 
 
 @pytest.fixture(scope="module")
-def kb(tmp_path_factory):
-    data = build_sample_kb(tmp_path_factory.mktemp("metadata"))
-    conn = sqlite3.connect(f"{(data / 'kb.db').as_uri()}?mode=ro", uri=True)
+def kb(sample_kb):
+    conn = sqlite3.connect(f"{(sample_kb / 'kb.db').as_uri()}?mode=ro", uri=True)
     conn.row_factory = sqlite3.Row
     yield conn
     conn.close()

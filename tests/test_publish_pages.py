@@ -8,7 +8,11 @@ from html import unescape
 
 import feedparser
 import pytest
-from browser_helpers import (
+from ics import Calendar
+
+from publish.export import export_timeline
+from publish.serve import make_datasette
+from tests.support.browser import (
     HOSTILE_EVIDENCE,
     HOSTILE_SCOPE,
     HOSTILE_TITLE,
@@ -17,19 +21,14 @@ from browser_helpers import (
     NASA_LATER,
     NAVY,
     NAVY_EVENT,
-    build_sample_kb,
 )
-from ics import Calendar
-
-from publish.export import export_timeline
-from publish.serve import make_datasette
 
 PAYLOADS = ("<script>alert(", "<img src=x onerror", "<svg onload")
 
 
 @pytest.fixture(scope="module")
-def data(tmp_path_factory):
-    return build_sample_kb(tmp_path_factory.mktemp("pages"))
+def data(sample_kb):
+    return sample_kb
 
 
 @pytest.fixture(scope="module")

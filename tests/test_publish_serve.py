@@ -8,16 +8,16 @@ import sys
 
 import httpx
 import pytest
-from browser_helpers import ROOT, build_sample_kb, running_server
-from click.testing import CliRunner
 
 from banwatch.errors import BanwatchError
 from publish.serve import SETTINGS, listen, make_datasette, serve_kb
+from tests.support.browser import ROOT, running_server
+from tests.support.cli import run_banwatch
 
 
 @pytest.fixture(scope="module")
-def data(tmp_path_factory):
-    return build_sample_kb(tmp_path_factory.mktemp("serve"))
+def data(sample_kb):
+    return sample_kb
 
 
 def get(datasette, path):
@@ -27,10 +27,8 @@ def get(datasette, path):
 def test_missing_kb_is_one_clear_error(tmp_path):
     with pytest.raises(BanwatchError, match=r"no kb.db in .*: run `banwatch build`"):
         serve_kb(tmp_path)
-    from banwatch.cli import cli
-
-    result = CliRunner().invoke(cli, ["serve", "--data-dir", str(tmp_path)])
-    assert result.exit_code == 1 and result.output.startswith("Error: no kb.db in") and "Traceback" not in result.output
+    result = run_banwatch("serve", "--data-dir", tmp_path, in_process=True, check=False)
+    assert result.returncode == 1 and result.stderr.startswith("Error: no kb.db in") and "Traceback" not in result.stderr
 
 
 def test_a_file_that_is_not_a_kb_is_refused(tmp_path):

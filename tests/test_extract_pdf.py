@@ -1,8 +1,8 @@
 """pipeline.pdf: the one PDF text function the crawler and the extractor share."""
 import pytest
-from crawl_helpers import make_pdf
 
 from pipeline.pdf import PdfError, pdf_metadata, pdf_text
+from tests.support.crawl import make_pdf
 
 LINES = [
     "COMMONWEALTH OF VIRGINIA - EXECUTIVE ORDER 46 (2025)",

@@ -6,22 +6,19 @@ page stored exactly once), through clean runs and kill -9 of a worker and of the
 """
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 
 import pytest
-import redis
-from crawl_helpers import (
-    REPO,
+
+from tests.support.cli import finish_banwatch, run_banwatch, start_banwatch
+from tests.support.crawl import (
     LocalSite,
     Reply,
     article_html,
     crawl_db,
-    run_banwatch,
     write_sources,
 )
 
@@ -31,48 +28,6 @@ N_PAGES = 500
 AGENCIES = ["Ministry of Digital Affairs", "State Treasury", "Navy", "Port Authority", "City Council"]
 TOOLS = ["DeepSeek", "ChatGPT", "Copilot", "Gemini", "Claude"]
 
-
-class RedisServer:
-    """Debian's redis-server on a free 127.0.0.1 port, no persistence, its files in a temp dir."""
-
-    def __init__(self, directory):
-        binary = shutil.which("redis-server")
-        if binary is None:
-            pytest.fail("redis-server is missing: install Debian's redis-server (`make install` does)")
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-        directory.mkdir(parents=True, exist_ok=True)
-        self.process = subprocess.Popen(
-            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(directory), "--protected-mode", "yes"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        self.client = redis.Redis(host="127.0.0.1", port=self.port)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                self.client.ping()
-                break
-            except redis.ConnectionError:
-                if time.monotonic() > deadline or self.process.poll() is not None:
-                    self.stop()
-                    pytest.fail("redis-server did not start")
-                time.sleep(0.05)
-
-    @property
-    def url(self):
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=10)
-
-
-@pytest.fixture
-def redis_server(tmp_path):
-    server = RedisServer(tmp_path / "redis")
-    yield server
-    server.stop()
 
 
 def news_sitemaps(site, n=N_PAGES, per_sitemap=100, delay=0.0, irrelevant=5):
@@ -103,18 +58,12 @@ def news_sitemaps(site, n=N_PAGES, per_sitemap=100, delay=0.0, irrelevant=5):
          + "".join(index) + "</sitemapindex>").encode(), content_type="application/xml")
 
 
-def banwatch_process(*args, log=None):
-    return subprocess.Popen([sys.executable, "-m", "banwatch.cli", *map(str, args)], cwd=REPO,
-                            env={**os.environ, "PYTHONPATH": str(REPO)},
-                            stdout=subprocess.PIPE, stderr=log or subprocess.PIPE, text=True)
-
-
 def start_workers(n, sources, redis_url, tmp_path):
     workers = []
     for i in range(n):
         log = open(tmp_path / f"worker-{i}.log", "w")
-        workers.append(banwatch_process("crawl", "--sources", sources, "--no-polite", "--redis", redis_url,
-                                        "--data-dir", tmp_path / f"worker-{i}", log=log))
+        workers.append(start_banwatch("crawl", "--sources", sources, "--no-polite", "--redis", redis_url,
+                                        "--data-dir", tmp_path / f"worker-{i}", stdout=subprocess.PIPE, stderr=log))
     return workers
 
 
@@ -124,17 +73,6 @@ def wait_for_workers(server, n, timeout=30):
         assert time.monotonic() < deadline, "the workers did not come up"
         time.sleep(0.05)
 
-
-def finish(process, timeout=120, name="process", log_path=None):
-    try:
-        out, err = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        out, err = process.communicate()
-        pytest.fail(f"{name} did not finish: {err or ''}{log_path.read_text()[-3000:] if log_path else ''}")
-    log = log_path.read_text() if log_path else err
-    assert process.returncode == 0, f"{name} failed ({process.returncode}):\n{out}\n{(log or '')[-4000:]}"
-    return out
 
 
 def article_urls(site, n=N_PAGES):
@@ -170,10 +108,10 @@ def test_two_workers_and_an_ingester_store_every_page_exactly_once(tmp_path, red
             {"name": "news-sitemaps", "kind": "sitemap", "url": site.url("/sitemap-index.xml")}])
         workers = start_workers(2, sources, redis_server.url, tmp_path)
         wait_for_workers(redis_server, 2)
-        ingester = banwatch_process("ingest", "--redis", redis_server.url, "--idle-exit", 2,
-                                    "--data-dir", tmp_path / "data")
-        outs = [finish(w, name=f"worker {i}", log_path=tmp_path / f"worker-{i}.log") for i, w in enumerate(workers)]
-        ingest_out = finish(ingester, name="ingest")
+        ingester = start_banwatch("ingest", "--redis", redis_server.url, "--idle-exit", 2,
+                                  "--data-dir", tmp_path / "data", stdout=subprocess.PIPE)
+        outs = [finish_banwatch(w, name=f"worker {i}", log_path=tmp_path / f"worker-{i}.log") for i, w in enumerate(workers)]
+        ingest_out = finish_banwatch(ingester, name="ingest")
     assert all("status finished" in out for out in outs), outs
     assert "ingest: status idle" in ingest_out and "pages new 506" in ingest_out  # 500 articles, 6 sitemaps
     # On the wire: each article fetched once across both workers, irrelevant links never.
@@ -199,7 +137,8 @@ def test_kill_9_of_a_worker_and_of_the_ingester_loses_and_duplicates_nothing(tmp
             {"name": "news-sitemaps", "kind": "sitemap", "url": site.url("/sitemap-index.xml")}])
         workers = start_workers(3, sources, redis_server.url, tmp_path)
         wait_for_workers(redis_server, 3)
-        ingester = banwatch_process("ingest", "--redis", redis_server.url, "--data-dir", tmp_path / "data")
+        ingester = start_banwatch("ingest", "--redis", redis_server.url, "--data-dir", tmp_path / "data",
+                                  stdout=subprocess.PIPE)
 
         def articles_fetched():
             return sum(1 for h in list(site.hits) if h.path.startswith("/news/"))
@@ -215,12 +154,12 @@ def test_kill_9_of_a_worker_and_of_the_ingester_loses_and_duplicates_nothing(tmp
         ingester.wait(timeout=10)
         stored_when_killed = crawl_db(tmp_path / "data").execute("select count(*) from pages").fetchone()[0]
         assert 120 <= killed_at < N_PAGES and 0 < stored_when_killed < N_PAGES, "the kills must land midway"
-        restarted = banwatch_process("ingest", "--redis", redis_server.url, "--idle-exit", 2,
-                                     "--data-dir", tmp_path / "data")
+        restarted = start_banwatch("ingest", "--redis", redis_server.url, "--idle-exit", 2,
+                                   "--data-dir", tmp_path / "data", stdout=subprocess.PIPE)
         assert workers[0].wait(timeout=10) == -signal.SIGKILL
         for i, w in enumerate(workers[1:], 1):
-            finish(w, name=f"worker {i}", log_path=tmp_path / f"worker-{i}.log")
-        finish(restarted, name="restarted ingest")
+            finish_banwatch(w, name=f"worker {i}", log_path=tmp_path / f"worker-{i}.log")
+        finish_banwatch(restarted, name="restarted ingest")
     db = assert_every_page_once(tmp_path / "data", site)
     # The killed worker's in-flight requests were fetched again by the survivors, and stored once.
     refetched = [i for i in range(N_PAGES) if len(site.hits_of(f"/news/{i}")) > 1]

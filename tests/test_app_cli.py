@@ -4,9 +4,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from banwatch.cli import cli
+from tests.support.cli import run_banwatch
 
 BANWATCH = Path(sys.executable).with_name("banwatch")
 COMMANDS = ["crawl", "ingest", "extract", "build", "verify", "serve", "run", "demo", "eval",
@@ -14,13 +13,13 @@ COMMANDS = ["crawl", "ingest", "extract", "build", "verify", "serve", "run", "de
 
 
 @pytest.fixture
-def run(tmp_path, monkeypatch):
-    monkeypatch.setenv("BANWATCH_DATA", str(tmp_path / "data"))
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("BANWATCH_DEBUG", raising=False)
-
+def run(tmp_path):
+    """`banwatch ARGS` in this process, from tmp_path, with its data in tmp_path/data."""
     def invoke(*args):
-        return CliRunner().invoke(cli, list(args), prog_name="banwatch", catch_exceptions=False)
+        result = run_banwatch(*args, in_process=True, check=False, cwd=tmp_path,
+                              env={"BANWATCH_DATA": str(tmp_path / "data"), "BANWATCH_DEBUG": None})
+        result.output = result.stdout + result.stderr
+        return result
     return invoke
 
 
@@ -34,7 +33,7 @@ def test_help_from_the_installed_script():
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_help(run, command):
     result = run(*command.split(), "--help")
-    assert result.exit_code == 0, result.output
+    assert result.returncode == 0, result.output
     assert "Usage: banwatch " + command in result.output
     assert "Traceback" not in result.output
 
@@ -77,7 +76,7 @@ def test_bad_input_gives_one_clear_line(run, tmp_path, args, setup, message):
     if setup:
         _write(tmp_path / setup[0], setup[1])
     result = run(*args)
-    assert result.exit_code != 0
+    assert result.returncode != 0
     assert "Traceback" not in result.output
     assert message in result.output, result.output
 
@@ -86,6 +85,6 @@ def test_verify_reports_each_damaged_store(run, tmp_path):
     _write(tmp_path / "data" / "crawl.db", "not sqlite")
     _write(tmp_path / "data" / "kb.db", "not sqlite")
     result = run("verify")
-    assert result.exit_code == 1
+    assert result.returncode == 1
     assert "crawl.db" in result.output and "kb.db" in result.output
     assert "Traceback" not in result.output

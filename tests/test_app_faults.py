@@ -10,21 +10,20 @@ import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import threading
 import time
 
 import pytest
-from crawl_helpers import (
+
+from tests.support.cli import finish_banwatch, run_banwatch, start_banwatch
+from tests.support.crawl import (
     REPO,
     LocalSite,
     Reply,
     article_html,
     crawl_db,
-    run_banwatch,
     write_sources,
 )
-from test_distributed import banwatch_process, finish, redis_server  # noqa: F401 - redis_server is a fixture
 
 pytestmark = pytest.mark.slow
 
@@ -51,12 +50,6 @@ def rows(path, sql):
 DOCUMENTS = "select url, sha256, extractor_version, title, text, published, published_source, site, language, " \
             "kind, canonical_url, error, n_events from documents order by url"
 EXTRACTIONS = "select * from extractions order by id"
-
-
-def start(*args):
-    return subprocess.Popen([sys.executable, "-m", "banwatch.cli", *map(str, args)], cwd=REPO,
-                            env={**os.environ, "PYTHONPATH": str(REPO)},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +86,7 @@ def test_kill_9_during_extract_then_rerun_extracts_every_document_exactly_once(d
                                                                               tmp_path):
     data = copy_db(demo_crawl, tmp_path / "data")
     db_path = data / "crawl.db"
-    process = start("extract", "--data-dir", data)
+    process = start_banwatch("extract", "--data-dir", data)
     deadline, done = time.monotonic() + 120, 0
     while time.monotonic() < deadline and process.poll() is None:
         try:
@@ -142,23 +135,27 @@ def test_kill_9_during_build_keeps_the_previous_kb_valid_and_the_rerun_completes
                          "where id not like '%-%'".format(k))
     conn.close()
 
-    problems, stop = [], threading.Event()
+    problems, stop, passes = [], threading.Event(), [0]
 
     def keep_verifying():
         while not stop.is_set():
             problems.extend(verify_data(data))
+            passes[0] += 1
 
-    process = start("build", "--rebuild", "--data-dir", data)
-    deadline = time.monotonic() + 60
-    while not list(data.glob(TEMP_PREFIX + "*")) and process.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.005)
+    process = start_banwatch("build", "--rebuild", "--data-dir", data)
     checker = threading.Thread(target=keep_verifying)
     checker.start()
-    time.sleep(0.4)  # well into the build (about 2.5 s of work)
+    # The build says where it is on stderr: kill it once it is writing the events into its temp file.
+    for line in process.stderr:
+        if line.startswith("build: writing events"):
+            break
     assert process.poll() is None, "the build must still be running when it is killed"
+    assert list(data.glob(TEMP_PREFIX + "*")), "the killed build was mid-write"
     os.kill(process.pid, signal.SIGKILL)
     process.wait(timeout=10)
-    time.sleep(0.2)
+    seen = passes[0]
+    while passes[0] < seen + 2:  # the verifier also looks at what the kill left behind
+        checker.join(timeout=0.01)
     stop.set()
     checker.join()
     assert problems == []
@@ -173,7 +170,7 @@ def test_kill_9_during_build_keeps_the_previous_kb_valid_and_the_rerun_completes
 
 
 @pytest.mark.redis
-def test_sigterm_stops_a_crawl_worker_cleanly_and_the_rerun_resumes(tmp_path, redis_server):  # noqa: F811
+def test_sigterm_stops_a_crawl_worker_cleanly_and_the_rerun_resumes(tmp_path, redis_server):
     n = 200
     with LocalSite() as site:
         feed = "".join(f"<item><title>Agency {i} suspends DeepSeek</title><link>{site.base}/p/{i}</link></item>"
@@ -186,8 +183,9 @@ def test_sigterm_stops_a_crawl_worker_cleanly_and_the_rerun_resumes(tmp_path, re
                 delay=0.25)
         sources = write_sources(tmp_path / "s.yml", [{"name": "feed", "kind": "feed", "url": site.url("/feed.xml")}])
         crawl = ["crawl", "--sources", sources, "--no-polite", "--redis", redis_server.url, "--data-dir", tmp_path / "w"]
-        ingester = banwatch_process("ingest", "--redis", redis_server.url, "--data-dir", tmp_path / "data")
-        worker = banwatch_process(*crawl)
+        ingester = start_banwatch("ingest", "--redis", redis_server.url, "--data-dir", tmp_path / "data",
+                                  stdout=subprocess.PIPE)
+        worker = start_banwatch(*crawl, stdout=subprocess.PIPE)
         deadline = time.monotonic() + 60
         while sum(1 for h in list(site.hits) if h.path.startswith("/p/")) < 40 and time.monotonic() < deadline:
             time.sleep(0.02)
@@ -201,16 +199,17 @@ def test_sigterm_stops_a_crawl_worker_cleanly_and_the_rerun_resumes(tmp_path, re
         fetched = sum(1 for h in site.hits if h.path.startswith("/p/"))
         assert queued == n - fetched and 0 < queued < n
         ingester.send_signal(signal.SIGTERM)  # the ingester stops cleanly too, after its batch
-        ingest_out = finish(ingester, name="ingest")
+        ingest_out = finish_banwatch(ingester, name="ingest")
         assert "status stopped by SIGTERM" in ingest_out
         assert rows(tmp_path / "data" / "crawl.db", "pragma integrity_check") == [("ok",)]
         run = json.loads(rows(tmp_path / "data" / "crawl.db", "select json_object('s', status) from crawl_runs")[0][0])
         assert run == {"s": "interrupted"}
         # The same commands again: the worker resumes from the shared queue, the ingester drains.
-        ingester = banwatch_process("ingest", "--redis", redis_server.url, "--idle-exit", 2,
-                                    "--data-dir", tmp_path / "data")
-        assert "status finished" in finish(banwatch_process(*crawl), name="resumed worker")
-        finish(ingester, name="ingest")
+        ingester = start_banwatch("ingest", "--redis", redis_server.url, "--idle-exit", 2,
+                                  "--data-dir", tmp_path / "data", stdout=subprocess.PIPE)
+        assert "status finished" in finish_banwatch(start_banwatch(*crawl, stdout=subprocess.PIPE),
+                                                    name="resumed worker")
+        finish_banwatch(ingester, name="ingest")
     for i in range(n):
         assert len(site.hits_of(f"/p/{i}")) == 1, f"/p/{i} fetched {len(site.hits_of(f'/p/{i}'))} times"
     db = crawl_db(tmp_path / "data")

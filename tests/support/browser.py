@@ -17,7 +17,15 @@ import threading
 from pathlib import Path
 
 import pytest
-from kb_helpers import REFERENCE, add_document, build, crawl_db, event, write_reference
+
+from tests.support.kb import (
+    REFERENCE,
+    add_document,
+    build,
+    crawl_db,
+    event,
+    write_reference,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"

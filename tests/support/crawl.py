@@ -9,17 +9,14 @@ from __future__ import annotations
 import dataclasses
 import gzip
 import http.server
-import os
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
 import sqlite_utils
 
-REPO = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "crawl_fixtures"
+REPO = Path(__file__).resolve().parents[2]
+FIXTURES = Path(__file__).resolve().parents[1] / "crawl_fixtures"
 
 
 @dataclasses.dataclass
@@ -120,18 +117,6 @@ class LocalSite:
         self.httpd.shutdown()
         self.httpd.server_close()
 
-
-def run_banwatch(*args, timeout=180, env=None, check=True) -> subprocess.CompletedProcess:
-    """`python -m banwatch.cli ARGS` from the repository, as a user would run `banwatch ARGS`."""
-    result = subprocess.run(
-        [sys.executable, "-m", "banwatch.cli", *map(str, args)],
-        cwd=REPO, capture_output=True, text=True, timeout=timeout,
-        env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})},
-    )
-    if check and result.returncode != 0:
-        raise AssertionError(f"banwatch {' '.join(map(str, args))} failed ({result.returncode}):\n"
-                             f"{result.stdout}\n{result.stderr[-4000:]}")
-    return result
 
 
 def crawl_db(data_dir) -> sqlite_utils.Database:

@@ -8,26 +8,25 @@ import json
 
 import feedparser
 import pytest
-from browser_helpers import (
+from ics import Calendar
+
+from tests.support.browser import (
     HOSTILE_EVIDENCE,
     HOSTILE_SCOPE,
     HOSTILE_TITLE,
     NASA_EVENT,
     NAVY_EVENT,
-    build_sample_kb,
     launch_chromium,
     running_server,
     screenshot,
 )
-from ics import Calendar
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    data = build_sample_kb(tmp_path_factory.mktemp("browser"))
-    with running_server(data) as url:
+def server(sample_kb):
+    with running_server(sample_kb) as url:
         yield url
 
 

@@ -6,15 +6,6 @@ import json
 import re
 
 import pytest
-from browser_helpers import (
-    HOSTILE_SCOPE,
-    ITALY_HALT,
-    NASA_CNBC,
-    NASA_EVENT,
-    NAVY_EVENT,
-    build_sample_kb,
-)
-from click.testing import CliRunner
 
 from banwatch.errors import BanwatchError
 from publish.export import (
@@ -26,14 +17,22 @@ from publish.export import (
     md_link,
     parse_date_bound,
 )
+from tests.support.browser import (
+    HOSTILE_SCOPE,
+    ITALY_HALT,
+    NASA_CNBC,
+    NASA_EVENT,
+    NAVY_EVENT,
+)
+from tests.support.cli import run_banwatch
 
 CONTRACT_FIELDS = ("event_id", "date", "date_precision", "agency", "agency_id", "jurisdiction", "tool", "tool_id",
                    "action", "stage", "reasons", "summary", "sources", "verified")
 
 
 @pytest.fixture(scope="module")
-def data(tmp_path_factory):
-    return build_sample_kb(tmp_path_factory.mktemp("export"))
+def data(sample_kb):
+    return sample_kb
 
 
 def timeline_json(data, **filters):
@@ -235,17 +234,14 @@ def test_hostile_text_is_data_in_json_and_never_markup_in_html_formats(data):
 
 
 def test_cli_export_writes_the_same_text(data, tmp_path):
-    from banwatch.cli import cli
-
     out = tmp_path / "deepseek.csv"
-    result = CliRunner().invoke(cli, ["export", "timeline", "--data-dir", str(data), "--format", "csv",
-                                      "--tool", "deepseek", "--since", "2025-02", "-o", str(out)])
-    assert result.exit_code == 0, result.output
+    run_banwatch("export", "timeline", "--data-dir", data, "--format", "csv", "--tool", "deepseek",
+                 "--since", "2025-02", "-o", out, in_process=True)
     text = out.read_bytes().decode("utf-8")
     assert text == export_timeline(data, "csv", tool=["deepseek"], since="2025-02")
     assert len(list(csv.DictReader(io.StringIO(text)))) == 4
-    bad = CliRunner().invoke(cli, ["export", "timeline", "--data-dir", str(data), "--tool", "nosuch"])
-    assert bad.exit_code != 0 and "Error: unknown tool 'nosuch'" in bad.output and "Traceback" not in bad.output
+    bad = run_banwatch("export", "timeline", "--data-dir", data, "--tool", "nosuch", in_process=True, check=False)
+    assert bad.returncode != 0 and "Error: unknown tool 'nosuch'" in bad.stderr and "Traceback" not in bad.stderr
 
 
 def test_an_italian_source_url_is_carried_verbatim(data):

@@ -1,10 +1,8 @@
 """`banwatch eval`: the matching rule of the design's evaluation contract, and the command itself."""
 import json
 
-from click.testing import CliRunner
-
-from banwatch.cli import cli
 from pipeline.evaluate import names_match, score
+from tests.support.cli import run_banwatch
 
 
 def test_names_match_by_words_of_the_shorter_name():
@@ -45,10 +43,8 @@ def test_eval_command_on_a_gold_file(tmp_path):
          "text": "Lawmakers said they had not banned DeepSeek and had no plans to.", "events": []},
     ]) + "\n")
     out = tmp_path / "pred.jsonl"
-    result = CliRunner().invoke(cli, ["eval", "--gold", str(gold), "--json", "--output", str(out)],
-                                catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    scores = json.loads(result.output)
+    result = run_banwatch("eval", "--gold", gold, "--json", "--output", out, in_process=True)
+    scores = json.loads(result.stdout)
     assert (scores["matched"], scores["f1"], scores["date_accuracy"]) == (1, 1.0, 1.0)
     assert scores["reason_f1"] == 1.0
     assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == ["1", "2"]
@@ -56,9 +52,8 @@ def test_eval_command_on_a_gold_file(tmp_path):
 
 def test_eval_on_the_bundled_demo_manifest():
     # a regression guard on our own reconstructed pages (not the publishers' dev text)
-    result = CliRunner().invoke(cli, ["eval", "--gold", "demo", "--json"], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    scores = json.loads(result.output)
+    result = run_banwatch("eval", "--gold", "demo", "--json", in_process=True)
+    scores = json.loads(result.stdout)
     assert scores["documents"] >= 50
     assert scores["f1"] >= 0.8, scores
     assert scores["action_accuracy"] >= 0.85, scores
