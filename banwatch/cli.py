@@ -350,17 +350,30 @@ def export_graph_command(data_dir, fmt, output):
 @click.option("--details", is_flag=True, help="List missed (FN) and spurious (FP) events.")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object.")
 @click.option("--full-pipeline", is_flag=True, help="Evaluate the full-pipeline variant.")
-def eval_command(gold, output_path, details, as_json, full_pipeline):
+@click.option("--part", type=click.Choice(["working", "check"]),
+              help="Score only this part of the gold file's fixed split (study the working part's errors only).")
+@click.option("--split", "by_part", is_flag=True,
+              help="Score the working and the check part separately (report both; keep a change only if "
+                   "the check part does not drop).")
+def eval_command(gold, output_path, details, as_json, full_pipeline, part, by_part):
     """Score the extractor against a gold file (the evaluation contract of docs/design.md).
+
+    The gold file is split by measure into a fixed working part and check part
+    (docs/extraction.md says how): look at the working part's errors, never the
+    check part's, and report both.
 
     \b
     Examples:
-        banwatch eval --gold gold.jsonl --details
+        banwatch eval --gold gold.jsonl --split
+        banwatch eval --gold gold.jsonl --part working --details
         banwatch eval --gold demo
     """
     import tempfile
 
-    from pipeline.evaluate import evaluate, format_scores
+    from pipeline.evaluate import PARTS, evaluate, format_scores
+
+    if by_part and (part or details or output_path):
+        raise click.UsageError("--split reports both parts: use --part PART for --details or --output")
 
     with tempfile.TemporaryDirectory() as tmp:
         if gold == "demo":
@@ -373,7 +386,14 @@ def eval_command(gold, output_path, details, as_json, full_pipeline):
             gold_path = Path(gold)
             if not gold_path.is_file():
                 raise click.BadParameter(f"File {gold!r} does not exist.", param_hint="'--gold'")
-        scores, detail_lines = evaluate(gold_path, output_path=output_path, full_pipeline=full_pipeline)
+        if by_part:
+            results = {name: evaluate(gold_path, full_pipeline=full_pipeline, part=name)[0] for name in PARTS}
+            if as_json:
+                click.echo(json.dumps(results))
+            else:
+                click.echo("\n\n".join(f"== {name} part\n{format_scores(s)}" for name, s in results.items()))
+            return
+        scores, detail_lines = evaluate(gold_path, output_path=output_path, full_pipeline=full_pipeline, part=part)
     if details:
         click.echo("\n".join(detail_lines))
     click.echo(json.dumps(scores) if as_json else format_scores(scores))
