@@ -399,6 +399,43 @@ def eval_command(gold, output_path, details, as_json, full_pipeline, part, by_pa
     click.echo(json.dumps(scores) if as_json else format_scores(scores))
 
 
+@cli.command()
+@click.option("--gold", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE",
+              help="Collect the training rows afresh from this gold file's working part (and the demo's "
+                   "pages); without it, refit from the committed rows.")
+def train(gold):
+    """Rebuild the extractor's decision model (pipeline/model/decision.json).
+
+    Candidate events are labelled against gold events; a logistic regression
+    over their features decides which are measures, and its cross-validated
+    scores calibrate the confidence. Without --gold the model is refitted from
+    pipeline/model/training.jsonl, which reproduces the committed model exactly.
+    Only the working part of the gold file is read: the check part is for scoring.
+
+    \b
+    Examples:
+        banwatch train
+        banwatch train --gold dev.jsonl
+    """
+    from banwatch.demo import demo_gold_records
+    from pipeline.evaluate import read_gold
+    from pipeline.train import MODEL_PATH, ROWS_PATH, collect_rows, fit, read_rows, write_model, write_rows
+
+    if gold:
+        working = list(read_gold(gold, part="working").values())
+        click.echo(f"train: collecting candidates from {len(working)} working documents and the demo pages", err=True)
+        rows = collect_rows(working, "gold-working") + collect_rows(demo_gold_records(), "demo")
+        write_rows(rows)
+    else:
+        if not ROWS_PATH.exists():
+            raise BanwatchError(f"no training rows at {ROWS_PATH}: run `banwatch train --gold FILE` first")
+        rows = read_rows()
+    spec = fit(rows)
+    write_model(spec)
+    click.echo(f"train: {spec['trained_on']['rows']} candidates ({spec['trained_on']['positives']} real), "
+               f"keep threshold {spec['keep_threshold']}; wrote {MODEL_PATH}")
+
+
 def _write(text, output):
     if output:
         Path(output).write_text(text, encoding="utf-8")

@@ -3,6 +3,7 @@ import re
 from collections import Counter, defaultdict
 
 from banwatch.names import name_words
+from pipeline.decide import event_features
 from pipeline.events import date_candidates, object_of_lift
 
 # Among mentions of one measure, the most specific word wins a tie: a suspension is a temporary
@@ -34,7 +35,9 @@ def assemble(ctx, mentions, body_offset):
     for key, ms in groups.items():
         others = set().union(*(s for k, s in used_sentences.items() if k != key)) if len(used_sentences) > 1 \
             else set()
-        events.append(build_event(ctx, ms, key == main_key, used_sentences[key], others, body_offset))
+        event = build_event(ctx, ms, key == main_key, used_sentences[key], others, body_offset)
+        event["features"] = event_features(ctx, ms, event, key == main_key, len(groups))
+        events.append(event)
     events.sort(key=lambda e: (e["date"] or "", e["agency"], e["tool"]))
     return events
 

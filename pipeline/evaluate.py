@@ -120,7 +120,7 @@ def score(gold, predictions):
     """gold: {id: record with events}; predictions: {id: [events]} -> (scores, detail lines)."""
     n = {k: 0 for k in ("gold", "pred", "matched", "action", "date", "date_n", "stated", "stated_n", "stage",
                         "stage_n", "r_tp", "r_pred", "r_gold")}
-    details = []
+    details, confidences = [], []
     for doc_id, record in gold.items():
         gold_events = listify(record.get("events"))
         predicted = [e for e in predictions.get(doc_id, []) if isinstance(e, dict)]
@@ -128,6 +128,8 @@ def score(gold, predictions):
         n["pred"] += len(predicted)
         pairs = pair_events(gold_events, predicted)
         n["matched"] += len(pairs)
+        matched_predictions = {i for i, _ in pairs}
+        confidences += [(float(p.get("confidence") or 0.0), i in matched_predictions) for i, p in enumerate(predicted)]
         for i, j in pairs:
             p, g = predicted[i], gold_events[j]
             n["action"] += norm_action(p.get("action")) == g.get("action")
@@ -171,8 +173,25 @@ def score(gold, predictions):
         "stated_date_accuracy": round(ratio(n["stated"], n["stated_n"]), 4), "stated_date_pairs": n["stated_n"],
         "stage_accuracy": round(ratio(n["stage"], n["stage_n"]), 4), "staged_pairs": n["stage_n"],
         "reason_precision": round(rp, 4), "reason_recall": round(rr, 4), "reason_f1": round(f1(rp, rr), 4),
+        "confident_events": sum(1 for c, _ in confidences if c >= HIGH_CONFIDENCE),
+        "confident_precision": round(ratio(sum(1 for c, ok in confidences if c >= HIGH_CONFIDENCE and ok),
+                                           sum(1 for c, _ in confidences if c >= HIGH_CONFIDENCE)), 4),
+        "reliability": [[low, high, count, None if right is None else round(right, 3)]
+                        for low, high, count, right in reliability_table(confidences)],
     }
     return scores, details
+
+
+HIGH_CONFIDENCE = 0.8  # the default review threshold: events at or above it are published by default
+
+
+def reliability_table(pairs, bins=((0.0, 0.5), (0.5, 0.6), (0.6, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 1.01))):
+    """[(low, high, n, share right)] for (confidence, right) pairs: how often a confidence is right."""
+    table = []
+    for low, high in bins:
+        inside = [right for confidence, right in pairs if low <= confidence < high]
+        table.append((low, min(high, 1.0), len(inside), sum(inside) / len(inside) if inside else None))
+    return table
 
 
 # The fixed split of a gold file into a working part (study its errors, train on it) and a check part
@@ -255,4 +274,8 @@ def format_scores(s):
         f"stated date acc  {s['stated_date_accuracy']:.3f}  (over {s['stated_date_pairs']} pairs whose date the text states)",
         f"stage accuracy   {s['stage_accuracy']:.3f}  (over {s['staged_pairs']} pairs with a gold stage)",
         f"reason P/R/F1    {s['reason_precision']:.3f} / {s['reason_recall']:.3f} / {s['reason_f1']:.3f}",
+        f"confidence >= {HIGH_CONFIDENCE}: {s['confident_events']} events, {s['confident_precision']:.3f} right",
+        "reliability      " + "  ".join(f"[{low:.1f},{min(high, 1):.1f}) {count}:"
+                                        f"{'-' if right is None else f'{right:.2f}'}"
+                                        for low, high, count, right in s["reliability"]),
     ])

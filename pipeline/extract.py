@@ -5,6 +5,7 @@ from collections import Counter
 
 from pipeline import assemble, events
 from pipeline.dates import date_from_url, dateline, month_from_url, parse_iso
+from pipeline.decide import MODEL_PATH, DecisionModel
 from pipeline.documents import DocumentError, detect_language, document_from_html
 from pipeline.nlp import full_pipeline, light_pipeline
 from pipeline.reference import reference_index
@@ -19,12 +20,16 @@ MAX_CHARS = 200_000  # longer bodies are cut: a measure is stated early, and spa
 class Extractor:
     """Reads measures from documents. `full_pipeline=True` runs all of en_core_web_sm over all text."""
 
-    def __init__(self, full_pipeline=False, reference_dir=None):
+    def __init__(self, full_pipeline=False, reference_dir=None, model_path=MODEL_PATH, candidates=False):
+        """`candidates=True` returns every candidate event with its features, undecided (for training)."""
         self.full = full_pipeline
         self.reference_dir = str(reference_dir) if reference_dir else None
         self.nlp = None
         self.ref = reference_index(self.reference_dir)
-        self.version = EXTRACTOR_VERSION + ("+full" if full_pipeline else "")
+        self.candidates = candidates
+        self.model = None if candidates else DecisionModel.load(model_path)
+        model_version = f".m{self.model.digest}" if self.model else ".candidates"
+        self.version = EXTRACTOR_VERSION + model_version + ("+full" if full_pipeline else "")
 
     def _pipeline(self):
         if self.nlp is None:
@@ -101,7 +106,13 @@ class Extractor:
         if head:
             ctx.dateline = (body_offset, body_offset + head[1])
         mentions = events.find_events(ctx)
-        return assemble.assemble(ctx, mentions, body_offset)
+        found = assemble.assemble(ctx, mentions, body_offset)
+        if self.candidates:
+            return found
+        found = self.model.decide(found)
+        for event in found:
+            del event["features"]
+        return found
 
 
 def compose(doc):

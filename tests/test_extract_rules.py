@@ -1,4 +1,7 @@
-"""The extractor's rules, one sentence (written for these tests) per rule."""
+"""The extractor's rules, one sentence (written for these tests) per rule.
+
+These test the candidates the rules propose (Extractor(candidates=True)); which candidates the
+decision model keeps, and with what confidence, is tested in test_extract_model.py."""
 import pytest
 
 from pipeline.extract import Extractor
@@ -6,7 +9,7 @@ from pipeline.extract import Extractor
 
 @pytest.fixture(scope="module")
 def extractor():
-    return Extractor()
+    return Extractor(candidates=True)
 
 
 def events_of(extractor, text, published="2025-02-03", title=""):

@@ -1,0 +1,140 @@
+"""The learned decision layer: which candidate events are measures, and how sure we can be.
+
+The rules of pipeline/events.py and pipeline/assemble.py propose candidate events (an actor, a
+tool, a trigger, the sentences, the date); each candidate is described by the features below, and
+a logistic regression trained on gold documents (`banwatch train`, pipeline/train.py) gives the
+probability that it is a real measure, calibrated (Platt scaling on cross-validated scores) so
+that a confidence of 0.8 means right about four times in five. Candidates under the model's keep
+threshold are dropped; the rest carry the probability as their `confidence`.
+
+The model is data, not code: pipeline/model/decision.json holds the feature names, weights,
+calibration and threshold, and its digest is part of the extractor version.
+"""
+import hashlib
+import json
+import math
+from pathlib import Path
+
+MODEL_DIR = Path(__file__).parent / "model"
+MODEL_PATH = MODEL_DIR / "decision.json"
+
+# Cues in the words around a trigger that make a statement less than a measure taken.
+HEDGES = {"could", "might", "may", "would", "possible", "possibility", "possibly", "consider", "considering",
+          "considers", "weigh", "weighing", "weighs", "mull", "mulling", "if", "whether", "reportedly",
+          "rumored", "rumoured", "speculation", "expected", "likely", "plan", "plans", "planning", "threatened",
+          "threatens", "urge", "urged", "urges", "urging", "call", "calls", "called", "calling", "push", "pushing"}
+COMPARISONS = {"similar", "following", "follows", "followed", "joins", "joined", "join", "like", "after", "other",
+               "others", "also", "previously", "earlier", "already", "among", "including"}
+REFERENCE_KINDS = ("national_government", "state_government", "ministry", "agency", "military", "legislature",
+                   "legislative_office", "regulator", "dpa", "court", "local_government", "university",
+                   "company", "other")
+VIAS = ("by", "relative", "subject", "holder", "speaker", "locative", "context", "")
+ACTIONS = ("ban", "restrict", "suspend", "lift", "investigate", "warn")
+
+
+def event_features(ctx, ms, event, is_main, n_candidates):
+    """The features of one candidate event (its mentions `ms` and the event assembled from them)."""
+    best = max(ms, key=lambda m: m.weight)
+    actor = ms[0].actor
+    key = actor.key or ""
+    name = actor.name or ""
+    f = {
+        "actor_reference": float(bool(actor.agency_id)),
+        "actor_generic": float(bool(actor.generic)),
+        "actor_unknown_body": float(key.startswith("new:")),
+        "actor_unknown_government": float(key.startswith("government:")),
+        "actor_unknown_legislature": float(key.startswith("legislature:")),
+        "actor_officeholders": float(key.startswith("collective:")),
+        "actor_acronym_unknown": float(not actor.agency_id and len(name) <= 4 and name.isupper()),
+        "actor_one_word_unknown": float(not actor.agency_id and len(name.split()) == 1),
+        "actor_in_title": float(any(m.in_title for m in ms)),
+        "actor_of_document_country": float(bool(actor.jurisdiction_id) and
+                                           ctx.ref.country_of(actor.jurisdiction_id) == ctx.dominant_of("country")),
+        "tool_named": float(best.weight > 0 and any(m.tool_mention and m.via != "context" for m in ms)),
+        "tool_is_focus": float(bool(ctx.focus_tools) and ms[0].tool_id == ctx.focus_tools[0]),
+        "tool_in_title": float(any(s.kb_id_ == ms[0].tool_id for s in ctx.spans("tool", 0, _title_end_token(ctx)))),
+        "stage_proposed": float(event["stage"] == "proposed"),
+        "trigger_weak": float(all(m.trigger.kb_id_ == "weak" for m in ms)),
+        "trigger_close": float(any(m.trigger.kb_id_ == "close" for m in ms)),
+        "mentions": math.log1p(len(ms)),
+        "sentences": math.log1p(len({m.sentence.start for m in ms})),
+        "in_title": float(any(m.in_title for m in ms)),
+        "early": float(min(ctx.sentence_index(m.sentence.start) for m in ms) <= 3),
+        "main_event": float(is_main),
+        "candidates_in_document": math.log1p(n_candidates),
+        "date_from_text": float(event["date_source"] == "text"),
+        "undated": float(event["date"] is None),
+        "weight": min(best.weight, 1.5),
+        "hedged": float(all(_near_words(ctx, m, HEDGES) for m in ms)),
+        "comparison": float(all(_near_words(ctx, m, COMPARISONS) for m in ms)),
+        "background": float(all(_is_background(ctx, m) for m in ms)),
+        "tools_in_sentence": math.log1p(len(ctx.in_sent("tool", best.sentence))),
+        "actors_in_sentence": math.log1p(len(ctx.actors(best.sentence))),
+        "reasons": math.log1p(len(event["reasons"])),
+        "scope": float(bool(event["scope"])),
+    }
+    for kind in REFERENCE_KINDS:
+        f[f"kind={kind}"] = float(actor.kind == kind)
+    for via in VIAS:
+        f[f"via={via or 'none'}"] = float(best.via == via)
+    for action in ACTIONS:
+        f[f"action={action}"] = float(event["action"] == action)
+    return f
+
+
+def _title_end_token(ctx):
+    for sent in ctx.sents:
+        if not ctx.is_title(sent):
+            return sent.start
+    return len(ctx.doc)
+
+
+def _near_words(ctx, m, words):
+    """A cue among the eight words before the trigger, within its clause."""
+    before = ctx.lower[max(m.sentence.start, m.trigger.start - 8):m.trigger.start]
+    for i in range(len(before) - 1, -1, -1):
+        if before[i] in {";", "—", "but", "while", "."}:
+            before = before[i + 1:]
+            break
+    return bool(words & set(before))
+
+
+def _is_background(ctx, m):
+    from pipeline.assemble import is_background
+
+    return is_background(ctx, m)
+
+
+class DecisionModel:
+    """decision.json: a logistic regression over event_features, Platt-calibrated, with a keep threshold."""
+
+    def __init__(self, spec):
+        self.spec = spec
+        self.features = spec["features"]
+        self.weights = dict(zip(self.features, spec["coef"]))
+        self.intercept = spec["intercept"]
+        self.a, self.b = spec["calibration"]["a"], spec["calibration"]["b"]
+        self.keep_threshold = spec["keep_threshold"]
+        self.digest = hashlib.sha1(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:8]
+
+    @classmethod
+    def load(cls, path=MODEL_PATH):
+        return cls(json.loads(Path(path).read_text(encoding="utf-8")))
+
+    def score(self, features):
+        """The model's raw score (log-odds before calibration)."""
+        return self.intercept + sum(self.weights.get(name, 0.0) * value for name, value in features.items())
+
+    def probability(self, features):
+        z = self.a * self.score(features) + self.b
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def decide(self, events):
+        """Keep the candidates the model believes; their confidence is the calibrated probability."""
+        kept = []
+        for event in events:
+            p = self.probability(event["features"])
+            if p >= self.keep_threshold:
+                event["confidence"] = round(p, 3)
+                kept.append(event)
+        return kept
