@@ -165,7 +165,10 @@ class NameMatcher:
             key = f"{group}|{entity_id}|{int(needs_context)}"
             self.targets[nlp.vocab.strings.add(key)] = (group, entity_id, needs_context)
             exact, folded = [], []
-            for phrase in with_curly_quotes(phrases):
+            if group == "tool" and not needs_context:
+                # "character.ai" is one token, "Character.AI" three: lower case needs its own pattern
+                phrases = set(phrases) | {p.lower() for p in phrases if "." in p}
+            for phrase in with_curly_quotes(sorted(phrases)):
                 doc = nlp.make_doc(phrase)
                 one_word = len(doc) == 1 or phrase.isupper() or group in ("jurisdiction", "person")
                 if needs_context or one_word:

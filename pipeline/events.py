@@ -25,7 +25,7 @@ The rules, in the order they apply (each a function below):
 import bisect
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy
 from spacy.attrs import (
@@ -72,6 +72,10 @@ ANNOUNCING = {"announced", "announces", "issued", "issues", "imposed", "imposes"
 HOLDER_LINKS = {"at", "of", "in", "for", "across", "within"}
 HOLDER_SUFFIXES = {"-", "issued", "owned", "managed", "furnished", "controlled", "provided", "run", "operated"}
 TITLE_PREFIXES = {"gov.", "governor", "gov"}
+# Capitalised words statistical NER takes for organisations that are never a body that acts.
+NOT_BODIES = {"ai", "a.i.", "genai", "llm", "llms", "app", "apps", "it", "ceo", "cio", "cto", "faq", "ios", "android"}
+LOCAL_GOVERNMENT_WORDS = {"city", "county", "council", "municipality", "borough", "prefecture", "province",
+                          "district", "township", "village", "town"}
 GENERIC_ACTOR_WORDS = {"government", "administration", "authorities", "officials", "cabinet", "regulator",
                        "regulators", "watchdog", "agencies", "ministries", "executive"}
 
@@ -332,7 +336,7 @@ def sentence_actors(ctx, sent):
     for span in ctx.in_sent("agency", sent):
         if ctx.is_origin(span) or set(range(span.start, span.end)) & tool_tokens:
             continue
-        actor = agency_actor(ctx, span)
+        actor = place_body(ctx, span, sent) or agency_actor(ctx, span)
         previous = ctx.lower[span.start - 1] if span.start > sent.start else ""
         if (span.start, span.end) in place_names and previous in NOT_AGENT_BEFORE:
             # "a school board in Virginia": a place, not the state government acting
@@ -419,8 +423,62 @@ def sentence_actors(ctx, sent):
         actor = legislature_actor(ctx, ctx.dominant_of("country"), span.text, span.start, span.end)
         if actor:
             claim(actor)
+    # "the bureau said", "the regulator ordered": a body the story has named before
+    for span in ctx.in_sent("body_anaphor", sent):
+        if set(range(span.start, span.end)) & taken:
+            continue
+        antecedent = antecedent_of(ctx, span, sent, actors)
+        if antecedent is not None:
+            actor = replace(antecedent, start=span.start, end=span.end)
+            actor.via = "anaphor"
+            claim(actor)
     actors.sort(key=lambda a: a.start)
     return actors
+
+
+ANAPHOR_LOOKBACK = 8  # sentences: a definite description names a body of the last few sentences
+
+
+def antecedent_of(ctx, span, sent, actors_here):
+    """The body "the bureau" or "the regulator" refers to: the nearest actor before it whose name holds
+    one of the anaphor's words ("bureau") or whose type it names (a regulator: dpa, regulator)."""
+    words = [w for w in span.label_.split(",") if w and not w.startswith("kind=")]
+    kinds = {w[5:] for w in span.label_.split(",") if w.startswith("kind=")}
+    index = ctx.sentence_index(sent.start)
+    earlier = [a for a in reversed(actors_here) if a.end <= span.start]
+    for k in range(index - 1, max(-1, index - ANAPHOR_LOOKBACK - 1), -1):
+        earlier += list(reversed(ctx.actors(ctx.sents[k])))
+    for actor in earlier:
+        if actor.generic and not kinds & {"national_government", "state_government"}:
+            continue
+        name = f"{actor.name} {actor.mention}".lower()
+        if actor.kind in kinds or any(re.search(rf"\b{re.escape(w)}\b", name) for w in words):
+            return actor
+    return None
+
+
+def place_body(ctx, span, sent):
+    """"Kentucky Department of Education", "the Victorian education department": a body of the place named
+    right before a reference name that belongs elsewhere (the U.S. Department of Education) is that
+    place's own body, known to the reference under the full name or else new."""
+    if span.start <= sent.start:
+        return None
+    places = [p for p in ctx.in_sent("jurisdiction", sent) if p.end == span.start or
+              (p.end == span.start - 1 and ctx.lower[p.end] in {"'s", "’s"})]
+    if not places:
+        return None
+    place = places[-1]
+    agency = ctx.ref.agencies[span.kb_id_]
+    if place.kb_id_ in ctx.ref.reference.jurisdiction_chain(ctx.ref.reference.jurisdiction_of(span.kb_id_) or place.kb_id_):
+        return None  # "the U.S. Department of Education": the place is the body's own
+    text = ctx.text(place.start, span.end)
+    known = ctx.ref.reference.resolve("agencies", text, jurisdiction=place.kb_id_)
+    if known:
+        found = ctx.ref.agencies[known]
+        return Actor(key=known, name=found["name"], mention=text, agency_id=known, kind=found.get("type"),
+                     jurisdiction_id=found.get("jurisdiction"), start=place.start, end=span.end)
+    return Actor(key=f"new:{slugify(text)}", name=text, mention=text, kind=agency.get("type"),
+                 jurisdiction_id=place.kb_id_, start=place.start, end=span.end, verified=False)
 
 
 MINISTRY_NOUNS = {"ministries": "ministry", "departments": "department", "agencies": "agency"}
@@ -482,14 +540,14 @@ def legislature_actor(ctx, jurisdiction_id, mention, start, end):
 def ner_actor(ctx, span, sent):
     text = re.sub(r"^(?i:the)\s+", "", span.text).strip()
     text = re.sub(r"['’]s$", "", text).strip()
-    if len(text) < 2 or text.lower() in GENERIC_ACTOR_WORDS:
+    if len(text) < 2 or text.lower() in GENERIC_ACTOR_WORDS or text.lower() in NOT_BODIES:
         return None
     if span.label_ in ("GPE", "NORP"):
         jid = ctx.ref.find_jurisdiction(text) if hasattr(ctx.ref, "find_jurisdiction") else None
         if jid:
             return ctx.government_of(jid, span.text, span.start, span.end)
-        if span.label_ == "NORP":
-            return None
+        if span.label_ == "NORP" or not LOCAL_GOVERNMENT_WORDS & set(text.lower().split()):
+            return None  # "London", "Los Angeles": a place the reference does not know is where, not who
         return Actor(key=f"new:{slugify(text)}", name=text, mention=span.text, kind="local_government",
                      jurisdiction_id=ctx.dominant_of("country"), start=span.start, end=span.end, verified=False)
     if span.label_ == "PERSON":
