@@ -707,6 +707,13 @@ def tools_for(ctx, trigger, sent, sent_index):
             listed.extend((t.kb_id_, t.text) for t in ctx.in_sent("tool", nxt))
         if listed:
             return listed, 0.9
+    # "...urged people to be on alert when using Chinese AI apps." then "Its inspections of five apps --
+    # DeepSeek, Doubao, ...": a class of tools whose members the next sentence lists
+    if ctx.spans("anaphor", start, end) and sent_index + 1 < len(ctx.sents):
+        following = ctx.sents[sent_index + 1]
+        listed = {t.kb_id_: t.text for t in ctx.in_sent("tool", following)}
+        if len(listed) >= 2 and same_paragraph_or_next(ctx, sent_index):
+            return list(listed.items()), 0.8
     vendors = [v for v in ctx.spans("vendor", start, end) if ctx.ref.flagship_tool(v.kb_id_)]
     if vendors and ctx.spans("anaphor", start, end):
         # "suspend Meta's use of personal data to train its AI": the vendor's AI product
@@ -719,6 +726,12 @@ def tools_for(ctx, trigger, sent, sent_index):
         tool_id = ctx.focus_tools[0]
         return [(tool_id, ctx.ref.tools[tool_id]["name"])], 0.6
     return [], 0.0
+
+
+def same_paragraph_or_next(ctx, index):
+    """The sentence after `index` follows it directly (at most one line break between them)."""
+    between = ctx.text(ctx.sents[index].end - 1, ctx.sents[index + 1].start + 1)
+    return between.count("\n") <= 2
 
 
 def object_of_lift(ctx, trigger, triggers):
@@ -800,7 +813,9 @@ def agents_for(ctx, trigger, sent, actors, passive):
         group = without_descendants(ctx, [chosen] + coordinated(ctx, chosen, left))
         if passive and len(group) == 1 and speaker(ctx, chosen, sent) is False and holders:
             return holders[:1], "holder"
-        return group, "subject"
+        # "Queensland and Tasmania have joined New South Wales in banning": the joiners act too
+        joiners = joined_by(ctx, group, left)
+        return without_descendants(ctx, group + joiners), "subject"
     if passive:
         # "MODA said workers would be banned": the speaker; "banned in Italy": where
         for actor in left:
@@ -822,6 +837,45 @@ def agents_for(ctx, trigger, sent, actors, passive):
     if locative:
         return locative[:1], "locative"
     return [], ""
+
+
+JOINING = {"joined", "joins", "join", "joining", "followed", "follows", "following", "after"}
+
+
+def joined_by(ctx, group, left):
+    """Actors before `group` whose verb joins them to it: "Queensland and Tasmania have joined NSW in
+    banning..." (the subject of "joined" acts as the body it joins)."""
+    first = min(group, key=lambda a: a.start)
+    earlier = [a for a in left if a.end <= first.start]
+    if not earlier:
+        return []
+    nearest = earlier[-1]
+    between = ctx.lower[nearest.end:first.start]
+    if not (set(between) & JOINING) or any(w in CLAUSE_BREAKS - {"after"} or w in {".", ":"} for w in between) \
+            or len(between) > 8:
+        return []
+    return [nearest] + coordinated(ctx, nearest, left)
+
+
+def followers_of(ctx, trigger, sent, actors):
+    """"WA is the latest state to ban ChatGPT, following New South Wales, Queensland and Tasmania":
+    the bodies named after "following" (or "after", "joining") took the measure before."""
+    cues = [i for i in ctx.positions_in(JOINING | {"like"}, trigger.end, min(sent.end, trigger.end + 12))]
+    if not cues:
+        return []
+    cue = cues[0]
+    after = [a for a in actors if cue < a.start <= cue + 3]
+    if not after:
+        return []
+    first = after[0]
+    group = [first]
+    for other in [a for a in actors if a.start > first.end]:
+        between = ctx.lower[group[-1].end:other.start]
+        if between and all(w in COORDINATION or not w.strip() for w in between):
+            group.append(other)
+        else:
+            break
+    return group
 
 
 def without_descendants(ctx, actors):
@@ -972,6 +1026,11 @@ def find_events(ctx):
                     agents, via = list(fallback), "context"
             if not agents:
                 continue
+            if via == "subject":
+                followers = [a for a in followers_of(ctx, trigger, sent, actors) if a not in agents]
+            else:
+                followers = []
+            agents = [education_body_of(ctx, a, sent) for a in agents]
             action = trigger.label_
             stage = stage_of(ctx, trigger, sent, action)
             in_title = ctx.is_title(sent)
@@ -980,14 +1039,16 @@ def find_events(ctx):
             dates = date_candidates(ctx, sent, trigger, after=trigger.end if object_of_lift(ctx, trigger, triggers) else 0)
             best_date = max(dates, key=lambda d: d[3]) if dates else None
             scope = [scope_phrase(ctx, s, sent) for s in ctx.in_sent("scope", sent)]
-            for actor in agents:
+            for actor, actor_via in [(a, via) for a in agents] + [(education_body_of(ctx, a, sent), "following")
+                                                                   for a in followers]:
                 for tool_id, tool_text in tools:
                     if is_own_product(ctx, actor, tool_id):
                         continue
                     mentions.append(Mention(actor=actor, tool_id=tool_id, tool_mention=tool_text, action=action,
                                             stage=stage, weight=weight * (1.5 if in_title else 1.0),
-                                            sentence=sent, trigger=trigger, in_title=in_title, date=best_date,
-                                            scope=scope, via=via))
+                                            sentence=sent, trigger=trigger, in_title=in_title,
+                                            date=best_date if actor_via != "following" else None,
+                                            scope=scope, via=actor_via))
             found_here.extend(a for a in agents if via != "context")
         if found_here:
             last_actors = found_here
@@ -996,6 +1057,19 @@ def find_events(ctx):
         elif not ctx.is_title(sent) and actors:
             last_actors = last_actors  # a sentence naming bodies without a measure keeps the context
     return mentions
+
+
+def education_body_of(ctx, actor, sent):
+    """A government acting on its schools ("banned in Western Australia's public schools") acts through
+    the body that runs them: its education department, when the reference data knows it."""
+    if actor.kind not in ("national_government", "state_government") or not ctx.in_sent("school", sent):
+        return actor
+    body = ctx.ref.education_body(actor.jurisdiction_id)
+    if body is None:
+        return actor
+    agency = ctx.ref.agencies[body]
+    return Actor(key=body, name=agency["name"], mention=actor.mention, agency_id=body, kind=agency.get("type"),
+                 jurisdiction_id=agency.get("jurisdiction"), start=actor.start, end=actor.end)
 
 
 def is_own_product(ctx, actor, tool_id):

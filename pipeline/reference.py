@@ -42,6 +42,14 @@ class ReferenceIndex:
                 return agency_id
         return None
 
+    def education_body(self, jurisdiction_id):
+        """The body that runs a jurisdiction's public schools: its ministry or department of education."""
+        for agency_id, agency in self.agencies.items():
+            if agency.get("jurisdiction") == jurisdiction_id and agency.get("type") in ("ministry", "agency") \
+                    and "education" in agency["name"].lower():
+                return agency_id
+        return None
+
     def legislature_of(self, jurisdiction_id):
         return self._by_type.get(("legislature", jurisdiction_id))
 

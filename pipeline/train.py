@@ -95,19 +95,20 @@ def fit(rows):
     }
 
 
-def best_threshold(probabilities, labels):
-    """The keep threshold (0.05 steps, at most 0.6) that maximises F1 over the rows' candidates."""
-    best, best_f1 = 0.5, -1.0
+def best_threshold(probabilities, labels, tolerance=0.01):
+    """The keep threshold (0.05 steps from 0.1 to 0.6): the lowest whose F1 over the rows' candidates is
+    within `tolerance` of the best. A dropped candidate is lost, a kept one can still be reviewed, so
+    among thresholds that do about equally well the one that keeps more wins."""
+    results = []
     for step in range(2, 13):
-        t = step * 0.05
+        t = round(step * 0.05, 2)
         kept = probabilities >= t
         tp = float((kept & (labels == 1)).sum())
         fp = float((kept & (labels == 0)).sum())
         fn = float(((~kept) & (labels == 1)).sum())
-        f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
-        if f1 > best_f1 + 1e-9:
-            best, best_f1 = t, f1
-    return best
+        results.append((t, 2 * tp / (2 * tp + fp + fn) if tp else 0.0))
+    best = max(f1 for _, f1 in results)
+    return min(t for t, f1 in results if f1 >= best - tolerance)
 
 
 def write_model(spec, path=MODEL_PATH):
