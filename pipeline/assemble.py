@@ -208,7 +208,7 @@ def build_event(ctx, ms, is_main, own_sentences, other_sentences, body_offset):
     mention_text = max(named, key=lambda m: (m.via != "context", len(m.actor.mention)))
     action = choose_action(ms)
     date, precision, date_text, date_source = choose_date(ctx, ms, own_sentences, other_sentences if is_main else None)
-    reasons, reason_evidence = reasons_for(ctx, own_sentences, other_sentences, is_main)
+    reasons, reason_evidence = reasons_for(ctx, own_sentences, set(), True)
     scope = []
     for m in sorted(ms, key=lambda m: -m.weight):
         for s in m.scope:
