@@ -219,7 +219,7 @@ def build_event(ctx, ms, is_main, own_sentences, other_sentences, body_offset):
     evidence = re.sub(r"\s+", " ", sentence_text).strip()
     sent_start = ctx.idx[sent.start]
     start = sent_start - body_offset if sent_start >= body_offset else None
-    tool = ctx.ref.tools[best.tool_id]
+    tool = ctx.ref.tools.get(best.tool_id)  # None: a tool the reference does not know ("new:<slug>")
     jurisdiction = actor.jurisdiction_id
     return {
         "agency": actor.name,
@@ -229,8 +229,8 @@ def build_event(ctx, ms, is_main, own_sentences, other_sentences, body_offset):
         "agency_verified": actor.verified,
         "country": ctx.ref.country_name(jurisdiction),
         "jurisdiction_id": jurisdiction,
-        "tool": tool["name"],
-        "tool_id": best.tool_id,
+        "tool": tool["name"] if tool else best.tool_mention,
+        "tool_id": best.tool_id if tool else None,
         "tool_mention": best.tool_mention,
         "action": action,
         "stage": best.stage,

@@ -6,6 +6,8 @@ Each writes span groups on the Doc that the event rules (pipeline/events.py) rea
 - banwatch_names          doc.spans["tool" | "agency" | "person" | "jurisdiction" | "vendor"] from banwatch/reference
 - banwatch_lexicon        doc.spans[group] for every group of pipeline/patterns/lexicon.jsonl
 - banwatch_dates          doc.spans["date"]: date expressions (resolved later against the publication date)
+- banwatch_unknown_tools  doc.spans["tool"] also gets AI tools the reference does not list ("the AI app
+                          OpenClaw"), with kb_id "new:<slug>"
 - banwatch_candidate_ner  stage two: statistical NER only on sentences that state a measure on a tool
                           with no known actor in them; doc.spans["ner"]
 """
@@ -599,3 +601,85 @@ class CandidateNER:
                     found.append(span)
         set_group(doc, "ner", found)
         return doc
+
+
+@Language.factory("banwatch_unknown_tools", default_config={"max_words": 3, "appositive_window": 6})
+def make_unknown_tools(nlp, name, max_words, appositive_window):
+    return UnknownTools(max_words, appositive_window)
+
+
+# Capitalised words that are never a tool's name (sentence openers, places' adjectives, generic words).
+NOT_TOOL_NAMES = {"the", "a", "an", "its", "their", "this", "that", "these", "those", "ai", "a.i.", "app", "apps",
+                  "chinese", "american", "us", "u.s.", "new", "generative", "artificial", "intelligence", "popular",
+                  "other", "such", "some", "all", "any", "china", "china's", "it", "which", "who", "and", "or", "of",
+                  "assistant", "chatbot", "chatbots", "model", "models", "platform", "platforms", "service", "tool",
+                  "tools", "bot", "bots", "application", "applications", "government", "devices", "device"}
+# A name ending in one of these is a law or a document, not a tool ("the No DeepSeek on Government Devices Act").
+NOT_TOOL_ENDINGS = {"act", "bill", "law", "order", "rule", "rules", "regulation", "regulations", "code", "directive"}
+
+
+class UnknownTools:
+    """AI tools the reference data does not list, named next to a tool noun of the lexicon: "the AI app
+    OpenClaw", "Clothoff app", "chatbot service character.ai", "Talkie, an AI companion app". Only in
+    sentences with a measure word; the decision layer weighs them (they are unverified tools)."""
+
+    def __init__(self, max_words, appositive_window):
+        self.max_words = max_words
+        self.window = appositive_window
+
+    def is_name(self, token, known):
+        text = token.text
+        if token.i in known or not any(c.isalpha() for c in text) or text.lower() in NOT_TOOL_NAMES:
+            return False
+        return text[0].isupper() or any(c.isupper() for c in text[1:]) or "." in text.strip(".")
+
+    def __call__(self, doc):
+        nouns = marks(doc, "tool_noun")
+        triggers = marks(doc, "trigger")
+        if not nouns or not triggers:
+            return doc
+        sents, starts = sentences(doc)
+        with_trigger = {bisect.bisect_right(starts, start) - 1 for start, _ in triggers}
+        known = set()
+        for group in ("tool", "agency", "person", "jurisdiction", "vendor", "outlet", "date", "trigger", "other_product"):
+            for start, end in marks(doc, group):
+                known.update(range(start, end))
+        found = list(doc.spans.get("tool", []))
+        for start, end in nouns:
+            k = bisect.bisect_right(starts, start) - 1
+            if k not in with_trigger:
+                continue
+            sent = sents[k]
+            name = self.name_after(doc, end, sent, known) or self.name_before(doc, start, sent, known)
+            if name is not None and len(doc[name[0]:name[1]].text) > 1 \
+                    and doc[name[1] - 1].lower_ not in NOT_TOOL_ENDINGS:
+                found.append(Span(doc, name[0], name[1], label="tool", kb_id=f"new:{_slug(doc[name[0]:name[1]].text)}"))
+        set_group(doc, "tool", found)
+        return doc
+
+    def name_after(self, doc, i, sent, known):
+        # "the AI app OpenClaw", "chatbot service character.ai", "an app called Clothoff"
+        while i < sent.end and doc[i].lower_ in {"service", "app", "called", "named", "dubbed", "known", "as"}:
+            i += 1
+        j = i
+        while j < min(sent.end, i + self.max_words) and self.is_name(doc[j], known):
+            j += 1
+        return (i, j) if j > i else None
+
+    def name_before(self, doc, i, sent, known):
+        # "the Clothoff app", "Talkie, an AI companion app"
+        j = i
+        if i - 1 >= sent.start and doc[i - 1].lower_ in {"a", "an", "the"}:
+            # appositive: "Talkie, an AI companion app": the name before the comma
+            comma = next((k for k in range(i - 2, max(sent.start, i - self.window) - 1, -1) if doc[k].text == ","), None)
+            if comma is None:
+                return None
+            j = comma
+        start = j
+        while start - 1 >= max(sent.start, j - self.max_words) and self.is_name(doc[start - 1], known):
+            start -= 1
+        return (start, j) if start < j else None
+
+
+def _slug(text):
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")

@@ -50,6 +50,7 @@ def event_features(ctx, ms, event, is_main, n_candidates):
         "actor_in_title": float(any(m.in_title for m in ms)),
         "actor_of_document_country": float(bool(actor.jurisdiction_id) and
                                            ctx.ref.country_of(actor.jurisdiction_id) == ctx.dominant_of("country")),
+        "tool_unknown": float(ms[0].tool_id.startswith("new:")),
         "tool_named": float(best.weight > 0 and any(m.tool_mention and m.via != "context" for m in ms)),
         "tool_is_focus": float(bool(ctx.focus_tools) and ms[0].tool_id == ctx.focus_tools[0]),
         "tool_in_title": float(any(s.kb_id_ == ms[0].tool_id for s in ctx.spans("tool", 0, _title_end_token(ctx)))),

@@ -166,7 +166,7 @@ class DocContext:
         self.name_starts = {s.start for g in ("tool", "vendor") for s in self.group(g)[0]}
         self._government_cache = {}
         self.focus_tools = self._focus_tools()
-        released = reference.tools[self.focus_tools[0]].get("released") if self.focus_tools else None
+        released = reference.tools.get(self.focus_tools[0], {}).get("released") if self.focus_tools else None
         self.not_before = datemod.parse_iso(f"{released}-01"[:10] if released and len(released) == 7 else
                                             f"{released}-01-01" if released else None)
         self.dominant = self._dominant_jurisdictions()
@@ -724,7 +724,7 @@ def tools_for(ctx, trigger, sent, sent_index):
             return [(ctx.ref.flagship_tool(v.kb_id_), v.text)], 0.7
     if ctx.focus_tools and ctx.spans("anaphor", start, end) and not ctx.in_sent("other_product", sent):
         tool_id = ctx.focus_tools[0]
-        return [(tool_id, ctx.ref.tools[tool_id]["name"])], 0.6
+        return [(tool_id, ctx.ref.tools.get(tool_id, {}).get("name") or tool_id.partition(":")[2])], 0.6
     return [], 0.0
 
 

@@ -37,6 +37,7 @@ def _add_rules(nlp, reference_dir, sentences):
     nlp.add_pipe("banwatch_names", config={"reference_dir": reference_dir})
     nlp.add_pipe("banwatch_lexicon")
     nlp.add_pipe("banwatch_dates")
+    nlp.add_pipe("banwatch_unknown_tools")
     return nlp
 
 
