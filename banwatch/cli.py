@@ -419,7 +419,15 @@ def train(gold):
     """
     from banwatch.demo import demo_gold_records
     from pipeline.evaluate import read_gold
-    from pipeline.train import MODEL_PATH, ROWS_PATH, collect_rows, fit, read_rows, write_model, write_rows
+    from pipeline.train import (
+        MODEL_PATH,
+        ROWS_PATH,
+        collect_rows,
+        fit,
+        read_rows,
+        write_model,
+        write_rows,
+    )
 
     if gold:
         working = list(read_gold(gold, part="working").values())

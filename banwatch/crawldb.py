@@ -166,9 +166,12 @@ def pending_pages(db, extractor_version, kinds=DOCUMENT_PAGE_KINDS, force=False)
     """
     params = list(kinds)
     if not force:
+        # a page whose extraction failed for these bytes and this extractor is not tried again
         sql += " and (documents.url is null or documents.sha256 is not pages.sha256" \
-               " or documents.extractor_version is not ?)"
-        params.append(extractor_version)
+               " or documents.extractor_version is not ?)" \
+               " and not exists (select 1 from extract_errors x where x.url = pages.url" \
+               " and x.sha256 is pages.sha256 and x.extractor_version = ?)"
+        params += [extractor_version, extractor_version]
     sql += " order by pages.url"
     return list(db.query(sql, params))
 

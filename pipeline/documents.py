@@ -5,6 +5,7 @@ import warnings
 import trafilatura
 from w3lib.encoding import html_to_unicode
 
+from pipeline.budget import MAX_PDF_CHARS, MAX_PDF_PAGES, OverBudget, check_html_size
 from pipeline.dates import date_from_url, parse_iso
 
 PAGE_DATE_PARAMS = {"original_date": True, "extensive_search": False}
@@ -33,6 +34,7 @@ def document_from_html(html, url=None, content_type=None, hints=None):
     the article's text nodes only. Raises DocumentError when no main text can be found.
     """
     hints = hints or {}
+    check_html_size(html)
     text = decode_html(html, content_type)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -67,11 +69,13 @@ def document_from_html(html, url=None, content_type=None, hints=None):
 
 
 def document_from_pdf(body, url=None, hints=None):
-    from pipeline.pdf import pdf_text
+    from pipeline.pdf import PdfTooLarge, pdf_text
 
     hints = hints or {}
     try:
-        text = pdf_text(body)
+        text = pdf_text(body, max_pages=MAX_PDF_PAGES, max_chars=MAX_PDF_CHARS)
+    except PdfTooLarge as e:
+        raise OverBudget(str(e)) from None
     except Exception as e:  # a corrupt PDF is a recorded error, whatever pypdf raised
         raise DocumentError(f"unreadable PDF: {e}") from None
     text = re.sub(r"[ \t]+\n", "\n", text).strip()

@@ -4,6 +4,7 @@ import re
 from collections import Counter
 
 from pipeline import assemble, events
+from pipeline.budget import SECONDS_PER_DOCUMENT, OverBudget, time_budget
 from pipeline.dates import date_from_url, dateline, month_from_url, parse_iso
 from pipeline.decide import MODEL_PATH, DecisionModel
 from pipeline.documents import DocumentError, detect_language, document_from_html
@@ -62,8 +63,9 @@ class Extractor:
         prepared = []
         for record in records:
             try:
-                prepared.append((record, self.prepare(record), None))
-            except DocumentError as e:
+                with time_budget(SECONDS_PER_DOCUMENT, "reading the page"):
+                    prepared.append((record, self.prepare(record), None))
+            except (DocumentError, OverBudget) as e:
                 prepared.append((record, None, str(e)))
             except Exception as e:  # an unforeseen failure on one record: recorded, the batch goes on
                 prepared.append((record, None, f"{type(e).__name__}: {e}"))
@@ -75,7 +77,8 @@ class Extractor:
         # functions), and a document that breaks the pipeline breaks only itself
         for (i, doc), text in zip(todo, texts):
             try:
-                parsed[i] = nlp(text)
+                with time_budget(SECONDS_PER_DOCUMENT, "reading the document's language"):
+                    parsed[i] = nlp(text)
             except Exception as e:
                 parsed[i] = e
         results = []
@@ -85,7 +88,8 @@ class Extractor:
                 if isinstance(parsed.get(i), Exception):
                     raise parsed[i]
                 if i in parsed:
-                    found = self.events_of(parsed[i], doc)
+                    with time_budget(SECONDS_PER_DOCUMENT, "finding the document's events"):
+                        found = self.events_of(parsed[i], doc)
             except Exception as e:  # recorded with the document; the rest of the batch goes on
                 error = f"{type(e).__name__}: {e}"
             results.append({"id": record.get("id"), "events": found, "document": doc, "error": error})

@@ -22,6 +22,10 @@ class PdfError(ValueError):
     """The bytes are not a readable PDF (corrupt, truncated, encrypted, or not a PDF at all)."""
 
 
+class PdfTooLarge(PdfError):
+    """A PDF whose text exceeds the extraction budget."""
+
+
 def _reader(body: bytes) -> PdfReader:
     if not looks_like_pdf(body):
         raise PdfError("not a PDF: the body does not start with %PDF-")
@@ -36,15 +40,21 @@ def _reader(body: bytes) -> PdfReader:
         raise PdfError(f"corrupt PDF: {type(e).__name__}: {e}") from e
 
 
-def pdf_text(body: bytes) -> str:
-    """The text of every page, pages separated by a blank line.
+def pdf_text(body: bytes, max_pages: int | None = None, max_chars: int | None = None) -> str:
+    """The text of the pages (the first `max_pages`), pages separated by a blank line.
 
-    Raises PdfError with a one-line reason for anything that is not a readable PDF."""
+    Raises PdfError with a one-line reason for anything that is not a readable PDF, and
+    PdfTooLarge when the text grows past `max_chars` (pages sharing one huge content stream)."""
     reader = _reader(body)
-    pages = []
+    pages, chars = [], 0
     try:
-        for page in reader.pages:
+        for n, page in enumerate(reader.pages):
+            if max_pages is not None and n >= max_pages:
+                break
             pages.append((page.extract_text() or "").strip())
+            chars += len(pages[-1])
+            if max_chars is not None and chars > max_chars:
+                raise PdfTooLarge(f"PDF text over budget: more than {max_chars} characters by page {n + 1}")
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError, RecursionError) as e:
         raise PdfError(f"corrupt PDF: page {len(pages) + 1}: {type(e).__name__}: {e}") from e
     return "\n\n".join(p for p in pages if p)

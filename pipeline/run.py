@@ -16,6 +16,7 @@ from banwatch.crawldb import body_by_sha256, ensure_extract_shape, pending_pages
 from banwatch.db import open_crawl_db
 from banwatch.errors import BanwatchError
 from pipeline import store
+from pipeline.budget import SECONDS_PER_DOCUMENT, OverBudget, time_budget
 from pipeline.documents import DocumentError, document_from_html, document_from_pdf
 from pipeline.extract import Extractor
 
@@ -74,20 +75,28 @@ class Progress:
 # ---- JSONL in, JSONL out (the evaluation contract) ----
 
 def read_jsonl(path):
-    """Yield (line number, record or None, error) for each non-blank line."""
-    stream = sys.stdin if str(path) == "-" else None
+    """Yield (line number, record or None, error) for each non-blank line: a bad line (not UTF-8, not
+    JSON, nested too deeply, no "id") is reported and skipped, never the end of the run."""
     try:
-        handle = stream or open(path, encoding="utf-8")
+        handle = sys.stdin.buffer if str(path) == "-" else open(path, "rb")
     except OSError as e:
         raise BanwatchError(f"cannot read {path}: {e.strerror}") from None
     with handle:
-        for n, line in enumerate(handle, 1):
+        for n, raw in enumerate(handle, 1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as e:
+                yield n, None, f"line {n}: not UTF-8 ({e.reason} at byte {e.start})"
+                continue
             if not line.strip():
                 continue
             try:
                 record = json.loads(line)
             except json.JSONDecodeError as e:
                 yield n, None, f"line {n}: invalid JSON ({e.msg})"
+                continue
+            except RecursionError:
+                yield n, None, f"line {n}: JSON nested too deeply"
                 continue
             if not isinstance(record, dict) or "id" not in record:
                 yield n, None, f"line {n}: a record needs an \"id\""
@@ -166,8 +175,9 @@ def _extract_pages(job):
     for page in pages:
         try:
             body = page_body(db, page["sha256"])
-            prepared.append((page, document_from_page(body, page), None))
-        except DocumentError as e:
+            with time_budget(SECONDS_PER_DOCUMENT, "reading the page"):
+                prepared.append((page, document_from_page(body, page), None))
+        except (DocumentError, OverBudget) as e:
             prepared.append((page, None, str(e)))
         except Exception as e:  # a broken page must not stop the batch: record it with its traceback
             prepared.append((page, None, f"{type(e).__name__}: {e}", traceback.format_exc()))

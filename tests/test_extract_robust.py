@@ -112,6 +112,21 @@ def test_jsonl_batch_keeps_going_past_bad_lines_and_bad_documents(tmp_path):
     assert lines[0]["events"] and lines[2]["events"]
 
 
+def test_jsonl_lines_of_invalid_utf8_or_deep_nesting_are_skipped_and_counted(tmp_path):
+    good = json.dumps({"id": "ok", "text": "NASA banned DeepSeek on Jan. 31, 2025.", "published": "2025-01-31"})
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(b"\n".join([
+        good.encode(),
+        b'{"id": "bad-bytes", "text": "caf\xe9 \xff"}',
+        b'{"id": "deep", "text": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+        good.replace('"ok"', '"ok2"').encode(),
+    ]) + b"\n")
+    out = tmp_path / "out.jsonl"
+    stats = extract_jsonl(source, out)
+    assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == ["ok", "ok2"]
+    assert stats["skipped_lines"] == 2
+
+
 def test_html_that_breaks_the_parser_is_a_recorded_error():
     # found by hypothesis: lxml asserts on this tree; the page is an error, the batch goes on
     results = extractor().extract_many([
