@@ -355,7 +355,10 @@ def export_graph_command(data_dir, fmt, output):
 @click.option("--split", "by_part", is_flag=True,
               help="Score the working and the check part separately (report both; keep a change only if "
                    "the check part does not drop).")
-def eval_command(gold, output_path, details, as_json, full_pipeline, part, by_part):
+@click.option("--site", is_flag=True,
+              help="Measure the whole product: serve the gold documents as a local news site, crawl its feed, "
+                   "extract, build, and score the KB's events against the gold measures.")
+def eval_command(gold, output_path, details, as_json, full_pipeline, part, by_part, site):
     """Score the extractor against a gold file (the evaluation contract of docs/design.md).
 
     The gold file is split by measure into a fixed working part and check part
@@ -367,10 +370,17 @@ def eval_command(gold, output_path, details, as_json, full_pipeline, part, by_pa
         banwatch eval --gold gold.jsonl --split
         banwatch eval --gold gold.jsonl --part working --details
         banwatch eval --gold demo
+        banwatch eval --gold gold.jsonl --site --part check
     """
     import tempfile
 
-    from pipeline.evaluate import PARTS, evaluate, format_scores
+    from pipeline.evaluate import (
+        PARTS,
+        evaluate,
+        format_measure_scores,
+        format_scores,
+        read_gold,
+    )
 
     if by_part and (part or details or output_path):
         raise click.UsageError("--split reports both parts: use --part PART for --details or --output")
@@ -386,6 +396,13 @@ def eval_command(gold, output_path, details, as_json, full_pipeline, part, by_pa
             gold_path = Path(gold)
             if not gold_path.is_file():
                 raise click.BadParameter(f"File {gold!r} does not exist.", param_hint="'--gold'")
+        if site:
+            from banwatch.site_eval import run_site_eval
+
+            scores = run_site_eval(list(read_gold(gold_path, part).values()),
+                                   echo=lambda message: click.echo(message, err=True))
+            click.echo(json.dumps(scores) if as_json else format_measure_scores(scores))
+            return
         if by_part:
             results = {name: evaluate(gold_path, full_pipeline=full_pipeline, part=name)[0] for name in PARTS}
             if as_json:

@@ -226,7 +226,9 @@ def choose_date(reports):
             precision, rule = level, f"most_attested_{level}"
             break
     if date is None and published:
-        date, precision, rule = min(published), "day", "first_reported"
+        # a page dated only by its month ("/2025/04/" in its URL) is first reported that month
+        date = min(published)
+        precision, rule = date_precision_of(date) or "day", "first_reported"
     disputed = False
     if rule.startswith("most_attested"):
         chosen = date_interval(date, precision)

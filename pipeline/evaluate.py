@@ -279,3 +279,63 @@ def format_scores(s):
                                         f"{'-' if right is None else f'{right:.2f}'}"
                                         for low, high, count, right in s["reliability"]),
     ])
+
+
+def score_measures(gold_records, kb_events):
+    """The whole product against gold measures: which measures (gold event_id) reach the KB, which KB
+    events are real measures, which measures have the right date. `kb_events` are dicts with agency,
+    tool, action, date, status and the names the KB knows for both (aliases, source mentions)."""
+    measures = {}
+    for record in gold_records:
+        for n, g in enumerate(listify(record.get("events"))):
+            if isinstance(g, dict):
+                measures.setdefault(g.get("event_id") or f"{record['id']}#{n}", []).append(g)
+
+    def names(event, fields):
+        out = []
+        for field in fields:
+            value = event.get(field)
+            if isinstance(value, str) and value.startswith("["):
+                out += [v for v in json.loads(value) if isinstance(v, str)]
+            elif isinstance(value, str):
+                out += [v for v in value.split("|") if v]
+        return out
+
+    def matches(event, gold):
+        if (norm_action(event.get("action")) == "lift") != (gold.get("action") == "lift"):
+            return False
+        tools = names(event, ("tool", "tool_aliases", "tool_mentions"))
+        agencies = names(event, ("agency", "short", "agency_aliases", "mentions"))
+        return any(names_match(t, a) for t in tools for a in listify(gold.get("tool"))) and \
+            any(names_match(n, a, gold.get("country")) for n in agencies for a in listify(gold.get("agency")))
+
+    def scores(events):
+        found, dated, date_right_n = set(), 0, 0
+        real = 0
+        for event in events:
+            hits = [m for m, gs in measures.items() if any(matches(event, g) for g in gs)]
+            real += bool(hits)
+            found.update(hits)
+        for measure in found:
+            gold_dates = {g.get("date") for g in measures[measure] if g.get("date")}
+            if not gold_dates:
+                continue
+            dated += 1
+            candidates = [e for e in events if any(matches(e, g) for g in measures[measure])]
+            date_right_n += any(str(e.get("date") or "")[:len(d)] == d for e in candidates for d in gold_dates)
+        return {"measures": len(measures), "kb_events": len(events), "measures_found": len(found),
+                "recall": round(ratio(len(found), len(measures)), 4), "precision": round(ratio(real, len(events)), 4),
+                "date_accuracy": round(ratio(date_right_n, dated), 4), "dated_measures": dated}
+
+    published = [e for e in kb_events if e.get("status") in ("verified", "machine")]
+    return {"all": scores(kb_events), "published": scores(published)}
+
+
+def format_measure_scores(s):
+    lines = []
+    for name, label in (("published", "published by default (verified + machine)"), ("all", "all KB events")):
+        x = s[name]
+        lines.append(f"{label}: {x['kb_events']} events; measures found {x['measures_found']}/{x['measures']} "
+                     f"(recall {x['recall']:.3f}); real {x['precision']:.3f}; date right {x['date_accuracy']:.3f} "
+                     f"(over {x['dated_measures']} dated measures)")
+    return "\n".join(lines)

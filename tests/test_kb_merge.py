@@ -190,3 +190,8 @@ def test_clustering_partitions_the_reports_and_respects_the_window(specs):
     def partition(cs):
         return sorted(sorted(r["id"] for r in c) for c in cs)
     assert partition(cluster_reports(list(reversed(reports)))) == partition(clusters)
+
+
+def test_a_page_dated_only_by_its_month_is_first_reported_that_month():
+    cluster = [report("2025-04", "month", source="published", published=None)]
+    assert choose_date(cluster) == ("2025-04", "month", "first_reported", False)

@@ -1,0 +1,85 @@
+"""The decision layer: a model rebuilt exactly from its committed training rows, current with the code,
+deciding with calibrated confidence, and an extractor that reads nothing but documents, reference and model."""
+import builtins
+import json
+
+import pytest
+
+from banwatch.demo import demo_gold_records
+from pipeline.decide import MODEL_PATH, DecisionModel
+from pipeline.train import ROWS_PATH, best_threshold, collect_rows, fit, read_rows
+
+
+@pytest.fixture(scope="module")
+def rows():
+    return read_rows()
+
+
+def test_retraining_reproduces_the_committed_model(rows):
+    committed = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    assert fit(rows) == committed, "pipeline/model/decision.json is stale: run `banwatch train`"
+
+
+def test_the_training_rows_are_what_the_code_extracts_today(rows):
+    # The demo pages are in the repository, so their rows can be collected again and compared: a
+    # change to the rules or the features that was not followed by `banwatch train --gold` fails here.
+    committed = [r for r in rows if r["source"] == "demo"]
+    assert committed, "the training rows include the demo pages"
+    assert collect_rows(demo_gold_records(), "demo") == committed
+
+
+def test_rows_hold_numbers_and_ids_never_text(rows):
+    for row in rows:
+        assert set(row) == {"doc", "source", "label", "action", "gold_action", "features"}
+        assert all(isinstance(v, (int, float)) for v in row["features"].values())
+    assert {r["source"] for r in rows} <= {"gold-working", "demo", "fresh-working"}
+
+
+def test_the_model_keeps_what_it_believes_and_says_how_sure():
+    spec = {"features": ["actor_reference", "hedged"], "coef": [2.0, -4.0], "intercept": 0.0,
+            "calibration": {"a": 1.0, "b": 0.0}, "keep_threshold": 0.3}
+    model = DecisionModel(spec)
+    sure = {"features": {"actor_reference": 1.0, "hedged": 0.0}}
+    hedged = {"features": {"actor_reference": 1.0, "hedged": 1.0}}
+    kept = model.decide([sure, hedged])
+    assert kept == [sure] and sure["confidence"] == pytest.approx(0.881, abs=1e-3)
+
+
+def test_the_keep_threshold_prefers_keeping_among_equals():
+    import numpy
+
+    probabilities = numpy.array([0.95, 0.9, 0.2, 0.15])
+    labels = numpy.array([1, 1, 0, 0])
+    assert best_threshold(probabilities, labels) == 0.25  # 0.25 to 0.9 all give F1 1.0: the lowest wins
+
+
+def test_confident_events_on_the_demo_are_right(tmp_path):
+    # The demo pages are training data too, so this is a floor, not the measure (see docs/extraction.md)
+    from pipeline.evaluate import evaluate
+
+    gold = tmp_path / "demo.jsonl"
+    gold.write_text("".join(json.dumps(r, default=str) + "\n" for r in demo_gold_records()), encoding="utf-8")
+    scores, _ = evaluate(gold)
+    assert scores["confident_events"] >= 40
+    assert scores["confident_precision"] >= 0.9
+
+
+def test_extraction_reads_no_gold_and_no_known_events(tmp_path, monkeypatch):
+    from pipeline.run import extract_jsonl
+
+    source = tmp_path / "docs.jsonl"
+    record = {"id": "1", "title": "", "published": "2025-02-01",
+              "text": "NASA banned DeepSeek on agency devices on Friday over security concerns."}
+    source.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    forbidden = ("manifest.yml", ROWS_PATH.name, "dev.jsonl", "fresh.jsonl")
+    real_open = builtins.open
+
+    def guarded(file, *args, **kwargs):
+        assert not str(file).endswith(forbidden), f"extraction opened {file}"
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", guarded)
+    out = tmp_path / "out.jsonl"
+    extract_jsonl(source, out)
+    (line,) = [json.loads(x) for x in real_open(out, encoding="utf-8")]
+    assert [e["agency_id"] for e in line["events"]] == ["us-nasa"]
