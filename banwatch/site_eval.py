@@ -15,6 +15,7 @@ import threading
 from datetime import datetime, timezone
 from email.utils import format_datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from banwatch.db import reading_kb
 
@@ -39,10 +40,21 @@ def feed_xml(records, base):
             when = datetime.fromisoformat(record["published"]).replace(tzinfo=timezone.utc)
             date = f"<pubDate>{format_datetime(when)}</pubDate>"
         items.append(f"<item><title>{html.escape(record.get('title') or summary[:80])}</title>"
-                     f"<link>{base}/news/{record['id']}.html</link><description>{html.escape(summary)}</description>"
+                     f"<link>{html.escape(local_url(record, base))}</link><description>{html.escape(summary)}</description>"
                      f"{date}</item>")
     return ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>gold news</title>'
             f'<link>{base}/</link><description>gold documents</description>{"".join(items)}</channel></rss>')
+
+
+def local_path(record):
+    """The real report's path (its slug is what a feed reader sees), made unique by the record id."""
+    parts = urlsplit(record["url"])
+    path = parts.path if parts.path not in ("", "/") else "/index"
+    return f"/{record['id']}{path}"
+
+
+def local_url(record, base):
+    return base + local_path(record)
 
 
 @contextlib.contextmanager
@@ -52,7 +64,7 @@ def serving(records):
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self):
-            body = pages.get(self.path.split("?")[0])
+            body = pages.get(urlsplit(self.path).path)
             if body is None:
                 self.send_error(404)
                 return
@@ -69,7 +81,7 @@ def serving(records):
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     base = f"http://127.0.0.1:{server.server_address[1]}"
     for record in records:
-        pages[f"/news/{record['id']}.html"] = page_html(record, base).encode("utf-8")
+        pages[local_path(record)] = page_html(record, base).encode("utf-8")
     pages["/feed.xml"] = feed_xml(records, base).encode("utf-8")
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -92,9 +104,21 @@ def kb_events(data_dir):
     return [dict(row) for row in rows]
 
 
+def fetched_urls(data_dir):
+    """The URLs (canonical and as fetched) of every page the crawl stored."""
+    from banwatch.db import connect_readonly, crawl_db_path
+
+    conn = connect_readonly(crawl_db_path(data_dir))
+    try:
+        return {u for row in conn.execute("select url, final_url from pages") for u in row if u}
+    finally:
+        conn.close()
+
+
 def run_site_eval(records, data_dir=None, echo=print):
     """Serve `records` (gold documents), crawl, extract and build them; return the measure scores."""
     from crawlers.runner import run_crawl
+    from crawlers.urls import strip_tracking
     from kb.build import build_kb
     from pipeline.evaluate import score_measures
     from pipeline.run import extract_crawl_db
@@ -107,8 +131,18 @@ def run_site_eval(records, data_dir=None, echo=print):
         crawl = run_crawl(data_dir, feeds=[f"{base}/feed.xml"], only=True, polite=False)
         echo(f"site: crawl fetched {crawl.get('pages_new', crawl.get('responses'))} pages, "
              f"skipped {crawl.get('irrelevant_skipped', 0)} links as irrelevant")
+        fetched = fetched_urls(data_dir)
+        stating = [r for r in records if r.get("events")]
+        missed = [r for r in stating if strip_tracking(r["url"]) not in fetched and r["url"] not in fetched
+                  and strip_tracking(local_url(r, base)) not in fetched]
+        filter_recall = round(1 - len(missed) / len(stating), 4) if stating else 1.0
+        echo(f"site: the relevance filter followed {len(stating) - len(missed)}/{len(stating)} pages that state "
+             f"a measure (recall {filter_recall})")
         extract_crawl_db(data_dir)
         # no curation: the score is of what the machine found, not of facts a person added
         no_curation = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="banwatch-no-curation-")))
         build_kb(data_dir, curation_dir=no_curation)
-        return score_measures(records, kb_events(data_dir))
+        scores = score_measures(records, kb_events(data_dir))
+        scores["relevance_filter"] = {"pages_stating_measures": len(stating), "followed": len(stating) - len(missed),
+                                      "recall": filter_recall, "missed": [r["id"] for r in missed]}
+        return scores

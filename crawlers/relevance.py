@@ -4,12 +4,15 @@ Broad sources (agency newsroom feeds, news sitemaps, search results) list far mo
 A link is followed when its title, summary or URL slug
 
 - names an AI tool (DeepSeek, ChatGPT, Copilot... from banwatch/reference/tools.yml), or
-- pairs an AI term ("AI", "chatbot", "intelligenza artificiale"...) with a measure word
-  (ban, block, restrict, suspend, lift, investigate, vieta, 금지...).
+- pairs an AI term ("AI", "chatbot", "intelligenza artificiale"...) or a tool whose name is also an
+  ordinary word (``needs_context`` in the reference: Grok, Claude, Gemini, Manus, Pi) with a measure
+  word: the measure words of extraction itself (banwatch/lexicon.jsonl, group "trigger": ban,
+  block, restrict, pause, lift, "able to use", probe, inquiry, warn...) plus the other languages'
+  words of relevance.yml (vieta, 금지...).
 
-A measure word alone is not enough: every agency feed "bans" or "restricts" something. Tools whose
-names are ordinary words (``needs_context`` in the reference: Claude, Gemini, Manus, Pi) count as
-AI terms, not as tool names. Links skipped are counted in the crawl stats, never stored.
+A measure word alone is not enough: every agency feed "bans" or "restricts" something. A skipped
+link never reaches the knowledge base, so the filter leans to fetching: it reads like the extractor,
+and `banwatch eval --site` measures its recall. Links skipped are counted in the crawl stats.
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from banwatch import lexicon
 from banwatch.reference import load_reference
 from banwatch.utils import load_yaml
 
@@ -57,18 +61,22 @@ def default_filter() -> RelevanceFilter:
     return RelevanceFilter(
         tools=tools,
         ai_terms=[*words["ai_terms"], *context_tools],
-        measure_words=words["measure_words"],
+        measure_words=[*words["measure_words"], *lexicon.phrases("trigger")],
         case_sensitive=words.get("case_sensitive", ()),
     )
 
 
 def reference_tool_names() -> tuple[list[str], list[str]]:
-    """(tool names, names that need AI context) from the reference data."""
+    """(tool names, names that count only beside a measure word: tools named like ordinary words, and
+    the vendors of AI tools) from the reference data."""
     reference = load_reference()
     tools, context_tools = [], []
+    # the companies that make AI tools: "Italy fines OpenAI" needs a measure word, as an AI term does
+    context_tools += [n for vendor in reference.vendors.values() for n in reference.names(vendor) if len(n) >= 3]
     for entry in reference.tools.values():
-        names = [n for n in reference.names(entry) if len(n) >= 3]
-        (context_tools if entry.get("needs_context") else tools).extend(names)
+        for name in reference.names(entry):
+            if len(name) >= 3:
+                (context_tools if reference.requires_context(entry, name) else tools).append(name)
     return tools, context_tools
 
 

@@ -4,7 +4,7 @@ Each writes span groups on the Doc that the event rules (pipeline/events.py) rea
 
 - banwatch_sentences      sentence starts from punctuation and line breaks (no parser needed)
 - banwatch_names          doc.spans["tool" | "agency" | "person" | "jurisdiction" | "vendor"] from banwatch/reference
-- banwatch_lexicon        doc.spans[group] for every group of pipeline/patterns/lexicon.jsonl
+- banwatch_lexicon        doc.spans[group] for every group of banwatch/lexicon.jsonl (shared with the crawler)
 - banwatch_dates          doc.spans["date"]: date expressions (resolved later against the publication date)
 - banwatch_unknown_tools  doc.spans["tool"] also gets AI tools the reference does not list ("the AI app
                           OpenClaw"), with kb_id "new:<slug>"
@@ -12,7 +12,6 @@ Each writes span groups on the Doc that the event rules (pipeline/events.py) rea
                           with no known actor in them; doc.spans["ner"]
 """
 import bisect
-import json
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -24,7 +23,8 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Span
 from spacy.util import filter_spans
 
-PATTERNS_DIR = Path(__file__).parent / "patterns"
+from banwatch.lexicon import LEXICON_PATH, load_lexicon
+
 SENTENCE_END = {".", "!", "?", "…", "...", "?!"}
 BULLETS = {"•", "·", "▪", "◦"}
 PUNCT_CONTINUE = {",", ";", ":", ")", "]", "-", "—", "–"}
@@ -285,7 +285,7 @@ class NameMatcher:
 
 @Language.factory("banwatch_lexicon", default_config={"path": None})
 def make_lexicon(nlp, name, path):
-    return LexiconMatcher(nlp, Path(path) if path else PATTERNS_DIR / "lexicon.jsonl")
+    return LexiconMatcher(nlp, Path(path) if path else LEXICON_PATH)
 
 
 class LexiconMatcher:
@@ -309,13 +309,7 @@ class LexiconMatcher:
         self.groups = set()
         by_key = defaultdict(lambda: {"phrases": [], "exact": []})
         strings = nlp.vocab.strings
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                entry = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise ValueError(f"{path}:{n}: invalid JSON ({e.msg})") from None
+        for entry in load_lexicon(path):
             group, label, pattern = entry["group"], entry["label"], entry["pattern"]
             weak = "weak" if entry.get("weak") else "close" if entry.get("close") else ""
             key = f"{group}|{label}|{weak}"
@@ -651,7 +645,7 @@ class UnknownTools:
                 continue
             sent = sents[k]
             name = self.name_after(doc, end, sent, known) or self.name_before(doc, start, sent, known)
-            if name is not None and len(doc[name[0]:name[1]].text) > 1 \
+            if name is not None and len(doc[name[0]:name[1]].text.strip(".")) > 1 \
                     and doc[name[1] - 1].lower_ not in NOT_TOOL_ENDINGS:
                 found.append(Span(doc, name[0], name[1], label="tool", kb_id=f"new:{_slug(doc[name[0]:name[1]].text)}"))
         set_group(doc, "tool", found)

@@ -333,6 +333,10 @@ def score_measures(gold_records, kb_events):
 
 def format_measure_scores(s):
     lines = []
+    if "relevance_filter" in s:
+        f = s["relevance_filter"]
+        lines.append(f"relevance filter: followed {f['followed']}/{f['pages_stating_measures']} pages stating a "
+                     f"measure (recall {f['recall']:.3f})")
     for name, label in (("published", "published by default (verified + machine)"), ("all", "all KB events")):
         x = s[name]
         lines.append(f"{label}: {x['kb_events']} events; measures found {x['measures_found']}/{x['measures']} "

@@ -132,6 +132,14 @@ def relevant():
     ("Südkorea sperrt KI-App auf Dienstrechnern", None, None),
     ("개인정보위, 딥시크 신규 다운로드 중단 인공지능", None, None),
     ("Copilot blocked on House computers", None, None),
+    # the kinds of titles the filter skipped before it read like the extractor (written here)
+    ("House staff cleared to use Microsoft Copilot soon", None, None),  # a lift
+    ("Grok back in Indonesia after weeks offline", None, None),
+    ("Regulator normalizes Grok access", None, None),
+    ("Paris moves against Grok", None, None),  # a probe
+    ("Rome accuses Meta over its WhatsApp AI and demands explanations", None, None),
+    ("Ministry blocks Clothoff", "The nudify app generated fake images", None),  # a tool outside the reference
+    ("Italy fines OpenAI", None, None),  # a vendor of AI tools with a measure word
 ])
 def test_relevant_links_are_followed(relevant, title, summary, url):
     assert relevant(title, summary, url)
@@ -142,6 +150,8 @@ def test_relevant_links_are_followed(relevant, title, summary, url):
     ("Governor bans fireworks sales in drought counties", "A burn ban takes effect", None),
     ("Cup final ends in penalties", None, "https://sports.example.com/2025/01/30/cup-final"),
     ("Ai margini della città, il mercato riapre", None, None),  # Italian "ai" is not AI
+    ("Gemini season: what the stars say", None, None),  # a tool named like an ordinary word, no measure
+    ("Pi day celebrations at the school", None, None),
     (None, None, None),
 ])
 def test_irrelevant_links_are_skipped(relevant, title, summary, url):
