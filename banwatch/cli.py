@@ -425,9 +425,11 @@ def train(gold):
 
     Candidate events are labelled against gold events; a logistic regression
     over their features decides which are measures, and its cross-validated
-    scores calibrate the confidence. Without --gold the model is refitted from
-    pipeline/model/training.jsonl, which reproduces the committed model exactly.
-    Only the working part of the gold file is read: the check part is for scoring.
+    scores calibrate the confidence. Training reads the working part of the gold
+    file, the demo's pages and the working part of our own corpus
+    (pipeline/model/corpus/fresh.jsonl); check parts are for scoring only. Without
+    --gold the model is refitted from pipeline/model/training.jsonl, which
+    reproduces the committed model exactly.
 
     \b
     Examples:
@@ -437,6 +439,7 @@ def train(gold):
     from banwatch.demo import demo_gold_records
     from pipeline.evaluate import read_gold
     from pipeline.train import (
+        FRESH_CORPUS,
         MODEL_PATH,
         ROWS_PATH,
         collect_rows,
@@ -448,8 +451,11 @@ def train(gold):
 
     if gold:
         working = list(read_gold(gold, part="working").values())
-        click.echo(f"train: collecting candidates from {len(working)} working documents and the demo pages", err=True)
-        rows = collect_rows(working, "gold-working") + collect_rows(demo_gold_records(), "demo")
+        fresh = list(read_gold(FRESH_CORPUS, part="working").values())
+        click.echo(f"train: collecting candidates from {len(working)} working documents, the demo pages and "
+                   f"{len(fresh)} working documents of our own corpus", err=True)
+        rows = collect_rows(working, "gold-working") + collect_rows(demo_gold_records(), "demo") + \
+            collect_rows(fresh, "fresh-working")
         write_rows(rows)
     else:
         if not ROWS_PATH.exists():

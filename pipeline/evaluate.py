@@ -317,7 +317,7 @@ def score_measures(gold_records, kb_events):
             real += bool(hits)
             found.update(hits)
         for measure in found:
-            gold_dates = {g.get("date") for g in measures[measure] if g.get("date")}
+            gold_dates = {str(g["date"]) for g in measures[measure] if g.get("date")}
             if not gold_dates:
                 continue
             dated += 1
