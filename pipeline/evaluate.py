@@ -281,39 +281,63 @@ def format_scores(s):
     ])
 
 
-def score_measures(gold_records, kb_events):
-    """The whole product against gold measures: which measures (gold event_id) reach the KB, which KB
-    events are real measures, which measures have the right date. `kb_events` are dicts with agency,
-    tool, action, date, status and the names the KB knows for both (aliases, source mentions)."""
+# Actions of one family can describe one measure (a ban read as a restriction is the same measure);
+# a lift, a probe or a warning is another measure of its own.
+ACTION_FAMILIES = {"ban": "measure", "restrict": "measure", "suspend": "measure"}
+
+
+def measures_of(gold_records):
+    """{measure id: [gold events]}: a gold event_id names one real measure across documents."""
     measures = {}
     for record in gold_records:
         for n, g in enumerate(listify(record.get("events"))):
             if isinstance(g, dict):
                 measures.setdefault(g.get("event_id") or f"{record['id']}#{n}", []).append(g)
+    return measures
 
-    def names(event, fields):
-        out = []
-        for field in fields:
-            value = event.get(field)
-            if isinstance(value, str) and value.startswith("["):
-                out += [v for v in json.loads(value) if isinstance(v, str)]
-            elif isinstance(value, str):
-                out += [v for v in value.split("|") if v]
-        return out
 
-    def matches(event, gold):
-        if (norm_action(event.get("action")) == "lift") != (gold.get("action") == "lift"):
-            return False
-        tools = names(event, ("tool", "tool_aliases", "tool_mentions"))
-        agencies = names(event, ("agency", "short", "agency_aliases", "mentions"))
-        return any(names_match(t, a) for t in tools for a in listify(gold.get("tool"))) and \
-            any(names_match(n, a, gold.get("country")) for n in agencies for a in listify(gold.get("agency")))
+def _names(event, fields):
+    out = []
+    for field in fields:
+        value = event.get(field)
+        if isinstance(value, str) and value.startswith("["):
+            out += [v for v in json.loads(value) if isinstance(v, str)]
+        elif isinstance(value, str):
+            out += [v for v in value.split("|") if v]
+    return out
+
+
+def matches_measure(event, gold, same_family=False):
+    """A KB event (names spelled out with aliases and source mentions) is a report of this gold event."""
+    if (norm_action(event.get("action")) == "lift") != (gold.get("action") == "lift"):
+        return False
+    if same_family and ACTION_FAMILIES.get(norm_action(event.get("action")), event.get("action")) != \
+            ACTION_FAMILIES.get(gold.get("action"), gold.get("action")):
+        return False
+    tools = _names(event, ("tool", "tool_aliases", "tool_mentions"))
+    agencies = _names(event, ("agency", "short", "agency_aliases", "mentions"))
+    return any(names_match(t, a) for t in tools for a in listify(gold.get("tool"))) and \
+        any(names_match(n, a, gold.get("country")) for n in agencies for a in listify(gold.get("agency")))
+
+
+def measure_assignment(gold_records, kb_events):
+    """{KB event id: [measure ids it reports]} matching by names and action family."""
+    measures = measures_of(gold_records)
+    return {e["id"]: sorted(m for m, gs in measures.items() if any(matches_measure(e, g, True) for g in gs))
+            for e in kb_events}
+
+
+def score_measures(gold_records, kb_events):
+    """The whole product against gold measures: which measures (gold event_id) reach the KB, which KB
+    events are real measures, which measures have the right date. `kb_events` are dicts with agency,
+    tool, action, date, status and the names the KB knows for both (aliases, source mentions)."""
+    measures = measures_of(gold_records)
 
     def scores(events):
         found, dated, date_right_n = set(), 0, 0
         real = 0
         for event in events:
-            hits = [m for m, gs in measures.items() if any(matches(event, g) for g in gs)]
+            hits = [m for m, gs in measures.items() if any(matches_measure(event, g) for g in gs)]
             real += bool(hits)
             found.update(hits)
         for measure in found:
@@ -321,7 +345,7 @@ def score_measures(gold_records, kb_events):
             if not gold_dates:
                 continue
             dated += 1
-            candidates = [e for e in events if any(matches(e, g) for g in measures[measure])]
+            candidates = [e for e in events if any(matches_measure(e, g) for g in measures[measure])]
             date_right_n += any(str(e.get("date") or "")[:len(d)] == d for e in candidates for d in gold_dates)
         return {"measures": len(measures), "kb_events": len(events), "measures_found": len(found),
                 "recall": round(ratio(len(found), len(measures)), 4), "precision": round(ratio(real, len(events)), 4),

@@ -124,3 +124,23 @@ def test_kb_recalls_the_manifest(demo_run):
                 missed.append(f"{event['agency'][0]} / {event['tool'][0]} / {event['action']}")
     assert expected >= 80
     assert found / expected >= 0.7, f"recall {found}/{expected}; missed: {missed}"
+
+
+def test_every_event_published_by_default_is_one_real_measure(demo_run):
+    # The demo's manifest names the real measure (event_id) behind every event a page states: what the
+    # KB publishes by default (machine-read at or above the review threshold) must each be one of them,
+    # and no measure may appear under two event IDs. (Curated events are checked by their curators.)
+    from banwatch.site_eval import kb_events
+    from pipeline.evaluate import measure_assignment
+
+    data_dir, _ = demo_run
+    published = [e for e in kb_events(data_dir) if e["status"] == "machine"]
+    assert len(published) >= 40
+    records = [{"id": entry["url"], "events": entry.get("events") or []} for entry in demo_manifest()]
+    assignment = measure_assignment(records, published)
+    assert [event for event, measures in assignment.items() if not measures] == []
+    by_measure = {}
+    for event, measures in assignment.items():
+        for measure in measures:
+            by_measure.setdefault(measure, []).append(event)
+    assert {m: ids for m, ids in by_measure.items() if len(ids) > 1} == {}
