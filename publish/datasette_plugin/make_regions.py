@@ -51,15 +51,17 @@ def decode_arcs(topology):
         points = []
         for dx, dy in arc:
             x, y = x + dx, y + dy
-            points.append(project(x * sx + tx, y * sy + ty))
+            points.append((x * sx + tx, y * sy + ty))
         arcs.append(simplify(points))
     return arcs
 
 
-def simplify(points):
-    """Douglas-Peucker, keeping both ends (shared borders stay shared)."""
-    if len(points) < 3:
-        return points
+def simplify(lonlat):
+    """Douglas-Peucker on the projected points, keeping both ends (shared borders stay shared); returns
+    the (longitude, latitude) of the points kept."""
+    if len(lonlat) < 3:
+        return lonlat
+    points = [project(lon, lat) for lon, lat in lonlat]
     keep = [False] * len(points)
     keep[0] = keep[-1] = True
     stack = [(0, len(points) - 1)]
@@ -77,7 +79,7 @@ def simplify(points):
         if index is not None and worst > TOLERANCE:
             keep[index] = True
             stack += [(first, index), (index, last)]
-    return [p for p, k in zip(points, keep) if k]
+    return [p for p, k in zip(lonlat, keep) if k]
 
 
 def ring(arc_indexes, arcs):
@@ -86,6 +88,31 @@ def ring(arc_indexes, arcs):
         arc = arcs[index] if index >= 0 else arcs[~index][::-1]
         points += arc if not points else arc[1:]
     return points
+
+
+def antimeridian(lonlat):
+    """The ring's projected parts: a ring that crosses the 180th meridian (Chukotka) is cut in two,
+    one each side, by clipping it in a frame where it does not cross (Sutherland-Hodgman)."""
+    crosses = any(abs(a[0] - b[0]) > 180 for a, b in zip(lonlat, lonlat[1:] + lonlat[:1]))
+    if not crosses:
+        return [[project(lon, lat) for lon, lat in lonlat]]
+    east = _clip([(lon + 360 if lon < 0 else lon, lat) for lon, lat in lonlat], 180, keep_below=True)
+    west = _clip([(lon - 360 if lon > 0 else lon, lat) for lon, lat in lonlat], -180, keep_below=False)
+    return [[project(lon, lat) for lon, lat in part] for part in (east, west) if len(part) >= 3]
+
+
+def _clip(points, meridian, keep_below):
+    def inside(p):
+        return p[0] <= meridian if keep_below else p[0] >= meridian
+
+    out = []
+    for current, following in zip(points, points[1:] + points[:1]):
+        if inside(current):
+            out.append(current)
+        if inside(current) != inside(following):
+            t = (meridian - current[0]) / (following[0] - current[0])
+            out.append((meridian, current[1] + t * (following[1] - current[1])))
+    return out
 
 
 def path(geometry, arcs):
@@ -97,8 +124,7 @@ def path(geometry, arcs):
         return ""
     parts = []
     for polygon in polygons:
-        for arc_indexes in polygon:
-            points = ring(arc_indexes, arcs)
+        for points in (part for arc_indexes in polygon for part in antimeridian(ring(arc_indexes, arcs))):
             if len(points) < 3:
                 continue
             xs = [p[0] for p in points]
