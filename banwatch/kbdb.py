@@ -504,16 +504,17 @@ select 'tool' as kind, t.id, t.name, t.kind, null, null, t.mentions, t.n_events
 from tools t where t.verified = 0
 order by n_events desc, id""",
     # -- appended by publishing (kb.graph's diffusion rules, dates as intervals) --------------------
-    # Each agency's first enacted ban/restriction/suspension of each tool among published events
+    # Each public body's first enacted ban/restriction/suspension of each tool among published events
     # (verified or machine-read), its date as the days it can mean, and whether it is a first mover:
-    # no other adoption surely came before it (a month-only date is any day of its month).
+    # no other adoption surely came before it (a month-only date is any day of its month). Companies'
+    # and universities' measures are events, not diffusion (kb.graph.NOT_DIFFUSING_TYPES).
     "tool_adoptions": """
 with firsts as (
-  select tool_id, agency_id, min(date_start) as date_start
-  from events
-  where stage = 'enacted' and action in ('ban', 'restrict', 'suspend') and status in ('verified', 'machine')
-    and date_start is not null
-  group by tool_id, agency_id
+  select e.tool_id, e.agency_id, min(e.date_start) as date_start
+  from events e join agencies g on g.id = e.agency_id
+  where e.stage = 'enacted' and e.action in ('ban', 'restrict', 'suspend') and e.status in ('verified', 'machine')
+    and e.date_start is not null and coalesce(g.type, '') not in ('company', 'university', 'other')
+  group by e.tool_id, e.agency_id
 ), adoptions as (
   select f.tool_id, f.agency_id,
     (select e.id from events e where e.tool_id = f.tool_id and e.agency_id = f.agency_id and e.stage = 'enacted'

@@ -45,6 +45,9 @@ GRAPH_VERSION = "2"
 DIFFUSION_ACTIONS = ("ban", "restrict", "suspend")
 # Diffusion counts published facts only: a needs_review event is kept in kb.db but is no fact yet.
 PUBLISHED_STATUSES = ("verified", "machine")
+# ... and public bodies only: a bank's or a university's rule for its staff is a measure (an event, an
+# acted_on edge), but no government "follows" it; policy diffusion is between governments.
+NOT_DIFFUSING_TYPES = ("company", "university", "other")
 # A measure more than this many days after another is no "following" of it: policy diffusion works over
 # weeks and months (the DeepSeek bans of early 2025 came within ~60 days of each other), and an edge
 # between acts two years apart would claim an influence nobody saw.
@@ -218,17 +221,18 @@ class Adoption(NamedTuple):
 
 
 def adoptions(conn):
-    """{tool_id: [Adoption]}: each agency's first enacted ban/restriction/suspension of each tool among
+    """{tool_id: [Adoption]}: each public body's first enacted ban/restriction/suspension of each tool among
     the published events (verified or machine-read; needs_review ones are not facts yet), ordered by
     the first and then the last day its date can mean. Undated events cannot be ordered."""
     rows = conn.execute(f"""
-        select tool_id, agency_id, date_start, coalesce(date_end, date_start), id, date,
-               coalesce(jurisdiction_id, country_id)
-        from events
-        where stage = 'enacted' and action in ({', '.join('?' * len(DIFFUSION_ACTIONS))}) and date_start is not null
-          and status in ({', '.join('?' * len(PUBLISHED_STATUSES))})
-        order by tool_id, agency_id, date_start, coalesce(date_end, date_start), id""",
-        (*DIFFUSION_ACTIONS, *PUBLISHED_STATUSES)).fetchall()
+        select e.tool_id, e.agency_id, e.date_start, coalesce(e.date_end, e.date_start), e.id, e.date,
+               coalesce(e.jurisdiction_id, e.country_id)
+        from events e join agencies a on a.id = e.agency_id
+        where e.stage = 'enacted' and e.action in ({', '.join('?' * len(DIFFUSION_ACTIONS))})
+          and e.date_start is not null and e.status in ({', '.join('?' * len(PUBLISHED_STATUSES))})
+          and coalesce(a.type, '') not in ({', '.join('?' * len(NOT_DIFFUSING_TYPES))})
+        order by e.tool_id, e.agency_id, e.date_start, coalesce(e.date_end, e.date_start), e.id""",
+        (*DIFFUSION_ACTIONS, *PUBLISHED_STATUSES, *NOT_DIFFUSING_TYPES)).fetchall()
     first = {}
     for tool_id, agency_id, start, end, event_id, date, jurisdiction_id in rows:
         first.setdefault((tool_id, agency_id), Adoption(start, end, agency_id, event_id, date, jurisdiction_id))

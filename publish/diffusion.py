@@ -4,8 +4,9 @@
     diffusion_csv(rows)                 -> the same as CSV (/-/export/diffusion.csv)
     diffusion_chart(rows, tool_id)      -> the geometry of the SVG step chart the pages draw
 
-An adoption is an enacted ban, restriction or suspension (kb.graph's diffusion actions) of a
-published event (verified or machine-read; needs_review ones are left out). A date is an interval
+An adoption is an enacted ban, restriction or suspension (kb.graph's diffusion actions) by a public
+body (not a company or a university) of a published event (verified or machine-read; needs_review
+ones are left out). A date is an interval
 (a month-only date is any of its days), so each count is a band: `*_by` counts those that had
 surely acted by that day (their interval ended), `*_possibly` those that may have (it began).
 For a day-precise date both are the same. Undated events cannot be placed and are left out.
@@ -16,6 +17,8 @@ import io
 
 DIFFUSION_ACTIONS = ("ban", "restrict", "suspend")
 PUBLISHED = ("verified", "machine")
+# Companies' and universities' measures are events, not the diffusion of a policy between governments.
+NOT_DIFFUSING_TYPES = ("company", "university", "other")
 CSV_FIELDS = ("tool_id", "tool", "date", "jurisdictions_by", "jurisdictions_possibly", "agencies_by",
               "agencies_possibly", "new_jurisdictions", "new_agencies")
 
@@ -32,8 +35,9 @@ def adoptions(conn, tool_ids=None):
         from events e join tools t on t.id = e.tool_id join agencies a on a.id = e.agency_id
         left join jurisdictions j on j.id = coalesce(e.jurisdiction_id, e.country_id)
         where e.stage = 'enacted' and e.action in ({', '.join('?' * len(DIFFUSION_ACTIONS))})
-          and e.status in ({', '.join('?' * len(PUBLISHED))}) and e.date_start is not null {where}
-        group by e.tool_id, e.agency_id""", [*DIFFUSION_ACTIONS, *PUBLISHED, *params]).fetchall()
+          and e.status in ({', '.join('?' * len(PUBLISHED))}) and e.date_start is not null
+          and coalesce(a.type, '') not in ({', '.join('?' * len(NOT_DIFFUSING_TYPES))}) {where}
+        group by e.tool_id, e.agency_id""", [*DIFFUSION_ACTIONS, *PUBLISHED, *NOT_DIFFUSING_TYPES, *params]).fetchall()
     tools = {}
     for tool_id, tool, agency_id, agency, jurisdiction_id, jurisdiction, start, end in rows:
         entry = tools.setdefault(tool_id, {"tool": tool, "agencies": {}, "jurisdictions": {}})

@@ -29,11 +29,11 @@ from publish.datasette_plugin.pages import (
     read,
     render,
 )
+from publish.diffusion import NOT_DIFFUSING_TYPES
 from publish.export import parse_date_bound, resolve_filters
 
 GEOMETRY = Path(__file__).resolve().parent / "static" / "vendor" / "regions-50m.json"
 STRENGTH = ("ban", "suspend", "restrict", "investigate", "warn", "lift")
-NOT_A_GOVERNMENT = ("company", "university", "other")
 SUBDIVIDED = ("US", "CA", "AU")
 
 
@@ -62,7 +62,7 @@ def read_map(conn, args):
 def place(row, regions):
     """(region code, jurisdiction id, jurisdiction name, national?) of an event, or None when not mappable."""
     (_, _, _, _, _, _, _, j_id, j_name, j_type, j_iso, c_id, c_name, c_iso, agency_type, _, _) = row
-    if agency_type in NOT_A_GOVERNMENT or j_type == "supranational":
+    if agency_type in NOT_DIFFUSING_TYPES or j_type == "supranational":
         return None
     if j_iso and j_iso in regions and j_type != "country":
         return j_iso, j_id, j_name, True
