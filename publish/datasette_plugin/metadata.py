@@ -231,7 +231,7 @@ order by f.date_start, f.tool_id, f.agency_id""",
     },
     "measures_per_month": {
         "title": "Measures per jurisdiction per month",
-        "description": ("Events per month and jurisdiction (by the first day their date can mean; events dated only "
+        "description": ("Published events per month and jurisdiction (by the first day their date can mean; events dated only "
                         "to the year are left out). jurisdiction: an id such as us or it, empty for all; a country "
                         "includes its states."),
         "sql": """select substr(e.date_start, 1, 7) as month, e.jurisdiction_id, j.name as jurisdiction,
@@ -241,7 +241,7 @@ order by f.date_start, f.tool_id, f.agency_id""",
   sum(e.stage = 'proposed') as n_proposed
 from events e
 left join jurisdictions j on j.id = e.jurisdiction_id
-where e.date_precision in ('day', 'month')
+where e.date_precision in ('day', 'month') and e.status in ('verified', 'machine')
   and (:jurisdiction = '' or e.jurisdiction_id = lower(:jurisdiction) or e.country_id = lower(:jurisdiction))
 group by month, e.jurisdiction_id
 order by month, n_measures desc, e.jurisdiction_id""",

@@ -597,8 +597,9 @@ def _event_edges(conn, kind, filtered, columns, tail=""):
     """Edges of an event kind (acted_on, cites_reason, reported_by), of the chosen events when filtered."""
     if filtered:  # a few events: through the event_id index
         where, params = "g.event_id in (select id from temp.banwatch_graph_events) and g.kind = ?", [kind]
-    else:
+    else:  # every published event: those that need review (found through the status index) left out
         where, params = _kind_range(kind)
+        where += " and g.event_id not in (select id from events where status = 'needs_review')"
     return conn.execute(f"select {columns} from graph_edges g where {where} {tail}", params).fetchall()
 
 
