@@ -10,8 +10,10 @@ that builds a huge value is never stopped: `replace(printf('%.*c', 200000000, 'x
   article text is well under it).
 - SQLite's printf (and its alias format) keeps looping over a `%c` precision after it gave up on the
   result: `printf('%.*c', 2147483647, 'x')` spends 10-14 s in one step even under the length limit.
-  Both are replaced by a function that refuses a width or precision above MAX_VALUE_BYTES and hands
-  everything else to SQLite's own printf (on a private in-memory connection), so results are unchanged.
+  Both are replaced by a function that refuses a width or precision above MAX_VALUE_BYTES (it answers
+  with a value one byte over the length limit, so SQLite reports the same "string or blob too big" as
+  for any other oversized value) and hands everything else to SQLite's own printf (on a private
+  in-memory connection), so results are unchanged.
 """
 import re
 import sqlite3
@@ -22,6 +24,8 @@ MAX_VALUE_BYTES = 10_000_000
 PRINTF_DIRECTIVE = re.compile(r"%([-+ 0#!,]*)(\*|\d+)?(?:\.(\*|\d+))?(?:ll|l)?([a-zA-Z%])")
 
 _local = threading.local()
+# One byte over the limit: SQLite refuses it as a result ("string or blob too big") at once.
+TOO_BIG = b"\0" * (MAX_VALUE_BYTES + 1)
 
 
 def _sqlite_printf():
@@ -53,7 +57,7 @@ def checked_printf(fmt=None, *args):
             except (TypeError, ValueError):
                 number = 0
             if number > MAX_VALUE_BYTES:
-                raise ValueError(f"printf width or precision over {MAX_VALUE_BYTES:,}")
+                return TOO_BIG
         if kind != "%":
             position += 1
     marks = ", ".join("?" * (len(args) + 1))

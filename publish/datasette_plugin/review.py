@@ -16,7 +16,7 @@ def curation_yaml(row):
     date = row.get("date") or "YYYY-MM-DD"
     return {
         "confirm": f"- confirm: {event_id}\n  note: Checked against the sources' evidence.",
-        "reject": f"- reject: {event_id}\n  note: Not a measure: say why (a bill, a call, a misread sentence).",
+        "reject": f"- reject: {event_id}\n  note: \"Not a measure (a bill, a call, a misread sentence): say which.\"",
         "correct": (f"- correct: {event_id}\n  set:\n    action: {row['action']}\n    stage: {row['stage']}\n"
                     f"    date: {date}\n  note: What the sources actually say."),
     }

@@ -197,3 +197,17 @@ def screenshot(page, name):
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+_DEMO = {}
+
+
+def demo_kb(tmp_path_factory):
+    """The data directory of the bundled demo (`banwatch demo --no-serve`), built once per test run."""
+    if "data" not in _DEMO:
+        data = tmp_path_factory.getbasetemp() / "demo-kb"
+        result = subprocess.run([sys.executable, "-m", "banwatch.cli", "demo", "--no-serve", "--data-dir", str(data)],
+                                cwd=ROOT.parent, capture_output=True, text=True, timeout=900)
+        assert result.returncode == 0, result.stderr[-3000:]
+        _DEMO["data"] = data
+    return _DEMO["data"]
