@@ -403,12 +403,13 @@ def read_event(conn, event_id):
            from date_reports where event_id = ? order by n_sources desc, reported_date""", [event_id])]
     nearby = [dict(zip(("event_id", "date", "date_precision", "agency", "action", "stage"), r)) for r in conn.execute(
         """select event_id, date, date_precision, agency, action, stage from timeline
-           where tool_id = ? and event_id != ? and date_start is not null
+           where tool_id = ? and event_id != ? and date_start is not null and status in ('verified', 'machine')
            order by abs(julianday(date_start) - julianday(coalesce(?, date_start))), event_id limit 8""",
         [row["tool_id"], event_id, row["date_start"]])]
     by_agency = [dict(zip(("event_id", "date", "tool", "action", "stage"), r)) for r in conn.execute(
         """select event_id, date, tool, action, stage from timeline
-           where agency_id = ? and event_id != ? order by date_start is null, date_start limit 8""",
+           where agency_id = ? and event_id != ? and status in ('verified', 'machine')
+           order by date_start is null, date_start limit 8""",
         [row["agency_id"], event_id])]
     return {"row": row, "reasons": reasons, "sources": sources, "date_reports": date_reports,
             "nearby": nearby, "by_agency": by_agency}
