@@ -93,6 +93,7 @@ VIEW_COLUMNS = {
         "last_date": "Latest event date (first day it can mean)",
     },
     "timeline": {
+        "action": "ban · restrict · suspend · lift · investigate · warn (see stage: a proposed ban is no ban yet)",
         "sources": "JSON list of source URLs, earliest published first",
         "verified": "1 = confirmed, corrected or added by a human curator",
     },
@@ -343,6 +344,14 @@ order by r.confidence, r.date_start, r.event_id""",
 }
 
 
+# What publishing adds to a table's description from banwatch.kbdb: how not to miscount.
+TABLE_NOTES = {
+    "events": (" Count measures with their stage: action = 'ban' alone includes proposed bans (bills, calls); "
+               "add stage = 'enacted' for measures in force. status says how far each can be trusted: verified, "
+               "machine (read with high confidence) or needs_review (left out of the default pages and exports)."),
+}
+
+
 def view_columns():
     """{view: [column, ...]} as SQLite reports them on an empty kb.db."""
     db = sqlite_utils.Database(memory=True)
@@ -366,7 +375,7 @@ def build_metadata():
     tables_described = column_descriptions()
     tables = {}
     for name, described in tables_described.items():
-        tables[name] = {"description": described["description"], **TABLE_OPTIONS.get(name, {})}
+        tables[name] = {"description": described["description"] + TABLE_NOTES.get(name, ""), **TABLE_OPTIONS.get(name, {})}
         if TABLES[name].fts:
             # sqlite-utils' index, keyed by the table's rowid (so no fts_pk: the text ids are not rowids).
             tables[name]["fts_table"] = f"{name}_fts"
