@@ -1,10 +1,14 @@
 """Timeline exports: the events of kb.db as JSON, CSV, TimelineJS (JSON and spreadsheet CSV), ICS and Markdown.
 
-    export_timeline(data_dir, "csv", tool=["deepseek"], since="2025-01") -> str
+    export_timeline(data_dir, "csv", tool=["deepseek"], since="2025-01", status=(), base_url=None) -> str
 
 Every format is a view of the same records: the design's timeline record, read from the
-`timeline` view. The Datasette plugin serves the same functions at /-/export/timeline.<format>,
-so a file from the CLI and one from the browser are identical for the same filters.
+`timeline` view, with `status` (verified, machine, needs_review) and its label, a summary sentence
+built from the fields (publish.sentences) and `event_url`. By default only verified and machine-read
+events are exported (`status=["all"]` or `["needs_review"]` to choose otherwise). The CSVs start
+with a UTF-8 byte order mark (Excel). The Datasette plugin serves the same functions at
+/-/export/timeline.<format> (with absolute event URLs), so a file from the CLI and one from the
+browser are identical for the same filters and base URL.
 
 Filters take ids or names (`deepseek`, `DeepSeek`, an alias); a jurisdiction includes the
 jurisdictions inside it (`us` includes Texas). `since`/`until` take YYYY, YYYY-MM or YYYY-MM-DD
