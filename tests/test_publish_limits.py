@@ -30,8 +30,8 @@ HOSTILE_QUERIES = {
     "format precision": "select format('%.2147483647c', 'x') is null",
     "zeroblob": "select length(hex(zeroblob(2000000000)))",
     "randomblob": "select length(randomblob(2000000000))",
-    "group_concat": "with recursive n(i) as (select 1 union all select i + 1 from n limit 3000000) "
-                    "select length(group_concat('xxxxxxxxxx')) from n",
+    "group_concat": "select length(group_concat(x)) from (select printf('%.*c', 6000000, 'x') as x "
+                    "union all select printf('%.*c', 6000000, 'y'))",
 }
 
 
