@@ -10,7 +10,7 @@ import click
 from banwatch.db import DATA_DIR_ENV, DEFAULT_DATA_DIR
 from banwatch.errors import BanwatchError
 from banwatch.utils import summary_line
-from banwatch.vocab import ACTIONS, GRAPH_FORMATS, STAGES, TIMELINE_FORMATS
+from banwatch.vocab import ACTIONS, GRAPH_FORMATS, STAGES, STATUSES, TIMELINE_FORMATS
 
 
 def data_dir_option(f):
@@ -211,16 +211,19 @@ def verify(data_dir):
 @data_dir_option
 @click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
-def serve(data_dir, port, host):
+@click.option("--sql/--no-sql", "allow_sql", default=True, show_default=True,
+              help="Let visitors run their own SQL; --no-sql for a public deployment.")
+def serve(data_dir, port, host, allow_sql):
     """Serve kb.db with Datasette (read-only), metadata.yml and the banwatch plugin.
 
     \b
     Example:
         banwatch serve --port 8001
+        banwatch serve --host 0.0.0.0 --no-sql    # public: no arbitrary SQL
     """
     from publish.serve import serve_kb
 
-    serve_kb(data_dir, port=port, host=host)
+    serve_kb(data_dir, port=port, host=host, allow_sql=allow_sql)
 
 
 @cli.command()
@@ -309,8 +312,12 @@ def timeline_filters(f):
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Write here instead of stdout.")
 @timeline_filters
+@click.option("--status", multiple=True, type=click.Choice((*STATUSES, "all")),
+              help="verified, machine, needs_review or all (default: verified and machine).")
+@click.option("--base-url", metavar="URL", default=None,
+              help="The public site, to link each event page (default $BANWATCH_PUBLIC_URL, else site-relative).")
 def export_timeline_command(data_dir, fmt, output, **filters):
-    """Export the timeline of events.
+    """Export the timeline of events (verified and machine-read ones unless --status says otherwise).
 
     \b
     Examples:

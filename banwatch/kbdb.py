@@ -503,6 +503,73 @@ union all
 select 'tool' as kind, t.id, t.name, t.kind, null, null, t.mentions, t.n_events
 from tools t where t.verified = 0
 order by n_events desc, id""",
+    # -- appended by publishing (kb.graph's diffusion rules, dates as intervals) --------------------
+    # Each public body's first enacted ban/restriction/suspension of each tool among published events
+    # (verified or machine-read), its date as the days it can mean, and whether it is a first mover:
+    # no other adoption surely came before it (a month-only date is any day of its month). Companies'
+    # and universities' measures are events, not diffusion (kb.graph.NOT_DIFFUSING_TYPES).
+    "tool_adoptions": """
+with firsts as (
+  select e.tool_id, e.agency_id, min(e.date_start) as date_start
+  from events e join agencies g on g.id = e.agency_id
+  where e.stage = 'enacted' and e.action in ('ban', 'restrict', 'suspend') and e.status in ('verified', 'machine')
+    and e.date_start is not null and coalesce(g.type, '') not in ('company', 'university', 'other')
+  group by e.tool_id, e.agency_id
+), adoptions as (
+  select f.tool_id, f.agency_id,
+    (select e.id from events e where e.tool_id = f.tool_id and e.agency_id = f.agency_id and e.stage = 'enacted'
+       and e.action in ('ban', 'restrict', 'suspend') and e.status in ('verified', 'machine')
+       and e.date_start = f.date_start
+     order by coalesce(e.date_end, e.date_start), e.id limit 1) as event_id
+  from firsts f
+), spans as (
+  select d.tool_id, d.agency_id, d.event_id, e.date_start, coalesce(e.date_end, e.date_start) as date_end
+  from adoptions d join events e on e.id = d.event_id
+)
+select
+  s.tool_id, t.name as tool, s.agency_id, a.name as agency,
+  coalesce(e.jurisdiction_id, e.country_id) as jurisdiction_id, j.name as jurisdiction,
+  s.event_id, e.action, e.date, e.date_precision, s.date_start, s.date_end, e.status,
+  (select count(*) from spans o where o.tool_id = s.tool_id and o.date_end < s.date_start) as n_surely_before,
+  (select count(*) from spans o where o.tool_id = s.tool_id and o.date_end < s.date_start) = 0 as first_mover
+from spans s
+join events e on e.id = s.event_id
+join tools t on t.id = s.tool_id
+join agencies a on a.id = s.agency_id
+left join jurisdictions j on j.id = coalesce(e.jurisdiction_id, e.country_id)
+order by s.tool_id, s.date_start, s.date_end, s.agency_id""",
+    # The followed edges of the graph with both measures and the lag as an interval of days.
+    "followed": """
+select
+  g.tool_id, t.name as tool,
+  substr(g.source, 8) as follower_id, fa.name as follower, fe.jurisdiction_id as follower_jurisdiction_id,
+  g.event_id as follower_event_id, fe.date as follower_date,
+  substr(g.target, 8) as leader_id, la.name as leader, le.jurisdiction_id as leader_jurisdiction_id,
+  le.id as leader_event_id, le.date as leader_date,
+  g.relation,
+  cast(julianday(fe.date_start) - julianday(coalesce(le.date_end, le.date_start)) as integer) as lag_min_days,
+  cast(julianday(coalesce(fe.date_end, fe.date_start)) - julianday(le.date_start) as integer) as lag_max_days
+from graph_edges g
+join events fe on fe.id = g.event_id
+join agencies fa on fa.id = substr(g.source, 8)
+join agencies la on la.id = substr(g.target, 8)
+join tools t on t.id = g.tool_id
+join events le on le.id = (
+  select e.id from events e where e.tool_id = g.tool_id and e.agency_id = substr(g.target, 8)
+    and e.stage = 'enacted' and e.action in ('ban', 'restrict', 'suspend') and e.status in ('verified', 'machine')
+    and e.date_start is not null
+  order by e.date_start, coalesce(e.date_end, e.date_start), e.id limit 1)
+where g.id > 'followed:' and g.id < 'followed;' and g.kind = 'followed'
+order by g.tool_id, fe.date_start, g.source, g.target""",
+    # Events awaiting a curator: below the build's review threshold, kept but not published by default.
+    "review_queue": """
+select e.id as event_id, e.date, e.date_precision, a.name as agency, e.agency_id, t.name as tool, e.tool_id,
+  e.action, e.stage, e.scope, e.confidence, e.n_sources, e.source_urls as sources, e.date_start
+from events e
+join agencies a on a.id = e.agency_id
+join tools t on t.id = e.tool_id
+where e.status = 'needs_review'
+order by e.confidence, e.date_start, e.id""",
 }
 
 EXPECTED_TABLES = tuple(TABLES)

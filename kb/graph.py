@@ -12,11 +12,14 @@ Edges (graph_edges.kind):
   located_in    agency -> jurisdiction
   made_by       tool -> vendor
   based_in      vendor -> jurisdiction (the vendor's country)
-  followed      agency B -> agency A  B's first enacted ban/restriction/suspension of tool T came
-                                      after A's: lag_days. B gets an edge to the tool's first mover
-                                      and to its immediate predecessor (the last agency to act
-                                      before B) - not to every earlier agency, which would bury the
-                                      diffusion paths in n^2 edges.
+  followed      agency B -> agency A  B's first enacted ban/restriction/suspension of tool T surely
+                                      came after A's (dates are intervals: "January 2025" is any day
+                                      of it), A is of another jurisdiction, and at most
+                                      FOLLOW_WINDOW_DAYS (120) later. B gets an edge to the tool's
+                                      first mover(s) and to its immediate predecessor(s) (the last to
+                                      act before B) - not to every earlier agency, which would bury
+                                      the diffusion paths in n^2 edges. lag_days is the least the lag
+                                      can be; the `followed` view gives it as an interval.
 
 The tables are filled with INSERT ... SELECT from the KB tables (100k documents must not cost a
 Python round trip each) and updated per event on incremental builds; networkx computes the
@@ -24,20 +27,31 @@ analytics (centrality, components, diffusion) on the entity graph and loads the 
 export. Documents are left out of the centrality figures: they would measure press coverage,
 which n_sources already does, not position in the network.
 """
+import bisect
 import hashlib
-import itertools
 import json
 import statistics
 from collections import Counter, defaultdict
 from datetime import date as Date
+from datetime import timedelta
+from typing import NamedTuple
 
 import networkx as nx
 
 from banwatch.kbdb import bulk_load
 from banwatch.vocab import STRUCTURAL_EDGE_KINDS
 
-GRAPH_VERSION = "1"
+GRAPH_VERSION = "2"
 DIFFUSION_ACTIONS = ("ban", "restrict", "suspend")
+# Diffusion counts published facts only: a needs_review event is kept in kb.db but is no fact yet.
+PUBLISHED_STATUSES = ("verified", "machine")
+# ... and public bodies only: a bank's or a university's rule for its staff is a measure (an event, an
+# acted_on edge), but no government "follows" it; policy diffusion is between governments.
+NOT_DIFFUSING_TYPES = ("company", "university", "other")
+# A measure more than this many days after another is no "following" of it: policy diffusion works over
+# weeks and months (the DeepSeek bans of early 2025 came within ~60 days of each other), and an edge
+# between acts two years apart would claim an influence nobody saw.
+FOLLOW_WINDOW_DAYS = 120
 # Betweenness walks every edge once per source node (Brandes): exact when nodes x edges is within
 # this budget (a few tenths of a second), otherwise estimated from as many sampled source nodes
 # (fixed seed, at least BETWEENNESS_MIN_SAMPLE) as the budget allows, so a dense graph costs no more.
@@ -195,16 +209,33 @@ def _save_structural_edges(conn):
               and exists (select 1 from graph_nodes n where n.id = '{target}:' || x.{column})""")
 
 
+class Adoption(NamedTuple):
+    """An agency's first enacted ban/restriction/suspension of a tool: the days its date can mean."""
+
+    start: str
+    end: str
+    agency_id: str
+    event_id: str
+    date: str
+    jurisdiction_id: str
+
+
 def adoptions(conn):
-    """{tool_id: [(date_start, agency_id, event_id, date)]}: each agency's first enacted
-    ban/restriction/suspension of each tool, in date order (undated events cannot be ordered)."""
+    """{tool_id: [Adoption]}: each public body's first enacted ban/restriction/suspension of each tool among
+    the published events (verified or machine-read; needs_review ones are not facts yet), ordered by
+    the first and then the last day its date can mean. Undated events cannot be ordered."""
     rows = conn.execute(f"""
-        select tool_id, agency_id, date_start, id, date from events
-        where stage = 'enacted' and action in ({', '.join('?' * len(DIFFUSION_ACTIONS))}) and date_start is not null
-        order by tool_id, agency_id, date_start, id""", DIFFUSION_ACTIONS).fetchall()
+        select e.tool_id, e.agency_id, e.date_start, coalesce(e.date_end, e.date_start), e.id, e.date,
+               coalesce(e.jurisdiction_id, e.country_id)
+        from events e join agencies a on a.id = e.agency_id
+        where e.stage = 'enacted' and e.action in ({', '.join('?' * len(DIFFUSION_ACTIONS))})
+          and e.date_start is not null and e.status in ({', '.join('?' * len(PUBLISHED_STATUSES))})
+          and coalesce(a.type, '') not in ({', '.join('?' * len(NOT_DIFFUSING_TYPES))})
+        order by e.tool_id, e.agency_id, e.date_start, coalesce(e.date_end, e.date_start), e.id""",
+        (*DIFFUSION_ACTIONS, *PUBLISHED_STATUSES, *NOT_DIFFUSING_TYPES)).fetchall()
     first = {}
-    for tool_id, agency_id, start, event_id, date in rows:
-        first.setdefault((tool_id, agency_id), (start, agency_id, event_id, date))
+    for tool_id, agency_id, start, end, event_id, date, jurisdiction_id in rows:
+        first.setdefault((tool_id, agency_id), Adoption(start, end, agency_id, event_id, date, jurisdiction_id))
     by_tool = defaultdict(list)
     for (tool_id, _), adoption in first.items():
         by_tool[tool_id].append(adoption)
@@ -213,29 +244,55 @@ def adoptions(conn):
     return by_tool
 
 
-def followed_edges(by_tool):
-    """followed edge rows: each adopter -> the tool's first mover(s) and -> its immediate predecessor."""
+def _days(later, earlier):
+    return (Date.fromisoformat(later) - Date.fromisoformat(earlier)).days
+
+
+def first_movers(adoption_list):
+    """The adoptions no other one surely preceded: a month-only date is any of its days, so an agency
+    that acted "in January" is a first mover beside one that acted on 24 January."""
+    earliest_end = min(a.end for a in adoption_list)
+    return [a for a in adoption_list if a.start <= earliest_end]
+
+
+def lag(follower, leader):
+    """(at least, at most) days between two adoptions' dates, as intervals."""
+    return _days(follower.start, leader.end), _days(follower.end, leader.start)
+
+
+def followed_edges(by_tool, window=FOLLOW_WINDOW_DAYS):
+    """followed edge rows: an adopter -> the tool's first mover(s) and -> its immediate predecessor(s).
+
+    Agency B "followed" agency A on a tool only when B surely acted after A (B's first possible day
+    is after A's last), A is of another jurisdiction (diffusion between governments, not inside
+    one), and B acted within `window` days of A at most (a later act is no following). lag_days is
+    the least the lag can be; the `followed` view gives the interval."""
     edges = []
     for tool_id, adoption_list in sorted(by_tool.items()):
-        first_start = adoption_list[0][0]
-        first_movers = [a for a in adoption_list if a[0] == first_start]
-        predecessor = None  # the last adoption on an earlier day than the current one
-        for start, same_day in itertools.groupby(adoption_list, key=lambda a: a[0]):
-            same_day = list(same_day)
-            if start != first_start:  # first movers (ties on the first day included) follow no one
-                for _, agency_id, event_id, date in same_day:
-                    targets = {a[1]: (a, "first_mover") for a in first_movers}
-                    relation = "both" if predecessor[1] in targets else "predecessor"
-                    targets[predecessor[1]] = (predecessor, relation)
-                    for other_agency, (other, relation) in sorted(targets.items()):
-                        lag = (Date.fromisoformat(start) - Date.fromisoformat(other[0])).days
-                        edges.append({
-                            "id": f"followed:{tool_id}:{agency_id}:{other_agency}",
-                            "source": f"agency:{agency_id}", "target": f"agency:{other_agency}",
-                            "kind": "followed", "event_id": event_id, "tool_id": tool_id, "date": date,
-                            "lag_days": lag, "relation": relation,
-                        })
-            predecessor = same_day[-1]
+        movers = {a.agency_id for a in first_movers(adoption_list)}
+        starts = [a.start for a in adoption_list]  # sorted: the window is a slice of them
+        for follower in adoption_list:
+            earliest = (Date.fromisoformat(follower.end) - timedelta(days=window)).isoformat()
+            nearby = adoption_list[bisect.bisect_left(starts, earliest):bisect.bisect_left(starts, follower.start)]
+            leaders = [a for a in nearby
+                       if a.end < follower.start and a.jurisdiction_id != follower.jurisdiction_id
+                       and lag(follower, a)[1] <= window]
+            if not leaders:
+                continue
+            latest = max(a.end for a in leaders)
+            targets = {}
+            for leader in leaders:
+                is_first, is_last = leader.agency_id in movers, leader.end == latest
+                if is_first or is_last:
+                    targets[leader.agency_id] = (leader, "both" if is_first and is_last else
+                                                 "first_mover" if is_first else "predecessor")
+            for other_agency, (leader, relation) in sorted(targets.items()):
+                edges.append({
+                    "id": f"followed:{tool_id}:{follower.agency_id}:{other_agency}",
+                    "source": f"agency:{follower.agency_id}", "target": f"agency:{other_agency}",
+                    "kind": "followed", "event_id": follower.event_id, "tool_id": tool_id, "date": follower.date,
+                    "lag_days": lag(follower, leader)[0], "relation": relation,
+                })
     return edges
 
 
@@ -302,19 +359,31 @@ def compute_metrics(simple, degree, by_tool, previous=None):
         rows.append(("graph", "components", len(components), None))
     rows.append(("graph", "nodes", simple.number_of_nodes(), "entity graph (documents excluded)"))
     rows.append(("graph", "edges", sum(degree.values()) // 2, "entity graph (documents excluded)"))
+    follows = defaultdict(list)  # tool -> (least, most) lags of the followed edges to its first movers
+    for edge in followed_edges(by_tool):
+        if edge["relation"] in ("first_mover", "both"):
+            follows[edge["tool_id"]].append(edge)
     for tool_id, adoption_list in sorted(by_tool.items()):
         subject = f"tool:{tool_id}"
-        first_start = adoption_list[0][0]
-        first = [a for a in adoption_list if a[0] == first_start]
-        lags = [(Date.fromisoformat(a[0]) - Date.fromisoformat(first_start)).days for a in adoption_list if a[0] != first_start]
+        first = first_movers(adoption_list)
         rows.append((subject, "first_mover", len(first), json.dumps(
-            {"agencies": [a[1] for a in first], "events": [a[2] for a in first], "date": first[0][3]})))
-        rows.append((subject, "first_move_date", None, first_start))
+            {"agencies": [a.agency_id for a in first], "events": [a.event_id for a in first],
+             "date": min(first).date})))
+        rows.append((subject, "first_move_date", None, min(a.start for a in first)))
         rows.append((subject, "adopters", len(adoption_list), None))
+        adopters = {a.agency_id: a for a in adoption_list}
+        lags = []
+        for edge in follows.get(tool_id, []):
+            follower, leader = adopters[edge["source"][7:]], adopters[edge["target"][7:]]
+            lags.append(lag(follower, leader))
         if lags:
-            rows.append((subject, "median_days_to_follow", statistics.median(lags), None))
-            rows.append((subject, "mean_days_to_follow", round(statistics.mean(lags), 2), None))
-            rows.append((subject, "max_days_to_follow", max(lags), None))
+            least, most = [lag_[0] for lag_ in lags], [lag_[1] for lag_ in lags]
+            note = "days after a first mover, at least (followed edges); detail: at most"
+            rows.append((subject, "median_days_to_follow", statistics.median(least),
+                         json.dumps({"at_most": statistics.median(most), "note": note})))
+            rows.append((subject, "mean_days_to_follow", round(statistics.mean(least), 2),
+                         json.dumps({"at_most": round(statistics.mean(most), 2), "note": note})))
+            rows.append((subject, "max_days_to_follow", max(least), json.dumps({"at_most": max(most), "note": note})))
     return rows
 
 

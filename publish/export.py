@@ -1,10 +1,14 @@
 """Timeline exports: the events of kb.db as JSON, CSV, TimelineJS (JSON and spreadsheet CSV), ICS and Markdown.
 
-    export_timeline(data_dir, "csv", tool=["deepseek"], since="2025-01") -> str
+    export_timeline(data_dir, "csv", tool=["deepseek"], since="2025-01", status=(), base_url=None) -> str
 
 Every format is a view of the same records: the design's timeline record, read from the
-`timeline` view. The Datasette plugin serves the same functions at /-/export/timeline.<format>,
-so a file from the CLI and one from the browser are identical for the same filters.
+`timeline` view, with `status` (verified, machine, needs_review) and its label, a summary sentence
+built from the fields (publish.sentences) and `event_url`. By default only verified and machine-read
+events are exported (`status=["all"]` or `["needs_review"]` to choose otherwise). The CSVs start
+with a UTF-8 byte order mark (Excel). The Datasette plugin serves the same functions at
+/-/export/timeline.<format> (with absolute event URLs), so a file from the CLI and one from the
+browser are identical for the same filters and base URL.
 
 Filters take ids or names (`deepseek`, `DeepSeek`, an alias); a jurisdiction includes the
 jurisdictions inside it (`us` includes Texas). `since`/`until` take YYYY, YYYY-MM or YYYY-MM-DD
@@ -21,6 +25,7 @@ import datetime
 import html
 import io
 import json
+import os
 import re
 import sqlite3
 from dataclasses import dataclass, field
@@ -32,15 +37,18 @@ from banwatch.db import reading_kb
 from banwatch.errors import BanwatchError
 from banwatch.kbdb import load_graph
 from banwatch.utils import is_http_url
-from banwatch.vocab import ACTIONS, GRAPH_FORMATS, STAGES, TIMELINE_FORMATS
+from banwatch.vocab import ACTIONS, GRAPH_FORMATS, STAGES, STATUSES, TIMELINE_FORMATS
+from publish.sentences import _json_list, date_note, display_date, status_label, status_note, summary
 
 FORMATS = TIMELINE_FORMATS
+STATUS_LABELS_SHORT = {"verified": "verified", "machine": "machine-read", "needs_review": "needs review"}
 
 # the design's timeline record (the first fourteen fields are the contract), plus useful extras.
 RECORD_FIELDS = (
     "event_id", "date", "date_precision", "agency", "agency_id", "jurisdiction", "jurisdiction_id",
     "country", "country_id", "tool", "tool_id", "vendor", "action", "stage", "reasons", "summary", "scope",
-    "sources", "verified", "date_disputed", "action_disputed", "n_sources", "confidence", "first_reported",
+    "sources", "verified", "status", "status_label", "date_end", "date_disputed", "action_disputed", "n_sources",
+    "confidence", "first_reported", "event_url",
 )
 BOOLEAN_FIELDS = ("verified", "date_disputed", "action_disputed")
 LIST_FIELDS = ("reasons", "sources")
@@ -53,7 +61,18 @@ TIMELINEJS_CSV_HEADERS = (
     "Background",
 )
 
-# Headline verbs (news style, present tense); kb.merge writes the past-tense summary sentences.
+# Published by default: what a curator checked and what the extractor read with a confidence at or
+# above the build's review threshold (`banwatch build --review-threshold`). needs_review events are
+# kept in kb.db and listed on /-/review; `status` filters ask for them explicitly.
+DEFAULT_STATUSES = ("verified", "machine")
+STATUS_CHOICES = (*STATUSES, "all")
+# Excel reads a CSV as UTF-8 only when it starts with a byte order mark ("NÚKIB", not "NÃšKIB").
+BOM = "\ufeff"
+# TimelineJS renders a media URL it does not know as an <img>: only images and the services it embeds.
+IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg")
+EMBEDDABLE_HOSTS = ("youtube.com", "youtu.be", "vimeo.com", "twitter.com", "x.com", "soundcloud.com",
+                    "wikipedia.org", "flickr.com", "instagram.com", "dailymotion.com", "spotify.com")
+# Headline verbs (news style, present tense); publish.sentences writes the past-tense summary sentences.
 HEADLINE_VERBS = {
     "ban": ("bans", "proposes banning"),
     "restrict": ("restricts", "proposes restricting"),
@@ -73,6 +92,7 @@ class TimelineFilters:
     jurisdictions: list = field(default_factory=list)
     actions: list = field(default_factory=list)
     stages: list = field(default_factory=list)
+    statuses: list = field(default_factory=lambda: list(DEFAULT_STATUSES))
     since: str = None
     until: str = None
     labels: dict = field(default_factory=dict)  # id -> display name, for describing the selection
@@ -98,6 +118,9 @@ class TimelineFilters:
         if self.stages:
             clauses.append(f"e.stage in ({', '.join('?' * len(self.stages))})")
             params += self.stages
+        if set(self.statuses) != set(STATUSES):
+            clauses.append(f"e.status in ({', '.join('?' * len(self.statuses))})")
+            params += self.statuses
         if self.since:
             clauses.append("e.date_end >= ?")
             params.append(self.since)
@@ -110,6 +133,9 @@ class TimelineFilters:
         """"DeepSeek · United States · ban · since 2025-01-01", or "" with no filter."""
         parts = [", ".join(self.labels.get(i, i) for i in values)
                  for values in (self.tools, self.jurisdictions, self.actions, self.stages) if values]
+        if self.statuses != list(DEFAULT_STATUSES):
+            parts.append("all statuses" if set(self.statuses) == set(STATUSES)
+                         else ", ".join(STATUS_LABELS_SHORT.get(s, s) for s in self.statuses))
         if self.since:
             parts.append(f"since {self.since}")
         if self.until:
@@ -118,24 +144,32 @@ class TimelineFilters:
 
     @property
     def active(self):
-        return bool(self.tools or self.jurisdictions or self.actions or self.stages or self.since or self.until)
+        return bool(self.tools or self.jurisdictions or self.actions or self.stages or self.since or self.until
+                    or self.statuses != list(DEFAULT_STATUSES))
 
 
-def export_timeline(data_dir, fmt, tool=(), jurisdiction=(), action=(), stage=(), since=None, until=None):
-    """The timeline of data_dir/kb.db in `fmt` (one of FORMATS), filtered; returns the text."""
+def export_timeline(data_dir, fmt, tool=(), jurisdiction=(), action=(), stage=(), since=None, until=None,
+                    status=(), base_url=None):
+    """The timeline of data_dir/kb.db in `fmt` (one of FORMATS), filtered; returns the text.
+
+    `status` (verified, machine, needs_review or all) defaults to verified + machine. Event pages
+    are linked as `base_url`/-/event/<id>: base_url defaults to $BANWATCH_PUBLIC_URL, else the
+    links are relative to the site (/-/event/<id>)."""
     if fmt not in FORMATS:
         raise BanwatchError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
     with reading_kb(data_dir) as conn:
         filters = resolve_filters(conn, tool=tool, jurisdiction=jurisdiction, action=action, stage=stage,
-                                  since=since, until=until)
+                                  since=since, until=until, status=status)
         rows = fetch_timeline(conn, filters)
         documents = fetch_source_documents(conn, rows)
-    return render_timeline(rows, fmt, filters=filters, documents=documents)
+    if base_url is None:
+        base_url = os.environ.get("BANWATCH_PUBLIC_URL", "")
+    return render_timeline(rows, fmt, filters=filters, documents=documents, base_url=base_url)
 
 
 # -- filters ------------------------------------------------------------------------------------
 
-def resolve_filters(conn, tool=(), jurisdiction=(), action=(), stage=(), since=None, until=None):
+def resolve_filters(conn, tool=(), jurisdiction=(), action=(), stage=(), since=None, until=None, status=()):
     """Check and resolve filter values (ids or names) into TimelineFilters; BanwatchError if unknown."""
     filters = TimelineFilters()
     for values, table, target, what in ((tool, "tools", filters.tools, "tool"),
@@ -153,6 +187,15 @@ def resolve_filters(conn, tool=(), jurisdiction=(), action=(), stage=(), since=N
                 raise BanwatchError(f"unknown {what} {value!r}: use one of {', '.join(vocabulary)}")
             if value not in target:
                 target.append(value)
+    statuses = []
+    for value in _as_list(status):
+        value = str(value).strip().lower().replace("-", "_").replace(" ", "_")
+        value = {"machine_read": "machine", "review": "needs_review"}.get(value, value)
+        if value not in STATUS_CHOICES:
+            raise BanwatchError(f"unknown status {value!r}: use one of {', '.join(STATUS_CHOICES)}")
+        statuses += list(STATUSES) if value == "all" else [value]
+    if statuses:
+        filters.statuses = [s for s in STATUSES if s in statuses]
     filters.since = parse_date_bound(since, "since", end=False)
     filters.until = parse_date_bound(until, "until", end=True)
     if filters.since and filters.until and filters.since > filters.until:
@@ -212,7 +255,7 @@ def parse_date_bound(value, name, end):
 # -- reading ------------------------------------------------------------------------------------
 
 TIMELINE_SELECT = """
-select t.*, e.date_end, coalesce(a.short, t.agency) as agency_short
+select t.*, e.date_end, e.curated_fields, e.date_rule, coalesce(a.short, t.agency) as agency_short
 from timeline t
 join events e on e.id = t.event_id
 join agencies a on a.id = t.agency_id
@@ -224,7 +267,11 @@ def fetch_timeline(conn, filters=None, limit=None, offset=0):
     index, then the undated), and only then their timeline rows fetched by id: a page of 100 out
     of 30,000 events joins 100 rows, not 30,000.
     """
-    ids = select_event_ids(conn, filters or TimelineFilters(), limit, offset)
+    return fetch_rows(conn, select_event_ids(conn, filters or TimelineFilters(), limit, offset))
+
+
+def fetch_rows(conn, ids):
+    """The timeline rows (as fetch_timeline gives them) of these event ids, in their order."""
     rows = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
@@ -273,24 +320,23 @@ def fetch_source_documents(conn, rows):
     return documents
 
 
-def timeline_record(row):
-    """the design's timeline record of a timeline row: lists decoded, flags as booleans."""
+def timeline_record(row, base_url=""):
+    """the design's timeline record of a timeline row: lists decoded, flags as booleans, the summary a
+    sentence built from the fields, the status spelled out, the event page's address."""
     record = {name: row.get(name) for name in RECORD_FIELDS}
     for name in LIST_FIELDS:
         record[name] = _json_list(record[name])
     for name in BOOLEAN_FIELDS:
         record[name] = bool(record[name])
+    record["summary"] = summary(row)
+    record["status_label"] = status_label(row)
+    record["event_url"] = event_path(row["event_id"], base_url)
     return record
 
 
-def _json_list(value):
-    if isinstance(value, list):
-        return value
-    try:
-        parsed = json.loads(value) if value else []
-    except (TypeError, ValueError):
-        return []
-    return parsed if isinstance(parsed, list) else []
+def event_path(event_id, base_url=""):
+    """The event page: /-/event/<id>, under base_url when one is given."""
+    return f"{(base_url or '').rstrip('/')}/-/event/{quote(str(event_id), safe='')}"
 
 
 def headline(row):
@@ -299,17 +345,10 @@ def headline(row):
     return f"{row.get('agency_short') or row['agency']} {verb[row['stage'] == 'proposed']} {row['tool']}"
 
 
-def display_date(row):
-    """"31 January 2025", "January 2025", "2025" or "date unknown"."""
-    date, precision = row.get("date"), row.get("date_precision")
-    if not date:
-        return "date unknown"
-    parts = [int(p) for p in date.split("-")]
-    if precision == "day" and len(parts) == 3:
-        return f"{parts[2]} {calendar.month_name[parts[1]]} {parts[0]}"
-    if precision in ("day", "month") and len(parts) >= 2:
-        return f"{calendar.month_name[parts[1]]} {parts[0]}"
-    return str(parts[0])
+def display_date_noted(row):
+    """"January 2025 (day not known)": a date that is a whole month or year says so."""
+    note = date_note(row)
+    return display_date(row) + (f" ({note})" if note else "")
 
 
 def date_parts(date):
@@ -336,27 +375,29 @@ def span_of(rows):
 
 # -- formats ------------------------------------------------------------------------------------
 
-def render_timeline(rows, fmt, filters=None, documents=None):
-    """Rows from fetch_timeline as text in `fmt`."""
+def render_timeline(rows, fmt, filters=None, documents=None, base_url=""):
+    """Rows from fetch_timeline as text in `fmt`; event pages linked under base_url."""
     renderers = {
         "json": to_json, "csv": to_csv, "timelinejs": to_timelinejs, "timelinejs-csv": to_timelinejs_csv,
         "ics": to_ics, "markdown": to_markdown,
     }
     if fmt not in renderers:
         raise BanwatchError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
-    return renderers[fmt](rows, filters=filters, documents=documents or {})
+    return renderers[fmt](rows, filters=filters, documents=documents or {}, base_url=base_url or "")
 
 
-def to_json(rows, **_):
-    return json.dumps([timeline_record(r) for r in rows], indent=2, ensure_ascii=False) + "\n"
+def to_json(rows, base_url="", **_):
+    return json.dumps([timeline_record(r, base_url) for r in rows], indent=2, ensure_ascii=False) + "\n"
 
 
-def to_csv(rows, **_):
+def to_csv(rows, base_url="", **_):
+    """The records as CSV, starting with a UTF-8 byte order mark so Excel reads the accents right."""
     out = io.StringIO()
+    out.write(BOM)
     writer = csv.DictWriter(out, fieldnames=RECORD_FIELDS, lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
-        record = timeline_record(row)
+        record = timeline_record(row, base_url)
         for name in LIST_FIELDS:
             record[name] = LIST_SEPARATOR.join(record[name])
         for name in BOOLEAN_FIELDS:
@@ -373,25 +414,48 @@ def _source_html(url, documents):
             f' <small>({html.escape(site)})</small>')
 
 
-def _timelinejs_text(row, documents):
+def status_sentence(row):
+    """"Machine-read (confidence 0.97): read by the extractor ..., not checked by a person.\""""
+    label = status_label(row)
+    confidence = row.get("confidence")
+    figure = f" (confidence {confidence:.2f})" if row.get("status") != "verified" and confidence is not None else ""
+    return f"{label[:1].upper()}{label[1:]}{figure}: {status_note(row)}."
+
+
+def _timelinejs_text(row, documents, base_url):
     """The HTML body of a TimelineJS slide: every scraped value escaped."""
-    record = timeline_record(row)
+    record = timeline_record(row, base_url)
     where = record["jurisdiction"] or record["country"] or ""
     facts = [f"{html.escape(record['agency'])}" + (f" ({html.escape(where)})" if where else "")]
     if record["reasons"]:
         facts.append("Reasons: " + html.escape(", ".join(r.replace("_", " ") for r in record["reasons"])))
     if record["date_disputed"]:
         facts.append("Sources disagree on the date")
-    facts.append(f"Event ID: {html.escape(record['event_id'])}")
+    facts.append(f'Event ID: <a href="{html.escape(record["event_url"], quote=True)}">'
+                 f'{html.escape(record["event_id"])}</a>')
     sources = [_source_html(url, documents) for url in record["sources"] if is_http_url(url)]
-    text = f"<p>{html.escape(record['summary'] or '')}</p><p>{' · '.join(facts)}</p>"
+    text = (f"<p>{html.escape(record['summary'] or '')}</p><p><em>{html.escape(status_sentence(row))}</em></p>"
+            f"<p>{' · '.join(facts)}</p>")
     if sources:
         text += "<p>Sources:</p><ul>" + "".join(f"<li>{s}</li>" for s in sources) + "</ul>"
     return text
 
 
+def media_url(url):
+    """url when TimelineJS can show it (an image, or a service it embeds); None for a news article."""
+    if not is_http_url(url):
+        return None
+    parts = urlsplit(url)
+    host = parts.netloc.lower().split(":")[0]
+    if parts.path.lower().endswith(IMAGE_EXTENSIONS):
+        return url
+    if any(host == h or host.endswith("." + h) for h in EMBEDDABLE_HOSTS):
+        return url
+    return None
+
+
 def _timelinejs_media(row, documents):
-    url = next((u for u in _json_list(row.get("sources")) if is_http_url(u)), None)
+    url = next((u for u in _json_list(row.get("sources")) if media_url(u)), None)
     if not url:
         return None
     document = documents.get(url) or {}
@@ -399,32 +463,52 @@ def _timelinejs_media(row, documents):
             "credit": html.escape(document.get("site") or urlsplit(url).netloc)}
 
 
-def to_timelinejs(rows, filters=None, documents=None, **_):
+def _timelinejs_dates(row):
+    """TimelineJS start and end dates: a month or a year is a span over its days, not its first day."""
+    start = dict(zip(("year", "month", "day"), date_parts(row["date_start"] or row["date"])))
+    end = dict(zip(("year", "month", "day"), date_parts(row.get("date_end") or row["date_start"] or row["date"])))
+    start = {k: v for k, v in start.items() if v}
+    end = {k: v for k, v in end.items() if v}
+    if row.get("date_precision") == "day" or end == start:
+        return start, None
+    return start, end
+
+
+def title_text(rows, filters):
+    dated = [r for r in rows if r.get("date")]
+    statuses = filters.statuses if filters else list(DEFAULT_STATUSES)
+    shown = ("verified and machine-read events (those needing review are left out)"
+             if set(statuses) == set(DEFAULT_STATUSES) else
+             ", ".join(STATUS_LABELS_SHORT.get(s, s) for s in statuses) + " events")
+    intro = (f"{span_of(dated)}: {shown}. Every slide says whether a curator verified it or it was machine-read, "
+             "and links its sources; event IDs are stable, cite them.")
+    left_out = len(rows) - len(dated)
+    if left_out:
+        intro += f" {left_out} undated measure{'s' if left_out != 1 else ''} cannot be placed on a timeline."
+    return intro
+
+
+def to_timelinejs(rows, filters=None, documents=None, base_url="", **_):
     """TimelineJS 3 JSON: https://timeline.knightlab.com/docs/json-format.html (undated events left out)."""
     documents = documents or {}
     dated = [r for r in rows if r.get("date")]
-    left_out = len(rows) - len(dated)
-    intro = f"{span_of(dated)}. Every slide links its sources; event IDs are stable, cite them."
-    if left_out:
-        intro += f" {left_out} undated measure{'s' if left_out != 1 else ''} cannot be placed on a timeline."
     timeline = {
-        "title": {"text": {"headline": html.escape(title_of(filters)), "text": f"<p>{html.escape(intro)}</p>"}},
+        "title": {"text": {"headline": html.escape(title_of(filters)),
+                           "text": f"<p>{html.escape(title_text(rows, filters))}</p>"}},
         "events": [],
     }
     for row in dated:
-        year, month, day = date_parts(row["date"])
-        start = {"year": year}
-        if month:
-            start["month"] = month
-        if day:
-            start["day"] = day
+        start, end = _timelinejs_dates(row)
         slide = {
             "unique_id": row["event_id"],
             "start_date": start,
-            "display_date": display_date(row),
-            "text": {"headline": html.escape(headline(row)), "text": _timelinejs_text(row, documents)},
+            "display_date": display_date_noted(row),
+            "text": {"headline": html.escape(headline(row) + (" (proposed)" if row["stage"] == "proposed" else "")),
+                     "text": _timelinejs_text(row, documents, base_url)},
             "group": row["tool"],
         }
+        if end:
+            slide["end_date"] = end
         media = _timelinejs_media(row, documents)
         if media:
             slide["media"] = media
@@ -432,42 +516,46 @@ def to_timelinejs(rows, filters=None, documents=None, **_):
     return json.dumps(timeline, indent=2, ensure_ascii=False) + "\n"
 
 
-def to_timelinejs_csv(rows, filters=None, documents=None, **_):
+def to_timelinejs_csv(rows, filters=None, documents=None, base_url="", **_):
     """The TimelineJS Google Sheets template: a title row, then one row per dated event."""
     documents = documents or {}
     out = io.StringIO()
+    out.write(BOM)
     writer = csv.DictWriter(out, fieldnames=TIMELINEJS_CSV_HEADERS, lineterminator="\r\n")
     writer.writeheader()
     dated = [r for r in rows if r.get("date")]
-    writer.writerow({"Headline": html.escape(title_of(filters)),
-                     "Text": html.escape(span_of(dated) + ". Every slide links its sources."), "Type": "title"})
+    writer.writerow({"Headline": html.escape(title_of(filters)), "Text": html.escape(title_text(rows, filters)),
+                     "Type": "title"})
     for row in dated:
-        year, month, day = date_parts(row["date"])
+        start, end = _timelinejs_dates(row)
+        end = end or {}
         media = _timelinejs_media(row, documents) or {}
         writer.writerow({
-            "Year": year, "Month": month, "Day": day, "Display Date": display_date(row),
-            "Headline": html.escape(headline(row)), "Text": _timelinejs_text(row, documents),
+            "Year": start.get("year", ""), "Month": start.get("month", ""), "Day": start.get("day", ""),
+            "End Year": end.get("year", ""), "End Month": end.get("month", ""), "End Day": end.get("day", ""),
+            "Display Date": display_date_noted(row),
+            "Headline": html.escape(headline(row) + (" (proposed)" if row["stage"] == "proposed" else "")),
+            "Text": _timelinejs_text(row, documents, base_url),
             "Media": media.get("url", ""), "Media Credit": media.get("credit", ""),
             "Media Caption": media.get("caption", ""), "Group": row["tool"],
         })
     return out.getvalue()
 
 
-def to_ics(rows, filters=None, documents=None, **_):
+def to_ics(rows, filters=None, documents=None, base_url="", **_):
     """An iCalendar file: one all-day event per dated measure, spanning the days its date can mean."""
     import arrow
     from ics import Calendar, Event
     from ics.grammar.parse import ContentLine
 
-    documents = documents or {}
     calendar_ = Calendar(creator="-//banwatch//timeline export//EN")
     calendar_.extra.append(ContentLine(name="X-WR-CALNAME", params={}, value=title_of(filters)))
     stamp = arrow.utcnow()
     for row in rows:
         if not row.get("date_start"):
             continue
-        record = timeline_record(row)
-        lines = [record["summary"] or headline(row)]
+        record = timeline_record(row, base_url)
+        lines = [record["summary"], status_sentence(row)]
         if row.get("date_precision") != "day":
             lines.append(f"Date known only to the {row.get('date_precision')}: {row['date']}.")
         if record["date_disputed"]:
@@ -476,12 +564,14 @@ def to_ics(rows, filters=None, documents=None, **_):
             lines.append("Reasons: " + ", ".join(r.replace("_", " ") for r in record["reasons"]))
         lines.append(f"Event ID: {record['event_id']}")
         lines += ["Sources:"] + [url for url in record["sources"] if is_http_url(url)]
-        url = next((u for u in record["sources"] if is_http_url(u)), None)
+        url = record["event_url"] if is_http_url(record["event_url"]) else \
+            next((u for u in record["sources"] if is_http_url(u)), None)
         event = Event(
-            name=headline(row), begin=row["date_start"], end=row.get("date_end") or row["date_start"],
+            name=f"[{record['status_label']}] {headline(row)}", begin=row["date_start"],
+            end=row.get("date_end") or row["date_start"],
             uid=f"{record['event_id']}@banwatch", description="\n".join(lines), url=url,
-            categories=[record["action"], record["tool"]], created=stamp,
-            status="TENTATIVE" if record["stage"] == "proposed" else "CONFIRMED",
+            categories=[record["action"], record["tool"], record["status_label"]], created=stamp,
+            status="TENTATIVE" if record["stage"] == "proposed" or record["status"] != "verified" else "CONFIRMED",
             location=record["jurisdiction"] or record["country"],
         )
         event.make_all_day()
@@ -523,21 +613,22 @@ def md_link(label, url):
     return f"[{md(label)}]({quote(url.strip(), safe=':/?#@!$&*+,;=%~-._')})"
 
 
-def to_markdown(rows, filters=None, documents=None, **_):
-    """A readable chronology: one section per year, one entry per measure, its sources linked."""
+def to_markdown(rows, filters=None, documents=None, base_url="", **_):
+    """A readable chronology: one section per year, one entry per measure, its status and its sources linked."""
     documents = documents or {}
     lines = [f"# {md(title_of(filters))}", "",
-             f"{md(span_of(rows))}. Event IDs are stable: cite them. Each entry links the reports it rests on.", ""]
+             f"{md(title_text(rows, filters))} Each entry links the reports it rests on.", ""]
     year = object()
     for row in rows:
         this_year = row["date"][:4] if row.get("date") else "Undated"
         if this_year != year:
             year = this_year
             lines += [f"## {this_year}", ""]
-        record = timeline_record(row)
+        record = timeline_record(row, base_url)
         where = record["jurisdiction"] or record["country"]
-        head = f"- **{md(display_date(row))}** · {md(record['agency'])}" + (f" ({md(where)})" if where else "")
+        head = f"- **{md(display_date_noted(row))}** · {md(record['agency'])}" + (f" ({md(where)})" if where else "")
         head += f" · **{record['action']}**{' (proposed)' if record['stage'] == 'proposed' else ''} · {md(record['tool'])}"
+        head += f" · _{md(record['status_label'])}_"
         lines.append(head + "  ")
         lines.append(f"  {md(record['summary'])}  ")
         details = []
@@ -551,7 +642,8 @@ def to_markdown(rows, filters=None, documents=None, **_):
             sources.append(md_link(document.get("site") or urlsplit(str(url)).netloc or url, url))
         if sources:
             details.append("Sources: " + ", ".join(sources))
-        details.append(f"`{record['event_id']}`")
+        event_id = f"`{record['event_id']}`"
+        details.append(f"[{event_id}]({record['event_url']})" if is_http_url(record["event_url"]) else event_id)
         lines.append("  " + " · ".join(details))
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

@@ -1,9 +1,12 @@
 """`banwatch serve`: Datasette on kb.db, read-only, with metadata.yml and the banwatch plugin.
 
-    serve_kb(data_dir, port=8001, host="127.0.0.1")
+    serve_kb(data_dir, port=8001, host="127.0.0.1", allow_sql=True)
 
 Safe by default: kb.db is opened immutable (Datasette -i: no writes, no locks), every query runs
-under a time limit, and the plugin adds no write path. Datasette runs in this process under
+under a time limit, every value a query builds is capped (publish.datasette_plugin.limits), and the
+plugin adds no write path. A public deployment can turn arbitrary SQL off (`allow_sql=False`,
+`banwatch serve --no-sql`): tables, facets, canned queries, feeds, the plugin's pages and exports
+still work; the SQL editor and ?sql= answer 403. Datasette runs in this process under
 uvicorn; Ctrl-C stops it cleanly. Port 0 picks a free port (the URL printed says which).
 
 Datasette keeps its connections to the kb.db it opened, so restart `serve` after a build to
@@ -67,7 +70,7 @@ def check_kb(data_dir):
     return kb_db_path(data_dir)
 
 
-def make_datasette(data_dir, metadata=None, settings=None):
+def make_datasette(data_dir, metadata=None, settings=None, allow_sql=True):
     """The Datasette instance `serve` runs: kb.db immutable, metadata.yml, time limits (startup hooks run)."""
     from datasette.app import Datasette
 
@@ -75,7 +78,7 @@ def make_datasette(data_dir, metadata=None, settings=None):
     datasette = Datasette(
         immutables=[str(kb_path)],
         metadata=metadata if metadata is not None else load_metadata(),
-        settings={**SETTINGS, **(settings or {})},
+        settings={**SETTINGS, **({} if allow_sql else {"default_allow_sql": False}), **(settings or {})},
         cors=False,
     )
     asyncio.run(datasette.invoke_startup())
@@ -96,17 +99,18 @@ def listen(host, port):
     return sock
 
 
-def serve_kb(data_dir, port=8001, host="127.0.0.1"):
-    """Serve data_dir/kb.db with Datasette until Ctrl-C."""
+def serve_kb(data_dir, port=8001, host="127.0.0.1", allow_sql=True):
+    """Serve data_dir/kb.db with Datasette until Ctrl-C (allow_sql=False: no arbitrary SQL)."""
     import uvicorn
 
-    datasette = make_datasette(data_dir)
+    datasette = make_datasette(data_dir, allow_sql=allow_sql)
     sock = listen(host, port)
     bound_port = sock.getsockname()[1]
     shown_host = f"[{host}]" if ":" in host else host
     url = f"http://{shown_host}:{bound_port}/"
     print(f"banwatch: serving {Path(data_dir) / 'kb.db'} read-only at {url}", flush=True)
-    print(f"  timeline {url}-/timeline · network {url}-/graph · Ctrl-C to stop", flush=True)
+    print(f"  timeline {url}-/timeline · map {url}-/map · network {url}-/graph · Ctrl-C to stop"
+          + ("" if allow_sql else " · arbitrary SQL is off"), flush=True)
     config = uvicorn.Config(datasette.app(), log_level="warning", access_log=False, lifespan="on")
     server = uvicorn.Server(config)
     try:

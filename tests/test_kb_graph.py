@@ -56,14 +56,12 @@ def test_nodes_and_edges_of_every_kind(data):
     assert ("agency:nasa", "document:https://a.example/1") in reported and len(reported) == 6
 
 
-def test_followed_edges_link_each_agency_to_the_first_mover_and_its_predecessor(data):
+def test_followed_edges_link_across_jurisdictions_to_the_first_mover_and_the_predecessor(data):
     followed = {(e["source"], e["target"]): (e["lag_days"], e["relation"]) for e in edges(data, "followed")}
     assert followed == {
-        ("agency:us-navy", "agency:nasa"): (3, "first_mover"),
-        ("agency:us-navy", "agency:us-tx-government"): (3, "both"),   # also the latest before it
-        ("agency:us-dod", "agency:nasa"): (10, "first_mover"),
-        ("agency:us-dod", "agency:us-tx-government"): (10, "first_mover"),
-        ("agency:us-dod", "agency:us-navy"): (7, "predecessor"),
+        # NASA, the Navy and the Pentagon are all of the United States: diffusion is between jurisdictions.
+        ("agency:us-navy", "agency:us-tx-government"): (3, "both"),
+        ("agency:us-dod", "agency:us-tx-government"): (10, "both"),
         ("agency:us-va-government", "agency:nasa"): (20, "first_mover"),
         ("agency:us-va-government", "agency:us-tx-government"): (20, "first_mover"),
         ("agency:us-va-government", "agency:us-dod"): (10, "predecessor"),
@@ -72,28 +70,65 @@ def test_followed_edges_link_each_agency_to_the_first_mover_and_its_predecessor(
     assert ("agency:us-va-government", "agency:us-navy") not in followed
 
 
+def adoption(agency, start, end=None, jurisdiction=None):
+    from kb.graph import Adoption
+
+    return Adoption(start, end or start, agency, f"e-{agency}", start[:7] if end else start, jurisdiction or agency)
+
+
 def test_followed_edges_with_a_single_first_mover():
-    by_tool = {"t": [("2025-01-01", "a", "e-a", "2025-01-01"), ("2025-01-05", "b", "e-b", "2025-01-05"),
-                     ("2025-01-09", "c", "e-c", "2025-01-09")]}
+    by_tool = {"t": [adoption("a", "2025-01-01"), adoption("b", "2025-01-05"), adoption("c", "2025-01-09")]}
     pairs = {(e["source"], e["target"], e["lag_days"], e["relation"]) for e in followed_edges(by_tool)}
     assert pairs == {("agency:b", "agency:a", 4, "both"), ("agency:c", "agency:a", 8, "first_mover"),
                      ("agency:c", "agency:b", 4, "predecessor")}
 
 
-def test_analytics_are_stored(data):
+def test_a_month_only_date_is_the_whole_month():
+    from kb.graph import first_movers, lag
+
+    # Italy acted "in January 2025" (any day of it), the Navy on 24 January: neither surely came first.
+    italy, navy = adoption("it", "2025-01-01", "2025-01-31"), adoption("navy", "2025-01-24")
+    texas = adoption("tx", "2025-02-10")
+    by_tool = {"deepseek": sorted([italy, navy, texas])}
+    assert {a.agency_id for a in first_movers(by_tool["deepseek"])} == {"it", "navy"}
+    pairs = {(e["source"], e["target"]): (e["lag_days"], e["relation"]) for e in followed_edges(by_tool)}
+    assert ("agency:navy", "agency:it") not in pairs  # "the Navy followed Italy (23 days)" was wrong
+    assert pairs[("agency:tx", "agency:it")] == (10, "both")  # at least 10 days (31 Jan -> 10 Feb), the latest
+    assert pairs[("agency:tx", "agency:navy")] == (17, "first_mover")
+    assert lag(texas, italy) == (10, 40)  # ... and at most 40
+
+
+def test_followed_needs_another_jurisdiction_and_the_window():
+    by_tool = {"chatgpt": [adoption("jpmorgan", "2023-02-01", "2023-02-28", "us"),
+                           adoption("amazon", "2023-03-10", jurisdiction="us"),
+                           adoption("in-finance", "2025-02-06", jurisdiction="in")]}
+    pairs = {(e["source"], e["target"]) for e in followed_edges(by_tool)}
+    # Same jurisdiction: no edge; 736 days apart: no edge either.
+    assert pairs == set()
+    near = {"t": [adoption("a", "2025-01-01", jurisdiction="x"), adoption("b", "2025-04-30", jurisdiction="y"),
+                  adoption("c", "2025-05-02", jurisdiction="z")]}
+    pairs = {(e["source"], e["target"]) for e in followed_edges(near, window=120)}
+    assert pairs == {("agency:b", "agency:a"), ("agency:c", "agency:b")}  # c is 121 days after a
+
+
+def test_the_followed_view_gives_the_lag_as_an_interval(tmp_path):
+    reference = load_test_reference(tmp_path / "reference")
+    data = tmp_path / "data"
+    db = crawl_db(data)
+    add_document(db, "https://a.example/m", [event(date="2025-01", agency="Garante", confidence=0.95)])
+    add_document(db, "https://a.example/t", [event(date="2025-02-10", agency="Texas", confidence=0.95)])
+    add_document(db, "https://a.example/low", [event(date="2025-01-02", agency="MODA", confidence=0.3)])
+    build(data, reference)
+    rows = list(kb(data).query("select * from followed"))
+    assert [(r["follower_id"], r["leader_id"], r["lag_min_days"], r["lag_max_days"]) for r in rows] == \
+        [("us-tx-government", "it-garante", 10, 40)]
+    # A needs_review event is no fact yet: Taiwan's low-confidence ban moves no first mover and no edge.
+    first = {r["agency_id"]: r["first_mover"] for r in kb(data).query("select * from tool_adoptions")}
+    assert first == {"it-garante": 1, "us-tx-government": 0}
     metrics = {(r["subject"], r["metric"]): r for r in kb(data).query("select * from graph_metrics")}
-    first = json.loads(metrics[("tool:deepseek", "first_mover")]["detail"])
-    assert sorted(first["agencies"]) == ["nasa", "us-tx-government"] and first["date"] == "2025-01-21"
-    assert metrics[("tool:deepseek", "adopters")]["value"] == 5
+    assert json.loads(metrics[("tool:deepseek", "first_mover")]["detail"])["agencies"] == ["it-garante"]
     assert metrics[("tool:deepseek", "median_days_to_follow")]["value"] == 10
-    assert metrics[("agency:us-navy", "component")]["value"] == metrics[("tool:deepseek", "component")]["value"]
-    assert metrics[("tool:deepseek", "betweenness")]["value"] > 0
-    movers = list(kb(data).query("select agency_id, n_followers from first_movers order by agency_id"))
-    assert movers == [{"agency_id": "nasa", "n_followers": 3}, {"agency_id": "us-tx-government", "n_followers": 3}]
-    order = [(r["agency_id"], r["rank"], r["days_after_first"]) for r in kb(data).query(
-        "select * from adoption_order where tool_id = 'deepseek'")]
-    assert order == [("nasa", 1, 0), ("us-tx-government", 1, 0), ("us-navy", 3, 3), ("us-dod", 4, 10),
-                     ("us-va-government", 5, 20)]
+    assert json.loads(metrics[("tool:deepseek", "median_days_to_follow")]["detail"])["at_most"] == 40
 
 
 def stored_graph(data):

@@ -13,7 +13,7 @@ from publish.datasette_plugin.metadata import (
     undescribed,
     view_columns,
 )
-from tests.support.browser import NASA_EVENT, NAVY_EVENT
+from tests.support.browser import DOUBTFUL_EVENT, NASA_EVENT, NAVY_EVENT, TEXAS_EVENT
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -61,10 +61,13 @@ def test_every_table_view_and_column_is_described(metadata):
 def test_facets_sorts_and_labels(metadata):
     tables = metadata["databases"]["kb"]["tables"]
     events = tables["events"]
-    assert {"action", "stage", "tool_id", "jurisdiction_id", "year"} <= set(f for f in events["facets"] if isinstance(f, str))
+    assert {"status", "tool_id", "jurisdiction_id", "year"} <= set(f for f in events["facets"] if isinstance(f, str))
+    # action is faceted with its stage, never alone: a "ban" count must not hide the bills.
+    assert {"action_stage": "action"} in events["facets"] and "action" not in events["facets"]
     assert {"list": "reasons"} in events["facets"]
     assert events["sort_desc"] == "date_start"
-    assert {"action", "tool", "jurisdiction"} <= set(tables["timeline"]["facets"])
+    assert {"tool", "jurisdiction", "status"} <= set(f for f in tables["timeline"]["facets"] if isinstance(f, str))
+    assert {"action_stage": "action"} in tables["timeline"]["facets"]
     assert {t: o["fts_table"] for t, o in tables.items() if "fts_table" in o} == {
         "documents": "documents_fts", "events": "events_fts", "event_sources": "event_sources_fts"}
     for table, label in (("agencies", "name"), ("tools", "name"), ("jurisdictions", "name"), ("reasons", "label"),
@@ -81,7 +84,7 @@ def test_facets_sorts_and_labels(metadata):
 def test_the_issues_canned_queries_are_there_with_their_parameters(metadata):
     queries = metadata["databases"]["kb"]["queries"]
     for name in ("tool_timeline", "who_acted_on_tool", "first_movers_per_tool", "measures_per_month",
-                 "sources_disagree", "entities_to_review", "new_events", "calendar"):
+                 "sources_disagree", "entities_to_review", "new_events", "calendar", "review_queue_with_evidence"):
         assert queries[name]["title"] and queries[name]["description"] and queries[name]["sql"]
     assert ":tool" in queries["tool_timeline"]["sql"] and ":tool" in queries["who_acted_on_tool"]["sql"]
     assert ":jurisdiction" in queries["measures_per_month"]["sql"]
@@ -97,14 +100,24 @@ def test_tool_timeline_and_who_acted(kb):
     rows = run(kb, "tool_timeline", tool="DeepSeek AI")
     assert len(rows) == 9 and rows[0]["event_id"] == NAVY_EVENT and rows[-1]["date"] is None
     assert [r["date"] for r in rows[:-1]] == sorted(r["date"] for r in rows[:-1])
-    assert run(kb, "tool_timeline", tool="") == []
+    assert DOUBTFUL_EVENT not in {r["event_id"] for r in rows}  # needs review: not published
+    # Opened with no tool, they show the tool with the most events instead of nothing.
+    busiest = kb.execute("select id from tools order by n_events desc limit 1").fetchone()[0]
+    assert {r["tool"] for r in run(kb, "tool_timeline", tool="")} == {"DeepSeek"} and busiest == "deepseek"
+    assert len(run(kb, "who_acted_on_tool", tool="")) == len({r["agency"] for r in rows})
     acted = run(kb, "who_acted_on_tool", tool="chatgpt")
     assert [(r["agency_id"], r["n_events"], r["actions"]) for r in acted] == [("it-garante", 2, "suspend, lift")]
+    house = {r["agency_id"]: r for r in run(kb, "who_acted_on_tool", tool="deepseek")}["us-house"]
+    assert house["actions"] == "ban (proposed)" and house["n_proposed"] == 1
 
 
 def test_first_movers_and_months(kb):
     movers = {r["tool_id"]: r for r in run(kb, "first_movers_per_tool", tool="")}
-    assert movers["deepseek"]["agency_id"] == "us-navy" and movers["deepseek"]["n_followers"] == 6
+    # The Navy (24 January) moved first; Texas (28 January), Taiwan and NASA (31 January) followed from
+    # other jurisdictions; NASA is of the Navy's own country, so it is no follower of it.
+    assert movers["deepseek"]["agency_id"] == "us-navy"
+    followers = {r["follower_id"] for r in kb.execute("select * from followed where leader_id = 'us-navy'")}
+    assert movers["deepseek"]["n_followers"] == len(followers) > 0 and "nasa" not in followers
     assert [r["tool_id"] for r in run(kb, "first_movers_per_tool", tool="ChatGPT")] == ["chatgpt"]
     months = run(kb, "measures_per_month", jurisdiction="us")
     assert {(r["month"], r["jurisdiction_id"]): r["n_measures"] for r in months} == {
@@ -123,9 +136,15 @@ def test_disagreements_and_review_queue(kb):
 
 def test_feed_queries_have_the_columns_the_plugins_need(kb):
     atom = run(kb, "new_events")
-    assert len(atom) == 12
-    assert {"atom_id", "atom_title", "atom_updated", "atom_content", "atom_link"} <= set(atom[0])
-    assert all(r["atom_id"].startswith("urn:banwatch:event:") and r["atom_link"].startswith("https://") for r in atom)
+    assert len(atom) == 12 and DOUBTFUL_EVENT not in {r["event_id"] for r in atom}  # published events only
+    assert {"atom_id", "atom_title", "atom_updated", "atom_content_html", "atom_link"} <= set(atom[0])
+    assert all(r["atom_id"].startswith("urn:banwatch:event:") and r["atom_link"] == f"/-/event/{r['event_id']}"
+               for r in atom)
+    titles = {r["event_id"]: r["atom_title"] for r in atom}
+    assert titles[TEXAS_EVENT].startswith("[verified] ") and titles[NASA_EVENT].startswith("[machine-read] ")
     calendar = run(kb, "calendar")
     assert {"event_name", "event_dtstart", "event_uid", "event_description"} <= set(calendar[0])
     assert len(calendar) == 11 and all(r["event_dtstart"] for r in calendar)  # the undated one has no day
+    assert all("Status: " in r["event_description"] for r in calendar)
+    review = run(kb, "review_queue_with_evidence")
+    assert [r["event_id"] for r in review] == [DOUBTFUL_EVENT] and "without naming a source" in review[0]["evidence"]

@@ -13,6 +13,8 @@ from ics import Calendar
 from publish.export import export_timeline
 from publish.serve import make_datasette
 from tests.support.browser import (
+    DOUBTFUL,
+    DOUBTFUL_EVENT,
     HOSTILE_EVIDENCE,
     HOSTILE_SCOPE,
     HOSTILE_TITLE,
@@ -21,6 +23,8 @@ from tests.support.browser import (
     NASA_LATER,
     NAVY,
     NAVY_EVENT,
+    TEXAS,
+    TEXAS_EVENT,
 )
 
 PAYLOADS = ("<script>alert(", "<img src=x onerror", "<svg onload")
@@ -133,7 +137,9 @@ def test_event_page_shows_every_source_and_the_date_disagreement(datasette):
     assert sorted(d for _, d in dates) == ["2025-01-31", "2025-02-03"]
     assert ("banwatch-chosen", "2025-01-31") in dates
     assert f"<code class=\"banwatch-id\">{NASA_EVENT}</code>" in html
-    assert 'href="/kb/agencies/nasa"' in html and 'href="/kb/tools/deepseek"' in html
+    assert 'href="/-/agency/nasa"' in html and 'href="/-/tool/deepseek"' in html
+    assert "Machine-read (confidence 0.96): read by the extractor with high confidence, not checked by a person." in html
+    assert f'href="/kb/events/{NASA_EVENT}"' in html  # the raw row stays one click away
 
 
 def test_event_page_shows_hostile_text_as_text(datasette):
@@ -177,9 +183,10 @@ def test_graph_page_embeds_the_network_as_json_with_links_to_rows(datasette):
     elements = graph_data(response.text)["elements"]
     nodes = {e["data"]["id"]: e["data"] for e in elements if "source" not in e["data"]}
     edges = [e["data"] for e in elements if "source" in e["data"]]
-    assert nodes["tool:deepseek"]["href"] == "/kb/tools/deepseek"
-    assert nodes["agency:nasa"]["href"] == "/kb/agencies/nasa"
-    assert nodes["jurisdiction:us-tx"]["href"] == "/kb/jurisdictions/us-tx"
+    # A node opens the entity's page, which lists its measures, not a raw row.
+    assert nodes["tool:deepseek"]["href"] == "/-/tool/deepseek"
+    assert nodes["agency:nasa"]["href"] == "/-/agency/nasa"
+    assert nodes["jurisdiction:us-tx"]["href"] == "/-/jurisdiction/us-tx"
     assert nodes["vendor:openai"]["kind"] == "vendor"
     assert nodes["agency:unverified-department-of-home-affairs"]["verified"] == 0
     acted = {(e["source"], e["target"]): e for e in edges if e["kind"] == "acted_on"}
@@ -221,25 +228,35 @@ def test_render_cell_links_event_ids_and_source_lists(datasette):
 def test_render_cell_never_links_a_javascript_url(datasette):
     from publish.datasette_plugin import render_cell
 
-    cell = render_cell(value='["javascript:alert(1)", "https://a.example/x"]', column="sources", datasette=datasette)
+    cell = render_cell(row=None, value='["javascript:alert(1)", "https://a.example/x"]', column="sources",
+                       datasette=datasette)
     assert 'href="javascript' not in cell and "<li>javascript:alert(1)</li>" in cell
     assert '<a href="https://a.example/x"' in cell
-    assert render_cell(value="plain text", column="summary", datasette=datasette) is None
-    linked = render_cell(value='<b>"x"</b>', column="event_id", datasette=datasette)
+    assert render_cell(row=None, value="plain text", column="summary", datasette=datasette) is None
+    linked = render_cell(row=None, value='<b>"x"</b>', column="event_id", datasette=datasette)
     assert "<b>" not in linked and "&lt;b&gt;" in linked
 
 
-def test_faceted_events_table_and_the_event_row_page(datasette):
+def test_faceted_events_table_and_the_event_row_page(data, datasette):
     html = get(datasette, "/kb/events").text
-    for facet in ("action", "stage", "tool_id", "jurisdiction_id", "year", "reasons"):
+    for facet in ("action · stage", "status", "tool_id", "jurisdiction_id", "year", "reasons"):
         assert f'data-column="{facet}"' in html, facet
     facets = json.loads(get(datasette, "/kb/events.json").text)["facet_results"]
-    assert {v["value"]: v["count"] for v in facets["action"]["results"]}["ban"] == 7
+    # A ban facet never silently includes the bill: the pairs are counted apart, and selecting one
+    # filters on both columns.
+    pairs = {v["value"]: v for v in facets["action · stage"]["results"]}
+    with sqlite3.connect(f"{(data / 'kb.db').as_uri()}?mode=ro", uri=True) as conn:
+        counts = dict(conn.execute("select stage, count(*) from events where action = 'ban' group by stage"))
+    assert pairs["ban · enacted"]["count"] == counts["enacted"] and pairs["ban · proposed"]["count"] == counts["proposed"] == 1
+    assert "action=ban" in pairs["ban · enacted"]["toggle_url"] and "stage=enacted" in pairs["ban · enacted"]["toggle_url"]
+    statuses = {v["value"]: v["count"] for v in facets["status"]["results"]}
+    assert statuses == {"machine": 11, "verified": 1, "needs_review": 1}
+    assert 'class="banwatch-stage banwatch-stage-proposed">· proposed</span>' in html
     # The list facet counts what Datasette's array facet counts.
     reasons = {v["value"]: v["count"] for v in facets["reasons"]["results"]}
     array = json.loads(get(datasette, "/kb/events.json?_facet_array=reasons").text)["facet_results"]
     assert reasons == {v["value"]: v["count"] for v in array["reasons"]["results"]}
-    assert reasons["national_security"] == 6 and facets["reasons"]["type"] == "list"
+    assert reasons["national_security"] == 7 and facets["reasons"]["type"] == "list"
     selected = json.loads(get(datasette, "/kb/events.json?reasons__arraycontains=cybersecurity").text)
     assert [r[0] for r in selected["rows"]] == ["tw-moda--deepseek--ban--2025-01"]
     row = get(datasette, f"/kb/events/{NAVY_EVENT}").text
@@ -254,10 +271,13 @@ def test_atom_feed_of_new_events(datasette):
     assert response.status_code == 200
     feed = feedparser.parse(response.text)
     assert not feed.bozo and feed.feed.title == "banwatch: new events (Atom feed)"
-    assert len(feed.entries) == 12
+    assert len(feed.entries) == 12  # published events only: the one that needs review is not announced
     navy = next(e for e in feed.entries if e.id == f"urn:banwatch:event:{NAVY_EVENT}")
-    assert navy.link == NAVY and HOSTILE_SCOPE in navy.title  # text, escaped by the feed writer
-    assert "<svg" not in response.text
+    # The entry links its event page, says its status and lists its sources.
+    assert navy.link == f"/-/event/{NAVY_EVENT}" and navy.title.startswith("[machine-read] ")
+    content = navy.content[0].value
+    assert f'<a href="{NAVY}">' in content and "machine-read (confidence 0.80), not checked by a person" in content
+    assert "<svg" not in response.text and "<script" not in response.text
 
 
 # datasette-ics serialises with str(Calendar), which the ics package warns will change in 0.9.
@@ -275,7 +295,9 @@ def test_export_routes_serve_the_cli_files(data, datasette):
                            ("timelinejs.csv", "timelinejs-csv"), ("md", "markdown")):
         response = get(datasette, f"/-/export/timeline.{extension}?tool=deepseek&since=2025-02")
         assert response.status_code == 200, extension
-        assert response.text == export_timeline(data, fmt, tool=["deepseek"], since="2025-02"), extension
+        # The site links its event pages in full (the CLI takes --base-url for the same).
+        assert response.text == export_timeline(data, fmt, tool=["deepseek"], since="2025-02",
+                                                base_url="http://localhost"), extension
         assert response.headers["access-control-allow-origin"] == "*"
     ics = get(datasette, "/-/export/timeline.ics?jurisdiction=it")
     assert {e.uid for e in Calendar(ics.text).events} == {
@@ -292,14 +314,22 @@ def test_graph_exports(datasette):
     assert any(n["id"] == "tool:deepseek" for n in graph["nodes"])
 
 
-def test_search_all_covers_events_sources_and_documents(datasette):
+def test_search_lists_events_first_with_the_match_highlighted(datasette):
     html = get(datasette, "/-/search?q=sailors").text
-    assert "search-all-results" in html
-    hits = json.loads(get(datasette, "/kb/event_sources.json?_search=sailors&_shape=objects").text)["rows"]
-    assert [h["event_id"] for h in hits] == [NAVY_EVENT]
-    found = json.loads(get(datasette, "/kb/events.json?_search=downloads&_shape=objects").text)["rows"]
-    assert [f["id"] for f in found] == ["kr-pipc--deepseek--suspend--2025-02"]  # scope is searchable
-    assert json.loads(get(datasette, "/kb/documents.json?_search=Italy&_shape=objects").text)["rows"]
+    assert 'class="banwatch-tabs"' in html  # the site's layout
+    events = html.index("<h2>Events")
+    cards = re.findall(r'<p class="banwatch-measure-title"><a href="/-/event/([^"]+)">', html)
+    assert cards == [NAVY_EVENT]
+    assert "<mark>sailors</mark>" in html and html.index("<mark>sailors</mark>") > events
+    assert_inert(html)  # the snippet is the hostile evidence: escaped, only <mark> is markup
+    found = get(datasette, "/-/search?q=downloads").text
+    assert re.findall(r'<p class="banwatch-measure-title"><a href="/-/event/([^"]+)">', found) == \
+        ["kr-pipc--deepseek--suspend--2025-02"]
+    assert "Documents" in get(datasette, "/-/search?q=Italy").text
+    # Words are terms, never FTS syntax; needs_review events only when asked for.
+    assert get(datasette, '/-/search?q=%22NEAR(%29+OR+*').status_code == 200
+    assert DOUBTFUL_EVENT not in get(datasette, "/-/search?q=rumour+Virginia").text
+    assert DOUBTFUL_EVENT in get(datasette, "/-/search?q=Virginia&status=all").text
 
 
 def test_timeline_pages_through_long_selections(datasette, monkeypatch):
@@ -345,8 +375,10 @@ def test_the_list_facet_survives_a_value_that_is_not_json(data, tmp_path):
     shutil.copy(data / "kb.db", copy / "kb.db")
     with sqlite3.connect(copy / "kb.db") as conn:
         conn.execute("update events set reasons = 'national security, surely' where id = ?", [NASA_EVENT])
+        expected = conn.execute("select count(*) from events where json_valid(reasons) "
+                                "and reasons like '%national_security%'").fetchone()[0]
     facets = json.loads(get(make_datasette(copy), "/kb/events.json").text)["facet_results"]
-    assert {v["value"]: v["count"] for v in facets["reasons"]["results"]}["national_security"] == 5
+    assert {v["value"]: v["count"] for v in facets["reasons"]["results"]}["national_security"] == expected
 
 
 def test_a_page_over_the_time_limit_says_so(data):

@@ -66,3 +66,48 @@ class ListFacet(Facet):
         return await self.ds.execute(self.database, sql, self.params, truncate=False,
                                      custom_time_limit=self.ds.setting("facet_time_limit_ms"),
                                      log_sql_errors=log_sql_errors)
+
+
+class ActionStageFacet(Facet):
+    """Actions counted with their stage: "ban · enacted 43", "ban · proposed 5" (`{"action_stage": "action"}`).
+
+    A plain facet on `action` counts a bill to ban a tool as a ban. This one counts each (action, stage)
+    pair, and selecting one filters on both columns (`?action=ban&stage=enacted`), so "ban" never
+    silently includes proposals. Tables and views without a `stage` column are left alone."""
+
+    type = "action_stage"
+
+    async def suggest(self):
+        return []
+
+    async def facet_results(self):
+        results, timed_out = [], []
+        pairs = self.get_querystring_pairs()
+        for source_and_config in self.get_configs():
+            config = source_and_config["config"]
+            column = config.get("column") or config["simple"]
+            sql = f"""select {escape_sqlite(column)} as action, stage, count(*) as n from ({self.sql})
+                      where {escape_sqlite(column)} is not null group by 1, 2 order by n desc, 1, 2"""
+            try:
+                rows = await self.ds.execute(self.database, sql, self.params, truncate=False,
+                                             custom_time_limit=self.ds.setting("facet_time_limit_ms"),
+                                             log_sql_errors=False)
+            except QueryInterrupted:
+                timed_out.append(column)
+                continue
+            except sqlite3.OperationalError:
+                continue  # no stage column here
+            values = []
+            for action, stage, count in rows.rows:
+                args = {column: str(action), "stage": str(stage)}
+                selected = (column, str(action)) in pairs and ("stage", str(stage)) in pairs
+                path = path_with_removed_args(self.request, args) if selected else path_with_added_args(self.request, args)
+                values.append({"value": f"{action} · {stage}", "label": f"{action} · {stage}", "count": count,
+                               "selected": selected, "toggle_url": self.ds.absolute_url(self.request, path)})
+            results.append({
+                "name": f"{column} · stage", "type": self.type, "results": values,
+                "hideable": source_and_config["source"] != "metadata",
+                "toggle_url": self.ds.urls.path(path_with_removed_args(self.request, {"_facet_action_stage": column})),
+                "truncated": False,
+            })
+        return results, timed_out

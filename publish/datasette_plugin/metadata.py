@@ -24,22 +24,24 @@ tools: who acted (NASA, the U.S. Navy, Italy's data protection authority, Texas,
 ChatGPT, Copilot, ...), when, why and how far. Every fact is read from news reports and official notices, and every
 event links the sources it rests on, with the sentence each one states it in.</p>
 <ul class="banwatch-start">
-<li><a href="/-/timeline"><strong>Timeline</strong></a> measures over time, by tool, jurisdiction and action</li>
+<li><a href="/-/timeline"><strong>Timeline</strong></a> measures over time, by tool, jurisdiction and action, with each
+tool's diffusion curve</li>
+<li><a href="/-/map"><strong>Map</strong></a> which countries and states acted, coloured by their strongest measure</li>
 <li><a href="/-/graph"><strong>Network</strong></a> who acted on what, and who followed whom</li>
-<li><a href="/kb/events"><strong>Events</strong></a> every measure, with facets to narrow it down</li>
-<li><a href="/-/search"><strong>Search</strong></a> events, sources' evidence and documents at once</li>
+<li><a href="/-/search"><strong>Search</strong></a> events first, with the words that matched</li>
+<li><a href="/-/review"><strong>Needs review</strong></a> low-confidence readings, their evidence and how to settle them</li>
 <li><a href="/kb"><strong>All tables and ready-made queries</strong></a> for SQL and CSV/JSON</li>
 </ul>
-<p class="banwatch-feeds">Follow and take away:
-<a href="/kb/new_events.atom">Atom feed of new events</a> ·
-<a href="/kb/calendar.ics">calendar feed</a> ·
-timeline exports as <a href="/-/export/timeline.csv">CSV</a>, <a href="/-/export/timeline.json">JSON</a>,
-<a href="/-/export/timeline.timelinejs.json">TimelineJS</a>,
-<a href="/-/export/timeline.timelinejs.csv">TimelineJS sheet</a>,
-<a href="/-/export/timeline.ics">ICS</a> and <a href="/-/export/timeline.md">Markdown</a>.</p>
-<p class="banwatch-note">Machine-read facts carry a confidence; events a person has checked are marked
-<em>verified</em>. Where sources disagree (a different date, a ban reported as a restriction) both readings are
-kept and flagged. The demo data (<code>banwatch demo</code>) is built from reconstructions of real reports
+<p class="banwatch-feeds">Follow and take away: <a href="/-/export/">every export and feed</a>, among them the
+<a href="/kb/new_events.atom">Atom feed of new events</a>, the <a href="/kb/calendar.ics">calendar feed</a> and the
+timeline as <a href="/-/export/timeline.csv">CSV</a>, <a href="/-/export/timeline.json">JSON</a>,
+<a href="/-/export/timeline.timelinejs.json">TimelineJS</a>, <a href="/-/export/timeline.ics">ICS</a> and
+<a href="/-/export/timeline.md">Markdown</a>.</p>
+<p class="banwatch-note">Every event says how far it can be trusted: <em>verified</em> (a curator checked it against
+its sources), <em>machine-read</em> (the extractor read it with a confidence at or above the review threshold; no
+person has checked it) or <em>needs review</em> (below it: kept, but left out of the timeline, map, feeds and exports
+until a curator settles it). Where sources disagree (a different date, a ban reported as a restriction) both readings
+are kept and flagged. The demo data (<code>banwatch demo</code>) is built from reconstructions of real reports
 written for this project, each linking to the original; the reports themselves belong to their publishers.</p>
 </div>"""
 
@@ -62,6 +64,13 @@ VIEW_DESCRIPTIONS = {
     "disputed_events": "Events whose sources disagree on the date or on the action, with every source's reading.",
     "unverified_entities": ("Agencies and tools found only by extraction, not in the reference data: awaiting a "
                             "curator (kb/curation/entities.yml)."),
+    "tool_adoptions": ("Each agency's first enacted ban, restriction or suspension of each tool among published events "
+                       "(verified or machine-read), its date as the days it can mean, and whether it is a first mover "
+                       "(no other adoption surely came before it: a month-only date is any day of its month)."),
+    "followed": ("Who followed whom: agency B acted on a tool after agency A of another jurisdiction, surely later and "
+                 "within 120 days (the graph's followed edges), with the lag as an interval of days."),
+    "review_queue": ("Events that need review: machine readings below the build's review threshold, kept but left out "
+                     "of the default timeline, feeds and exports. Settle them in kb/curation/events.yml (see /-/review)."),
 }
 VIEW_COLUMNS = {
     "*": {
@@ -84,6 +93,7 @@ VIEW_COLUMNS = {
         "last_date": "Latest event date (first day it can mean)",
     },
     "timeline": {
+        "action": "ban · restrict · suspend · lift · investigate · warn (see stage: a proposed ban is no ban yet)",
         "sources": "JSON list of source URLs, earliest published first",
         "verified": "1 = confirmed, corrected or added by a human curator",
     },
@@ -103,6 +113,20 @@ VIEW_COLUMNS = {
                      "chosen": "1 when this is the event's date"},
     "disputed_events": {"reports": "JSON list of every source's reading: date, precision, date_source, date_text, "
                                    "action, url"},
+    "tool_adoptions": {"event_id": "The agency's first such event", "date_start": "First day its date can mean",
+                       "date_end": "Last day its date can mean",
+                       "n_surely_before": "Adoptions of the tool that surely came before it",
+                       "first_mover": "1 when no other adoption surely came before it",
+                       "jurisdiction_id": "Jurisdiction of the agency (its country when none)"},
+    "followed": {"follower_id": "Agency that followed", "follower": "Its name",
+                 "follower_jurisdiction_id": "Its jurisdiction", "follower_event_id": "Its first such event",
+                 "follower_date": "Its date", "leader_id": "Agency it followed (a first mover or the latest before)",
+                 "leader": "Its name", "leader_jurisdiction_id": "Its jurisdiction",
+                 "leader_event_id": "Its first such event", "leader_date": "Its date",
+                 "relation": "first_mover · predecessor · both",
+                 "lag_min_days": "Days between the two at least (dates as intervals)",
+                 "lag_max_days": "Days between the two at most"},
+    "review_queue": {"sources": "JSON list of source URLs"},
     "unverified_entities": {"kind": "agency · tool", "id": "Entity id (unverified-...)", "name": "Name",
                             "type": "Agency: the extractor's entity label; tool: its kind",
                             "mentions": "JSON list of the names sources used",
@@ -111,7 +135,9 @@ VIEW_COLUMNS = {
 
 TABLE_OPTIONS = {
     # {"list": ...}: publish.datasette_plugin.facets.ListFacet, the array facet without its slow de-duplication.
-    "events": {"facets": ["action", "stage", "tool_id", "jurisdiction_id", "year", {"list": "reasons"}],
+    # {"action_stage": "action"}: facets.ActionStageFacet, "ban · enacted" apart from "ban · proposed".
+    "events": {"facets": [{"action_stage": "action"}, "status", "tool_id", "jurisdiction_id", "year",
+                          {"list": "reasons"}],
                "sort_desc": "date_start"},
     "event_sources": {"facets": ["status", "action", "date_source"], "sort_desc": "published"},
     "documents": {"facets": ["site", "language", "kind"], "sort_desc": "published", "label_column": "title"},
@@ -129,66 +155,84 @@ TABLE_OPTIONS = {
     "graph_metrics": {"facets": ["metric"]},
     # Every facet of a view evaluates the whole view (its joins) again: the three the timeline filters by.
     # The events table has them all, cheaply.
-    "timeline": {"facets": ["tool", "jurisdiction", "action"], "sort_desc": "date_start"},
+    "timeline": {"facets": ["tool", "jurisdiction", {"action_stage": "action"}, "status"], "sort_desc": "date_start"},
     "adoption_order": {"facets": ["tool", "action"]},
+    "tool_adoptions": {"facets": ["tool", "first_mover", "status"]},
+    "followed": {"facets": ["tool", "relation"]},
+    "review_queue": {"facets": ["tool", {"action_stage": "action"}]},
     "first_movers": {"facets": ["tool", "action"]},
     "date_reports": {"facets": ["date_source", "reported_precision", "chosen"]},
     "disputed_events": {"facets": ["tool", "action", "date_disputed", "action_disputed"]},
     "unverified_entities": {"facets": ["kind", "type"]},
 }
 
-# `:tool` as an id, a name or an alias, like `banwatch export timeline --tool`.
+# `:tool` as an id, a name or an alias, like `banwatch export timeline --tool`; empty: the tool with
+# the most events, so a query opens on something useful.
 TOOL_ID = """(select id from tools
-   where lower(id) = lower(:tool) or lower(name) = lower(:tool)
+   where (:tool = '' and n_events > 0) or lower(id) = lower(:tool) or lower(name) = lower(:tool)
       or exists (select 1 from json_each(coalesce(tools.aliases, '[]')) where lower(value) = lower(:tool))
    order by n_events desc limit 1)"""
+# What may become a link: an http(s) URL (a curated `javascript:` URL must stay text).
+HTTP = "(lower(substr(trim({0}), 1, 7)) = 'http://' or lower(substr(trim({0}), 1, 8)) = 'https://')"
+# Published events: verified and machine-read (needs_review ones are on /-/review).
+PUBLISHED = "e.status in ('verified', 'machine')"
+STATUS_LABEL = ("case e.status when 'verified' then 'verified by a curator' when 'machine' then "
+                "'machine-read (confidence ' || printf('%.2f', e.confidence) || '), not checked by a person' "
+                "else 'needs review' end")
+# The event page, relative to the site (feed readers resolve it against the feed's address).
+EVENT_PATH = "'/-/event/' || e.id"
 
 QUERIES = {
     "tool_timeline": {
         "title": "Timeline of one tool",
-        "description": "Every measure on one tool, oldest first. tool: an id, name or alias, e.g. deepseek, ChatGPT.",
+        "description": ("Every published measure on one tool, oldest first. tool: an id, name or alias, e.g. deepseek, "
+                        "ChatGPT; empty: the tool with the most measures."),
         # Few columns: Datasette renders every row of a canned query at once, each cell through the
         # render_cell hooks, and a tool can have hundreds of measures (each event ID links to its page,
         # with the summary and sources): the jurisdiction goes with the agency, the stage with the action.
-        "sql": f"""select event_id, date, agency || coalesce(' (' || jurisdiction || ')', '') as agency,
-  action || case when stage = 'proposed' then ' (proposed)' else '' end as action, n_sources, verified
+        "sql": f"""select event_id, date, tool, agency || coalesce(' (' || jurisdiction || ')', '') as agency,
+  action || case when stage = 'proposed' then ' (proposed)' else '' end as action, n_sources, status
 from timeline
-where tool_id = {TOOL_ID}
+where tool_id = {TOOL_ID} and status in ('verified', 'machine')
 order by date_start is null, date_start, event_id""",
     },
     "who_acted_on_tool": {
         "title": "Who acted on a tool",
-        "description": "Agencies that took any measure on one tool: how often, how, and when first and last.",
-        "sql": f"""select a.name as agency, e.agency_id, j.name as jurisdiction, e.jurisdiction_id,
+        "description": ("Agencies that took any published measure on one tool: how often, how, and when first and last. "
+                        "tool: an id, name or alias; empty: the tool with the most measures."),
+        "sql": f"""select t.name as tool, a.name as agency, e.agency_id, j.name as jurisdiction, e.jurisdiction_id,
   count(*) as n_events,
-  (select group_concat(action, ', ') from (select x.action, min(x.date_start) as first from events x
-     where x.agency_id = e.agency_id and x.tool_id = e.tool_id group by x.action order by first, x.action))
-    as actions,
+  (select group_concat(action, ', ') from (select x.action || case when x.stage = 'proposed' then ' (proposed)'
+     else '' end as action, min(x.date_start) as first from events x
+     where x.agency_id = e.agency_id and x.tool_id = e.tool_id and x.status in ('verified', 'machine')
+     group by 1 order by first, 1)) as actions,
   sum(e.stage = 'proposed') as n_proposed,
   min(e.date_start) as first_date, max(e.date_start) as last_date,
   json_group_array(e.id) as event_ids
 from events e
 join agencies a on a.id = e.agency_id
+join tools t on t.id = e.tool_id
 left join jurisdictions j on j.id = e.jurisdiction_id
-where e.tool_id = {TOOL_ID}
+where e.tool_id = {TOOL_ID} and {PUBLISHED}
 group by e.agency_id
 order by first_date is null, first_date, agency""",
     },
     "first_movers_per_tool": {
         "title": "First movers",
-        "description": ("The first agency to ban, restrict or suspend each tool, with how many followed and the "
-                        "median lag. Leave tool empty for every tool."),
+        "description": ("The first agencies to ban, restrict or suspend each tool (dates as intervals: one that acted "
+                        "\"in January\" ties with one that acted on 24 January), how many followed within 120 days "
+                        "from another jurisdiction, and the median lag. Leave tool empty for every tool."),
         "sql": f"""select f.tool, f.tool_id, f.agency, f.agency_id, f.jurisdiction_id, f.action, f.date, f.event_id,
-  f.n_followers,
+  (select count(*) from followed w where w.tool_id = f.tool_id and w.leader_id = f.agency_id) as n_followers,
   (select value from graph_metrics m where m.subject = 'tool:' || f.tool_id and m.metric = 'median_days_to_follow')
     as median_days_to_follow
-from first_movers f
-where :tool = '' or f.tool_id = {TOOL_ID}
-order by f.date, f.tool_id""",
+from tool_adoptions f
+where f.first_mover = 1 and (:tool = '' or f.tool_id = {TOOL_ID})
+order by f.date_start, f.tool_id, f.agency_id""",
     },
     "measures_per_month": {
         "title": "Measures per jurisdiction per month",
-        "description": ("Events per month and jurisdiction (by the first day their date can mean; events dated only "
+        "description": ("Published events per month and jurisdiction (by the first day their date can mean; events dated only "
                         "to the year are left out). jurisdiction: an id such as us or it, empty for all; a country "
                         "includes its states."),
         "sql": """select substr(e.date_start, 1, 7) as month, e.jurisdiction_id, j.name as jurisdiction,
@@ -198,7 +242,7 @@ order by f.date, f.tool_id""",
   sum(e.stage = 'proposed') as n_proposed
 from events e
 left join jurisdictions j on j.id = e.jurisdiction_id
-where e.date_precision in ('day', 'month')
+where e.date_precision in ('day', 'month') and e.status in ('verified', 'machine')
   and (:jurisdiction = '' or e.jurisdiction_id = lower(:jurisdiction) or e.country_id = lower(:jurisdiction))
 group by month, e.jurisdiction_id
 order by month, n_measures desc, e.jurisdiction_id""",
@@ -230,47 +274,81 @@ order by u.n_events desc, u.id""",
     },
     "new_events": {
         "title": "banwatch: new events (Atom feed)",
-        "description": ("The 100 events most recently added to the knowledge base, newest first. Subscribe to it as "
-                        "an Atom feed: /kb/new_events.atom"),
-        "sql": """select 'urn:banwatch:event:' || e.id as atom_id,
-  e.summary as atom_title,
+        "description": ("The 100 published events (verified or machine-read) most recently added to the knowledge base, "
+                        "newest first. Subscribe to it as an Atom feed: /kb/new_events.atom. Each entry links its "
+                        "event page and says whether a curator verified it."),
+        "sql": f"""select 'urn:banwatch:event:' || e.id as atom_id,
+  '[' || case e.status when 'verified' then 'verified' else 'machine-read' end || '] '
+    || a.name || ' ' || case e.action when 'lift' then 'lifted its measure on' when 'investigate' then 'investigated'
+       when 'warn' then 'warned against' else e.action || case when e.action = 'ban' then 'ned' else 'ed' end end
+    || ' ' || t.name || case when e.stage = 'proposed' then ' (proposed)' else '' end
+    || ' (' || coalesce(e.date, 'date unknown') || ')' as atom_title,
   coalesce(e.updated_at, e.first_seen) as atom_updated,
-  e.summary || char(10) || char(10)
-    || 'Agency: ' || a.name || coalesce(' (' || j.name || ')', '') || char(10)
-    || 'Tool: ' || t.name || char(10)
-    || 'Action: ' || e.action || ', ' || e.stage || char(10)
-    || 'Date: ' || coalesce(e.date, 'unknown') || case when e.date_disputed then ' (sources disagree)' else '' end
-    || char(10)
-    || 'Reasons: ' || coalesce((select group_concat(replace(value, '_', ' '), ', ')
-                                from json_each(coalesce(e.reasons, '[]'))), '') || char(10)
-    || 'Event ID: ' || e.id || char(10)
-    || 'Sources: ' || coalesce((select group_concat(value, ' ') from json_each(coalesce(e.source_urls, '[]'))), '')
-    as atom_content,
-  json_extract(e.source_urls, '$[0]') as atom_link,
-  e.id as event_id, e.first_seen, e.date, e.action, e.stage
+  '<p>' || replace(replace(replace(a.name || coalesce(' (' || j.name || ')', '') || ': ' || e.action || ', ' || e.stage
+    || ', ' || t.name || '. Date: ' || coalesce(e.date, 'unknown')
+    || case when e.date_disputed then ' (sources disagree)' else '' end, '&', '&amp;'), '<', '&lt;'), '>', '&gt;')
+    || '</p><p><strong>Status:</strong> ' || {STATUS_LABEL} || '</p>'
+    || '<p>Reasons: ' || coalesce((select group_concat(replace(value, '_', ' '), ', ')
+                                   from json_each(coalesce(e.reasons, '[]'))), 'none stated') || '</p>'
+    || '<p>Event ID: ' || e.id || '</p><p>Sources:</p><ul>'
+    || coalesce((select group_concat('<li><a href="' || replace(replace(replace(value, '&', '&amp;'), '"', '&quot;'),
+                                     '<', '&lt;') || '">'
+                                     || replace(replace(value, '&', '&amp;'), '<', '&lt;') || '</a></li>', '')
+                 from json_each(coalesce(e.source_urls, '[]')) where {HTTP.format('value')}), '')
+    || '</ul>' as atom_content_html,
+  {EVENT_PATH} as atom_link,
+  e.id as event_id, e.status, e.first_seen, e.date, e.action, e.stage
 from events e
 join agencies a on a.id = e.agency_id
 join tools t on t.id = e.tool_id
 left join jurisdictions j on j.id = e.jurisdiction_id
+where {PUBLISHED}
 order by e.first_seen desc, e.date_start desc, e.id
 limit 100""",
     },
     "calendar": {
         "title": "banwatch: calendar of measures (iCalendar feed)",
-        "description": ("Dated events as an iCalendar feed: /kb/calendar.ics (the latest 1,000). For all-day "
-                        "events spanning month- and year-precision dates use /-/export/timeline.ics."),
-        "sql": """select e.summary as event_name,
+        "description": ("Published dated events (verified or machine-read) as an iCalendar feed: /kb/calendar.ics (the "
+                        "latest 1,000). For all-day events spanning month- and year-precision dates use "
+                        "/-/export/timeline.ics."),
+        "sql": f"""select '[' || case e.status when 'verified' then 'verified' else 'machine-read' end || '] '
+    || a.name || ': ' || e.action || case when e.stage = 'proposed' then ' (proposed)' else '' end || ' ' || t.name
+    as event_name,
   e.date_start as event_dtstart,
   e.id || '@banwatch' as event_uid,
-  'Event ID: ' || e.id || char(10) || 'Date: ' || e.date || ' (' || e.date_precision || ' precision)' || char(10)
-    || 'Sources: ' || coalesce((select group_concat(value, ' ') from json_each(coalesce(e.source_urls, '[]'))), '')
+  'Status: ' || {STATUS_LABEL} || char(10) || 'Event ID: ' || e.id || char(10)
+    || 'Event page: ' || {EVENT_PATH} || char(10)
+    || 'Date: ' || e.date || ' (' || e.date_precision || ' precision)' || char(10)
+    || 'Sources: ' || coalesce((select group_concat(value, ' ') from json_each(coalesce(e.source_urls, '[]'))
+                                where {HTTP.format('value')}), '')
     as event_description,
-  e.id as event_id, e.date, e.action, e.stage
+  e.id as event_id, e.status, e.date, e.action, e.stage
 from events e
-where e.date_start is not null
+join agencies a on a.id = e.agency_id
+join tools t on t.id = e.tool_id
+where e.date_start is not null and {PUBLISHED}
 order by e.date_start desc, e.id
 limit 1000""",
     },
+    "review_queue_with_evidence": {
+        "title": "Events that need review",
+        "description": ("Machine readings below the review threshold, lowest confidence first, with the evidence each "
+                        "rests on. /-/review shows them with the curation YAML that confirms, rejects or corrects them."),
+        "sql": """select r.event_id, r.agency, r.tool, r.action, r.stage, r.date, r.confidence,
+  (select group_concat(s.evidence, ' | ') from event_sources s where s.event_id = r.event_id and s.status = 'merged')
+    as evidence,
+  r.sources
+from review_queue r
+order by r.confidence, r.date_start, r.event_id""",
+    },
+}
+
+
+# What publishing adds to a table's description from banwatch.kbdb: how not to miscount.
+TABLE_NOTES = {
+    "events": (" Count measures with their stage: action = 'ban' alone includes proposed bans (bills, calls); "
+               "add stage = 'enacted' for measures in force. status says how far each can be trusted: verified, "
+               "machine (read with high confidence) or needs_review (left out of the default pages and exports)."),
 }
 
 
@@ -297,7 +375,7 @@ def build_metadata():
     tables_described = column_descriptions()
     tables = {}
     for name, described in tables_described.items():
-        tables[name] = {"description": described["description"], **TABLE_OPTIONS.get(name, {})}
+        tables[name] = {"description": described["description"] + TABLE_NOTES.get(name, ""), **TABLE_OPTIONS.get(name, {})}
         if TABLES[name].fts:
             # sqlite-utils' index, keyed by the table's rowid (so no fts_pk: the text ids are not rowids).
             tables[name]["fts_table"] = f"{name}_fts"

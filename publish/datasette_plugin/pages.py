@@ -18,21 +18,27 @@ from datasette.views.base import DatasetteError
 
 from banwatch.errors import BanwatchError
 from banwatch.kbdb import ACTIONS, STAGES
+from publish.diffusion import diffusion_chart, diffusion_csv, diffusion_rows
 from publish.export import (
+    DEFAULT_STATUSES,
     TIMELINE_SELECT,
-    display_date,
+    display_date_noted,
     fetch_source_documents,
     fetch_timeline,
     headline,
     is_http_url,
     render_timeline,
     resolve_filters,
+    status_sentence,
     timeline_record,
 )
+from publish.sentences import date_note, display_date, status_label, status_note
 
 DATABASE = "kb"
 PAGE_SIZE = 100
-FILTER_NAMES = ("tool", "jurisdiction", "action", "stage", "since", "until")
+FILTER_NAMES = ("tool", "jurisdiction", "action", "stage", "status", "since", "until")
+# A page number past this is no page (and would overflow SQLite's integers).
+MAX_PAGE = 1_000_000
 EXPORTS = {  # URL extension -> (publish.export format, content type, download?)
     "json": ("json", "application/json; charset=utf-8", False),
     "csv": ("csv", "text/csv; charset=utf-8", True),
@@ -50,6 +56,8 @@ MAX_GRAPH_LINKS = 1500
 # Node kind -> the table its rows live in (also the plural the page shows).
 GRAPH_TABLES = {"agency": "agencies", "jurisdiction": "jurisdictions", "tool": "tools", "vendor": "vendors",
                 "reason": "reasons", "document": "documents"}
+# Kinds with an entity page (/-/agency/<id>, ...) listing their measures; the others open their row.
+ENTITY_KINDS = ("agency", "jurisdiction", "tool", "vendor")
 
 
 def kb_database(datasette):
@@ -79,7 +87,7 @@ async def read(datasette, fn):
 def filter_args(request):
     """The filter parameters of a request: lists for the repeatable ones, blank values dropped."""
     args = {}
-    for name in ("tool", "jurisdiction", "action", "stage"):
+    for name in ("tool", "jurisdiction", "action", "stage", "status"):
         values = [v.strip() for v in request.args.getlist(name) if v.strip()]
         if values:
             args[name] = values
@@ -99,6 +107,22 @@ def row_url(datasette, kind, ref_id):
     """The Datasette row page of an entity (kind as in graph_nodes) or a document URL."""
     table = GRAPH_TABLES[kind]
     return datasette.urls.row(kb_database(datasette).name, table, tilde_encode(str(ref_id)))
+
+
+def entity_url(datasette, kind, ref_id):
+    """The page of an agency, jurisdiction, tool or vendor listing its measures; other kinds' rows."""
+    if kind in ENTITY_KINDS:
+        return datasette.urls.path(f"/-/{kind}/" + quote(str(ref_id), safe=""))
+    return row_url(datasette, kind, ref_id)
+
+
+def page_number(request):
+    """?page= as a page number from 1 to MAX_PAGE (anything else is page 1 or the last possible)."""
+    try:
+        page = int(request.args.get("page") or 1)
+    except ValueError:
+        return 1
+    return min(max(1, page), MAX_PAGE)
 
 
 def event_url(datasette, event_id):
@@ -188,10 +212,15 @@ def timeline_item(datasette, row):
         **record,
         "headline": headline(row),
         "display_date": display_date(row),
+        "date_note": date_note(row),
+        "date_start": row.get("date_start"),
+        "status_label": status_label(row),
+        "status_note": status_note(row),
+        "status_sentence": status_sentence(row),
         "event_url": event_url(datasette, row["event_id"]),
-        "agency_url": row_url(datasette, "agency", row["agency_id"]),
-        "tool_url": row_url(datasette, "tool", row["tool_id"]),
-        "jurisdiction_url": row_url(datasette, "jurisdiction", row["jurisdiction_id"]) if row["jurisdiction_id"] else None,
+        "agency_url": entity_url(datasette, "agency", row["agency_id"]),
+        "tool_url": entity_url(datasette, "tool", row["tool_id"]),
+        "jurisdiction_url": entity_url(datasette, "jurisdiction", row["jurisdiction_id"]) if row["jurisdiction_id"] else None,
         "reasons_text": ", ".join(r.replace("_", " ") for r in record["reasons"]),
         "color": ACTION_COLORS.get(row["action"], "#555"),
     }
@@ -230,10 +259,7 @@ def filter_options(conn):
 
 async def timeline(datasette, request):
     args = filter_args(request)
-    try:
-        page = max(1, int(request.args.get("page") or 1))
-    except ValueError:
-        page = 1
+    page = page_number(request)
 
     def work(conn):
         error = None
@@ -253,8 +279,16 @@ async def timeline(datasette, request):
                         order by e.date_start, e.id limit 1),
                        (select e.date from events e where {where} and e.date_start is not null
                         order by e.date_start desc, e.id desc limit 1)""", params * 2).fetchone()
+        # The diffusion curve of the tool chosen, or of the tool most agencies acted on.
+        tool_ids = filters.tools or [r[0] for r in conn.execute(
+            """select tool_id from events where stage = 'enacted' and action in ('ban', 'restrict', 'suspend')
+               and status in ('verified', 'machine') and date_start is not null
+               group by tool_id order by count(distinct agency_id) desc, tool_id limit 1""")]
+        curves = diffusion_rows(conn, tool_ids[:3])
         return {"filters": filters, "total": total, "undated": undated or 0, "rows": rows, "options": options,
-                "histogram": month_histogram(conn, filters, canonical_args(args, filters)), "span": span}
+                "histogram": month_histogram(conn, filters, canonical_args(args, filters)), "span": span,
+                "diffusion": [c for c in (diffusion_chart(curves, t) for t in tool_ids[:3]) if c],
+                "n_review": conn.execute("select count(*) from events where status = 'needs_review'").fetchone()[0]}
 
     data = await read(datasette, work)
     if not data.get("error"):
@@ -271,10 +305,16 @@ async def timeline(datasette, request):
     total = data["total"]
     graph_args = {k: v for k, v in args.items() if k in ("tool", "jurisdiction", "action")}
     context.update({
+        "diffusion": [{**chart, "csv_href": datasette.urls.path("/-/export/diffusion.csv") + "?" +
+                       query_string({"tool": [chart["tool_id"]]}),
+                       "tool_href": entity_url(datasette, "tool", chart["tool_id"])} for chart in data["diffusion"]],
+        "n_review": data["n_review"], "review_href": datasette.urls.path("/-/review"),
+        "default_statuses": list(filters.statuses) == list(DEFAULT_STATUSES),
         "total": total, "undated": data["undated"], "span": data["span"], "sections": group_by_month(items),
         "histogram": data["histogram"], "described": filters.describe(),
         "chips": [{"label": filters.labels.get(value, value) if name in ("tool", "jurisdiction")
-                   else f"{name} {value}" if name in ("since", "until") else value,
+                   else f"{name} {value}" if name in ("since", "until")
+                   else f"status: {value.replace('_', ' ')}" if name == "status" else value,
                    "href": "?" + query_string(without(args, name, value))}
                   for name in FILTER_NAMES for value in _values(args.get(name))],
         "first_shown": (page - 1) * PAGE_SIZE + 1 if items else 0,
@@ -288,8 +328,11 @@ async def timeline(datasette, request):
 
 def canonical_args(args, filters):
     """The request's filters spelled as resolved ids and vocabulary, for links and the form."""
+    statuses = None
+    if filters.statuses != list(DEFAULT_STATUSES):
+        statuses = ["all"] if len(filters.statuses) == 3 else filters.statuses
     canonical = {"tool": filters.tools, "jurisdiction": filters.jurisdictions, "action": filters.actions,
-                 "stage": filters.stages, "since": args.get("since"), "until": args.get("until")}
+                 "stage": filters.stages, "status": statuses, "since": args.get("since"), "until": args.get("until")}
     return {k: v for k, v in canonical.items() if v}
 
 
@@ -360,12 +403,13 @@ def read_event(conn, event_id):
            from date_reports where event_id = ? order by n_sources desc, reported_date""", [event_id])]
     nearby = [dict(zip(("event_id", "date", "date_precision", "agency", "action", "stage"), r)) for r in conn.execute(
         """select event_id, date, date_precision, agency, action, stage from timeline
-           where tool_id = ? and event_id != ? and date_start is not null
+           where tool_id = ? and event_id != ? and date_start is not null and status in ('verified', 'machine')
            order by abs(julianday(date_start) - julianday(coalesce(?, date_start))), event_id limit 8""",
         [row["tool_id"], event_id, row["date_start"]])]
     by_agency = [dict(zip(("event_id", "date", "tool", "action", "stage"), r)) for r in conn.execute(
         """select event_id, date, tool, action, stage from timeline
-           where agency_id = ? and event_id != ? order by date_start is null, date_start limit 8""",
+           where agency_id = ? and event_id != ? and status in ('verified', 'machine')
+           order by date_start is null, date_start limit 8""",
         [row["agency_id"], event_id])]
     return {"row": row, "reasons": reasons, "sources": sources, "date_reports": date_reports,
             "nearby": nearby, "by_agency": by_agency}
@@ -423,13 +467,14 @@ async def event(datasette, request):
                   "curated_fields": _json(row["curated_fields"], []), "first_seen": row["first_seen"],
                   "updated_at": row["updated_at"], "last_reported": row["last_reported"],
                   "n_documents": row["n_documents"], "agency_parent": row["agency_parent"],
-                  "agency_parent_url": row_url(datasette, "agency", row["agency_parent"][0])
+                  "agency_parent_url": entity_url(datasette, "agency", row["agency_parent"][0])
                   if row["agency_parent"] else None,
-                  "vendor_url": row_url(datasette, "vendor", row["vendor_id"]) if row["vendor_id"] else None,
+                  "vendor_url": entity_url(datasette, "vendor", row["vendor_id"]) if row["vendor_id"] else None,
                   "row_url": datasette.urls.row(kb_database(datasette).name, "events", tilde_encode(row["event_id"])),
                   "json_url": datasette.urls.row(kb_database(datasette).name, "events",
                                                  tilde_encode(row["event_id"]), format="json")},
         "renamed_from": request.args.get("from"),
+        "review_href": datasette.urls.path("/-/review"),
         "reasons": data["reasons"],
         "sources": sources,
         "date_reports": [{**r, "sources_list": _json(r["sources"], []), "date_texts_list": _json(r["date_texts"], [])}
@@ -516,13 +561,13 @@ def graph_elements(conn, datasette, args, kinds, followed):
         if target in nodes:
             edges.append({"id": f"{kind}:{source}:{target}", "source": source, "target": target, "kind": kind})
     if followed and agencies:
-        where, params = _kind_range("followed")
-        for source, target, tool_id, lag in conn.execute(
-                f"select g.source, g.target, g.tool_id, g.lag_days from graph_edges g where {where}", params):
+        for follower, leader, tool_id, tool, least, most in conn.execute(
+                "select follower_id, leader_id, tool_id, tool, lag_min_days, lag_max_days from followed"):
+            source, target = f"agency:{follower}", f"agency:{leader}"
             if source in shown_agencies and target in shown_agencies and (not filters.tools or tool_id in filters.tools):
+                days = f"{least} days" if least == most else f"{least}–{most} days"
                 edges.append({"id": f"followed:{source}:{target}:{tool_id}", "source": source, "target": target,
-                              "kind": "followed", "label": f"{lag} days" if lag is not None else "",
-                              "tool_id": tool_id})
+                              "kind": "followed", "label": f"{tool}: {days} later", "tool_id": tool_id})
     node_rows = _nodes(conn, sorted(nodes))
     elements = []
     degree = Counter()
@@ -535,7 +580,7 @@ def graph_elements(conn, datasette, args, kinds, followed):
         elements.append({"data": {
             "id": node_id, "kind": kind, "label": label or ref_id, "verified": verified,
             "weight": weight.get(node_id) or degree.get(node_id, 1),
-            "href": row_url(datasette, kind, ref_id),
+            "href": entity_url(datasette, kind, ref_id),
         }})
     known = {e["data"]["id"] for e in elements}
     elements += [{"data": e} for e in edges if e["source"] in known and e["target"] in known]
@@ -553,8 +598,9 @@ def _event_edges(conn, kind, filtered, columns, tail=""):
     """Edges of an event kind (acted_on, cites_reason, reported_by), of the chosen events when filtered."""
     if filtered:  # a few events: through the event_id index
         where, params = "g.event_id in (select id from temp.banwatch_graph_events) and g.kind = ?", [kind]
-    else:
+    else:  # every published event: those that need review (found through the status index) left out
         where, params = _kind_range(kind)
+        where += " and g.event_id not in (select id from events where status = 'needs_review')"
     return conn.execute(f"select {columns} from graph_edges g where {where} {tail}", params).fetchall()
 
 
@@ -611,7 +657,7 @@ async def graph(datasette, request):
         "graph": {"elements": data["elements"], "actionColors": ACTION_COLORS},
         "n_nodes": data["n_nodes"], "total_links": data["total_links"], "shown_links": data["shown_links"],
         "described": data["filters"].describe(),
-        "top": [{**t, "href": row_url(datasette, t["kind"], t["ref_id"])} for t in data["top"]],
+        "top": [{**t, "href": entity_url(datasette, t["kind"], t["ref_id"])} for t in data["top"]],
         "timeline_href": datasette.urls.path("/-/timeline") + ("?" + query_string(args) if args else ""),
     })
     return await render(datasette, request, "banwatch_graph.html", context)
@@ -624,10 +670,13 @@ async def export_timeline(datasette, request):
     fmt, content_type, download = EXPORTS[extension]
     args = filter_args(request)
 
+    base_url = datasette.absolute_url(request, datasette.urls.path("/")).rstrip("/")
+
     def work(conn):
         filters = resolve_filters(conn, **args)
         rows = fetch_timeline(conn, filters)
-        return render_timeline(rows, fmt, filters=filters, documents=fetch_source_documents(conn, rows))
+        return render_timeline(rows, fmt, filters=filters, documents=fetch_source_documents(conn, rows),
+                               base_url=base_url)
 
     try:
         text = await read(datasette, work)
@@ -654,3 +703,69 @@ async def export_graph(datasette, request):
                     "json": "application/json"}[fmt]
     return Response(text, content_type=f"{content_type}; charset=utf-8",
                     headers={"content-disposition": f'attachment; filename="banwatch-graph.{fmt}"'})
+
+
+async def export_diffusion(datasette, request):
+    args = {k: v for k, v in filter_args(request).items() if k == "tool"}
+
+    def work(conn):
+        filters = resolve_filters(conn, tool=args.get("tool"))
+        return diffusion_csv(diffusion_rows(conn, filters.tools or None))
+
+    try:
+        text = await read(datasette, work)
+    except BanwatchError as e:
+        return Response.text(f"{e}\n", status=400)
+    return Response(text, content_type="text/csv; charset=utf-8",
+                    headers={"content-disposition": 'attachment; filename="banwatch-diffusion.csv"',
+                             "access-control-allow-origin": "*"})
+
+
+# -- indexes --------------------------------------------------------------------------------------
+
+async def event_index(datasette, request):
+    """/-/event/ names no event: the timeline lists them all."""
+    return Response.redirect(datasette.urls.path("/-/timeline"))
+
+
+EXPORT_FORMATS = (  # (extension, label, what it is for)
+    ("csv", "CSV", "spreadsheets: one row per event, UTF-8 with a byte order mark so Excel reads accents; "
+                   "event_url links each event page"),
+    ("json", "JSON", "scripts: the timeline record of docs/design.md, one object per event"),
+    ("timelinejs.json", "TimelineJS (JSON)", "a TimelineJS story: a title slide, one slide per dated event, "
+                                             "month-only dates drawn as spans"),
+    ("timelinejs.csv", "TimelineJS sheet (CSV)", "the TimelineJS Google Sheets template, to paste into a copy of it"),
+    ("ics", "Calendar (ICS)", "calendar apps: all-day events spanning the days each date can mean"),
+    ("md", "Markdown", "a readable chronology with its sources linked"),
+)
+
+
+async def export_index(datasette, request):
+    """/-/export/: every export and feed, with the filters each takes and links that keep the current ones."""
+    args = filter_args(request)
+
+    def work(conn):
+        try:
+            filters = resolve_filters(conn, **args)
+        except BanwatchError as e:
+            return {"error": str(e), "options": filter_options(conn)}
+        return {"filters": filters, "options": filter_options(conn)}
+
+    data = await read(datasette, work)
+    if not data.get("error"):
+        args = canonical_args(args, data["filters"])
+    query = query_string(args)
+    suffix = f"?{query}" if query else ""
+    context = {
+        "title": "Exports and feeds", "args": args, "options": data["options"], "error": data.get("error"),
+        "described": data["filters"].describe() if not data.get("error") else "",
+        "timeline": [{"label": label, "about": about,
+                      "href": datasette.urls.path(f"/-/export/timeline.{ext}") + suffix} for ext, label, about in EXPORT_FORMATS],
+        "diffusion_href": datasette.urls.path("/-/export/diffusion.csv") + (
+            "?" + query_string({"tool": args["tool"]}) if args.get("tool") else ""),
+        "graph": [{"label": f.upper() if f != "json" else "JSON (node-link)",
+                   "href": datasette.urls.path(f"/-/export/graph.{f}")} for f in ("graphml", "gexf", "json")],
+        "feeds": {"atom": datasette.urls.path(f"/{DATABASE}/new_events.atom"),
+                  "ics": datasette.urls.path(f"/{DATABASE}/calendar.ics")},
+    }
+    return await render(datasette, request, "banwatch_exports.html", context, status=400 if data.get("error") else 200)

@@ -28,7 +28,7 @@ from tests.support.kb import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+ARTIFACTS = ROOT / "artifacts"  # tests/artifacts (git-ignored)
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--no-first-run", "--disable-sync"]
 
@@ -49,6 +49,11 @@ HOUSE_BILL = ("https://gottheimer.house.gov/posts/release-gottheimer-lahood-intr
 AUSTRALIA = "https://www.tweaktown.com/news/103019/australian-government-bans-deepseek-due-to-national-security-risks/index.html"
 JAPAN = "https://www.asahi.com/ajw/articles/15617392"
 
+# A low-confidence reading (needs review: kept, left out of the default timeline, feeds and exports).
+DOUBTFUL = "https://www.example-rumours.test/2025/02/20/virginia-university-deepseek"
+DOUBTFUL_EVENT = "us-va-government--deepseek--restrict--2025-02"
+TEXAS_EVENT = "us-tx-government--deepseek--ban--2025-01"  # confirmed by a curator in the sample: verified
+
 HOSTILE_TITLE = 'Navy memo <script>alert("title-xss")</script> bars DeepSeek'
 HOSTILE_EVIDENCE = 'The Navy told its sailors <img src=x onerror=alert("evidence-xss")> to keep off DeepSeek entirely.'
 HOSTILE_SCOPE = 'work devices <svg onload=alert("scope-xss")>'
@@ -68,7 +73,8 @@ def sample_reference(directory):
 
 
 def build_sample_kb(base):
-    """Build base/data/kb.db from thirteen reports of twelve real measures; returns the data directory."""
+    """Build base/data/kb.db from thirteen reports of twelve real measures (Texas's confirmed by a curator),
+    plus one low-confidence reading that needs review; returns the data directory."""
     base = Path(base)
     data = base / "data"
     reference = sample_reference(base / "reference")
@@ -131,7 +137,15 @@ def build_sample_kb(base):
         date_text=None, date_source=None, scope="ministries and agencies", reasons=["data_privacy"],
         evidence="Japan's government asked its ministries to be careful with DeepSeek until its data handling is clear.")],
         published=None, title="Japan urges caution over DeepSeek")
-    build(data, reference)
+    add_document(db, DOUBTFUL, [event(
+        "Virginia", action="restrict", date="2025-02-20", scope="some staff", confidence=0.4,
+        evidence="A post says Virginia may have limited DeepSeek somewhere, without naming a source.")],
+        published="2025-02-21", title="Rumour: Virginia limits DeepSeek")
+    curation = base / "curation"
+    curation.mkdir(parents=True, exist_ok=True)
+    (curation / "events.yml").write_text(f"- confirm: {TEXAS_EVENT}\n  note: Checked against the governor's order.\n")
+    (curation / "entities.yml").write_text("")
+    build(data, reference, curation_dir=curation)
     return data
 
 
@@ -183,3 +197,17 @@ def screenshot(page, name):
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+_DEMO = {}
+
+
+def demo_kb(tmp_path_factory):
+    """The data directory of the bundled demo (`banwatch demo --no-serve`), built once per test run."""
+    if "data" not in _DEMO:
+        data = tmp_path_factory.getbasetemp() / "demo-kb"
+        result = subprocess.run([sys.executable, "-m", "banwatch.cli", "demo", "--no-serve", "--data-dir", str(data)],
+                                cwd=ROOT.parent, capture_output=True, text=True, timeout=900)
+        assert result.returncode == 0, result.stderr[-3000:]
+        _DEMO["data"] = data
+    return _DEMO["data"]

@@ -1,5 +1,7 @@
 // The /-/graph page: draws the elements the server embedded (as JSON, never as markup) with
-// cytoscape.js. Clicking a node opens its row; hovering highlights its neighbourhood.
+// cytoscape.js. Clicking a node opens its entity page; hovering highlights its neighbourhood. Labels
+// keep a readable size on screen: only the busiest nodes are labelled at the fitted zoom, the rest
+// appear as you zoom in (or hover), so nothing is drawn at 6 px.
 (function () {
   "use strict";
   var dataElement = document.getElementById("banwatch-graph-data");
@@ -19,9 +21,9 @@
   };
   var style = [
     { selector: "node", style: {
-      "label": "data(label)", "font-size": "mapData(weight, 1, 20, 9, 15)", "color": "#222",
+      "label": "", "font-size": 13, "color": "#222", "font-weight": 600,
       "text-valign": "bottom", "text-margin-y": 3,
-      "text-wrap": "ellipsis", "text-max-width": 150, "min-zoomed-font-size": 5,
+      "text-wrap": "wrap", "text-max-width": 140, "min-zoomed-font-size": 0,
       "text-background-color": "#fff", "text-background-opacity": 0.7, "text-background-padding": 1,
       "width": "mapData(weight, 1, 40, 14, 46)", "height": "mapData(weight, 1, 40, 14, 46)",
       "border-width": 1, "border-color": "#fff"
@@ -38,7 +40,12 @@
       "target-arrow-color": "#8e44ad", "width": 1
     } },
     { selector: "edge[kind = 'cites_reason']", style: { "line-color": "#f0c27b" } },
+    { selector: "edge[kind = 'part_of'], edge[kind = 'located_in'], edge[kind = 'made_by'], edge[kind = 'based_in']",
+      style: { "line-color": "#b8bec6", "line-style": "dotted", "width": 1.2 } },
     { selector: "node[kind = 'tool']", style: { "font-weight": "bold" } },
+    { selector: "node.labelled, node.focus, node.focus-label", style: { "label": "data(label)" } },
+    { selector: "edge[kind = 'followed'].labelled", style: { "label": "data(label)", "font-size": 11, "color": "#6c3483",
+      "text-background-color": "#fff", "text-background-opacity": 0.8 } },
     { selector: ".faded", style: { "opacity": 0.12 } },
     { selector: "node.focus", style: { "border-color": "#111", "border-width": 3 } }
   ];
@@ -61,6 +68,69 @@
   });
   window.banwatchGraph = cy;
 
+  // Labels stay 13 px on screen at any zoom (their size is divided by the zoom), and a label is drawn
+  // only where it does not cover another: nodes are taken busiest first (by weight) and each label's
+  // box, estimated from its text, must not overlap one already placed. Zooming in makes room for
+  // more; hovering a node labels it and its neighbours.
+  var byWeight = cy.nodes().sort(function (a, b) { return b.data("weight") - a.data("weight"); });
+  var pending = false;
+  function labelBox(node) {
+    var text = String(node.data("label") || "");
+    var width = Math.min(text.length * 7.4, 140);
+    var lines = Math.ceil(text.length * 7.4 / 140);
+    var position = node.renderedPosition();
+    var top = position.y + node.renderedHeight() / 2 + 3;
+    return { x1: position.x - width / 2 - 2, x2: position.x + width / 2 + 2, y1: top - 1, y2: top + lines * 16 + 1 };
+  }
+  function overlaps(a, b) {
+    return a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
+  }
+  function relabel() {
+    pending = false;
+    var zoom = cy.zoom();
+    var placed = [];
+    var width = container.clientWidth, height = container.clientHeight;
+    cy.batch(function () {
+      cy.nodes().style({ "font-size": 13 / zoom, "text-max-width": 140 / zoom });
+      byWeight.forEach(function (node) {
+        var box = labelBox(node);
+        var visible = box.x2 > 0 && box.x1 < width && box.y1 < height && box.y2 > 0;
+        var free = visible && !placed.some(function (other) { return overlaps(box, other); });
+        if (free) {
+          placed.push(box);
+        }
+        node.toggleClass("labelled", free);
+      });
+      cy.edges("[kind = 'followed']").style("font-size", 11 / zoom).toggleClass("labelled", zoom >= 1.2);
+    });
+  }
+  function scheduleRelabel() {
+    if (!pending) {
+      pending = true;
+      window.requestAnimationFrame(relabel);
+    }
+  }
+  function fit() {
+    cy.fit(undefined, 30);
+    if (cy.zoom() > 1.6) {
+      cy.zoom(1.6);
+      cy.center();
+    }
+    relabel();
+  }
+  cy.on("viewport", scheduleRelabel);
+  function zoomBy(factor) {
+    cy.zoom({ level: Math.max(cy.minZoom(), Math.min(cy.maxZoom(), cy.zoom() * factor)),
+              renderedPosition: { x: container.clientWidth / 2, y: container.clientHeight / 2 } });
+  }
+  [["banwatch-zoom-in", function () { zoomBy(1.4); }], ["banwatch-zoom-out", function () { zoomBy(1 / 1.4); }],
+   ["banwatch-zoom-reset", fit]].forEach(function (pair) {
+    var button = document.getElementById(pair[0]);
+    if (button) {
+      button.addEventListener("click", pair[1]);
+    }
+  });
+
   cy.on("tap", "node", function (event) {
     var href = event.target.data("href");
     if (href) {
@@ -70,6 +140,7 @@
   cy.on("mouseover", "node", function (event) {
     var node = event.target;
     var neighbourhood = node.closedNeighborhood();
+    neighbourhood.nodes().addClass("focus-label");
     cy.elements().not(neighbourhood).addClass("faded");
     node.addClass("focus");
     container.style.cursor = "pointer";
@@ -81,6 +152,7 @@
   });
   cy.on("mouseout", "node", function (event) {
     cy.elements().removeClass("faded");
+    cy.nodes().removeClass("focus-label");
     event.target.removeClass("focus");
     container.style.cursor = "";
   });
@@ -102,11 +174,7 @@
     padding: 30
   });
   layout.one("layoutstop", function () {
-    cy.fit(undefined, 30);
-    if (cy.zoom() > 1.6) {
-      cy.zoom(1.6);
-      cy.center();
-    }
+    fit();
     document.body.setAttribute("data-graph-ready", "1");
   });
   layout.run();
