@@ -175,7 +175,7 @@ class GdeltSpider(SourceSpider):
         return listings
 
     def listing_problem(self, response):
-        text = response.body[:2000].decode("utf-8", "replace").strip()
+        text = response.body[:2000].decode("utf-8", "replace").lstrip("\ufeff").strip()
         if _RATE_LIMIT.search(text):
             return ListingProblem("rate_limited", f"GDELT asks to slow down ({' '.join(text.split())[:120]!r}); "
                                                   "retry later", retry=True)
@@ -188,11 +188,11 @@ class GdeltSpider(SourceSpider):
         if bad:
             self.count("banwatch/gdelt_bad_records", bad)
         for article in articles:
-            url = article.get("url")
+            url, title, seen, domain = (article.get(k) for k in ("url", "title", "seendate", "domain"))
             if isinstance(url, str) and url:
-                title = article.get("title")
                 yield Link(url=url, title=title if isinstance(title, str) else None,
-                           published=gdelt_date(article.get("seendate")), publisher=article.get("domain"))
+                           published=gdelt_date(seen if isinstance(seen, str) else None),
+                           publisher=domain if isinstance(domain, str) else None)
         if len(articles) + bad >= GDELT_MAX_RECORDS:
             halves = split_window(response.url)
             if halves:
