@@ -44,6 +44,14 @@ def crawl_options(f):
                      help="Distributed crawl: share the frontier in Redis (redis://HOST:PORT/DB); "
                           "pages go to the Redis ingest queue, read by `banwatch ingest`."),
         click.option("--max-pages", type=int, default=None, help="Stop after this many responses."),
+        click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+                     callback=lambda ctx, param, value: value.date() if value else None,
+                     help="Backfill from this date instead of each source's own `since`: GDELT in time "
+                          "windows back to this date (2017 at the earliest), Federal Register documents "
+                          "published since, sitemap entries modified since."),
+        click.option("--allow-private", is_flag=True,
+                     help="Let each source reach the loopback or private host of its own URL (your own "
+                          "servers); off by default, so no listing can point the crawler at your network."),
         click.option("--polite/--no-polite", default=True, show_default=True,
                      help="Obey robots.txt, AutoThrottle and per-domain limits (turn off only for local tests)."),
     ]
@@ -98,7 +106,8 @@ def crawl(data_dir, **options):
     \b
     Examples:
         banwatch crawl
-        banwatch crawl --source google-news-deepseek --source federal-register
+        banwatch crawl --source bing-news-deepseek --source federal-register-deepseek
+        banwatch crawl --source gdelt-ai-tool-bans --since 2017-01-01    # GDELT backfill
         banwatch crawl --feed https://example.org/news.rss --only
         banwatch crawl --replay demo.warc.gz --sources banwatch/demo/sources.yml
         banwatch crawl --redis redis://127.0.0.1:6379/0    # one worker of many
@@ -107,6 +116,54 @@ def crawl(data_dir, **options):
 
     stats = run_crawl(data_dir, **options)
     click.echo(summary_line("crawl", stats))
+
+
+@cli.group()
+def sources():
+    """The configured sources: check that they answer before crawling them."""
+
+
+@sources.command("check")
+@click.option("--sources", "sources_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Sources file (default: the configured sources, crawlers/sources.yml).")
+@click.option("--source", "names", multiple=True, metavar="NAME", help="Only this source (repeatable).")
+@click.option("--allow-private", is_flag=True,
+              help="Let each source reach the loopback or private host of its own URL (your own servers).")
+@click.option("--timeout", type=click.FloatRange(1, 300), default=20.0, show_default=True,
+              help="Seconds to wait for each answer.")
+def sources_check(sources_file, names, allow_private, timeout):
+    """Fetch each source's robots.txt and one listing; print one line per source.
+
+    Each line says whether robots.txt allows the listing, the HTTP status, how
+    many items the listing has, how many pass the relevance filter, the newest
+    item's date, and what is wrong ("ok" when nothing is). Requests are as polite
+    as a crawl's (banwatch's user agent, one a second per site, one every 5 s
+    per GDELT host). Exits 1 when any source has a problem.
+
+    \b
+    Examples:
+        banwatch sources check
+        banwatch sources check --source bing-news-deepseek --source edpb-news
+    """
+    from crawlers.check import Fetcher, check_sources
+    from crawlers.runner import choose_sources
+    from crawlers.sources import allowing_own_hosts
+
+    chosen = choose_sources(names, sources_file)
+    if allow_private:
+        chosen = allowing_own_hosts(chosen)
+    width = max(len(s.name) for s in chosen)
+    fetcher = Fetcher(timeout=timeout)
+    failing = 0
+    try:
+        for result in check_sources(chosen, fetcher=fetcher):
+            failing += not result.ok
+            click.echo(result.line(width))
+    finally:
+        fetcher.close()
+    click.echo(f"sources check: {len(chosen)} source(s), {len(chosen) - failing} ok, {failing} with problems", err=True)
+    if failing:
+        sys.exit(1)
 
 
 @cli.command()

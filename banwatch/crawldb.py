@@ -27,19 +27,25 @@ Writers: crawlers.store (pages and everything fetched), pipeline.store (document
 import contextlib
 import hashlib
 import json
+import re
 import sqlite3
 import zlib
 
 from banwatch.db import connect_readonly
 from banwatch.errors import BanwatchError
 
-PAGE_KINDS = ("article", "feed", "sitemap", "api", "pdf", "robots", "other")
+# `listing`: an HTML page that lists articles (a newsroom's index page), parsed for its links.
+PAGE_KINDS = ("article", "feed", "sitemap", "api", "listing", "pdf", "robots", "other")
 # Pages the extractor reads (listings are parsed by the crawlers for links only).
 DOCUMENT_PAGE_KINDS = ("article", "pdf", "other")
 # Listing pages are parsed for links; when fresh they are re-read from the store instead of fetched.
-LISTING_KINDS = ("feed", "sitemap", "api", "robots")
+LISTING_KINDS = ("feed", "sitemap", "api", "listing", "robots")
+# refused: the crawler would not make the request (not http(s), or a loopback/private address);
+# blocked: the server answered with an access wall (CAPTCHA, "Request Access", a JavaScript
+# interstitial) instead of the content; rate_limited: the server asked to slow down (retry later).
 FAILURE_REASONS = (
-    "dns", "timeout", "connection", "http_status", "too_big", "robots", "tls", "dataloss", "other",
+    "dns", "timeout", "connection", "http_status", "too_big", "robots", "tls", "dataloss",
+    "refused", "blocked", "rate_limited", "other",
 )
 RUN_STATUSES = ("running", "finished", "interrupted")
 
@@ -55,7 +61,7 @@ PAGE_COLUMNS = {
 }
 FAILURE_COLUMNS = {
     "id": int, "url": str, "source": str, "reason": str, "status": int, "detail": str, "at": str,
-    "worker": str,
+    "worker": str, "meta": str,  # meta: the listing's hints (title, published, summary, referrer) as JSON
 }
 RUN_COLUMNS = {
     "id": int, "started_at": str, "finished_at": str, "args": str, "stats": str, "status": str,
@@ -90,6 +96,8 @@ def ensure_crawl_db_shape(db):
         db["pages"].create(PAGE_COLUMNS, pk="url", foreign_keys=[("sha256", "bodies", "sha256")])
     if "failures" not in tables:
         db["failures"].create(FAILURE_COLUMNS, pk="id")
+    elif "meta" not in db["failures"].columns_dict:
+        db["failures"].add_column("meta", str)  # crawl.db written before failures kept their hints
     if "crawl_runs" not in tables:
         db["crawl_runs"].create(RUN_COLUMNS, pk="id")
     if "ingest_log" not in tables:
@@ -118,6 +126,81 @@ def ensure_extract_shape(db):
         ("documents", ["url", "sha256", "extractor_version", "extracted_at"]),
     ):
         db[table].create_index(columns, if_not_exists=True)
+
+
+# -- what is not a document ---------------------------------------------------------------------------
+
+# Pages that answer with a wall instead of the content asked for. Each wall is known by its title and
+# by words of its (short) text; both must match, so an article *about* CAPTCHAs is not a wall.
+# (label, title pattern, text pattern)
+ACCESS_WALLS = (
+    # federalregister.gov and ecfr.gov answer programmatic clients with HTTP 200 and this page
+    # ("Federal Register :: Request Access", a CAPTCHA to get the IP allowed; their APIs stay open).
+    ("a 'Request Access' CAPTCHA page", re.compile(r"\brequest access\b", re.I),
+     re.compile(r"captcha|programmatic access|bot test", re.I)),
+    # Cloudflare's browser check ("Just a moment...", "Attention Required! | Cloudflare").
+    ("a Cloudflare browser check", re.compile(r"just a moment|attention required", re.I),
+     re.compile(r"cloudflare|enable javascript and cookies|checking your browser|cf[-_]chl", re.I)),
+    # Bot managers' block pages (Akamai "Access Denied ... Reference #", DataDome, PerimeterX).
+    ("a bot-check or access-denied page",
+     re.compile(r"access denied|are you a robot|bot check|verify you are (a )?human|human verification|"
+                r"request blocked|pardon our interruption", re.I),
+     re.compile(r"captcha|robot|automated|reference #|you don.t have permission|unusual traffic", re.I)),
+)
+WALL_TITLE_SQL = ("request access", "just a moment", "attention required", "access denied", "are you a robot",
+                  "bot check", "human", "request blocked", "pardon our interruption")
+# Google News item links are JavaScript interstitials on news.google.com, never the article.
+GOOGLE_NEWS_INTERSTITIAL = re.compile(r"^https?://news\.google\.com/(rss/)?(articles|read)/", re.I)
+_WALL_TEXT_LIMIT = 6000  # characters: a wall is a short page
+
+
+def access_wall(title, text, url=None):
+    """What kind of access wall a page is (one line), or None when it looks like content.
+
+    ``title`` and ``text`` are the page's title and visible text (the crawler's view of the HTML,
+    or a stored document's title and text)."""
+    if url and GOOGLE_NEWS_INTERSTITIAL.match(url):
+        return "a Google News redirect page (JavaScript interstitial), not the article"
+    title = " ".join((title or "").split())
+    text = text or ""
+    if not title or len(text) > _WALL_TEXT_LIMIT:
+        return None
+    for label, title_pattern, text_pattern in ACCESS_WALLS:
+        if title_pattern.search(title) and text_pattern.search(text):
+            return f"{label} ({title[:80]!r}), not the content"
+    return None
+
+
+def crawl_db_problems(conn, limit=10):
+    """What `banwatch verify` reports about crawl.db's crawled content, one line each: stored pages and
+    documents whose URL is not http(s) (a listing pointed the crawler elsewhere), and documents that
+    are access walls (CAPTCHA pages, bot checks, Google News interstitials) rather than content."""
+    tables = {row[0] for row in conn.execute("select name from sqlite_master where type = 'table'")}
+    problems = []
+    not_http = "not (lower({0}) like 'http://_%' or lower({0}) like 'https://_%')"
+    if "pages" in tables:
+        rows = conn.execute(f"select url, final_url from pages where {not_http.format('url')} "
+                            f"or (final_url is not null and {not_http.format('final_url')}) limit ?", [limit]).fetchall()
+        problems += [f"page {url!r} (fetched from {final!r}) is not an http(s) URL: delete it "
+                     "(a listing pointed the crawler outside the web)" for url, final in rows]
+    if "documents" not in tables:
+        return problems
+    rows = conn.execute(f"select url from documents where {not_http.format('url')} limit ?", [limit]).fetchall()
+    problems += [f"document {url!r} is not an http(s) URL: delete it and its extractions "
+                 "(a listing pointed the crawler outside the web)" for (url,) in rows]
+    title_match = " or ".join("lower(title) like ?" for _ in WALL_TITLE_SQL)
+    candidates = conn.execute(
+        f"select url, title, substr(text, 1, {_WALL_TEXT_LIMIT + 1}) from documents "
+        f"where ({title_match}) or url like '%://news.google.com/%'",
+        [f"%{t}%" for t in WALL_TITLE_SQL])
+    walls = []
+    for url, title, text in candidates:
+        wall = access_wall(title, text, url)
+        if wall:
+            walls.append(f"document {url} is {wall}: delete it; the crawler now records such pages as failures")
+    if len(walls) > limit:
+        walls = walls[:limit] + [f"... and {len(walls) - limit} more access walls stored as documents"]
+    return problems + walls
 
 
 # -- readers for the extractor ---------------------------------------------------------------------

@@ -145,11 +145,12 @@ def store_record(db, record: dict) -> str:
                 final_url=record["final_url"], canonical_url=record["canonical_url"], source=record["source"],
                 kind=record["kind"], meta=record["meta"], fetched_at=record["fetched_at"],
                 worker=record["worker"], partial=record["partial"], failure=record["failure"],
+                store_page=record.get("store_page", True),
             )
         if kind == "failure":
             store.save_failure(db, url=record["url"], reason=record["reason"], detail=record["detail"],
                                source=record["source"], status=record["status"], at=record["at"],
-                               worker=record["worker"])
+                               worker=record["worker"], meta=record.get("meta"))
             return "failure"
         if kind == "run":
             store.save_worker_run(db, record["run_key"], started_at=record["started_at"],

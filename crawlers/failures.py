@@ -1,4 +1,8 @@
-"""Why a fetch failed, in the store's vocabulary (banwatch.crawldb.FAILURE_REASONS)."""
+"""Why a fetch failed, in the store's vocabulary (banwatch.crawldb.FAILURE_REASONS).
+
+Besides network and HTTP errors: ``refused`` (crawlers.safety would not make the request: not
+http(s), or a loopback/private address), ``rate_limited`` (HTTP 429: retry later). ``blocked`` (an
+access wall instead of the content) is decided by the spiders, which see the answer."""
 from __future__ import annotations
 
 from http import HTTPStatus
@@ -10,6 +14,7 @@ from scrapy.exceptions import (
     DownloadFailedError,
     DownloadTimeoutError,
     IgnoreRequest,
+    NotSupported,
     ResponseDataLossError,
 )
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -32,6 +37,10 @@ CONNECTION = (
 )
 
 
+# Raised by crawlers.safety (imported here by name to keep this module free of Scrapy middleware code).
+REFUSED_NAMES = ("RefusedRequest", "PrivateAddressError")
+
+
 class PageIsFresh(IgnoreRequest):
     """Not a failure: the page was stored within its source's refresh interval, so it is not fetched."""
 
@@ -47,7 +56,12 @@ def classify_failure(exc: BaseException) -> tuple[str, int | None, str]:
     """(reason, HTTP status or None, one-line detail) for an exception from a Scrapy errback."""
     if isinstance(exc, HttpError):
         status = exc.response.status
+        if status == 429:
+            return "rate_limited", status, f"{status_text(status)}: the server asks to slow down; retry later"
         return "http_status", status, status_text(status)
+    refused = next((e for e in _causes(exc) if type(e).__name__ in REFUSED_NAMES), None)
+    if refused is not None:
+        return "refused", None, " ".join(str(refused).split())[:500]
     message = _one_line(exc)
     if isinstance(exc, IgnoreRequest):
         lowered = message.lower()
@@ -57,6 +71,8 @@ def classify_failure(exc: BaseException) -> tuple[str, int | None, str]:
             return "too_big", None, message
         return "other", None, message or type(exc).__name__
     causes = list(_causes(exc))
+    if any(isinstance(e, NotSupported) for e in causes):
+        return "refused", None, message or "unsupported URL scheme"
     if any(isinstance(e, ResponseDataLossError) for e in causes):
         return "dataloss", None, message or "transfer cut short"
     if any(isinstance(e, DNS) for e in causes):

@@ -24,6 +24,7 @@ class FetchedPage:
     fetched_at: str = dataclasses.field(default_factory=utcnow)
     partial: bool = False  # the transfer was cut short: body is what arrived
     failure: tuple[str, str] | None = None  # (reason, detail) when this response is also a failure
+    store_page: bool = True  # False: an answer that is not the content (access wall, rate-limit text)
 
     def __repr__(self):  # never dump a body into a log line
         size = len(self.body) if self.body is not None else 0
@@ -38,3 +39,4 @@ class FetchFailure:
     source: str | None
     status: int | None = None
     at: str = dataclasses.field(default_factory=utcnow)
+    meta: dict = dataclasses.field(default_factory=dict)  # the listing's hints about the page it failed to get

@@ -1,8 +1,9 @@
 """banwatch's downloader middlewares (their order is in crawlers/settings.py).
 
 - IncrementalMiddleware (50): a page stored within its refresh interval is not fetched; a listing
-  page (feed, sitemap, API, robots.txt) is then re-read from crawl.db so its links are still
-  followed; an older page gets a conditional GET, and a 304 gets the stored body attached.
+  page (feed, sitemap, API, listing page, robots.txt) is then re-read from crawl.db so its links are
+  still followed; an older page gets a conditional GET, and a 304 gets the stored body attached. A
+  request marked ``banwatch_refetch`` (a stored listing that was not one) always goes to the server.
 - RobotsRecorderMiddleware (60): robots.txt responses are stored like any page (kind robots).
 - BackoffRetryMiddleware (550): Scrapy's retries, with a wait before each one: Retry-After when the
   server sends it, exponential back-off otherwise.
@@ -29,6 +30,7 @@ from crawlers import store
 from crawlers.failures import PageIsFresh, status_text
 from crawlers.items import FetchedPage
 from crawlers.pipelines import count_outcome, sink_for
+from crawlers.safety import refused_host
 from crawlers.urls import strip_tracking
 
 logger = logging.getLogger(__name__)
@@ -55,6 +57,10 @@ class IncrementalMiddleware:
         return cls(crawler)
 
     def process_request(self, request):
+        if request.meta.get("banwatch_refetch"):
+            # a listing re-read from crawl.db turned out not to be one (an older crawl stored a
+            # rate-limit notice or an error page): ask the server, unconditionally
+            return None
         page = self.sink.find_page(strip_tracking(request.url))
         if page is None:
             return None
@@ -167,6 +173,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
     async def process_exception(self, request, exception):
         if not isinstance(exception, self.exceptions_to_retry) or request.meta.get("dont_retry"):
+            return None
+        if refused_host(request.url):  # a name resolving to a private address will not change its mind
             return None
         retry = self._retry(request, exception)
         if retry is not None:

@@ -41,12 +41,12 @@ class SQLiteSink:
                 self.db, url=item.url, status=item.status, headers=item.headers, body=item.body,
                 final_url=item.final_url, canonical_url=item.canonical_url, source=item.source,
                 kind=item.kind, meta=item.meta, fetched_at=item.fetched_at, worker=self.worker,
-                partial=item.partial, failure=item.failure,
+                partial=item.partial, failure=item.failure, store_page=item.store_page,
             )
         if isinstance(item, FetchFailure):
             store.save_failure(
                 self.db, url=item.url, reason=item.reason, detail=item.detail, source=item.source,
-                status=item.status, at=item.at, worker=self.worker,
+                status=item.status, at=item.at, worker=self.worker, meta=item.meta,
             )
             return "failure"
         raise TypeError(f"the crawl store takes FetchedPage or FetchFailure, not {type(item).__name__}")

@@ -20,6 +20,7 @@ pages) from crawl.db and fetches only what is not stored yet, so nothing is lost
 from __future__ import annotations
 
 import contextlib
+import datetime
 import fcntl
 import hashlib
 import logging
@@ -39,6 +40,7 @@ from crawlers.settings import crawl_settings
 from crawlers.sources import (
     DEFAULT_SOURCES_FILE,
     adhoc_sources,
+    allowing_own_hosts,
     load_sources,
     select_sources,
 )
@@ -67,6 +69,8 @@ def run_crawl(
     redis_url=None,
     max_pages=None,
     polite=True,
+    since=None,
+    allow_private=False,
 ) -> dict:
     """Crawl into DATA_DIR/crawl.db and return the run's stats.
 
@@ -77,21 +81,30 @@ def run_crawl(
     ``replay``: serve the crawl from this WARC instead of the network. ``archive``: also append every
     exchange to this .warc.gz. ``max_pages``: stop after about this many responses (resumable).
     ``polite=False`` drops robots.txt, AutoThrottle and per-site limits (local servers only).
+    ``since`` (a date): backfill from then, instead of each source's own ``since`` (GDELT: time windows
+    back to this date, 2017 at the earliest; Federal Register: documents published since; sitemaps:
+    entries modified since). ``allow_private``: every chosen source may reach the loopback and private
+    hosts of its own URLs (as ``allow_private: true`` in a sources file does for one; crawlers/safety.py).
     """
     if max_pages is not None and max_pages < 1:
         raise BanwatchError("--max-pages must be at least 1")
     if replay is not None and not Path(replay).is_file():
         raise BanwatchError(f"replay archive not found: {replay}")
+    if since is not None and since > datetime.date.today():
+        raise BanwatchError(f"--since {since.isoformat()} is in the future")
     chosen = choose_sources(sources, sources_file, feeds, urls, only)
+    if allow_private:
+        chosen = allowing_own_hosts(chosen)
     data_dir = Path(data_dir)
     args = {
         "sources": [s.name for s in chosen], "sources_file": str(sources_file) if sources_file else None,
         "feeds": list(feeds), "urls": list(urls), "only": only, "replay": str(replay) if replay else None,
         "archive": str(archive) if archive else None, "max_pages": max_pages, "polite": polite,
+        "since": since.isoformat() if since else None, "allow_private": allow_private,
     }
     if redis_url:
         return run_worker(data_dir, redis_url, chosen, args, replay=replay, archive=archive,
-                          max_pages=max_pages, polite=polite)
+                          max_pages=max_pages, polite=polite, since=since)
     with crawl_lock(data_dir):
         db = open_crawl_db(data_dir)
         dead = store.mark_dead_runs_interrupted(db)
@@ -100,15 +113,16 @@ def run_crawl(
         run_id = store.start_run(db, args)
         replay_server = None
         try:
-            settings = crawl_settings(data_dir, polite=polite, archive=archive)
+            settings = crawl_settings(data_dir, polite=polite, archive=archive, sources=chosen)
             if replay:
                 from crawlers.archive import ReplayServer
 
                 replay_server = ReplayServer(replay).start()
-                settings = crawl_settings(data_dir, polite=polite, archive=archive, replay_server=replay_server.url)
+                settings = crawl_settings(data_dir, polite=polite, archive=archive, replay_server=replay_server.url,
+                                          sources=chosen)
                 logger.info("replaying %s (%d responses) from %s", replay, len(replay_server.index), replay_server.url)
             started = time.monotonic()
-            outcome = _run_spiders(data_dir, settings, group_by_kind(chosen), max_pages)
+            outcome = _run_spiders(data_dir, settings, group_by_kind(chosen), max_pages, since=since)
             stats = summarize(run_id, chosen, outcome, time.monotonic() - started)
         except BaseException:
             store.finish_run(db, run_id, "interrupted", {"error": "the crawl raised; see the log"})
@@ -126,7 +140,8 @@ def run_crawl(
     return stats
 
 
-def run_worker(data_dir, redis_url, chosen, args, replay=None, archive=None, max_pages=None, polite=True) -> dict:
+def run_worker(data_dir, redis_url, chosen, args, replay=None, archive=None, max_pages=None, polite=True,
+               since=None) -> dict:
     """One worker of a distributed crawl (crawlers/distributed.py): the frontier is shared in Redis and
     what it fetches goes to `banwatch ingest`; it writes no SQLite, so any number run side by side."""
     import uuid
@@ -134,7 +149,7 @@ def run_worker(data_dir, redis_url, chosen, args, replay=None, archive=None, max
     from crawlers import distributed
 
     server = distributed.connect(redis_url)
-    base = crawl_settings(data_dir, polite=polite, archive=archive, redis_url=redis_url)
+    base = crawl_settings(data_dir, polite=polite, archive=archive, redis_url=redis_url, sources=chosen)
     worker = base["BANWATCH_WORKER"]
     run_key = f"{worker}:{uuid.uuid4().hex[:8]}"
     run = {"started_at": utcnow(), "args": {**args, "redis": redis_url, "worker": worker}}
@@ -150,9 +165,10 @@ def run_worker(data_dir, redis_url, chosen, args, replay=None, archive=None, max
                 replay_server = ReplayServer(replay).start()
                 extra["BANWATCH_REPLAY_SERVER"] = replay_server.url
             settings = crawl_settings(data_dir, polite=polite, archive=archive, redis_url=redis_url,
-                                      replay_server=replay_server.url if replay_server else None, **extra)
+                                      replay_server=replay_server.url if replay_server else None, sources=chosen,
+                                      **extra)
             started = time.monotonic()
-            outcome = _run_spiders(data_dir, settings, group_by_kind(chosen), max_pages, distributed=True)
+            outcome = _run_spiders(data_dir, settings, group_by_kind(chosen), max_pages, distributed=True, since=since)
             stats = summarize(run_key, chosen, outcome, time.monotonic() - started, distributed=True)
         except BaseException:
             distributed.send_run_record(server, worker, run_key, status="interrupted", finished_at=utcnow(),
@@ -172,6 +188,7 @@ def run_worker(data_dir, redis_url, chosen, args, replay=None, archive=None, max
 
 
 def choose_sources(names=(), sources_file=None, feeds=(), urls=(), only=False):
+    """The sources a command works on: named ones from the sources file, plus ``--feed``/``--url``."""
     if only and not (feeds or urls):
         raise BanwatchError("--only needs at least one --feed or --url")
     configured, defaults = [], None
@@ -225,9 +242,11 @@ def crawl_lock(data_dir: Path):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def jobdir_for(data_dir: Path, kind: str, sources) -> Path:
+def jobdir_for(data_dir: Path, kind: str, sources, since=None) -> Path:
     """Scrapy's JOBDIR for this kind and selection of sources: rerunning the same command resumes it."""
     key = "\n".join(sorted(f"{s.name}|{s.url}|{s.query}|{','.join(s.urls)}" for s in sources))
+    if since:
+        key += f"\nsince {since.isoformat()}"
     return data_dir / "jobs" / f"{kind}-{hashlib.sha1(key.encode()).hexdigest()[:10]}"
 
 
@@ -251,7 +270,7 @@ def close_jobdir(jobdir: Path, reason: str) -> None:
         (jobdir / CLEAN_STOP_MARKER).write_text(reason)
 
 
-def _run_spiders(data_dir: Path, settings: dict, plan, max_pages, distributed=False) -> dict:
+def _run_spiders(data_dir: Path, settings: dict, plan, max_pages, distributed=False, since=None) -> dict:
     """Run the plan's spiders one after another on one reactor; returns per-spider outcomes.
 
     ``distributed``: the frontier is in Redis (keys named like the JOBDIR), not in DATA_DIR/jobs/."""
@@ -276,9 +295,9 @@ def _run_spiders(data_dir: Path, settings: dict, plan, max_pages, distributed=Fa
                     outcome["stopped"] = "max_pages"
                 if outcome["stopped"]:
                     break
-                jobdir = jobdir_for(data_dir, spidercls.kind, sources)
+                jobdir = jobdir_for(data_dir, spidercls.kind, sources, since)
                 crawler_settings = Settings(settings)
-                per_crawler = {"BANWATCH_MAX_PAGES": remaining or 0}
+                per_crawler = {"BANWATCH_MAX_PAGES": remaining or 0, **spidercls.crawler_settings(sources, settings)}
                 if distributed:
                     from crawlers.distributed import crawl_keys, worker_spider
 
@@ -298,7 +317,7 @@ def _run_spiders(data_dir: Path, settings: dict, plan, max_pages, distributed=Fa
                 )
                 logger.info("%s: crawling %d source(s): %s", spidercls.kind, len(sources),
                             ", ".join(s.name for s in sources[:8]) + (" ..." if len(sources) > 8 else ""))
-                await process.crawl(crawler, sources=sources)
+                await process.crawl(crawler, sources=sources, since=since)
                 reason = closed.get("reason", "shutdown")
                 if not distributed:
                     close_jobdir(jobdir, reason)

@@ -1,6 +1,8 @@
 """Scrapy settings for banwatch, as composable layers.
 
-``BASE`` is always on: the banwatch components, storage, retries, size cap, timeouts.
+``BASE`` is always on: the banwatch components, storage, retries, size cap, timeouts, and what may
+be requested at all (http(s) only; no loopback or private address unless a source allows it: see
+crawlers/safety.py).
 ``POLITE`` is for the live web: robots.txt, AutoThrottle, one or two requests per site at a time.
 ``IMPOLITE`` is for local servers in tests and benches (``--no-polite``): no robots, no delays.
 ``REDIS`` is the distributed worker's layer on top (``--redis``): scrapy-redis's scheduler and seen-set
@@ -39,8 +41,13 @@ BASE = {
     "RETRY_TIMES": 3,
     "RETRY_HTTP_CODES": [429, 500, 502, 503, 504, 408, 522, 524],
     "REDIRECT_MAX_TIMES": 10,
+    # Only the web: Scrapy's handlers for local files, FTP, data: URIs and S3 are switched off, so no
+    # listing can make the crawler read them (crawlers/safety.py).
+    "DOWNLOAD_HANDLERS": {"file": None, "ftp": None, "data": None, "s3": None},
+    "TWISTED_DNS_RESOLVER": "crawlers.safety.PrivateAddressResolver",
     "DOWNLOADER_MIDDLEWARES": {
         # Order: lower numbers see requests first and responses last (decoded, after redirects).
+        "crawlers.safety.UrlGuardMiddleware": 40,
         "crawlers.middlewares.IncrementalMiddleware": 50,
         "crawlers.middlewares.RobotsRecorderMiddleware": 60,
         "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
@@ -64,6 +71,14 @@ BASE = {
     "BANWATCH_RETRY_BACKOFF_BASE": 2.0,  # seconds; doubled on each retry unless Retry-After says otherwise
     "BANWATCH_RETRY_BACKOFF_MAX": 60.0,
     "BANWATCH_RETRY_AFTER_MAX": 120.0,  # a longer Retry-After gives up (recorded) instead of stalling the crawl
+    # Loopback, private and link-local addresses are refused, except the host[:port]s listed here per
+    # source (allow_private in the user's sources file, or the sources' own hosts with --allow-private);
+    # only those host names may resolve to such addresses (crawlers/safety.py).
+    "BANWATCH_REFUSE_PRIVATE": True,
+    "BANWATCH_PRIVATE_ORIGINS": {},
+    # GDELT asks for one request every 5 seconds: its API requests go through their own download slot.
+    "BANWATCH_GDELT_INTERVAL": 5.0,
+    "BANWATCH_LISTING_RETRIES": 3,  # a listing answered with a rate-limit notice is asked again this often
 }
 
 POLITE = {
@@ -95,6 +110,7 @@ REPLAY = {
     "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
     "BANWATCH_RETRY_BACKOFF_BASE": 0.2,
     "DOWNLOAD_HANDLERS": {
+        **BASE["DOWNLOAD_HANDLERS"],
         "http": "crawlers.archive.ReplayDownloadHandler",
         "https": "crawlers.archive.ReplayDownloadHandler",
     },
@@ -114,10 +130,15 @@ REDIS = {
 }
 
 
-def crawl_settings(data_dir, *, polite=True, replay_server=None, archive=None, redis_url=None, **extra) -> dict:
-    """The settings of one banwatch crawl: BASE, then POLITE or IMPOLITE, then REPLAY, then REDIS, then extra."""
+def crawl_settings(data_dir, *, polite=True, replay_server=None, archive=None, redis_url=None, sources=(),
+                   **extra) -> dict:
+    """The settings of one banwatch crawl: BASE, then POLITE or IMPOLITE, then REPLAY, then REDIS, then extra.
+
+    ``sources``: the crawl's sources; those with ``allow_private`` may reach the loopback and private
+    hosts it lists (crawlers/safety.py)."""
     settings = {**BASE, **(POLITE if polite else IMPOLITE)}
     settings["BANWATCH_DATA_DIR"] = str(data_dir)
+    settings["BANWATCH_PRIVATE_ORIGINS"] = {s.name: list(s.allow_private) for s in sources if s.allow_private}
     if replay_server:
         settings.update(REPLAY)
         settings["BANWATCH_REPLAY_SERVER"] = replay_server

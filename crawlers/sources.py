@@ -4,12 +4,18 @@
       refresh: 12h        # an unchanged page is not fetched again within this interval
       relevance: true     # apply the crawl-time relevance filter to links found in this source
     sources:
-      - name: google-news-deepseek
-        kind: news_search # feed | news_search | gdelt | federal_register | sitemap | urls
+      - name: bing-news-deepseek
+        kind: news_search # feed | news_search | gdelt | federal_register | sitemap | page | urls
+        engine: bing      # news_search only: bing (default) | google (blocked by robots.txt when polite)
         query: 'DeepSeek (ban OR banned OR block OR prohibit OR restrict)'
         since: 2023-01-01
         refresh: 6h
         relevance: false
+        follow: '/news/'  # page only: follow links whose URL matches this regular expression
+        allow_private: false  # true: this source may reach the loopback/private hosts of its own url/urls;
+                              # or a list of host[:port] it may reach besides (your own servers only)
+        verified: false   # has `banwatch sources check` seen it answer? (informational)
+        documentation: https://example.org/where-the-feed-is-documented
         description: what it is
 
 Every problem with a file is a BanwatchError naming the file and the source, in one line.
@@ -20,14 +26,17 @@ import dataclasses
 import datetime
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from banwatch.errors import BanwatchError
 from banwatch.utils import is_http_url, load_yaml
 
 DEFAULT_SOURCES_FILE = Path(__file__).with_name("sources.yml")
-SOURCE_KINDS = ("feed", "news_search", "gdelt", "federal_register", "sitemap", "urls")
+SOURCE_KINDS = ("feed", "news_search", "gdelt", "federal_register", "sitemap", "page", "urls")
+NEWS_ENGINES = ("bing", "google")
 DEFAULT_REFRESH = 12 * 3600
-SOURCE_FIELDS = {"name", "kind", "query", "url", "urls", "since", "refresh", "relevance", "description"}
+SOURCE_FIELDS = {"name", "kind", "query", "url", "urls", "since", "refresh", "relevance", "description", "engine",
+                 "follow", "allow_private", "verified", "documentation"}
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._:-]*$")
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*([smhd]?)$")
 _UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -44,12 +53,21 @@ class Source:
     refresh: float = DEFAULT_REFRESH  # seconds
     relevance: bool = True
     description: str | None = None
+    engine: str | None = None  # news_search: bing | google
+    follow: str | None = None  # page: regular expression the followed links' URLs match
+    allow_private: tuple[str, ...] = ()  # host[:port] it may reach even when private (crawlers/safety.py)
+    verified: bool | None = None  # seen answering by `banwatch sources check` (informational)
+    documentation: str | None = None  # where the source documents this feed/API
 
     def as_dict(self) -> dict:
         d = dataclasses.asdict(self)
         d["since"] = self.since.isoformat() if self.since else None
         d["urls"] = list(self.urls)
         return {k: v for k, v in d.items() if v not in (None, [], "")}
+
+    def own_origins(self) -> tuple[str, ...]:
+        """host:port of this source's own url/urls (what ``allow_private: true`` allows)."""
+        return tuple(dict.fromkeys(origin_of(u) for u in (self.url, *self.urls) if u))
 
 
 def parse_duration(value, where: str = "refresh") -> float:
@@ -122,6 +140,22 @@ def parse_source(entry, defaults: dict, where: str) -> Source:
         raise BanwatchError(f"{where}: a {kind} source needs a 'query' (or a full 'url')")
     if kind == "urls" and not urls:
         raise BanwatchError(f"{where}: a urls source needs a non-empty 'urls' list")
+    if kind == "page" and not url:
+        raise BanwatchError(f"{where}: a page source needs a 'url' (the listing page)")
+    engine = entry.get("engine")
+    if engine is not None and (kind != "news_search" or engine not in NEWS_ENGINES):
+        raise BanwatchError(f"{where}: 'engine' is for news_search sources, one of {', '.join(NEWS_ENGINES)}; "
+                            f"got {engine!r}")
+    follow = entry.get("follow")
+    if follow is not None:
+        try:
+            re.compile(follow)
+        except (re.error, TypeError) as e:
+            raise BanwatchError(f"{where}: 'follow' is not a regular expression: {e}") from None
+    documentation = entry.get("documentation")
+    if documentation is not None:
+        _check_url(documentation, f"{where}: documentation")
+    verified = entry.get("verified")
     return Source(
         name=name,
         kind=kind,
@@ -132,6 +166,11 @@ def parse_source(entry, defaults: dict, where: str) -> Source:
         refresh=parse_duration(entry.get("refresh", defaults["refresh"]), f"{where}: refresh"),
         relevance=_bool(entry.get("relevance", defaults["relevance"]), f"{where}: relevance"),
         description=entry.get("description"),
+        engine=engine,
+        follow=follow,
+        allow_private=_allow_private(entry.get("allow_private", False), url, urls, where),
+        verified=None if verified is None else _bool(verified, f"{where}: verified"),
+        documentation=documentation,
     )
 
 
@@ -152,6 +191,12 @@ def adhoc_sources(feeds=(), urls=(), defaults=None) -> list[Source]:
     return sources
 
 
+def allowing_own_hosts(sources) -> list[Source]:
+    """``--allow-private``: each source may also reach the (private) hosts of its own url/urls."""
+    return [dataclasses.replace(s, allow_private=tuple(dict.fromkeys(s.allow_private + s.own_origins())))
+            for s in sources]
+
+
 def select_sources(sources: list[Source], names, path) -> list[Source]:
     """The sources named by ``--source NAME`` (all when no name is given)."""
     if not names:
@@ -167,6 +212,24 @@ def select_sources(sources: list[Source], names, path) -> list[Source]:
 def _check_url(url, where):
     if not isinstance(url, str) or not is_http_url(url):
         raise BanwatchError(f"{where}: not an http(s) URL: {url!r}")
+
+
+def origin_of(url: str) -> str:
+    """'host:port' of an http(s) URL (the scheme's default port when none is written)."""
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+    return f"{(parts.hostname or '').lower().rstrip('.')}:{port}"
+
+
+def _allow_private(value, url, urls, where) -> tuple[str, ...]:
+    if value is False:
+        return ()
+    own = tuple(dict.fromkeys(origin_of(u) for u in (url, *urls) if u))
+    if value is True:
+        return own
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise BanwatchError(f"{where}: 'allow_private' must be true, false or a list of host[:port]")
+    return tuple(dict.fromkeys([*own, *(v.strip().lower().rstrip(".") for v in value)]))
 
 
 def _bool(value, where):

@@ -56,6 +56,7 @@ def save_response(
     worker: str | None = None,
     partial: bool = False,
     failure: tuple[str, str] | None = None,
+    store_page: bool = True,
 ) -> str:
     """Store one fetch in one transaction and say what it did to its page.
 
@@ -70,7 +71,9 @@ def save_response(
     - anything else (404, 500 after retries...): no page change (``"error_status"``).
 
     ``failure=(reason, detail)`` also records a ``failures`` row in the same transaction (e.g. an
-    HTTP 404 is both a response and a failure).
+    HTTP 404 is both a response and a failure), with ``meta`` (the listing's hints) on it.
+    ``store_page=False``: a 2xx answer that is not the content (an access wall, a rate-limit notice,
+    a listing that does not parse) is kept as a response, never as a page (``"not_content"``).
     """
     if kind not in PAGE_KINDS:
         raise ValueError(f"unknown page kind {kind!r}; expected one of {', '.join(PAGE_KINDS)}")
@@ -95,7 +98,9 @@ def save_response(
              fetched_at, sha256, source, worker],
         )
         if failure:
-            _insert_failure(conn, url, source, failure[0], status, failure[1], fetched_at, worker)
+            _insert_failure(conn, url, source, failure[0], status, failure[1], fetched_at, worker, meta)
+        if not store_page:
+            return "not_content"
         if status == 304:
             touched = conn.execute(
                 "UPDATE pages SET fetched_at = ?, fetch_count = fetch_count + 1 WHERE url = ?",
@@ -150,19 +155,21 @@ def save_failure(
     status: int | None = None,
     at: str | None = None,
     worker: str | None = None,
+    meta: dict | None = None,
 ) -> None:
-    """Record a fetch that produced no response (DNS, timeout, robots, too big...)."""
+    """Record a fetch that produced no response (DNS, timeout, robots, too big...), with the hints the
+    listing gave about the page (``meta``: title, published, summary, referrer), so it stays readable."""
     with db.atomic():
-        _insert_failure(db.conn, url, source, reason, status, detail, at or utcnow(), worker)
+        _insert_failure(db.conn, url, source, reason, status, detail, at or utcnow(), worker, meta)
 
 
-def _insert_failure(conn, url, source, reason, status, detail, at, worker):
+def _insert_failure(conn, url, source, reason, status, detail, at, worker, meta=None):
     if reason not in FAILURE_REASONS:
         raise ValueError(f"unknown failure reason {reason!r}; expected one of {', '.join(FAILURE_REASONS)}")
     conn.execute(
-        "INSERT INTO failures (url, source, reason, status, detail, at, worker)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [url, source, reason, status, detail, at, worker],
+        "INSERT INTO failures (url, source, reason, status, detail, at, worker, meta)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [url, source, reason, status, detail, at, worker, _meta_json(None, meta)],
     )
 
 
@@ -244,9 +251,6 @@ def mark_dead_runs_interrupted(db: Database) -> int:
 
 
 # -- readers -------------------------------------------------------------------------------------
-
-
-
 
 
 def find_page(db: Database, url: str) -> dict | None:

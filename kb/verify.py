@@ -10,6 +10,7 @@ import json
 import sqlite3
 from pathlib import Path
 
+from banwatch.crawldb import crawl_db_problems
 from banwatch.db import connect_readonly
 from banwatch.kbdb import EXPECTED_TABLES, EXPECTED_VIEWS, SCHEMA_VERSION, TABLES
 from banwatch.vocab import (
@@ -87,6 +88,7 @@ def _check_crawl(conn):
         rows = _rows(conn, "select id, document_url from extractions e where not exists "
                            "(select 1 from documents d where d.url = e.document_url) limit ?", (MAX_PER_CHECK,))
         problems += [f"extraction {i} belongs to a missing document {u}" for i, u in rows]
+    problems += crawl_db_problems(conn, MAX_PER_CHECK)
     return problems
 
 

@@ -317,7 +317,8 @@ def test_crawl_a_feed_given_on_the_command_line(tmp_path):
             "/navy": Reply(NAVY.encode()),
             "/roads": Reply(b"<p>roads</p>"),
         })
-        result = run_banwatch("crawl", "--feed", site.url("/feed.xml"), "--no-polite", "--data-dir", tmp_path / "data")
+        result = run_banwatch("crawl", "--feed", site.url("/feed.xml"), "--no-polite", "--allow-private",
+                              "--data-dir", tmp_path / "data")
     assert "irrelevant skipped 1" in result.stdout
     stored = pages(tmp_path / "data")
     assert stored[site.url("/feed.xml")]["kind"] == "feed"
@@ -367,6 +368,7 @@ def test_archive_then_replay_reproduces_the_same_pages(tmp_path):
     (["--url", "not-a-url"], "not an http(s) URL"),
     (["--only"], "--only needs at least one --feed or --url"),
     (["--url", "http://127.0.0.1:9/x", "--max-pages", "0"], "--max-pages must be at least 1"),
+    (["--url", "http://127.0.0.1:9/x", "--since", "2999-01-01"], "--since 2999-01-01 is in the future"),
 ])
 def test_bad_crawl_arguments_are_one_clear_line(tmp_path, args, message):
     result = run_banwatch("crawl", *args, "--data-dir", tmp_path / "data", check=False)
@@ -451,7 +453,7 @@ def test_a_local_feed_becomes_events_in_kb_db(tmp_path):
             "/roads": Reply(b"<p>roads</p>"),
         })
         data = tmp_path / "data"
-        run_banwatch("crawl", "--feed", site.url("/feed.xml"), "--no-polite", "--data-dir", data)
+        run_banwatch("crawl", "--feed", site.url("/feed.xml"), "--no-polite", "--allow-private", "--data-dir", data)
     run_banwatch("extract", "--data-dir", data)
     run_banwatch("build", "--data-dir", data)
     kb = sqlite_utils.Database(data / "kb.db")

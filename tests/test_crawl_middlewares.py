@@ -76,3 +76,12 @@ def test_retry_after_in_seconds_or_as_a_date():
     assert 25 <= parse_retry_after(email.utils.format_datetime(soon, usegmt=True).encode()) <= 31
     assert parse_retry_after(b"Fri, 31 Jan 2020 18:00:00 GMT") == 0.0
     assert parse_retry_after(b"soon") is None and parse_retry_after(None) is None
+
+
+def test_a_stored_listing_that_was_not_one_is_fetched_again(middleware):
+    stored(middleware, "https://api.example.org/doc?q=x", b"Please limit requests to one every 5 seconds", "api", age=60)
+    fresh = request("https://api.example.org/doc?q=x", "api")
+    assert STORED_FLAG in middleware.process_request(fresh).flags  # re-read from crawl.db, as any fresh listing
+    again = request("https://api.example.org/doc?q=x", "api")
+    again.meta["banwatch_refetch"] = True
+    assert middleware.process_request(again) is None and b"If-None-Match" not in again.headers

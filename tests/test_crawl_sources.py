@@ -57,6 +57,13 @@ sources:
     ("sources:\n  - {name: a, kind: feed, url: 'https://x.org/', since: last week}", "'since' must be a date"),
     ("sources:\n  - {name: a, kind: feed, url: 'https://x.org/'}\n  - {name: a, kind: feed, url: 'https://y.org/'}",
      "is used twice"),
+    ("sources:\n  - {name: a, kind: feed, url: 'https://x.org/', engine: bing}", "'engine' is for news_search"),
+    ("sources:\n  - {name: a, kind: news_search, query: x, engine: yahoo}", "one of bing, google"),
+    ("sources:\n  - {name: a, kind: page}", "a page source needs a 'url'"),
+    ("sources:\n  - {name: a, kind: page, url: 'https://x.org/', follow: '(unclosed'}", "not a regular expression"),
+    ("sources:\n  - {name: a, kind: feed, url: 'https://x.org/', documentation: 'file:///x'}", "not an http(s) URL"),
+    ("sources:\n  - {name: a, kind: feed, url: 'https://x.org/', allow_private: yes please}", "must be true, false or a list"),
+    ("sources:\n  - {name: a, kind: feed, url: 'https://x.org/', verified: maybe}", "expected true or false"),
 ])
 def test_bad_sources_files_give_one_clear_line(tmp_path, text, message):
     with pytest.raises(BanwatchError) as excinfo:

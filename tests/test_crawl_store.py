@@ -30,7 +30,8 @@ def test_shape_is_the_contract_and_idempotent(db):
     assert set(db["responses"].columns_dict) == {
         "id", "url", "final_url", "canonical_url", "status", "headers", "fetched_at", "sha256", "source", "worker",
     }
-    assert set(db["failures"].columns_dict) == {"id", "url", "source", "reason", "status", "detail", "at", "worker"}
+    assert set(db["failures"].columns_dict) == {"id", "url", "source", "reason", "status", "detail", "at", "worker",
+                                                "meta"}
     assert set(db["bodies"].columns_dict) == {"sha256", "body", "size"}
     assert set(db["crawl_runs"].columns_dict) == {"id", "started_at", "finished_at", "args", "stats", "status"}
     assert db["pages"].pks == ["url"]

@@ -36,12 +36,13 @@ class FeedSpider(SourceSpider):
             )
             if not url:
                 continue
-            yield Link(
+            yield self.entry_link(entry, Link(
                 url=urljoin(response.url, url),
-                title=self.entry_title(entry),
+                title=entry.get("title"),
                 published=feed_date(entry.get("published") or entry.get("updated")),
                 summary=entry.get("summary"),
-            )
+            ))
 
-    def entry_title(self, entry):
-        return entry.get("title")
+    def entry_link(self, entry, link: Link) -> Link:
+        """A subclass's chance to read more of the entry (the news search spider: the publisher)."""
+        return link

@@ -10,6 +10,7 @@ from crawlers.spiders.base import Link, Listing, SourceSpider, feed_date
 
 # Scrapy's own Sitemap class drops the nested news:news fields (title, publication date) we keep as
 # hints, so the few lines of lxml are here; entities and network access stay off.
+MAX_SITEMAP_SIZE = 50 * 1024 * 1024  # the sitemaps protocol's own limit for an uncompressed sitemap
 _PARSER = lxml.etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
 
 
@@ -42,8 +43,9 @@ def parse_sitemap(body: bytes) -> tuple[str, list[dict]]:
 
 class SitemapSpider(SourceSpider):
     """XML sitemaps of newsrooms and agencies: news sitemaps (news:title, news:publication_date),
-    plain urlsets and sitemap indexes, gzipped or not (sources of kind ``sitemap``). With ``since``,
-    only entries (and child sitemaps) modified on or after that date are followed."""
+    plain urlsets and sitemap indexes, gzipped or not (sources of kind ``sitemap``; the format is
+    https://www.sitemaps.org/protocol.html). With ``since`` (or ``crawl --since``), only entries (and
+    child sitemaps) modified on or after that date are followed. Child sitemaps must be http(s)."""
 
     name = "sitemap"
     kind = "sitemap"
@@ -55,12 +57,14 @@ class SitemapSpider(SourceSpider):
     def entries(self, response, source):
         body = response.body
         if body[:2] == b"\x1f\x8b":
-            body = gunzip(body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
+            settings = getattr(self, "settings", None)
+            body = gunzip(body, max_size=settings.getint("DOWNLOAD_MAXSIZE") if settings else MAX_SITEMAP_SIZE)
         kind, entries = parse_sitemap(body)
+        since = self.since_for(source)
         for entry in entries:
             day = feed_date(entry["lastmod"]) or feed_date(entry["published"])
-            if source.since and day and datetime.date.fromisoformat(day) < source.since:
-                self.crawler.stats.inc_value("banwatch/sitemap_older_than_since")
+            if since and day and datetime.date.fromisoformat(day) < since:
+                self.count("banwatch/sitemap_older_than_since")
                 continue
             if kind == "sitemapindex":
                 yield Listing(entry["loc"])

@@ -123,11 +123,40 @@ def crawl_db(data_dir) -> sqlite_utils.Database:
     return sqlite_utils.Database(Path(data_dir) / "crawl.db")
 
 
-def write_sources(path: Path, sources: list[dict], refresh="12h", relevance=True) -> Path:
+def write_sources(path: Path, sources: list[dict], refresh="12h", relevance=True, allow_private=True) -> Path:
+    """A sources file for local test servers. Their URLs are on 127.0.0.1, which the crawler refuses
+    unless a source allows private addresses: ``allow_private`` is set on every source that does not
+    say otherwise (pass False to test the refusal)."""
     import yaml
 
+    sources = [{"allow_private": allow_private, **source} for source in sources]
     path.write_text(yaml.safe_dump({"defaults": {"refresh": refresh, "relevance": relevance}, "sources": sources}))
     return path
+
+
+def answer(name: str, **replace) -> Reply:
+    """A real service's answer, as tests/crawl_fixtures/answers.yml models it, as a Reply."""
+    import yaml
+
+    spec = yaml.safe_load((FIXTURES / "answers.yml").read_text())[name]
+    body = (FIXTURES / spec["file"]).read_bytes() if "file" in spec else spec["body"].encode()
+    reply = Reply(body=body, status=spec["status"], content_type=spec["content_type"],
+                  headers=dict(spec.get("headers") or {}))
+    return dataclasses.replace(reply, **replace)
+
+
+def fixture_text(name: str, **hosts) -> bytes:
+    """A saved response with its real hosts pointed at local sites: fixture_text("x.json",
+    **{"https://www.federalregister.gov": site.base}) (keys are origins, replaced as written)."""
+    text = (FIXTURES / name).read_text()
+    for origin, base in hosts.items():
+        text = text.replace(origin, base)
+    return text.encode()
+
+
+def robots(name: str) -> Reply:
+    """A robots.txt modelled in tests/crawl_fixtures/robots/."""
+    return Reply((FIXTURES / "robots" / name).read_bytes(), content_type="text/plain")
 
 
 def article_html(title: str, paragraphs: list[str], canonical: str | None = None, charset: str = "utf-8") -> str:

@@ -1,0 +1,44 @@
+"""Newsroom index pages: the HTML page that lists a body's press releases, for bodies with no feed."""
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from scrapy.linkextractors import LinkExtractor
+
+from crawlers.spiders.base import Link, SourceSpider
+
+
+class ListingPageSpider(SourceSpider):
+    """An HTML listing page - a regulator's or ministry's "media releases" index - for bodies that
+    publish no feed or sitemap (sources of kind ``page``). The links it lists are followed with their
+    text as the title hint: by default those on the same host whose path lies under the page's own
+    path (``/newsroom/media-releases`` -> ``/newsroom/media-releases/<release>``), or those whose URL
+    matches the source's ``follow`` regular expression. Links are extracted with Scrapy's
+    LinkExtractor; the relevance filter applies as for feeds."""
+
+    name = "page"
+    kind = "page"
+    listing_kind = "listing"
+
+    def seed_urls(self, source):
+        return [source.url]
+
+    def entries(self, response, source):
+        if not hasattr(response, "text"):
+            raise ValueError("not an HTML page")
+        pattern = re.compile(source.follow) if source.follow else None
+        here = urlsplit(response.url)
+        prefix = here.path.rstrip("/") + "/"
+        seen = set()
+        for link in LinkExtractor(unique=True).extract_links(response):
+            parts = urlsplit(link.url)
+            if pattern is not None:
+                if not pattern.search(link.url):
+                    continue
+            elif parts.hostname != here.hostname or not parts.path.startswith(prefix) or parts.path == prefix:
+                continue
+            if link.url in seen:
+                continue
+            seen.add(link.url)
+            yield Link(url=link.url, title=" ".join(link.text.split()) or None)
