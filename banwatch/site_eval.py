@@ -128,7 +128,7 @@ def run_site_eval(records, data_dir=None, echo=print):
             data_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="banwatch-site-")))
         base = stack.enter_context(serving(records))
         echo(f"site: {len(records)} gold documents served at {base}/feed.xml")
-        crawl = run_crawl(data_dir, feeds=[f"{base}/feed.xml"], only=True, polite=False)
+        crawl = run_crawl(data_dir, feeds=[f"{base}/feed.xml"], only=True, polite=False, allow_private=True)
         echo(f"site: crawl fetched {crawl.get('pages_new', crawl.get('responses'))} pages, "
              f"skipped {crawl.get('irrelevant_skipped', 0)} links as irrelevant")
         fetched = fetched_urls(data_dir)
