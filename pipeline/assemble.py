@@ -1,4 +1,5 @@
 """Mentions of measures -> one event per (actor, tool, kind of action, stage) in a document."""
+import datetime
 import re
 from collections import Counter, defaultdict
 
@@ -189,8 +190,6 @@ def split_by_date(ctx, groups):
 
 
 def _as_day(iso):
-    import datetime
-
     parts = (iso + "-01-01").split("-")[:3]
     try:
         return datetime.date(int(parts[0]), int(parts[1]), int(parts[2]))

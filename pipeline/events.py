@@ -34,7 +34,6 @@ from spacy.attrs import (
     IS_DIGIT,
     IS_LOWER,
     IS_PUNCT,
-    IS_SPACE,
     IS_STOP,
     IS_TITLE,
     LOWER,
@@ -53,7 +52,6 @@ PASSIVE_SKIP = {"also", "now", "officially", "reportedly", "temporarily", "effec
                 "has", "have", "had", "will", "would", "be", "n't", "newly", "outright", "entirely", "widely"}
 CLAUSE_BREAKS = {";", "but", "while", "whereas", "although", "though", "because", "after", "before",
                  "following", "unlike", "until", "since", "despite", "amid", "when", "—", "–"}
-RELATIVE = {"which", "who", "that"}
 COORDINATION = {",", "and", "&", "as", "well", "both", "or", "along", "with", "together", "plus", "the", "its"}
 ORIGIN_NOUNS = {"ai", "a.i.", "startup", "start-up", "company", "companies", "firm", "firms", "app", "apps",
                 "chatbot", "chatbots", "model", "models", "platform", "platforms", "developer", "developers",
@@ -115,6 +113,7 @@ class Actor:
     end: int = 0
     generic: bool = False  # a whole jurisdiction ("Italy", "Dutch officials"), not a named body
     verified: bool = True
+    via: str = field(default="", compare=False)  # "locative" ("in Italy"), "anaphor" ("the bureau")
 
 
 @dataclass
@@ -148,13 +147,13 @@ class DocContext:
         self.sents, self.sent_starts = sentences(doc)
         # token attributes as plain lists: the rules read them thousands of times per document, and
         # doc[i] builds a new Token object each time
-        columns = doc.to_array([ORTH, LOWER, IS_PUNCT, IS_ALPHA, IS_LOWER, IS_TITLE, IS_SPACE, IS_STOP, IS_DIGIT, IDX])
+        columns = doc.to_array([ORTH, LOWER, IS_PUNCT, IS_ALPHA, IS_LOWER, IS_TITLE, IS_STOP, IS_DIGIT, IDX])
         self.full_text = document_text(doc)
-        self.idx = columns[:, 9].tolist()
+        self.idx = columns[:, 8].tolist()
         self.words = TokenStrings(doc.vocab.strings, columns[:, 0])
         self.lower = TokenStrings(doc.vocab.strings, columns[:, 1])
-        (self.punct, self.alpha, self.is_lower, self.is_title_case, self.space, self.stop,
-         self.digit) = (columns[:, k].astype(bool).tolist() for k in range(2, 9))
+        (self.punct, self.alpha, self.is_lower, self.is_title_case, self.stop,
+         self.digit) = (columns[:, k].astype(bool).tolist() for k in range(2, 8))
         self._lower_hashes = columns[:, 1]
         self._positions = {}
         self._groups = {}
@@ -164,7 +163,6 @@ class DocContext:
         self._authors = None
         self.ministry_nouns = self.positions(MINISTRY_NOUNS)
         self.name_starts = {s.start for g in ("tool", "vendor") for s in self.group(g)[0]}
-        self._government_cache = {}
         self.focus_tools = self._focus_tools()
         released = reference.tools.get(self.focus_tools[0], {}).get("released") if self.focus_tools else None
         self.not_before = datemod.parse_iso(f"{released}-01"[:10] if released and len(released) == 7 else
@@ -287,7 +285,7 @@ class DocContext:
         if not jurisdiction_id:
             return None
         jur = self.ref.jurisdictions.get(jurisdiction_id, {})
-        agency_id = self.ref.government_of(jurisdiction_id) if hasattr(self.ref, "government_of") else None
+        agency_id = self.ref.government_of(jurisdiction_id)
         if agency_id:
             agency = self.ref.agencies[agency_id]
             return Actor(key=agency_id, name=agency["name"], mention=mention, agency_id=agency_id,
@@ -307,7 +305,6 @@ def agency_actor(ctx, span, mention=None):
 
 def sentence_actors(ctx, sent):
     """Every possible actor named in a sentence, left to right, without overlaps."""
-    doc = ctx.doc
     actors = []
     taken = set()
 
@@ -525,7 +522,7 @@ def listed_ministries(ctx, sent):
 
 
 def legislature_actor(ctx, jurisdiction_id, mention, start, end):
-    agency_id = ctx.ref.legislature_of(jurisdiction_id) if hasattr(ctx.ref, "legislature_of") else None
+    agency_id = ctx.ref.legislature_of(jurisdiction_id)
     if agency_id:
         agency = ctx.ref.agencies[agency_id]
         return Actor(key=agency_id, name=agency["name"], mention=mention, agency_id=agency_id,
@@ -543,7 +540,7 @@ def ner_actor(ctx, span, sent):
     if len(text) < 2 or text.lower() in GENERIC_ACTOR_WORDS or text.lower() in NOT_BODIES:
         return None
     if span.label_ in ("GPE", "NORP"):
-        jid = ctx.ref.find_jurisdiction(text) if hasattr(ctx.ref, "find_jurisdiction") else None
+        jid = ctx.ref.find_jurisdiction(text)
         if jid:
             return ctx.government_of(jid, span.text, span.start, span.end)
         if span.label_ == "NORP" or not LOCAL_GOVERNMENT_WORDS & set(text.lower().split()):
@@ -772,7 +769,6 @@ RECIPIENT_BEFORE = {"to", "told", "asked", "urged", "instructed", "directed", "o
 
 def agents_for(ctx, trigger, sent, actors, passive):
     """The actors of one trigger (see the module docstring, rule 3)."""
-    doc = ctx.doc
     if not actors:
         return [], ""
     # "banned by X", "a ban issued by X"
@@ -781,7 +777,7 @@ def agents_for(ctx, trigger, sent, actors, passive):
             between = ctx.lower[trigger.end:actor.start]
             if "by" in between and not any(w in {";", "."} for w in between):
                 return [actor], "by"
-    left = [a for a in actors if a.end <= trigger.start and not getattr(a, "via", "") == "locative"
+    left = [a for a in actors if a.end <= trigger.start and a.via != "locative"
             and not urged_addressee(ctx, a, trigger)]
     # "the Navy, which banned it": the antecedent of a relative pronoun right before the trigger
     if left:
@@ -800,8 +796,6 @@ def agents_for(ctx, trigger, sent, actors, passive):
         if actor.start > sent.start and ctx.lower[actor.start - 1] in RECIPIENT_BEFORE and n + 1 < len(left) \
                 and not any(w in CLAUSE_BREAKS for w in ctx.lower[left[-n - 2].end:actor.start]):
             continue  # "the ministry wrote to central agencies asking...": the writer acts, not the addressee
-        if any(w in RELATIVE for w in between if w != "that") and clause_left:
-            break
         clause_left.append(actor)
         break
     if clause_left:
@@ -811,7 +805,7 @@ def agents_for(ctx, trigger, sent, actors, passive):
         if order_giver is not None:
             chosen = order_giver
         group = without_descendants(ctx, [chosen] + coordinated(ctx, chosen, left))
-        if passive and len(group) == 1 and speaker(ctx, chosen, sent) is False and holders:
+        if passive and len(group) == 1 and not speaker(ctx, chosen, sent) and holders:
             return holders[:1], "holder"
         # "Queensland and Tasmania have joined New South Wales in banning": the joiners act too
         joiners = joined_by(ctx, group, left)
@@ -824,16 +818,16 @@ def agents_for(ctx, trigger, sent, actors, passive):
         # "DeepSeek may no longer be used ..., the government said": a speaker after a comma
         for actor in actors:
             if actor.start > trigger.end and "," in ctx.lower[trigger.end:actor.start] \
-                    and getattr(actor, "via", "") != "locative" and speaker(ctx, actor, sent):
+                    and actor.via != "locative" and speaker(ctx, actor, sent):
                 return [actor], "speaker"
-        locative = [a for a in actors if a.start >= trigger.end and getattr(a, "via", "") == "locative"
+        locative = [a for a in actors if a.start >= trigger.end and a.via == "locative"
                     and a.start - trigger.end <= 3]
         if locative:
             return locative[:1], "locative"
     if holders:
         return holders[:1], "holder"
     # "ChatGPT is back online in Italy": where the measure holds, when nobody is named
-    locative = [a for a in actors if getattr(a, "via", "") == "locative" and 0 <= a.start - trigger.end <= 4]
+    locative = [a for a in actors if a.via == "locative" and 0 <= a.start - trigger.end <= 4]
     if locative:
         return locative[:1], "locative"
     return [], ""
@@ -917,7 +911,6 @@ def speaker(ctx, actor, sent):
 
 
 def order_giver_of(ctx, actor, trigger, sent, left):
-    doc = ctx.doc
     if not (trigger.start >= 1 and ctx.lower[trigger.start - 1] == "to"):
         return None
     for order in ctx.in_sent("order_verb", sent):
@@ -930,7 +923,6 @@ def order_giver_of(ctx, actor, trigger, sent, left):
 
 def coordinated(ctx, actor, left):
     """Actors listed with this one: 'NASA, the Navy and the Pentagon'."""
-    doc = ctx.doc
     group = []
     current = actor
     for other in reversed([a for a in left if a.end <= actor.start]):
@@ -1050,12 +1042,11 @@ def find_events(ctx):
                                             date=best_date if actor_via != "following" else None,
                                             scope=scope, via=actor_via))
             found_here.extend(a for a in agents if via != "context")
+        # a sentence naming bodies without a measure keeps the context
         if found_here:
             last_actors = found_here
             if ctx.is_title(sent) and title_actor is None:
                 title_actor = found_here[0]
-        elif not ctx.is_title(sent) and actors:
-            last_actors = last_actors  # a sentence naming bodies without a measure keeps the context
     return mentions
 
 
@@ -1109,7 +1100,6 @@ def scope_phrase(ctx, span, sent):
 
 def measure_authors(ctx):
     """Sentences naming who issued the measure: 'a memo from X', 'X's directive', 'issued by X'."""
-    doc = ctx.doc
     authors = {}
     for index, sent in enumerate(ctx.sents):
         nouns = ctx.in_sent("measure_noun", sent)
