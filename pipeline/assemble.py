@@ -5,7 +5,8 @@ from collections import Counter, defaultdict
 
 from banwatch.names import name_words
 from pipeline.decide import event_features
-from pipeline.events import date_candidates, object_of_lift
+from pipeline.event_dates import date_candidates
+from pipeline.triggers import is_background
 
 # Among mentions of one measure, the most specific word wins a tie: a suspension is a temporary
 # ban, a ban outranks the restriction it implies, and a warning is the weakest statement.
@@ -79,21 +80,6 @@ def merge_country_mentions(ctx, groups):
                                       end=m.actor.end)
             groups.setdefault((regulator,) + key[1:], []).extend(ms)
             del groups[key]
-
-
-BACKGROUND_CUES = {"already", "previously", "earlier", "had", "among", "before"}
-
-
-def is_background(ctx, m):
-    """A measure the story recalls rather than reports: a cue in the words leading up to its trigger."""
-    if object_of_lift(ctx, m.trigger, ctx.in_sent("trigger", m.sentence)):
-        return True
-    words = ctx.lower[max(m.sentence.start, m.trigger.start - 12):m.trigger.start]
-    for i in range(len(words) - 1, -1, -1):
-        if words[i] in {";", "—", "but", "while"}:
-            words = words[i + 1:]  # only the trigger's own clause
-            break
-    return bool(BACKGROUND_CUES & set(words))
 
 
 def only_warnings(ms):

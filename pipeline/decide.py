@@ -15,6 +15,9 @@ import json
 import math
 from pathlib import Path
 
+from pipeline.actors import actors_in
+from pipeline.triggers import is_background
+
 MODEL_DIR = Path(__file__).parent / "model"
 MODEL_PATH = MODEL_DIR / "decision.json"
 
@@ -68,9 +71,9 @@ def event_features(ctx, ms, event, is_main, n_candidates):
         "weight": min(best.weight, 1.5),
         "hedged": float(all(_near_words(ctx, m, HEDGES) for m in ms)),
         "comparison": float(all(_near_words(ctx, m, COMPARISONS) for m in ms)),
-        "background": float(all(_is_background(ctx, m) for m in ms)),
+        "background": float(all(is_background(ctx, m) for m in ms)),
         "tools_in_sentence": math.log1p(len(ctx.in_sent("tool", best.sentence))),
-        "actors_in_sentence": math.log1p(len(ctx.actors(best.sentence))),
+        "actors_in_sentence": math.log1p(len(actors_in(ctx, best.sentence))),
         "reasons": math.log1p(len(event["reasons"])),
         "scope": float(bool(event["scope"])),
     }
@@ -98,12 +101,6 @@ def _near_words(ctx, m, words):
             before = before[i + 1:]
             break
     return bool(words & set(before))
-
-
-def _is_background(ctx, m):
-    from pipeline.assemble import is_background
-
-    return is_background(ctx, m)
 
 
 class DecisionModel:

@@ -1,0 +1,544 @@
+"""Who acts: the bodies a sentence names, and which of them took the measure a trigger states.
+
+Two steps. sentence_actors(ctx, sent) lists every possible actor a sentence names, left to right,
+without overlaps: each finder below adds one kind (listed ministries, reference agencies, office
+holders, places acting through their government, "the federal government", "Gov. X", bodies the
+statistical NER found, officeholders acting together, lawmakers, "the bureau" naming a body named
+before). agents_for(ctx, trigger, sent, actors, passive) then picks the trigger's actors (rule 3 of
+pipeline/events.py): the "by X" agent, the antecedent of "which"/"who", the holders of the staff or
+devices of a passive, the nearest actor to its left in the clause with those coordinated with it,
+the speaker, or where the measure holds.
+"""
+import re
+from dataclasses import replace
+
+from banwatch.names import name_words, slugify
+from pipeline.context import NOT_AGENT_BEFORE, Actor
+
+CLAUSE_BREAKS = {";", "but", "while", "whereas", "although", "though", "because", "after", "before",
+                 "following", "unlike", "until", "since", "despite", "amid", "when", "—", "–"}
+COORDINATION = {",", "and", "&", "as", "well", "both", "or", "along", "with", "together", "plus", "the", "its"}
+LOCATIVE = {"in", "across", "throughout", "within", "nationwide", "statewide"}
+HOLDER_LINKS = {"at", "of", "in", "for", "across", "within"}
+HOLDER_SUFFIXES = {"-", "issued", "owned", "managed", "furnished", "controlled", "provided", "run", "operated"}
+TITLE_PREFIXES = {"gov.", "governor", "gov"}
+# Capitalised words statistical NER takes for organisations that are never a body that acts.
+NOT_BODIES = {"ai", "a.i.", "genai", "llm", "llms", "app", "apps", "it", "ceo", "cio", "cto", "faq", "ios", "android"}
+LOCAL_GOVERNMENT_WORDS = {"city", "county", "council", "municipality", "borough", "prefecture", "province",
+                          "district", "township", "village", "town"}
+GENERIC_ACTOR_WORDS = {"government", "administration", "authorities", "officials", "cabinet", "regulator",
+                       "regulators", "watchdog", "agencies", "ministries", "executive"}
+
+
+def actors_in(ctx, sent):
+    """sentence_actors, once per sentence."""
+    found = ctx.actors_cache.get(sent.start)
+    if found is None:
+        found = ctx.actors_cache[sent.start] = sentence_actors(ctx, sent)
+    return found
+
+
+def agency_actor(ctx, span, mention=None):
+    agency = ctx.ref.agencies[span.kb_id_]
+    return Actor(key=span.kb_id_, name=agency["name"], mention=mention or span.text, agency_id=span.kb_id_,
+                 kind=agency.get("type"), jurisdiction_id=agency.get("jurisdiction"), start=span.start,
+                 end=span.end, generic=agency.get("type") in ("national_government",))
+
+
+def government_of(ctx, jurisdiction_id, mention, start, end):
+    """The government of a jurisdiction: its reference entry, or a new, unverified one."""
+    if not jurisdiction_id:
+        return None
+    jur = ctx.ref.jurisdictions.get(jurisdiction_id, {})
+    agency_id = ctx.ref.government_of(jurisdiction_id)
+    if agency_id:
+        agency = ctx.ref.agencies[agency_id]
+        return Actor(key=agency_id, name=agency["name"], mention=mention, agency_id=agency_id,
+                     kind=agency.get("type"), jurisdiction_id=jurisdiction_id, start=start, end=end,
+                     generic=True)
+    name = f"Government of {jur.get('name', jurisdiction_id)}"
+    return Actor(key=f"government:{jurisdiction_id}", name=name, mention=mention, kind="government",
+                 jurisdiction_id=jurisdiction_id, start=start, end=end, generic=True, verified=False)
+
+
+def legislature_actor(ctx, jurisdiction_id, mention, start, end):
+    agency_id = ctx.ref.legislature_of(jurisdiction_id)
+    if agency_id:
+        agency = ctx.ref.agencies[agency_id]
+        return Actor(key=agency_id, name=agency["name"], mention=mention, agency_id=agency_id,
+                     kind=agency.get("type"), jurisdiction_id=agency.get("jurisdiction"), start=start, end=end)
+    if not jurisdiction_id:
+        return None
+    name = f"Legislature of {ctx.ref.jurisdictions.get(jurisdiction_id, {}).get('name', jurisdiction_id)}"
+    return Actor(key=f"legislature:{jurisdiction_id}", name=name, mention=mention, kind="legislature",
+                 jurisdiction_id=jurisdiction_id, start=start, end=end, verified=False)
+
+
+def sentence_actors(ctx, sent):
+    """Every possible actor named in a sentence, left to right, without overlaps."""
+    actors = []
+    taken = set()
+
+    def claim(actor):
+        span_tokens = set(range(actor.start, actor.end))
+        if span_tokens & taken:
+            return
+        if ctx.dateline and ctx.dateline[0] <= ctx.idx[actor.start] < ctx.dateline[1]:
+            return  # "ROME, March 31 (Reuters) -": where the story was filed
+        # "the South Dakota Bureau of Information and Telecommunications (BIT)": one mention
+        for other in actors:
+            gap = ctx.words[other.end:actor.start]
+            if other.key == actor.key and other.end <= actor.start and len(gap) <= 1 and all(w == "(" for w in gap):
+                taken.update(span_tokens)
+                return
+        taken.update(span_tokens)
+        actors.append(actor)
+
+    outlets = ctx.in_sent("outlet", sent)
+    outlet_tokens = {i for s in outlets for i in range(s.start, s.end)}
+    tool_tokens = {i for s in ctx.in_sent("tool", sent) for i in range(s.start, s.end)}
+    place_names = {(s.start, s.end) for s in ctx.in_sent("jurisdiction", sent)}
+    # first: "South Korea's foreign and trade ministries" are the ministries, not the government
+    for actor in listed_ministries(ctx, sent):
+        claim(actor)
+    for span in ctx.in_sent("agency", sent):
+        if ctx.is_origin(span) or set(range(span.start, span.end)) & tool_tokens:
+            continue
+        actor = place_body(ctx, span, sent) or agency_actor(ctx, span)
+        previous = ctx.lower[span.start - 1] if span.start > sent.start else ""
+        if (span.start, span.end) in place_names and previous in NOT_AGENT_BEFORE:
+            # "a school board in Virginia": a place, not the state government acting
+            if previous not in LOCATIVE:
+                continue
+            actor.via = "locative"
+        claim(actor)
+    for span in ctx.in_sent("person", sent):
+        agency = ctx.ref.agencies[span.kb_id_]
+        claim(Actor(key=span.kb_id_, name=agency["name"], mention=span.text, agency_id=span.kb_id_,
+                    kind=agency.get("type"), jurisdiction_id=agency.get("jurisdiction"),
+                    start=span.start, end=span.end))
+    governments = ctx.in_sent("government", sent)
+    staff = ctx.in_sent("staff", sent)
+    lawmakers = ctx.in_sent("lawmaker", sent)
+    for span in ctx.in_sent("jurisdiction", sent):
+        if ctx.is_origin(span) or set(range(span.start, span.end)) & taken:
+            continue
+        # "Dutch government", "Italian authorities", "Texas officials", "the Belgian federal government"
+        following = [g for g in governments + staff + lawmakers if 0 <= g.start - span.end <= 2]
+        end = following[0].end if following else span.end
+        is_demonym = span.text in (ctx.ref.jurisdictions.get(span.kb_id_, {}).get("demonyms") or [])
+        if is_demonym and not following:
+            continue
+        previous = ctx.lower[span.start - 1] if span.start > sent.start else ""
+        if previous in NOT_AGENT_BEFORE and previous not in LOCATIVE and not following:
+            continue
+        if following and following[0].label_ == "lawmaker" or (following and following[0] in lawmakers):
+            actor = legislature_actor(ctx, span.kb_id_, ctx.text(span.start, end), span.start, end)
+        else:
+            actor = government_of(ctx, span.kb_id_, ctx.text(span.start, end), span.start, end)
+        if actor:
+            actor.via = "locative" if previous in LOCATIVE and not following else ""
+            claim(actor)
+    # "the federal government", "state officials": the document's own country or state
+    for span in governments:
+        if set(range(span.start, span.end)) & taken:
+            continue
+        left_start = max(sent.start, span.start - 2)
+        words = set(ctx.lower[left_start:span.start])
+        if words & NOT_AGENT_BEFORE:
+            continue  # "a letter to central government agencies": who was told, not who acted
+        if span.text.lower() in {"state", "executive"}:
+            continue
+        if "federal" in words or "national" in words or "central" in words:
+            jid = ctx.dominant_of("country")
+        elif "state" in words or "provincial" in words or "prefectural" in words:
+            jid = ctx.dominant_of("state")
+        elif "the" in words and span.text.lower() in {"government", "administration", "cabinet"}:
+            jid = ctx.dominant_of("country")
+        else:
+            continue
+        actor = government_of(ctx, jid, ctx.text(left_start, span.end), left_start, span.end)
+        if actor:
+            claim(actor)
+    # "Gov. Rhoden", "Governor Smith": a state government, the document's state
+    for i in ctx.positions_in(TITLE_PREFIXES, sent.start, sent.end - 1):
+        if ctx.is_title_case[i + 1] and i not in taken:
+            jid = ctx.dominant_of("state")
+            actor = government_of(ctx, jid, ctx.text(i, i + 2), i, i + 2)
+            if actor:
+                claim(actor)
+    # stage two: statistical NER finds bodies the reference data does not know
+    for span in ctx.in_sent("ner", sent):
+        tokens = set(range(span.start, span.end))
+        if tokens & (taken | outlet_tokens | tool_tokens) or ctx.is_origin(span):
+            continue
+        actor = ner_actor(ctx, span, sent)
+        if actor:
+            claim(actor)
+    # "21 state attorneys general", "Republican governors": officeholders acting together, of the story's country
+    for span in ctx.in_sent("collective", sent):
+        if set(range(span.start, span.end)) & taken:
+            continue
+        jid = ctx.dominant_of("country")
+        if jid:
+            country = ctx.ref.jurisdictions.get(jid, {}).get("name", jid)
+            claim(Actor(key=f"collective:{jid}:{span.label_}", name=f"{span.label_.capitalize()} ({country})",
+                        mention=ctx.text(max(sent.start, span.start - 2), span.end), kind="officials",
+                        jurisdiction_id=jid, start=span.start, end=span.end, verified=False, generic=True))
+    for span in lawmakers:
+        if set(range(span.start, span.end)) & taken:
+            continue
+        actor = legislature_actor(ctx, ctx.dominant_of("country"), span.text, span.start, span.end)
+        if actor:
+            claim(actor)
+    # "the bureau said", "the regulator ordered": a body the story has named before
+    for span in ctx.in_sent("body_anaphor", sent):
+        if set(range(span.start, span.end)) & taken:
+            continue
+        antecedent = antecedent_of(ctx, span, sent, actors)
+        if antecedent is not None:
+            actor = replace(antecedent, start=span.start, end=span.end)
+            actor.via = "anaphor"
+            claim(actor)
+    actors.sort(key=lambda a: a.start)
+    return actors
+
+
+ANAPHOR_LOOKBACK = 8  # sentences: a definite description names a body of the last few sentences
+
+
+def antecedent_of(ctx, span, sent, actors_here):
+    """The body "the bureau" or "the regulator" refers to: the nearest actor before it whose name holds
+    one of the anaphor's words ("bureau") or whose type it names (a regulator: dpa, regulator)."""
+    words = [w for w in span.label_.split(",") if w and not w.startswith("kind=")]
+    kinds = {w[5:] for w in span.label_.split(",") if w.startswith("kind=")}
+    index = ctx.sentence_index(sent.start)
+    earlier = [a for a in reversed(actors_here) if a.end <= span.start]
+    for k in range(index - 1, max(-1, index - ANAPHOR_LOOKBACK - 1), -1):
+        earlier += list(reversed(actors_in(ctx, ctx.sents[k])))
+    for actor in earlier:
+        if actor.generic and not kinds & {"national_government", "state_government"}:
+            continue
+        name = f"{actor.name} {actor.mention}".lower()
+        if actor.kind in kinds or any(re.search(rf"\b{re.escape(w)}\b", name) for w in words):
+            return actor
+    return None
+
+
+def place_body(ctx, span, sent):
+    """"Kentucky Department of Education", "the Victorian education department": a body of the place named
+    right before a reference name that belongs elsewhere (the U.S. Department of Education) is that
+    place's own body, known to the reference under the full name or else new."""
+    if span.start <= sent.start:
+        return None
+    places = [p for p in ctx.in_sent("jurisdiction", sent) if p.end == span.start or
+              (p.end == span.start - 1 and ctx.lower[p.end] in {"'s", "’s"})]
+    if not places:
+        return None
+    place = places[-1]
+    agency = ctx.ref.agencies[span.kb_id_]
+    if place.kb_id_ in ctx.ref.reference.jurisdiction_chain(ctx.ref.reference.jurisdiction_of(span.kb_id_) or place.kb_id_):
+        return None  # "the U.S. Department of Education": the place is the body's own
+    text = ctx.text(place.start, span.end)
+    known = ctx.ref.reference.resolve("agencies", text, jurisdiction=place.kb_id_)
+    if known:
+        found = ctx.ref.agencies[known]
+        return Actor(key=known, name=found["name"], mention=text, agency_id=known, kind=found.get("type"),
+                     jurisdiction_id=found.get("jurisdiction"), start=place.start, end=span.end)
+    return Actor(key=f"new:{slugify(text)}", name=text, mention=text, kind=agency.get("type"),
+                 jurisdiction_id=place.kb_id_, start=place.start, end=span.end, verified=False)
+
+
+MINISTRY_NOUNS = {"ministries": "ministry", "departments": "department", "agencies": "agency"}
+
+
+def listed_ministries(ctx, sent):
+    """"South Korea's foreign and trade ministries": one actor per ministry the list names."""
+    out = []
+    for position in sorted(p for p in ctx.positions(MINISTRY_NOUNS) if sent.start <= p < sent.end):
+        noun = MINISTRY_NOUNS[ctx.lower[position]]
+        words, i = [], position - 1
+        while i >= sent.start and (ctx.alpha[i] and ctx.is_lower[i] or ctx.lower[i] in {",", "and"}):
+            if ctx.alpha[i] and ctx.lower[i] != "and":
+                words.append(i)
+            i -= 1
+        if len(words) < 2:
+            continue
+        place = [j for j in ctx.spans("jurisdiction", max(sent.start, i - 3), i + 1)]
+        jid = place[-1].kb_id_ if place else ctx.dominant_of("country")
+        found = []
+        for word in reversed(words):
+            agency_id = None
+            text = ctx.words[word]
+            for phrase in (f"{text} {noun}", f"{noun} of {text}", f"{text} affairs {noun}"):
+                agency_id = ctx.ref.reference.resolve("agencies", phrase, jurisdiction=jid)
+                if agency_id:
+                    break
+                country = ctx.ref.country_of(jid)
+                bare = [a for a in ctx.ref.reference.bare_names().get(phrase.lower(), [])
+                        if ctx.ref.country_of(ctx.ref.agencies[a].get("jurisdiction")) == country]
+                if len(bare) == 1:
+                    agency_id = bare[0]
+                    break
+            if agency_id:
+                agency = ctx.ref.agencies[agency_id]
+                found.append(Actor(key=agency_id, name=agency["name"], mention=f"{text} {noun}",
+                                   agency_id=agency_id, kind=agency.get("type"),
+                                   jurisdiction_id=agency.get("jurisdiction"), start=word, end=word + 1))
+        if len(found) >= 2:
+            if place:  # the possessive place belongs to the list
+                found[0].start = place[-1].start
+            out.extend(found)
+    return out
+
+
+def ner_actor(ctx, span, sent):
+    text = re.sub(r"^(?i:the)\s+", "", span.text).strip()
+    text = re.sub(r"['’]s$", "", text).strip()
+    if len(text) < 2 or text.lower() in GENERIC_ACTOR_WORDS or text.lower() in NOT_BODIES:
+        return None
+    if span.label_ in ("GPE", "NORP"):
+        jid = ctx.ref.find_jurisdiction(text)
+        if jid:
+            return government_of(ctx, jid, span.text, span.start, span.end)
+        if span.label_ == "NORP" or not LOCAL_GOVERNMENT_WORDS & set(text.lower().split()):
+            return None  # "London", "Los Angeles": a place the reference does not know is where, not who
+        return Actor(key=f"new:{slugify(text)}", name=text, mention=span.text, kind="local_government",
+                     jurisdiction_id=ctx.dominant_of("country"), start=span.start, end=span.end, verified=False)
+    if span.label_ == "PERSON":
+        return None
+    # an unknown body: its jurisdiction from a place named just before it or inside it, else the document's
+    jid = None
+    for j in ctx.spans("jurisdiction", max(sent.start, span.start - 3), min(sent.end, span.end + 3)):
+        if j.end <= span.end or ctx.lower[span.end] in {"in", "of", "from"}:
+            jid = j.kb_id_
+    return Actor(key=f"new:{slugify(text)}", name=text, mention=span.text, kind="ORG",
+                 jurisdiction_id=jid or ctx.dominant_of("country"), start=span.start, end=span.end,
+                 verified=False)
+
+
+# ---- which actors took the measure a trigger states ----
+
+URGING = {"urged", "urging", "urges", "urge", "asked", "asking", "asks", "pressed", "pressing", "petitioned",
+          "implored", "encouraged", "called", "calling", "calls"}
+
+
+def urged_addressee(ctx, actor, trigger):
+    """"...urged Google and Apple to remove it": whom a call is made to does not act."""
+    before = ctx.lower[max(0, actor.start - 6):actor.start]
+    urging = [i for i, w in enumerate(before) if w in URGING]
+    between = ctx.lower[actor.end:trigger.start]
+    # the urging word, then only the names it addresses ("urged Google and Apple to ...")
+    return bool(urging) and "to" in between and len(between) <= 8 and \
+        not any(w in {";", ".", "to", "that"} for w in before[urging[-1] + 1:])
+
+
+RECIPIENT_BEFORE = {"to", "told", "asked", "urged", "instructed", "directed", "ordered", "notified", "informed"}
+
+
+def agents_for(ctx, trigger, sent, actors, passive):
+    """The actors of one trigger (see the module docstring, rule 3)."""
+    if not actors:
+        return [], ""
+    # "banned by X", "a ban issued by X"
+    for actor in actors:
+        if trigger.end <= actor.start <= trigger.end + 6:
+            between = ctx.lower[trigger.end:actor.start]
+            if "by" in between and not any(w in {";", "."} for w in between):
+                return [actor], "by"
+    left = [a for a in actors if a.end <= trigger.start and a.via != "locative"
+            and not urged_addressee(ctx, a, trigger)]
+    # "the Navy, which banned it": the antecedent of a relative pronoun right before the trigger
+    if left:
+        nearest = left[-1]
+        between = ctx.lower[nearest.end:trigger.start]
+        if ("which" in between or "who" in between) and len(between) <= 8:
+            return [nearest], "relative"
+    holders = [a for a in actors if is_holder(ctx, a, sent)]
+    if passive and holders:
+        return holders[:1], "holder"
+    clause_left = []
+    for n, actor in enumerate(reversed(left)):
+        between = ctx.lower[actor.end:trigger.start]
+        if any(w in CLAUSE_BREAKS for w in between):
+            break
+        if actor.start > sent.start and ctx.lower[actor.start - 1] in RECIPIENT_BEFORE and n + 1 < len(left) \
+                and not any(w in CLAUSE_BREAKS for w in ctx.lower[left[-n - 2].end:actor.start]):
+            continue  # "the ministry wrote to central agencies asking...": the writer acts, not the addressee
+        clause_left.append(actor)
+        break
+    if clause_left:
+        chosen = clause_left[0]
+        # "X ordered Y to block": the one who gave the order acts
+        order_giver = order_giver_of(ctx, chosen, trigger, sent, left)
+        if order_giver is not None:
+            chosen = order_giver
+        group = without_descendants(ctx, [chosen] + coordinated(ctx, chosen, left))
+        if passive and len(group) == 1 and not speaker(ctx, chosen, sent) and holders:
+            return holders[:1], "holder"
+        # "Queensland and Tasmania have joined New South Wales in banning": the joiners act too
+        joiners = joined_by(ctx, group, left)
+        return without_descendants(ctx, group + joiners), "subject"
+    if passive:
+        # "MODA said workers would be banned": the speaker; "banned in Italy": where
+        for actor in left:
+            if speaker(ctx, actor, sent):
+                return [actor], "speaker"
+        # "DeepSeek may no longer be used ..., the government said": a speaker after a comma
+        for actor in actors:
+            if actor.start > trigger.end and "," in ctx.lower[trigger.end:actor.start] \
+                    and actor.via != "locative" and speaker(ctx, actor, sent):
+                return [actor], "speaker"
+        locative = [a for a in actors if a.start >= trigger.end and a.via == "locative"
+                    and a.start - trigger.end <= 3]
+        if locative:
+            return locative[:1], "locative"
+    if holders:
+        return holders[:1], "holder"
+    # "ChatGPT is back online in Italy": where the measure holds, when nobody is named
+    locative = [a for a in actors if a.via == "locative" and 0 <= a.start - trigger.end <= 4]
+    if locative:
+        return locative[:1], "locative"
+    return [], ""
+
+
+JOINING = {"joined", "joins", "join", "joining", "followed", "follows", "following", "after"}
+
+
+def joined_by(ctx, group, left):
+    """Actors before `group` whose verb joins them to it: "Queensland and Tasmania have joined NSW in
+    banning..." (the subject of "joined" acts as the body it joins)."""
+    first = min(group, key=lambda a: a.start)
+    earlier = [a for a in left if a.end <= first.start]
+    if not earlier:
+        return []
+    nearest = earlier[-1]
+    between = ctx.lower[nearest.end:first.start]
+    if not (set(between) & JOINING) or any(w in CLAUSE_BREAKS - {"after"} or w in {".", ":"} for w in between) \
+            or len(between) > 8:
+        return []
+    return [nearest] + coordinated(ctx, nearest, left)
+
+
+def followers_of(ctx, trigger, sent, actors):
+    """"WA is the latest state to ban ChatGPT, following New South Wales, Queensland and Tasmania":
+    the bodies named after "following" (or "after", "joining") took the measure before."""
+    cues = [i for i in ctx.positions_in(JOINING | {"like"}, trigger.end, min(sent.end, trigger.end + 12))]
+    if not cues:
+        return []
+    cue = cues[0]
+    after = [a for a in actors if cue < a.start <= cue + 3]
+    if not after:
+        return []
+    first = after[0]
+    group = [first]
+    for other in [a for a in actors if a.start > first.end]:
+        between = ctx.lower[group[-1].end:other.start]
+        if between and all(w in COORDINATION or not w.strip() for w in between):
+            group.append(other)
+        else:
+            break
+    return group
+
+
+def without_descendants(ctx, actors):
+    """'Governor Rhoden and the state's IT bureau banned...': one measure, by the government the bureau
+    belongs to. (The Pentagon and the Navy, by contrast, each take measures of their own.)"""
+    governments = {a.key for a in actors if a.kind in ("national_government", "state_government")}
+    out, seen = [], set()
+    for actor in actors:
+        if actor.key in seen:
+            continue
+        if actor.agency_id and governments & set(ctx.ref.reference.ancestors(actor.agency_id)):
+            continue
+        seen.add(actor.key)
+        out.append(actor)
+    return out
+
+
+def is_holder(ctx, actor, sent):
+    """'NASA employees', 'staff at the Commerce Department', 'Senate devices', 'Treasury-issued laptops'."""
+    nouns = ctx.in_sent("staff", sent) + ctx.in_sent("scope", sent)
+    for noun in nouns:
+        gap = ctx.lower[actor.end:noun.start]
+        if actor.end <= noun.start and (len(gap) == 0 or all(
+                w in HOLDER_SUFFIXES or w in {"'s", "’s", "-"} for w in gap) and len(gap) <= 3):
+            return True
+        if noun.end <= actor.start:
+            gap = ctx.lower[noun.end:actor.start]
+            if 1 <= len(gap) <= 2 and gap[0] in HOLDER_LINKS and all(w in HOLDER_LINKS | {"the", "all"} for w in gap):
+                return True
+    return False
+
+
+def speaker(ctx, actor, sent):
+    window = ctx.lower[actor.end:min(sent.end, actor.end + 3)]
+    if any(w in {"said", "says", "announced", "confirmed", "stated", "told", "notified", "informed",
+                 "wrote", "explained", "added", "noted", "according"} for w in window):
+        return True
+    return "according" in ctx.lower[max(sent.start, actor.start - 4):actor.start]
+
+
+def order_giver_of(ctx, actor, trigger, sent, left):
+    if not (trigger.start >= 1 and ctx.lower[trigger.start - 1] == "to"):
+        return None
+    for order in ctx.in_sent("order_verb", sent):
+        if order.end <= actor.start and actor.start - order.end <= 3:
+            givers = [a for a in left if a.end <= order.start]
+            if givers:
+                return givers[-1]
+    return None
+
+
+def coordinated(ctx, actor, left):
+    """Actors listed with this one: 'NASA, the Navy and the Pentagon'."""
+    group = []
+    current = actor
+    for other in reversed([a for a in left if a.end <= actor.start]):
+        between = ctx.lower[other.end:current.start]
+        if between and all(w in COORDINATION or not w.strip() for w in between) \
+                or _parenthetical(ctx.text(other.end, current.start)):
+            group.append(other)
+            current = other
+        else:
+            break
+    return group
+
+
+def _parenthetical(text):
+    text = text.strip()
+    return bool(re.fullmatch(r"\([^)]{1,12}\)\s*(,|and)?", text))
+
+
+def education_body_of(ctx, actor, sent):
+    """A government acting on its schools ("banned in Western Australia's public schools") acts through
+    the body that runs them: its education department, when the reference data knows it."""
+    if actor.kind not in ("national_government", "state_government") or not ctx.in_sent("school", sent):
+        return actor
+    body = ctx.ref.education_body(actor.jurisdiction_id)
+    if body is None:
+        return actor
+    agency = ctx.ref.agencies[body]
+    return Actor(key=body, name=agency["name"], mention=actor.mention, agency_id=body, kind=agency.get("type"),
+                 jurisdiction_id=agency.get("jurisdiction"), start=actor.start, end=actor.end)
+
+
+def is_own_product(ctx, actor, tool_id):
+    """A vendor restricting its own product (Meta pausing Meta AI) is product news, not a measure on it."""
+    key = (actor.name, actor.mention, tool_id)
+    if key not in ctx.own_product_cache:
+        ctx.own_product_cache[key] = _is_own_product(ctx, actor, tool_id)
+    return ctx.own_product_cache[key]
+
+
+def _is_own_product(ctx, actor, tool_id):
+    vendor_id = ctx.ref.tools.get(tool_id, {}).get("vendor")
+    chain = [vendor_id]
+    while chain[-1] and ctx.ref.vendors.get(chain[-1], {}).get("parent"):
+        chain.append(ctx.ref.vendors[chain[-1]]["parent"])
+    names = {fold_name(n) for v in chain if v for n in ctx.ref.names(ctx.ref.vendors[v])}
+    return fold_name(actor.name) in names or fold_name(actor.mention) in names
+
+
+def fold_name(text):
+    return name_words(text).replace(" inc", "")

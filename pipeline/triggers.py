@@ -1,0 +1,231 @@
+"""What a trigger (a measure word of the lexicon) states: whether it stands, how, and on which tools.
+
+Negation ("has not banned"), a measure named for comparison ("similar restrictions"), an opinion
+("warned that"), a participle qualifying another noun; passives ("DeepSeek is banned"); the stage
+(proposed when a proposal cue governs the trigger); the clause it governs; the tools it acts on and
+the scope its sentence names; whether it is the object of a lift, or a measure the story recalls.
+"""
+
+BE_FORMS = {"is", "are", "was", "were", "be", "been", "being", "'s", "'re", "get", "gets", "got", "getting",
+            "become", "became", "remains", "remain", "stay", "stays"}
+PASSIVE_SKIP = {"also", "now", "officially", "reportedly", "temporarily", "effectively", "already", "just",
+                "formally", "completely", "broadly", "largely", "partially", "all", "not", "since", "recently",
+                "quickly", "fully", "still", "likewise", "similarly", "explicitly", "expressly", "being", "been",
+                "has", "have", "had", "will", "would", "be", "n't", "newly", "outright", "entirely", "widely"}
+
+
+def is_negated(ctx, trigger, sent):
+    """'has not banned', 'no plans to ban', 'declined to restrict' cancel the measure."""
+    window_start = max(sent.start, trigger.start - 4)
+    for neg in ctx.spans("negation", window_start, trigger.start):
+        if not any(w in {",", ";", ":"} for w in ctx.words[neg.end:trigger.start]):
+            return True
+    return False
+
+
+def is_elsewhere(ctx, trigger, sent):
+    """'similar restrictions', 'such bans': a measure someone else took, named for comparison."""
+    return any(trigger.start - cue.end <= 1 for cue in ctx.spans("elsewhere", max(sent.start, trigger.start - 2),
+                                                                  trigger.start))
+
+
+def is_opinion(ctx, trigger):
+    """'Lawmakers warned that DeepSeek gathers data': a view about a tool, not advice given to anyone."""
+    return trigger.label_ == "warn" and trigger.end < len(ctx.lower) and ctx.lower[trigger.end] == "that"
+
+
+NOT_NOUNS = BE_FORMS | PASSIVE_SKIP | {"and", "or", "but", "who", "which", "that", "the", "a", "an", "to", "of",
+                                       "was", "were", "is", "are", "be", "as", "so", "then", "now", "it"}
+
+
+def modifies_other_noun(ctx, trigger, sent):
+    """'a state-owned company barred from operating here': the participle qualifies the noun before it,
+    and the measure is on that thing, not on the AI tool named elsewhere in the sentence."""
+    first = ctx.lower[trigger.start]
+    i = trigger.start - 1
+    if not first.endswith("ed") or i < sent.start:
+        return False
+    previous = ctx.lower[i]
+    if not ctx.alpha[i] or not ctx.is_lower[i] or previous in NOT_NOUNS or previous.endswith("ly"):
+        return False
+    return not any(s.start <= i < s.end for g in ("tool", "anaphor", "staff", "scope", "agency", "jurisdiction",
+                                                  "government") for s in ctx.in_sent(g, sent))
+
+
+def is_passive(ctx, trigger, sent):
+    first = ctx.lower[trigger.start]
+    phrase = trigger.text.lower()
+    if phrase.startswith(("not ", "may not", "must not", "cannot", "can not", "can't", "can no longer",
+                          "no longer", "barred from", "off-limits", "off limits")):
+        return True
+    if not (first.endswith("ed") or first in {"forbidden", "barred", "banned", "shut", "cut", "put"}):
+        return False
+    i = trigger.start - 1
+    while i >= sent.start and ctx.lower[i] in PASSIVE_SKIP - {"has", "have", "had", "will", "would"}:
+        if _is_be(ctx, i):
+            return True
+        i -= 1
+    if i >= sent.start and _is_be(ctx, i):
+        return True
+    # "the banned app", "a blocked service": a participle used as an adjective
+    return i >= sent.start and ctx.lower[i] in {"the", "a", "an", "its", "their"}
+
+
+def _is_be(ctx, i):
+    """A form of 'be' or 'get'; "'s" only after a pronoun ("it's banned", not "the state's banned list")."""
+    word = ctx.lower[i]
+    if word in {"'s", "’s"}:
+        return i > 0 and ctx.lower[i - 1] in {"it", "that", "he", "she", "there", "what", "who", "this"}
+    return word in BE_FORMS
+
+
+AFTER_CUES = {"looks likely", "likely to", "is set to", "are set to", "expected to", "proposed", "considering"}
+
+
+def stage_of(ctx, trigger, sent, action):
+    """Proposed when a proposal cue stands in the clause before the trigger (or right around it)."""
+    enacted = ctx.in_sent("enactment", sent)
+    start = max(sent.start, trigger.start - 10)
+    cues = [c for c in ctx.spans("proposal", start, min(sent.end, trigger.end + 2))
+            if not (c.start >= trigger.start and c.end <= trigger.end)]
+    cues = [c for c in cues if not any(w in {";", "but", "while"} for w in ctx.lower[c.end:trigger.start])]
+    # "may no longer be used", "may not install": a prohibition in force, not a possibility
+    cues = [c for c in cues if not (c.text.lower() in {"may", "might", "could", "can"} and c.end < len(ctx.lower)
+                                    and ctx.lower[c.end] in {"not", "no", "never", "n't"})]
+    # "A ban on DeepSeek for government devices looks likely": a verdict on the measure after it
+    cues += [c for c in ctx.spans("proposal", trigger.end, min(sent.end, trigger.end + 10))
+             if c.text.lower() in AFTER_CUES and not any(w in {",", ";", ":", "."} for w in ctx.lower[trigger.end:c.start])]
+    if action == "warn":  # a warning is a request: asking for caution is issuing it
+        cues = [c for c in cues if c.text.lower() not in {"urge", "urges", "urged", "urging", "ask", "asks",
+                                                          "asked", "asking", "call", "calls", "called",
+                                                          "calling", "request", "requested", "requesting",
+                                                          "asking for", "asked for", "calling for", "called for"}]
+    if not cues:
+        return "enacted"
+    if enacted and any(e.start > cues[0].start or e.text.lower() in {"signed into law", "became law"} for e in enacted):
+        return "enacted"
+    return "proposed"
+
+
+CONTRAST = {";", "while", "whereas", "but", "although", "though", "unlike", "except"}
+
+
+def clause_of(ctx, trigger, sent):
+    """The stretch of the sentence a trigger governs: contrastive clauses ("..., while ChatGPT was not
+    restricted") are kept apart."""
+    start, end = sent.start, sent.end
+    for i in ctx.positions_in(CONTRAST, sent.start, sent.end):
+        if i < trigger.start:
+            start = i
+        elif i >= trigger.end:
+            end = i
+            break
+    return start, end
+
+
+def left_available(ctx, tool, sent):
+    """"...left other services, such as ChatGPT, available to staff": a tool the measure spares."""
+    after = ctx.lower[tool.end:min(sent.end, tool.end + 4)]
+    before = ctx.lower[max(sent.start, tool.start - 8):tool.start]
+    return bool({"available", "allowed", "permitted", "accessible", "unaffected", "exempt"} & set(after)) and \
+        bool({"left", "leaving", "leaves", "remain", "remains", "remained", "still", "except", "exempting"} & set(before))
+
+
+ORDER_VERBS = {"ordered", "orders", "order", "told", "tells", "required", "requires", "forced", "directed",
+               "instructed", "compelled"}
+
+
+def tools_for(ctx, trigger, sent, sent_index):
+    """The AI tools a trigger acts on: named in its clause, listed after it, or the focus tool."""
+    start, end = clause_of(ctx, trigger, sent)
+    tools = ctx.spans("tool", start, end)
+    if not tools and start > sent.start:
+        tools = ctx.spans("tool", sent.start, start)
+    tools = [t for t in tools if not left_available(ctx, t, sent)]
+    if tools:
+        return [(t.kb_id_, t.text) for t in tools], 1.0
+    if ctx.in_sent("tool", sent):
+        return [], 0.0  # the sentence names tools, but in another clause
+    # a list introduced by the sentence ("...the following apps:" then one item per line)
+    if ":" in ctx.words[max(sent.start, sent.end - 3):sent.end]:
+        listed = []
+        for nxt in ctx.sents[sent_index + 1:sent_index + 40]:
+            if len(nxt) > 12:
+                break
+            listed.extend((t.kb_id_, t.text) for t in ctx.in_sent("tool", nxt))
+        if listed:
+            return listed, 0.9
+    # "...urged people to be on alert when using Chinese AI apps." then "Its inspections of five apps --
+    # DeepSeek, Doubao, ...": a class of tools whose members the next sentence lists
+    if ctx.spans("anaphor", start, end) and sent_index + 1 < len(ctx.sents):
+        following = ctx.sents[sent_index + 1]
+        listed = {t.kb_id_: t.text for t in ctx.in_sent("tool", following)}
+        if len(listed) >= 2 and same_paragraph_or_next(ctx, sent_index):
+            return list(listed.items()), 0.8
+    vendors = [v for v in ctx.spans("vendor", start, end) if ctx.ref.flagship_tool(v.kb_id_)]
+    if vendors and ctx.spans("anaphor", start, end):
+        # "suspend Meta's use of personal data to train its AI": the vendor's AI product
+        return [(ctx.ref.flagship_tool(v.kb_id_), v.text) for v in vendors[:1]], 0.7
+    for v in vendors:
+        # "the regulator ordered OpenAI to stop processing...": an order to the vendor is on its product
+        if v.end <= trigger.start <= v.end + 4 and v.start > sent.start and ctx.lower[v.start - 1] in ORDER_VERBS:
+            return [(ctx.ref.flagship_tool(v.kb_id_), v.text)], 0.7
+    if ctx.focus_tools and ctx.spans("anaphor", start, end) and not ctx.in_sent("other_product", sent):
+        tool_id = ctx.focus_tools[0]
+        return [(tool_id, ctx.ref.tools.get(tool_id, {}).get("name") or tool_id.partition(":")[2])], 0.6
+    return [], 0.0
+
+
+def same_paragraph_or_next(ctx, index):
+    """The sentence after `index` follows it directly (at most one line break between them)."""
+    between = ctx.text(ctx.sents[index].end - 1, ctx.sents[index + 1].start + 1)
+    return between.count("\n") <= 2
+
+
+def close_tools(ctx, trigger, sent, tools):
+    """Only the tools right by a "close" trigger: "delete DeepSeek", "the app must be uninstalled"."""
+    start, end = max(sent.start, trigger.start - 4), min(sent.end, trigger.end + 4)
+    if ctx.spans("anaphor", start, end):
+        return tools
+    near = {t.kb_id_ for t in ctx.spans("tool", start, end)}
+    return [t for t in tools if t[0] in near]
+
+
+def scope_phrase(ctx, span, sent):
+    """'devices' -> 'agency devices', 'laptops' -> 'student laptops': the words modifying a scope noun."""
+    start = span.start
+    while start - 1 >= max(sent.start, span.start - 3):
+        i = start - 1
+        if ctx.stop[i] or ctx.punct[i] or ctx.digit[i] or not (ctx.alpha[i] or "-" in ctx.words[i]) \
+                or ctx.lower[i] in {"on", "all", "from", "using", "use", "its", "their", "any"}:
+            break
+        if any(s.start <= i < s.end for g in ("tool", "trigger") for s in ctx.in_sent(g, sent)):
+            break
+        start -= 1
+    return ctx.text(start, span.end)
+
+
+def object_of_lift(ctx, trigger, triggers):
+    if trigger.label_ == "lift":
+        return False
+    for other in triggers:
+        if other.label_ == "lift" and other.end <= trigger.start <= other.end + 3 and \
+                all(w in {"its", "the", "a", "their", "his", "her", "this", "that"} for w in ctx.lower[other.end:trigger.start]):
+            return True
+    return False
+
+
+BACKGROUND_CUES = {"already", "previously", "earlier", "had", "among", "before"}
+
+
+def is_background(ctx, m):
+    """A measure the story recalls rather than reports: a cue in the words leading up to its trigger."""
+    if object_of_lift(ctx, m.trigger, ctx.in_sent("trigger", m.sentence)):
+        return True
+    words = ctx.lower[max(m.sentence.start, m.trigger.start - 12):m.trigger.start]
+    for i in range(len(words) - 1, -1, -1):
+        if words[i] in {";", "—", "but", "while"}:
+            words = words[i + 1:]  # only the trigger's own clause
+            break
+    return bool(BACKGROUND_CUES & set(words))
+
