@@ -74,34 +74,62 @@ def legislature_actor(ctx, jurisdiction_id, mention, start, end):
                  jurisdiction_id=jurisdiction_id, start=start, end=end, verified=False)
 
 
-def sentence_actors(ctx, sent):
-    """Every possible actor named in a sentence, left to right, without overlaps."""
-    actors = []
-    taken = set()
+class SentenceActors:
+    """The actors found in one sentence so far, in the order found, and the tokens they cover: a token
+    belongs to the first actor that claims it."""
 
-    def claim(actor):
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self.actors = []
+        self.taken = set()
+
+    def covers(self, span):
+        return not self.taken.isdisjoint(range(span.start, span.end))
+
+    def claim(self, actor):
+        ctx = self.ctx
         span_tokens = set(range(actor.start, actor.end))
-        if span_tokens & taken:
+        if span_tokens & self.taken:
             return
         if ctx.dateline and ctx.dateline[0] <= ctx.idx[actor.start] < ctx.dateline[1]:
             return  # "ROME, March 31 (Reuters) -": where the story was filed
         # "the South Dakota Bureau of Information and Telecommunications (BIT)": one mention
-        for other in actors:
+        for other in self.actors:
             gap = ctx.words[other.end:actor.start]
             if other.key == actor.key and other.end <= actor.start and len(gap) <= 1 and all(w == "(" for w in gap):
-                taken.update(span_tokens)
+                self.taken.update(span_tokens)
                 return
-        taken.update(span_tokens)
-        actors.append(actor)
+        self.taken.update(span_tokens)
+        self.actors.append(actor)
 
-    outlets = ctx.in_sent("outlet", sent)
-    outlet_tokens = {i for s in outlets for i in range(s.start, s.end)}
-    tool_tokens = {i for s in ctx.in_sent("tool", sent) for i in range(s.start, s.end)}
-    place_names = {(s.start, s.end) for s in ctx.in_sent("jurisdiction", sent)}
-    # first: "South Korea's foreign and trade ministries" are the ministries, not the government
+
+def sentence_actors(ctx, sent):
+    """Every possible actor named in a sentence, left to right, without overlaps."""
+    found = SentenceActors(ctx)
+    for finder in ACTOR_FINDERS:
+        finder(ctx, sent, found)
+    found.actors.sort(key=lambda a: a.start)
+    return found.actors
+
+
+def _tokens(spans):
+    return {i for s in spans for i in range(s.start, s.end)}
+
+
+def find_listed_ministries(ctx, sent, found):
+    """First: "South Korea's foreign and trade ministries" are the ministries, not the government."""
     for actor in listed_ministries(ctx, sent):
-        claim(actor)
-    for span in ctx.in_sent("agency", sent):
+        found.claim(actor)
+
+
+def find_agencies(ctx, sent, found):
+    """Bodies of the reference data ("NASA"), or a place's own body ("Kentucky Department of Education")."""
+    spans = ctx.in_sent("agency", sent)
+    if not spans:
+        return
+    tool_tokens = _tokens(ctx.in_sent("tool", sent))
+    place_names = {(s.start, s.end) for s in ctx.in_sent("jurisdiction", sent)}
+    for span in spans:
         if ctx.is_origin(span) or set(range(span.start, span.end)) & tool_tokens:
             continue
         actor = place_body(ctx, span, sent) or agency_actor(ctx, span)
@@ -111,19 +139,28 @@ def sentence_actors(ctx, sent):
             if previous not in LOCATIVE:
                 continue
             actor.via = "locative"
-        claim(actor)
+        found.claim(actor)
+
+
+def find_people(ctx, sent, found):
+    """Office holders whose orders are their body's ("Governor Kim Reynolds")."""
     for span in ctx.in_sent("person", sent):
         agency = ctx.ref.agencies[span.kb_id_]
-        claim(Actor(key=span.kb_id_, name=agency["name"], mention=span.text, agency_id=span.kb_id_,
-                    kind=agency.get("type"), jurisdiction_id=agency.get("jurisdiction"),
-                    start=span.start, end=span.end))
+        found.claim(Actor(key=span.kb_id_, name=agency["name"], mention=span.text, agency_id=span.kb_id_,
+                          kind=agency.get("type"), jurisdiction_id=agency.get("jurisdiction"),
+                          start=span.start, end=span.end))
+
+
+def find_places(ctx, sent, found):
+    """A place acting through its government or legislature: "Italy", "Dutch government", "Italian
+    authorities", "Texas officials", "the Belgian federal government", "Texas lawmakers"; "in Italy" is
+    where a measure holds (via "locative")."""
     governments = ctx.in_sent("government", sent)
     staff = ctx.in_sent("staff", sent)
     lawmakers = ctx.in_sent("lawmaker", sent)
     for span in ctx.in_sent("jurisdiction", sent):
-        if ctx.is_origin(span) or set(range(span.start, span.end)) & taken:
+        if ctx.is_origin(span) or found.covers(span):
             continue
-        # "Dutch government", "Italian authorities", "Texas officials", "the Belgian federal government"
         following = [g for g in governments + staff + lawmakers if 0 <= g.start - span.end <= 2]
         end = following[0].end if following else span.end
         is_demonym = span.text in (ctx.ref.jurisdictions.get(span.kb_id_, {}).get("demonyms") or [])
@@ -138,70 +175,101 @@ def sentence_actors(ctx, sent):
             actor = government_of(ctx, span.kb_id_, ctx.text(span.start, end), span.start, end)
         if actor:
             actor.via = "locative" if previous in LOCATIVE and not following else ""
-            claim(actor)
-    # "the federal government", "state officials": the document's own country or state
-    for span in governments:
-        if set(range(span.start, span.end)) & taken:
+            found.claim(actor)
+
+
+def find_described_governments(ctx, sent, found):
+    """"The federal government", "state officials": the document's own country or state."""
+    for span in ctx.in_sent("government", sent):
+        if found.covers(span):
             continue
         left_start = max(sent.start, span.start - 2)
-        words = set(ctx.lower[left_start:span.start])
-        if words & NOT_AGENT_BEFORE:
-            continue  # "a letter to central government agencies": who was told, not who acted
-        if span.text.lower() in {"state", "executive"}:
-            continue
-        if "federal" in words or "national" in words or "central" in words:
-            jid = ctx.dominant_of("country")
-        elif "state" in words or "provincial" in words or "prefectural" in words:
-            jid = ctx.dominant_of("state")
-        elif "the" in words and span.text.lower() in {"government", "administration", "cabinet"}:
-            jid = ctx.dominant_of("country")
-        else:
-            continue
+        jid = _described_jurisdiction(ctx, set(ctx.lower[left_start:span.start]), span.text.lower())
         actor = government_of(ctx, jid, ctx.text(left_start, span.end), left_start, span.end)
         if actor:
-            claim(actor)
-    # "Gov. Rhoden", "Governor Smith": a state government, the document's state
+            found.claim(actor)
+
+
+def _described_jurisdiction(ctx, words, noun):
+    """The jurisdiction "federal government" (the words before the noun, and the noun) stands for: the
+    document's country or state; None when it names no government that acts."""
+    if words & NOT_AGENT_BEFORE:
+        return None  # "a letter to central government agencies": who was told, not who acted
+    if noun in {"state", "executive"}:
+        return None
+    if "federal" in words or "national" in words or "central" in words:
+        return ctx.dominant_of("country")
+    if "state" in words or "provincial" in words or "prefectural" in words:
+        return ctx.dominant_of("state")
+    if "the" in words and noun in {"government", "administration", "cabinet"}:
+        return ctx.dominant_of("country")
+    return None
+
+
+def find_governor_titles(ctx, sent, found):
+    """"Gov. Rhoden", "Governor Smith": a state government, the document's state."""
     for i in ctx.positions_in(TITLE_PREFIXES, sent.start, sent.end - 1):
-        if ctx.is_title_case[i + 1] and i not in taken:
+        if ctx.is_title_case[i + 1] and i not in found.taken:
             jid = ctx.dominant_of("state")
             actor = government_of(ctx, jid, ctx.text(i, i + 2), i, i + 2)
             if actor:
-                claim(actor)
-    # stage two: statistical NER finds bodies the reference data does not know
-    for span in ctx.in_sent("ner", sent):
+                found.claim(actor)
+
+
+def find_ner_bodies(ctx, sent, found):
+    """Stage two: bodies the reference data does not know, found by statistical NER."""
+    spans = ctx.in_sent("ner", sent)
+    if not spans:
+        return
+    not_bodies = _tokens(ctx.in_sent("outlet", sent)) | _tokens(ctx.in_sent("tool", sent))
+    for span in spans:
         tokens = set(range(span.start, span.end))
-        if tokens & (taken | outlet_tokens | tool_tokens) or ctx.is_origin(span):
+        if tokens & (found.taken | not_bodies) or ctx.is_origin(span):
             continue
         actor = ner_actor(ctx, span, sent)
         if actor:
-            claim(actor)
-    # "21 state attorneys general", "Republican governors": officeholders acting together, of the story's country
+            found.claim(actor)
+
+
+def find_collectives(ctx, sent, found):
+    """"21 state attorneys general", "Republican governors": officeholders acting together, of the
+    story's country."""
     for span in ctx.in_sent("collective", sent):
-        if set(range(span.start, span.end)) & taken:
+        if found.covers(span):
             continue
         jid = ctx.dominant_of("country")
         if jid:
             country = ctx.ref.jurisdictions.get(jid, {}).get("name", jid)
-            claim(Actor(key=f"collective:{jid}:{span.label_}", name=f"{span.label_.capitalize()} ({country})",
-                        mention=ctx.text(max(sent.start, span.start - 2), span.end), kind="officials",
-                        jurisdiction_id=jid, start=span.start, end=span.end, verified=False, generic=True))
-    for span in lawmakers:
-        if set(range(span.start, span.end)) & taken:
+            found.claim(Actor(key=f"collective:{jid}:{span.label_}", name=f"{span.label_.capitalize()} ({country})",
+                              mention=ctx.text(max(sent.start, span.start - 2), span.end), kind="officials",
+                              jurisdiction_id=jid, start=span.start, end=span.end, verified=False, generic=True))
+
+
+def find_lawmakers(ctx, sent, found):
+    """"Lawmakers" no place names: the legislature of the story's country."""
+    for span in ctx.in_sent("lawmaker", sent):
+        if found.covers(span):
             continue
         actor = legislature_actor(ctx, ctx.dominant_of("country"), span.text, span.start, span.end)
         if actor:
-            claim(actor)
-    # "the bureau said", "the regulator ordered": a body the story has named before
+            found.claim(actor)
+
+
+def find_body_anaphors(ctx, sent, found):
+    """"The bureau said", "the regulator ordered": a body the story has named before."""
     for span in ctx.in_sent("body_anaphor", sent):
-        if set(range(span.start, span.end)) & taken:
+        if found.covers(span):
             continue
-        antecedent = antecedent_of(ctx, span, sent, actors)
+        antecedent = antecedent_of(ctx, span, sent, found.actors)
         if antecedent is not None:
             actor = replace(antecedent, start=span.start, end=span.end)
             actor.via = "anaphor"
-            claim(actor)
-    actors.sort(key=lambda a: a.start)
-    return actors
+            found.claim(actor)
+
+
+# In this order: a token goes to the first finder's actor that claims it.
+ACTOR_FINDERS = (find_listed_ministries, find_agencies, find_people, find_places, find_described_governments,
+                 find_governor_titles, find_ner_bodies, find_collectives, find_lawmakers, find_body_anaphors)
 
 
 ANAPHOR_LOOKBACK = 8  # sentences: a definite description names a body of the last few sentences
@@ -337,62 +405,34 @@ RECIPIENT_BEFORE = {"to", "told", "asked", "urged", "instructed", "directed", "o
 
 
 def agents_for(ctx, trigger, sent, actors, passive):
-    """The actors of one trigger (see the module docstring, rule 3)."""
+    """The actors of one trigger (rule 3 of pipeline/events.py) and how they were found (the "via")."""
     if not actors:
         return [], ""
-    # "banned by X", "a ban issued by X"
-    for actor in actors:
-        if trigger.end <= actor.start <= trigger.end + 6:
-            between = ctx.lower[trigger.end:actor.start]
-            if "by" in between and not any(w in {";", "."} for w in between):
-                return [actor], "by"
+    agent = by_agent(ctx, trigger, actors)
+    if agent is not None:
+        return [agent], "by"
     left = [a for a in actors if a.end <= trigger.start and a.via != "locative"
             and not urged_addressee(ctx, a, trigger)]
-    # "the Navy, which banned it": the antecedent of a relative pronoun right before the trigger
-    if left:
-        nearest = left[-1]
-        between = ctx.lower[nearest.end:trigger.start]
-        if ("which" in between or "who" in between) and len(between) <= 8:
-            return [nearest], "relative"
+    antecedent = relative_antecedent(ctx, trigger, left)
+    if antecedent is not None:
+        return [antecedent], "relative"
     holders = [a for a in actors if is_holder(ctx, a, sent)]
     if passive and holders:
         return holders[:1], "holder"
-    clause_left = []
-    for n, actor in enumerate(reversed(left)):
-        between = ctx.lower[actor.end:trigger.start]
-        if any(w in CLAUSE_BREAKS for w in between):
-            break
-        if actor.start > sent.start and ctx.lower[actor.start - 1] in RECIPIENT_BEFORE and n + 1 < len(left) \
-                and not any(w in CLAUSE_BREAKS for w in ctx.lower[left[-n - 2].end:actor.start]):
-            continue  # "the ministry wrote to central agencies asking...": the writer acts, not the addressee
-        clause_left.append(actor)
-        break
-    if clause_left:
-        chosen = clause_left[0]
+    subject = clause_subject(ctx, trigger, sent, left)
+    if subject is not None:
         # "X ordered Y to block": the one who gave the order acts
-        order_giver = order_giver_of(ctx, chosen, trigger, sent, left)
-        if order_giver is not None:
-            chosen = order_giver
-        group = without_descendants(ctx, [chosen] + coordinated(ctx, chosen, left))
-        if passive and len(group) == 1 and not speaker(ctx, chosen, sent) and holders:
+        subject = order_giver_of(ctx, subject, trigger, sent, left) or subject
+        group = without_descendants(ctx, [subject] + coordinated(ctx, subject, left))
+        if passive and len(group) == 1 and not speaker(ctx, subject, sent) and holders:
             return holders[:1], "holder"
         # "Queensland and Tasmania have joined New South Wales in banning": the joiners act too
         joiners = joined_by(ctx, group, left)
         return without_descendants(ctx, group + joiners), "subject"
     if passive:
-        # "MODA said workers would be banned": the speaker; "banned in Italy": where
-        for actor in left:
-            if speaker(ctx, actor, sent):
-                return [actor], "speaker"
-        # "DeepSeek may no longer be used ..., the government said": a speaker after a comma
-        for actor in actors:
-            if actor.start > trigger.end and "," in ctx.lower[trigger.end:actor.start] \
-                    and actor.via != "locative" and speaker(ctx, actor, sent):
-                return [actor], "speaker"
-        locative = [a for a in actors if a.start >= trigger.end and a.via == "locative"
-                    and a.start - trigger.end <= 3]
-        if locative:
-            return locative[:1], "locative"
+        found = passive_agent(ctx, trigger, sent, actors, left)
+        if found:
+            return found
     if holders:
         return holders[:1], "holder"
     # "ChatGPT is back online in Italy": where the measure holds, when nobody is named
@@ -400,6 +440,59 @@ def agents_for(ctx, trigger, sent, actors, passive):
     if locative:
         return locative[:1], "locative"
     return [], ""
+
+
+def by_agent(ctx, trigger, actors):
+    """"banned by X", "a ban issued by X"."""
+    for actor in actors:
+        if trigger.end <= actor.start <= trigger.end + 6:
+            between = ctx.lower[trigger.end:actor.start]
+            if "by" in between and not any(w in {";", "."} for w in between):
+                return actor
+    return None
+
+
+def relative_antecedent(ctx, trigger, left):
+    """"the Navy, which banned it": the antecedent of a relative pronoun right before the trigger."""
+    if not left:
+        return None
+    nearest = left[-1]
+    between = ctx.lower[nearest.end:trigger.start]
+    if ("which" in between or "who" in between) and len(between) <= 8:
+        return nearest
+    return None
+
+
+def clause_subject(ctx, trigger, sent, left):
+    """The nearest actor to the trigger's left in its clause, skipping one who is written to or told
+    ("the ministry wrote to central agencies asking...": the writer acts, not the addressee)."""
+    for n, actor in enumerate(reversed(left)):
+        between = ctx.lower[actor.end:trigger.start]
+        if any(w in CLAUSE_BREAKS for w in between):
+            return None
+        if actor.start > sent.start and ctx.lower[actor.start - 1] in RECIPIENT_BEFORE and n + 1 < len(left) \
+                and not any(w in CLAUSE_BREAKS for w in ctx.lower[left[-n - 2].end:actor.start]):
+            continue
+        return actor
+    return None
+
+
+def passive_agent(ctx, trigger, sent, actors, left):
+    """Who stands behind a passive with no subject: "MODA said workers would be banned" (the speaker),
+    "DeepSeek may no longer be used ..., the government said" (a speaker after a comma), "banned in
+    Italy" (where). Returns (actors, via) or None."""
+    for actor in left:
+        if speaker(ctx, actor, sent):
+            return [actor], "speaker"
+    for actor in actors:
+        if actor.start > trigger.end and "," in ctx.lower[trigger.end:actor.start] \
+                and actor.via != "locative" and speaker(ctx, actor, sent):
+            return [actor], "speaker"
+    locative = [a for a in actors if a.start >= trigger.end and a.via == "locative"
+                and a.start - trigger.end <= 3]
+    if locative:
+        return locative[:1], "locative"
+    return None
 
 
 JOINING = {"joined", "joins", "join", "joining", "followed", "follows", "following", "after"}
