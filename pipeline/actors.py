@@ -12,22 +12,30 @@ the speaker, or where the measure holds.
 import re
 from dataclasses import replace
 
+from banwatch.lexicon import words
 from banwatch.names import name_words, slugify
-from pipeline.context import NOT_AGENT_BEFORE, Actor
+from pipeline.context import NOT_AGENT_BEFORE, POSSESSIVE, Actor
 
-CLAUSE_BREAKS = {";", "but", "while", "whereas", "although", "though", "because", "after", "before",
-                 "following", "unlike", "until", "since", "despite", "amid", "when", "—", "–"}
-COORDINATION = {",", "and", "&", "as", "well", "both", "or", "along", "with", "together", "plus", "the", "its"}
-LOCATIVE = {"in", "across", "throughout", "within", "nationwide", "statewide"}
-HOLDER_LINKS = {"at", "of", "in", "for", "across", "within"}
-HOLDER_SUFFIXES = {"-", "issued", "owned", "managed", "furnished", "controlled", "provided", "run", "operated"}
-TITLE_PREFIXES = {"gov.", "governor", "gov"}
+CLAUSE_BREAKS = words("clause_break") | {";", "—", "–"}
+COORDINATION = words("coordination") | {",", "&"}
+LOCATIVE = words("locative")
+HOLDER_LINKS = words("holder_link")
+HOLDER_SUFFIXES = words("holder_suffix") | {"-"}
+TITLE_PREFIXES = words("title_prefix")
 # Capitalised words statistical NER takes for organisations that are never a body that acts.
-NOT_BODIES = {"ai", "a.i.", "genai", "llm", "llms", "app", "apps", "it", "ceo", "cio", "cto", "faq", "ios", "android"}
-LOCAL_GOVERNMENT_WORDS = {"city", "county", "council", "municipality", "borough", "prefecture", "province",
-                          "district", "township", "village", "town"}
-GENERIC_ACTOR_WORDS = {"government", "administration", "authorities", "officials", "cabinet", "regulator",
-                       "regulators", "watchdog", "agencies", "ministries", "executive"}
+NOT_BODIES = words("not_body")
+LOCAL_GOVERNMENT_WORDS = words("local_government")
+GENERIC_ACTOR_WORDS = words("generic_actor")
+NOT_GOVERNMENT_ALONE = words("not_government_alone")
+DEFINITE_GOVERNMENT = words("definite_government")
+NER_PLACE_LINKS = words("ner_place_link")
+ADDRESSEE_END = words("addressee_end") | {";", "."}
+HOLDER_DETERMINERS = words("holder_determiner")
+SPEECH_VERBS = words("speech_verb")
+HOLDER_GAP_WORDS = HOLDER_LINKS | HOLDER_DETERMINERS
+NATIONAL_LEVEL = words("national_level")
+STATE_LEVEL = words("state_level")
+RELATIVE_PRONOUNS = words("relative_pronoun")
 
 
 def actors_in(ctx, sent):
@@ -195,13 +203,13 @@ def _described_jurisdiction(ctx, words, noun):
     document's country or state; None when it names no government that acts."""
     if words & NOT_AGENT_BEFORE:
         return None  # "a letter to central government agencies": who was told, not who acted
-    if noun in {"state", "executive"}:
+    if noun in NOT_GOVERNMENT_ALONE:
         return None
-    if "federal" in words or "national" in words or "central" in words:
+    if words & NATIONAL_LEVEL:
         return ctx.dominant_of("country")
-    if "state" in words or "provincial" in words or "prefectural" in words:
+    if words & STATE_LEVEL:
         return ctx.dominant_of("state")
-    if "the" in words and noun in {"government", "administration", "cabinet"}:
+    if "the" in words and noun in DEFINITE_GOVERNMENT:
         return ctx.dominant_of("country")
     return None
 
@@ -300,7 +308,7 @@ def place_body(ctx, span, sent):
     if span.start <= sent.start:
         return None
     places = [p for p in ctx.in_sent("jurisdiction", sent) if p.end == span.start or
-              (p.end == span.start - 1 and ctx.lower[p.end] in {"'s", "’s"})]
+              (p.end == span.start - 1 and ctx.lower[p.end] in POSSESSIVE)]
     if not places:
         return None
     place = places[-1]
@@ -317,7 +325,9 @@ def place_body(ctx, span, sent):
                  jurisdiction_id=place.kb_id_, start=place.start, end=span.end, verified=False)
 
 
-MINISTRY_NOUNS = {"ministries": "ministry", "departments": "department", "agencies": "agency"}
+# "ministries" -> "ministry": the plural a list of ministries ends on, and the noun of each one's name
+MINISTRY_NOUNS = {plural: plural[:-3] + "y" if plural.endswith("ies") else plural[:-1]
+                  for plural in words("ministry_plural")}
 
 
 def listed_ministries(ctx, sent):
@@ -378,7 +388,7 @@ def ner_actor(ctx, span, sent):
     # an unknown body: its jurisdiction from a place named just before it or inside it, else the document's
     jid = None
     for j in ctx.spans("jurisdiction", max(sent.start, span.start - 3), min(sent.end, span.end + 3)):
-        if j.end <= span.end or ctx.lower[span.end] in {"in", "of", "from"}:
+        if j.end <= span.end or ctx.lower[span.end] in NER_PLACE_LINKS:
             jid = j.kb_id_
     return Actor(key=f"new:{slugify(text)}", name=text, mention=span.text, kind="ORG",
                  jurisdiction_id=jid or ctx.dominant_of("country"), start=span.start, end=span.end,
@@ -387,8 +397,7 @@ def ner_actor(ctx, span, sent):
 
 # ---- which actors took the measure a trigger states ----
 
-URGING = {"urged", "urging", "urges", "urge", "asked", "asking", "asks", "pressed", "pressing", "petitioned",
-          "implored", "encouraged", "called", "calling", "calls"}
+URGING = words("urging")
 
 
 def urged_addressee(ctx, actor, trigger):
@@ -398,10 +407,10 @@ def urged_addressee(ctx, actor, trigger):
     between = ctx.lower[actor.end:trigger.start]
     # the urging word, then only the names it addresses ("urged Google and Apple to ...")
     return bool(urging) and "to" in between and len(between) <= 8 and \
-        not any(w in {";", ".", "to", "that"} for w in before[urging[-1] + 1:])
+        not any(w in ADDRESSEE_END for w in before[urging[-1] + 1:])
 
 
-RECIPIENT_BEFORE = {"to", "told", "asked", "urged", "instructed", "directed", "ordered", "notified", "informed"}
+RECIPIENT_BEFORE = words("recipient_before")
 
 
 def agents_for(ctx, trigger, sent, actors, passive):
@@ -458,7 +467,7 @@ def relative_antecedent(ctx, trigger, left):
         return None
     nearest = left[-1]
     between = ctx.lower[nearest.end:trigger.start]
-    if ("which" in between or "who" in between) and len(between) <= 8:
+    if any(w in RELATIVE_PRONOUNS for w in between) and len(between) <= 8:
         return nearest
     return None
 
@@ -495,7 +504,9 @@ def passive_agent(ctx, trigger, sent, actors, left):
     return None
 
 
-JOINING = {"joined", "joins", "join", "joining", "followed", "follows", "following", "after"}
+JOINING = words("joining")
+JOIN_BREAKS = (CLAUSE_BREAKS - {"after"}) | {".", ":"}  # "joined NSW after..." is no break
+FOLLOWING_CUES = JOINING | {"like"}
 
 
 def joined_by(ctx, group, left):
@@ -507,7 +518,7 @@ def joined_by(ctx, group, left):
         return []
     nearest = earlier[-1]
     between = ctx.lower[nearest.end:first.start]
-    if not (set(between) & JOINING) or any(w in CLAUSE_BREAKS - {"after"} or w in {".", ":"} for w in between) \
+    if not (set(between) & JOINING) or any(w in JOIN_BREAKS for w in between) \
             or len(between) > 8:
         return []
     return [nearest] + coordinated(ctx, nearest, left)
@@ -516,7 +527,7 @@ def joined_by(ctx, group, left):
 def followers_of(ctx, trigger, sent, actors):
     """"WA is the latest state to ban ChatGPT, following New South Wales, Queensland and Tasmania":
     the bodies named after "following" (or "after", "joining") took the measure before."""
-    cues = [i for i in ctx.positions_in(JOINING | {"like"}, trigger.end, min(sent.end, trigger.end + 12))]
+    cues = [i for i in ctx.positions_in(FOLLOWING_CUES, trigger.end, min(sent.end, trigger.end + 12))]
     if not cues:
         return []
     cue = cues[0]
@@ -555,19 +566,18 @@ def is_holder(ctx, actor, sent):
     for noun in nouns:
         gap = ctx.lower[actor.end:noun.start]
         if actor.end <= noun.start and (len(gap) == 0 or all(
-                w in HOLDER_SUFFIXES or w in {"'s", "’s", "-"} for w in gap) and len(gap) <= 3):
+                w in HOLDER_SUFFIXES or w in POSSESSIVE or w == "-" for w in gap) and len(gap) <= 3):
             return True
         if noun.end <= actor.start:
             gap = ctx.lower[noun.end:actor.start]
-            if 1 <= len(gap) <= 2 and gap[0] in HOLDER_LINKS and all(w in HOLDER_LINKS | {"the", "all"} for w in gap):
+            if 1 <= len(gap) <= 2 and gap[0] in HOLDER_LINKS and all(w in HOLDER_GAP_WORDS for w in gap):
                 return True
     return False
 
 
 def speaker(ctx, actor, sent):
     window = ctx.lower[actor.end:min(sent.end, actor.end + 3)]
-    if any(w in {"said", "says", "announced", "confirmed", "stated", "told", "notified", "informed",
-                 "wrote", "explained", "added", "noted", "according"} for w in window):
+    if any(w in SPEECH_VERBS for w in window):
         return True
     return "according" in ctx.lower[max(sent.start, actor.start - 4):actor.start]
 

@@ -3,6 +3,7 @@ import datetime
 import re
 from collections import Counter, defaultdict
 
+from banwatch.lexicon import words
 from banwatch.names import name_words
 from pipeline.decide import event_features
 from pipeline.event_dates import date_candidates
@@ -11,7 +12,9 @@ from pipeline.triggers import is_background
 # Among mentions of one measure, the most specific word wins a tie: a suspension is a temporary
 # ban, a ban outranks the restriction it implies, and a warning is the weakest statement.
 ACTION_RANK = {"suspend": 4, "ban": 3, "restrict": 2, "warn": 1}
-NOT_AUTHORIZED_CUES = {"not authorized", "not authorised", "unauthorized", "unauthorised", "not approved"}
+NOT_AUTHORIZED_CUES = words("not_authorized")
+NAME_FILLERS = words("name_filler")
+REFER_BACK_DETERMINERS = words("refer_back_determiner")
 
 
 def action_class(action):
@@ -137,14 +140,13 @@ def merge_nested_bodies(ctx, groups):
                     groups[key].extend(groups.pop(other))
 
 
-GOVERNMENT_WORDS = {"government", "cabinet", "administration", "governor", "president", "premier", "minister",
-                    "council"}
+GOVERNMENT_WORDS = words("government_word")
 
 SAME_MEASURE_DAYS = 45
 
 
 def normalize_words(name):
-    return [w for w in name_words(name).split() if w not in {"the", "of", "and"}]
+    return [w for w in name_words(name).split() if w not in NAME_FILLERS]
 
 
 def split_by_date(ctx, groups):
@@ -297,7 +299,7 @@ def same_paragraph(ctx, i, j):
 def refers_back(ctx, sent):
     """A sentence opening on a measure already named: "The ban ...", "This order ..."."""
     words = [(i, w) for i, w in enumerate(ctx.lower[sent.start:sent.start + 4], sent.start) if w.strip()]
-    return bool(words) and words[0][1] in {"the", "this", "that", "its"} and \
+    return bool(words) and words[0][1] in REFER_BACK_DETERMINERS and \
         any(s.start <= words[0][0] + 2 for g in ("measure_noun", "trigger") for s in ctx.in_sent(g, sent))
 
 

@@ -23,7 +23,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Span
 from spacy.util import filter_spans
 
-from banwatch.lexicon import LEXICON_PATH, load_lexicon
+from banwatch.lexicon import LEXICON_PATH, WORDS_GROUP, load_lexicon, words
 
 SENTENCE_END = {".", "!", "?", "…", "...", "?!"}
 BULLETS = {"•", "·", "▪", "◦"}
@@ -94,6 +94,11 @@ def make_names(nlp, name, reference_dir):
     return NameMatcher(nlp, reference_dir)
 
 
+# "Italy's data regulator": what a country's data-protection authority is called
+REGULATOR_TOPICS = words("regulator_topic")
+REGULATOR_NOUNS = words("regulator_noun")
+
+
 def regulator_descriptions(ref):
     """"Italy's data regulator", "the Irish privacy watchdog": how reporters name a country's one data
     protection authority. Derived for every country with exactly one, so no list has to spell them out."""
@@ -108,14 +113,13 @@ def regulator_descriptions(ref):
             continue
         owners = [f"{n}'s" for n in [jur.get("name"), *(jur.get("aliases") or [])] if n] + list(jur.get("demonyms") or [])
         out[ids[0]] = {f"{owner} {what} {noun}" for owner in owners
-                       for what in ("data", "privacy", "data protection", "data-protection", "personal data")
-                       for noun in ("regulator", "watchdog", "authority", "agency")}
+                       for what in REGULATOR_TOPICS
+                       for noun in REGULATOR_NOUNS}
     return out
 
 
-AI_CONTEXT = {"ai", "a.i.", "chatbot", "chatbots", "artificial", "intelligence", "generative", "model", "models",
-              "llm", "assistant", "app", "apps", "genai", "gpt", "openai", "google", "anthropic", "xai", "meta",
-              "microsoft", "image", "images", "tool", "tools"}
+AI_CONTEXT = words("ai_context")
+GOVERNOR_TITLES = words("governor_title")  # "Gov. Reynolds", "Governor Reynolds": as written, case kept
 
 
 class NameMatcher:
@@ -149,7 +153,7 @@ class NameMatcher:
             for person in agency.get("people") or []:
                 names[("person", agency_id, False)].add(person)
                 surname = person.split()[-1]
-                names[("person", agency_id, False)].update(f"{t} {surname}" for t in ("Gov.", "Governor"))
+                names[("person", agency_id, False)].update(f"{t} {surname}" for t in GOVERNOR_TITLES)
         for jid, jur in ref.jurisdictions.items():
             for n in [jur.get("name"), *jur.get("aliases", []), *jur.get("demonyms", [])]:
                 if n:
@@ -311,6 +315,8 @@ class LexiconMatcher:
         strings = nlp.vocab.strings
         for entry in load_lexicon(path):
             group, label, pattern = entry["group"], entry["label"], entry["pattern"]
+            if group == WORDS_GROUP:
+                continue  # word sets the rules read (banwatch.lexicon.words), not patterns
             weak = "weak" if entry.get("weak") else "close" if entry.get("close") else ""
             key = f"{group}|{label}|{weak}"
             self.groups.add(group)
@@ -533,9 +539,8 @@ def make_candidate_ner(nlp, name, labels):
 
 
 ACTOR_GROUPS = ("agency", "person", "jurisdiction", "government", "lawmaker")
-COMMON_CAPITALISED = {"i", "ai", "a.i.", "it", "ceo", "cio", "cto", "app", "apps", "ios", "android", "us", "u.s.",
-                      "eu", "uk", "pdf", "faq", "news", "update", "read", "more", "photo", "the"}
-PLACE_PREPOSITIONS = {"in", "from", "to", "across", "throughout", "within", "outside", "into"}
+COMMON_CAPITALISED = words("common_capitalised")
+PLACE_PREPOSITIONS = words("place_preposition")
 
 
 class CandidateNER:
@@ -603,13 +608,11 @@ def make_unknown_tools(nlp, name, max_words, appositive_window):
 
 
 # Capitalised words that are never a tool's name (sentence openers, places' adjectives, generic words).
-NOT_TOOL_NAMES = {"the", "a", "an", "its", "their", "this", "that", "these", "those", "ai", "a.i.", "app", "apps",
-                  "chinese", "american", "us", "u.s.", "new", "generative", "artificial", "intelligence", "popular",
-                  "other", "such", "some", "all", "any", "china", "china's", "it", "which", "who", "and", "or", "of",
-                  "assistant", "chatbot", "chatbots", "model", "models", "platform", "platforms", "service", "tool",
-                  "tools", "bot", "bots", "application", "applications", "government", "devices", "device"}
+NOT_TOOL_NAMES = words("not_tool_name")
 # A name ending in one of these is a law or a document, not a tool ("the No DeepSeek on Government Devices Act").
-NOT_TOOL_ENDINGS = {"act", "bill", "law", "order", "rule", "rules", "regulation", "regulations", "code", "directive"}
+NOT_TOOL_ENDINGS = words("not_tool_ending")
+TOOL_NAME_LEADS = words("tool_name_lead")  # "the AI app called Clothoff"
+ARTICLES = words("article")
 
 
 class UnknownTools:
@@ -653,7 +656,7 @@ class UnknownTools:
 
     def name_after(self, doc, i, sent, known):
         # "the AI app OpenClaw", "chatbot service character.ai", "an app called Clothoff"
-        while i < sent.end and doc[i].lower_ in {"service", "app", "called", "named", "dubbed", "known", "as"}:
+        while i < sent.end and doc[i].lower_ in TOOL_NAME_LEADS:
             i += 1
         j = i
         while j < min(sent.end, i + self.max_words) and self.is_name(doc[j], known):
@@ -663,7 +666,7 @@ class UnknownTools:
     def name_before(self, doc, i, sent, known):
         # "the Clothoff app", "Talkie, an AI companion app"
         j = i
-        if i - 1 >= sent.start and doc[i - 1].lower_ in {"a", "an", "the"}:
+        if i - 1 >= sent.start and doc[i - 1].lower_ in ARTICLES:
             # appositive: "Talkie, an AI companion app": the name before the comma
             comma = next((k for k in range(i - 2, max(sent.start, i - self.window) - 1, -1) if doc[k].text == ","), None)
             if comma is None:

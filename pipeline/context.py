@@ -23,17 +23,13 @@ from spacy.attrs import (
     ORTH,
 )
 
+from banwatch.lexicon import words
 from pipeline import dates as datemod
 from pipeline.components import document_text, sentences
 
-ORIGIN_NOUNS = {"ai", "a.i.", "startup", "start-up", "company", "companies", "firm", "firms", "app", "apps",
-                "chatbot", "chatbots", "model", "models", "platform", "platforms", "developer", "developers",
-                "servers", "server", "tech", "technology", "technologies", "artificial", "product", "products",
-                "rival", "competitor", "government-linked", "owned", "based", "-based", "made", "-made",
-                "origin", "hackers", "intelligence", "law", "laws", "firm's", "generative", "social", "media",
-                "communist", "military", "state-owned", "state-backed", "state-linked", "data", "users"}
-NOT_AGENT_BEFORE = {"in", "from", "to", "outside", "than", "like", "with", "across", "into", "about", "against",
-                    "toward", "towards", "on", "at", "over", "via", "for", "of", "under", "unlike"}
+ORIGIN_NOUNS = words("origin_noun")
+NOT_AGENT_BEFORE = words("not_agent_before")
+POSSESSIVE = frozenset({"'s", "’s"})  # spaCy's token for the possessive, either apostrophe
 
 
 class TokenStrings:

@@ -15,6 +15,7 @@ import json
 import math
 from pathlib import Path
 
+from banwatch.lexicon import words
 from pipeline.actors import actors_in
 from pipeline.triggers import is_background
 
@@ -22,12 +23,9 @@ MODEL_DIR = Path(__file__).parent / "model"
 MODEL_PATH = MODEL_DIR / "decision.json"
 
 # Cues in the words around a trigger that make a statement less than a measure taken.
-HEDGES = {"could", "might", "may", "would", "possible", "possibility", "possibly", "consider", "considering",
-          "considers", "weigh", "weighing", "weighs", "mull", "mulling", "if", "whether", "reportedly",
-          "rumored", "rumoured", "speculation", "expected", "likely", "plan", "plans", "planning", "threatened",
-          "threatens", "urge", "urged", "urges", "urging", "call", "calls", "called", "calling", "push", "pushing"}
-COMPARISONS = {"similar", "following", "follows", "followed", "joins", "joined", "join", "like", "after", "other",
-               "others", "also", "previously", "earlier", "already", "among", "including"}
+HEDGES = words("hedge")
+COMPARISONS = words("comparison")
+CUE_CLAUSE_END = words("clause_cut") | {";", "—", "."}
 REFERENCE_KINDS = ("national_government", "state_government", "ministry", "agency", "military", "legislature",
                    "legislative_office", "regulator", "dpa", "court", "local_government", "university",
                    "company", "other")
@@ -97,7 +95,7 @@ def _near_words(ctx, m, words):
     """A cue among the eight words before the trigger, within its clause."""
     before = ctx.lower[max(m.sentence.start, m.trigger.start - 8):m.trigger.start]
     for i in range(len(before) - 1, -1, -1):
-        if before[i] in {";", "—", "but", "while", "."}:
+        if before[i] in CUE_CLAUSE_END:
             before = before[i + 1:]
             break
     return bool(words & set(before))

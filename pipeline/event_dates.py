@@ -1,8 +1,11 @@
 """The dates a sentence offers for the measure a trigger states, scored: the nearest to its trigger wins."""
+from banwatch.lexicon import words
 from pipeline import dates as datemod
 
-DATE_SKIP_BEFORE = {"released", "launched", "founded", "unveiled", "debuted", "published", "updated", "posted",
-                    "rolled", "went", "surged", "topped", "born", "created", "established", "reported"}
+DATE_SKIP_BEFORE = words("date_skip_before")
+RELATIVE_CLAUSE = words("relative_pronoun") | {";"}
+OTHER_CLAUSE = words("date_contrast")
+DATE_CUES = words("date_cue")
 
 
 def date_candidates(ctx, sent, trigger=None, after=0):
@@ -32,11 +35,11 @@ def date_candidates(ctx, sent, trigger=None, after=0):
             if nearest is not trigger and _gap(span, nearest) < distance:
                 score -= 1.5
             lo, hi = sorted((span.end, trigger.start)) if span.end <= trigger.start else sorted((trigger.end, span.start))
-            if any(w in {"which", "who", ";"} for w in ctx.lower[lo:hi]):
+            if any(w in RELATIVE_CLAUSE for w in ctx.lower[lo:hi]):
                 score -= 1.5
-            if any(w in {"while", "whereas", "but"} for w in ctx.lower[lo:hi]):
+            if any(w in OTHER_CLAUSE for w in ctx.lower[lo:hi]):
                 continue  # "X banned it, while Y acted on Wednesday": the date is Y's
-        if before & {"on", "as", "effective", "from", "since", "starting", "beginning", "until", "dated"}:
+        if before & DATE_CUES:
             score += 0.3
         if precision == "day":
             score += 0.2

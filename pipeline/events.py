@@ -22,6 +22,7 @@ The rules, in the order they apply (each a function below):
 7. *Reasons* come from the event's own sentences and their neighbours (weak cues only from its
    own sentences); the document's main event also takes the reasons stated elsewhere in it.
 """
+from banwatch.lexicon import words
 from pipeline.actors import actors_in, agents_for, education_body_of, followers_of, is_own_product
 from pipeline.context import Mention
 from pipeline.event_dates import date_candidates
@@ -38,9 +39,9 @@ from pipeline.triggers import (
     tools_for,
 )
 
-AUTHOR_LINKS = {"from", "by", "of", "issued", "signed", "sent", "released", "published"}
-ANNOUNCING = {"announced", "announces", "issued", "issues", "imposed", "imposes", "ordered", "orders", "signed",
-              "signs", "introduced", "declared", "confirmed", "unveiled", "enacted"}
+AUTHOR_LINKS = words("author_link")
+ANNOUNCING = words("announcing")
+ANNOUNCED_DETERMINERS = words("announced_determiner")
 
 
 def find_events(ctx):
@@ -126,7 +127,7 @@ def measure_authors(ctx):
                 elif before and len(before) <= 2 and all(w in {"'s", "’s"} or not w.strip() for w in before):
                     authors[index] = [actor]
                 elif before and len(before) <= 3 and before[0] in ANNOUNCING and \
-                        all(w in ANNOUNCING or w in {"the", "a", "an", "this", "its", "their"} for w in before):
+                        all(w in ANNOUNCING or w in ANNOUNCED_DETERMINERS for w in before):
                     authors[index] = [actor]  # "Minister Tony Burke announced the ban on Tuesday"
     # an author names the measure for its own sentence and the next two
     spread = {}

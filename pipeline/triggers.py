@@ -5,13 +5,29 @@ Negation ("has not banned"), a measure named for comparison ("similar restrictio
 (proposed when a proposal cue governs the trigger); the clause it governs; the tools it acts on and
 the scope its sentence names; whether it is the object of a lift, or a measure the story recalls.
 """
+from banwatch.lexicon import words
+from pipeline.context import POSSESSIVE
 
-BE_FORMS = {"is", "are", "was", "were", "be", "been", "being", "'s", "'re", "get", "gets", "got", "getting",
-            "become", "became", "remains", "remain", "stay", "stays"}
-PASSIVE_SKIP = {"also", "now", "officially", "reportedly", "temporarily", "effectively", "already", "just",
-                "formally", "completely", "broadly", "largely", "partially", "all", "not", "since", "recently",
-                "quickly", "fully", "still", "likewise", "similarly", "explicitly", "expressly", "being", "been",
-                "has", "have", "had", "will", "would", "be", "n't", "newly", "outright", "entirely", "widely"}
+BE_FORMS = words("be_form")
+PASSIVE_SKIP = words("passive_skip")
+# between a form of "be" and its participle ("is also banned"); an auxiliary ("has banned") is not passive
+PASSIVE_SKIP_TO_BE = PASSIVE_SKIP - words("auxiliary")
+# a trigger opening on these words states a prohibition ("not allowed", "may not use", "off-limits")
+PASSIVE_OPENINGS = words("passive_opening")
+PASSIVE_OPENING_PREFIXES = tuple(sorted(w + " " for w in PASSIVE_OPENINGS))
+PASSIVE_PARTICIPLES = words("passive_participle")
+ADJECTIVE_DETERMINERS = words("adjective_determiner")
+CONTRACTED_SUBJECTS = words("contracted_subject")
+STAGE_CLAUSE_END = words("clause_cut") | {";"}
+MODALS = words("modal")
+NEGATORS = words("negator")
+REQUEST_CUES = words("request_cue")
+LAW_MADE = words("law_made")
+SPARED = words("spared")
+SPARING = words("sparing")
+NOT_SCOPE_MODIFIERS = words("scope_modifier_stop")
+LIFT_OBJECT_DETERMINERS = words("lift_object_determiner")
+BACKGROUND_CLAUSE_END = words("clause_cut") | {";", "—"}
 
 
 def is_negated(ctx, trigger, sent):
@@ -34,8 +50,7 @@ def is_opinion(ctx, trigger):
     return trigger.label_ == "warn" and trigger.end < len(ctx.lower) and ctx.lower[trigger.end] == "that"
 
 
-NOT_NOUNS = BE_FORMS | PASSIVE_SKIP | {"and", "or", "but", "who", "which", "that", "the", "a", "an", "to", "of",
-                                       "was", "were", "is", "are", "be", "as", "so", "then", "now", "it"}
+NOT_NOUNS = BE_FORMS | PASSIVE_SKIP | words("not_noun")
 
 
 def modifies_other_noun(ctx, trigger, sent):
@@ -55,31 +70,30 @@ def modifies_other_noun(ctx, trigger, sent):
 def is_passive(ctx, trigger, sent):
     first = ctx.lower[trigger.start]
     phrase = trigger.text.lower()
-    if phrase.startswith(("not ", "may not", "must not", "cannot", "can not", "can't", "can no longer",
-                          "no longer", "barred from", "off-limits", "off limits")):
+    if phrase in PASSIVE_OPENINGS or phrase.startswith(PASSIVE_OPENING_PREFIXES):
         return True
-    if not (first.endswith("ed") or first in {"forbidden", "barred", "banned", "shut", "cut", "put"}):
+    if not (first.endswith("ed") or first in PASSIVE_PARTICIPLES):
         return False
     i = trigger.start - 1
-    while i >= sent.start and ctx.lower[i] in PASSIVE_SKIP - {"has", "have", "had", "will", "would"}:
+    while i >= sent.start and ctx.lower[i] in PASSIVE_SKIP_TO_BE:
         if _is_be(ctx, i):
             return True
         i -= 1
     if i >= sent.start and _is_be(ctx, i):
         return True
     # "the banned app", "a blocked service": a participle used as an adjective
-    return i >= sent.start and ctx.lower[i] in {"the", "a", "an", "its", "their"}
+    return i >= sent.start and ctx.lower[i] in ADJECTIVE_DETERMINERS
 
 
 def _is_be(ctx, i):
     """A form of 'be' or 'get'; "'s" only after a pronoun ("it's banned", not "the state's banned list")."""
     word = ctx.lower[i]
-    if word in {"'s", "’s"}:
-        return i > 0 and ctx.lower[i - 1] in {"it", "that", "he", "she", "there", "what", "who", "this"}
+    if word in POSSESSIVE:
+        return i > 0 and ctx.lower[i - 1] in CONTRACTED_SUBJECTS
     return word in BE_FORMS
 
 
-AFTER_CUES = {"looks likely", "likely to", "is set to", "are set to", "expected to", "proposed", "considering"}
+AFTER_CUES = words("proposal_after")
 
 
 def stage_of(ctx, trigger, sent, action):
@@ -88,26 +102,23 @@ def stage_of(ctx, trigger, sent, action):
     start = max(sent.start, trigger.start - 10)
     cues = [c for c in ctx.spans("proposal", start, min(sent.end, trigger.end + 2))
             if not (c.start >= trigger.start and c.end <= trigger.end)]
-    cues = [c for c in cues if not any(w in {";", "but", "while"} for w in ctx.lower[c.end:trigger.start])]
+    cues = [c for c in cues if not any(w in STAGE_CLAUSE_END for w in ctx.lower[c.end:trigger.start])]
     # "may no longer be used", "may not install": a prohibition in force, not a possibility
-    cues = [c for c in cues if not (c.text.lower() in {"may", "might", "could", "can"} and c.end < len(ctx.lower)
-                                    and ctx.lower[c.end] in {"not", "no", "never", "n't"})]
+    cues = [c for c in cues if not (c.text.lower() in MODALS and c.end < len(ctx.lower)
+                                    and ctx.lower[c.end] in NEGATORS)]
     # "A ban on DeepSeek for government devices looks likely": a verdict on the measure after it
     cues += [c for c in ctx.spans("proposal", trigger.end, min(sent.end, trigger.end + 10))
              if c.text.lower() in AFTER_CUES and not any(w in {",", ";", ":", "."} for w in ctx.lower[trigger.end:c.start])]
     if action == "warn":  # a warning is a request: asking for caution is issuing it
-        cues = [c for c in cues if c.text.lower() not in {"urge", "urges", "urged", "urging", "ask", "asks",
-                                                          "asked", "asking", "call", "calls", "called",
-                                                          "calling", "request", "requested", "requesting",
-                                                          "asking for", "asked for", "calling for", "called for"}]
+        cues = [c for c in cues if c.text.lower() not in REQUEST_CUES]
     if not cues:
         return "enacted"
-    if enacted and any(e.start > cues[0].start or e.text.lower() in {"signed into law", "became law"} for e in enacted):
+    if enacted and any(e.start > cues[0].start or e.text.lower() in LAW_MADE for e in enacted):
         return "enacted"
     return "proposed"
 
 
-CONTRAST = {";", "while", "whereas", "but", "although", "though", "unlike", "except"}
+CONTRAST = words("contrast") | {";"}
 
 
 def clause_of(ctx, trigger, sent):
@@ -127,12 +138,11 @@ def left_available(ctx, tool, sent):
     """"...left other services, such as ChatGPT, available to staff": a tool the measure spares."""
     after = ctx.lower[tool.end:min(sent.end, tool.end + 4)]
     before = ctx.lower[max(sent.start, tool.start - 8):tool.start]
-    return bool({"available", "allowed", "permitted", "accessible", "unaffected", "exempt"} & set(after)) and \
-        bool({"left", "leaving", "leaves", "remain", "remains", "remained", "still", "except", "exempting"} & set(before))
+    return bool(SPARED & set(after)) and \
+        bool(SPARING & set(before))
 
 
-ORDER_VERBS = {"ordered", "orders", "order", "told", "tells", "required", "requires", "forced", "directed",
-               "instructed", "compelled"}
+ORDER_VERBS = words("ordering")
 
 
 def tools_for(ctx, trigger, sent, sent_index):
@@ -197,7 +207,7 @@ def scope_phrase(ctx, span, sent):
     while start - 1 >= max(sent.start, span.start - 3):
         i = start - 1
         if ctx.stop[i] or ctx.punct[i] or ctx.digit[i] or not (ctx.alpha[i] or "-" in ctx.words[i]) \
-                or ctx.lower[i] in {"on", "all", "from", "using", "use", "its", "their", "any"}:
+                or ctx.lower[i] in NOT_SCOPE_MODIFIERS:
             break
         if any(s.start <= i < s.end for g in ("tool", "trigger") for s in ctx.in_sent(g, sent)):
             break
@@ -210,12 +220,12 @@ def object_of_lift(ctx, trigger, triggers):
         return False
     for other in triggers:
         if other.label_ == "lift" and other.end <= trigger.start <= other.end + 3 and \
-                all(w in {"its", "the", "a", "their", "his", "her", "this", "that"} for w in ctx.lower[other.end:trigger.start]):
+                all(w in LIFT_OBJECT_DETERMINERS for w in ctx.lower[other.end:trigger.start]):
             return True
     return False
 
 
-BACKGROUND_CUES = {"already", "previously", "earlier", "had", "among", "before"}
+BACKGROUND_CUES = words("background_cue")
 
 
 def is_background(ctx, m):
@@ -224,7 +234,7 @@ def is_background(ctx, m):
         return True
     words = ctx.lower[max(m.sentence.start, m.trigger.start - 12):m.trigger.start]
     for i in range(len(words) - 1, -1, -1):
-        if words[i] in {";", "—", "but", "while"}:
+        if words[i] in BACKGROUND_CLAUSE_END:
             words = words[i + 1:]  # only the trigger's own clause
             break
     return bool(BACKGROUND_CUES & set(words))
