@@ -163,13 +163,14 @@ def find_places(ctx, sent, found):
     """A place acting through its government or legislature: "Italy", "Dutch government", "Italian
     authorities", "Texas officials", "the Belgian federal government", "Texas lawmakers"; "in Italy" is
     where a measure holds (via "locative")."""
+    gap = ctx.settings.place_noun_gap
     governments = ctx.in_sent("government", sent)
     staff = ctx.in_sent("staff", sent)
     lawmakers = ctx.in_sent("lawmaker", sent)
     for span in ctx.in_sent("jurisdiction", sent):
         if ctx.is_origin(span) or found.covers(span):
             continue
-        following = [g for g in governments + staff + lawmakers if 0 <= g.start - span.end <= 2]
+        following = [g for g in governments + staff + lawmakers if 0 <= g.start - span.end <= gap]
         end = following[0].end if following else span.end
         is_demonym = span.text in (ctx.ref.jurisdictions.get(span.kb_id_, {}).get("demonyms") or [])
         if is_demonym and not following:
@@ -191,7 +192,7 @@ def find_described_governments(ctx, sent, found):
     for span in ctx.in_sent("government", sent):
         if found.covers(span):
             continue
-        left_start = max(sent.start, span.start - 2)
+        left_start = max(sent.start, span.start - ctx.settings.government_words_before)
         jid = _described_jurisdiction(ctx, set(ctx.lower[left_start:span.start]), span.text.lower())
         actor = government_of(ctx, jid, ctx.text(left_start, span.end), left_start, span.end)
         if actor:
@@ -248,8 +249,9 @@ def find_collectives(ctx, sent, found):
         jid = ctx.dominant_of("country")
         if jid:
             country = ctx.ref.jurisdictions.get(jid, {}).get("name", jid)
+            mention_start = max(sent.start, span.start - ctx.settings.collective_mention_words)
             found.claim(Actor(key=f"collective:{jid}:{span.label_}", name=f"{span.label_.capitalize()} ({country})",
-                              mention=ctx.text(max(sent.start, span.start - 2), span.end), kind="officials",
+                              mention=ctx.text(mention_start, span.end), kind="officials",
                               jurisdiction_id=jid, start=span.start, end=span.end, verified=False, generic=True))
 
 
@@ -280,9 +282,6 @@ ACTOR_FINDERS = (find_listed_ministries, find_agencies, find_people, find_places
                  find_governor_titles, find_ner_bodies, find_collectives, find_lawmakers, find_body_anaphors)
 
 
-ANAPHOR_LOOKBACK = 8  # sentences: a definite description names a body of the last few sentences
-
-
 def antecedent_of(ctx, span, sent, actors_here):
     """The body "the bureau" or "the regulator" refers to: the nearest actor before it whose name holds
     one of the anaphor's words ("bureau") or whose type it names (a regulator: dpa, regulator)."""
@@ -290,7 +289,8 @@ def antecedent_of(ctx, span, sent, actors_here):
     kinds = {w[5:] for w in span.label_.split(",") if w.startswith("kind=")}
     index = ctx.sentence_index(sent.start)
     earlier = [a for a in reversed(actors_here) if a.end <= span.start]
-    for k in range(index - 1, max(-1, index - ANAPHOR_LOOKBACK - 1), -1):
+    # a definite description names a body of the last few sentences
+    for k in range(index - 1, max(-1, index - ctx.settings.anaphor_lookback_sentences - 1), -1):
         earlier += list(reversed(actors_in(ctx, ctx.sents[k])))
     for actor in earlier:
         if actor.generic and not kinds & {"national_government", "state_government"}:
@@ -342,7 +342,7 @@ def listed_ministries(ctx, sent):
             i -= 1
         if len(words) < 2:
             continue
-        place = [j for j in ctx.spans("jurisdiction", max(sent.start, i - 3), i + 1)]
+        place = [j for j in ctx.spans("jurisdiction", max(sent.start, i - ctx.settings.ministry_place_window), i + 1)]
         jid = place[-1].kb_id_ if place else ctx.dominant_of("country")
         found = []
         for word in reversed(words):
@@ -387,7 +387,8 @@ def ner_actor(ctx, span, sent):
         return None
     # an unknown body: its jurisdiction from a place named just before it or inside it, else the document's
     jid = None
-    for j in ctx.spans("jurisdiction", max(sent.start, span.start - 3), min(sent.end, span.end + 3)):
+    window = ctx.settings.ner_place_window
+    for j in ctx.spans("jurisdiction", max(sent.start, span.start - window), min(sent.end, span.end + window)):
         if j.end <= span.end or ctx.lower[span.end] in NER_PLACE_LINKS:
             jid = j.kb_id_
     return Actor(key=f"new:{slugify(text)}", name=text, mention=span.text, kind="ORG",
@@ -402,11 +403,12 @@ URGING = words("urging")
 
 def urged_addressee(ctx, actor, trigger):
     """"...urged Google and Apple to remove it": whom a call is made to does not act."""
-    before = ctx.lower[max(0, actor.start - 6):actor.start]
+    cfg = ctx.settings
+    before = ctx.lower[max(0, actor.start - cfg.urged_window):actor.start]
     urging = [i for i, w in enumerate(before) if w in URGING]
     between = ctx.lower[actor.end:trigger.start]
     # the urging word, then only the names it addresses ("urged Google and Apple to ...")
-    return bool(urging) and "to" in between and len(between) <= 8 and \
+    return bool(urging) and "to" in between and len(between) <= cfg.urged_gap and \
         not any(w in ADDRESSEE_END for w in before[urging[-1] + 1:])
 
 
@@ -445,7 +447,7 @@ def agents_for(ctx, trigger, sent, actors, passive):
     if holders:
         return holders[:1], "holder"
     # "ChatGPT is back online in Italy": where the measure holds, when nobody is named
-    locative = [a for a in actors if a.via == "locative" and 0 <= a.start - trigger.end <= 4]
+    locative = [a for a in actors if a.via == "locative" and 0 <= a.start - trigger.end <= ctx.settings.locative_gap]
     if locative:
         return locative[:1], "locative"
     return [], ""
@@ -454,7 +456,7 @@ def agents_for(ctx, trigger, sent, actors, passive):
 def by_agent(ctx, trigger, actors):
     """"banned by X", "a ban issued by X"."""
     for actor in actors:
-        if trigger.end <= actor.start <= trigger.end + 6:
+        if trigger.end <= actor.start <= trigger.end + ctx.settings.by_agent_window:
             between = ctx.lower[trigger.end:actor.start]
             if "by" in between and not any(w in {";", "."} for w in between):
                 return actor
@@ -467,7 +469,7 @@ def relative_antecedent(ctx, trigger, left):
         return None
     nearest = left[-1]
     between = ctx.lower[nearest.end:trigger.start]
-    if any(w in RELATIVE_PRONOUNS for w in between) and len(between) <= 8:
+    if any(w in RELATIVE_PRONOUNS for w in between) and len(between) <= ctx.settings.relative_gap:
         return nearest
     return None
 
@@ -498,7 +500,7 @@ def passive_agent(ctx, trigger, sent, actors, left):
                 and actor.via != "locative" and speaker(ctx, actor, sent):
             return [actor], "speaker"
     locative = [a for a in actors if a.start >= trigger.end and a.via == "locative"
-                and a.start - trigger.end <= 3]
+                and a.start - trigger.end <= ctx.settings.passive_locative_gap]
     if locative:
         return locative[:1], "locative"
     return None
@@ -519,7 +521,7 @@ def joined_by(ctx, group, left):
     nearest = earlier[-1]
     between = ctx.lower[nearest.end:first.start]
     if not (set(between) & JOINING) or any(w in JOIN_BREAKS for w in between) \
-            or len(between) > 8:
+            or len(between) > ctx.settings.joined_gap:
         return []
     return [nearest] + coordinated(ctx, nearest, left)
 
@@ -527,11 +529,12 @@ def joined_by(ctx, group, left):
 def followers_of(ctx, trigger, sent, actors):
     """"WA is the latest state to ban ChatGPT, following New South Wales, Queensland and Tasmania":
     the bodies named after "following" (or "after", "joining") took the measure before."""
-    cues = [i for i in ctx.positions_in(FOLLOWING_CUES, trigger.end, min(sent.end, trigger.end + 12))]
+    cfg = ctx.settings
+    cues = ctx.positions_in(FOLLOWING_CUES, trigger.end, min(sent.end, trigger.end + cfg.follower_window))
     if not cues:
         return []
     cue = cues[0]
-    after = [a for a in actors if cue < a.start <= cue + 3]
+    after = [a for a in actors if cue < a.start <= cue + cfg.follower_gap]
     if not after:
         return []
     first = after[0]
@@ -562,31 +565,34 @@ def without_descendants(ctx, actors):
 
 def is_holder(ctx, actor, sent):
     """'NASA employees', 'staff at the Commerce Department', 'Senate devices', 'Treasury-issued laptops'."""
+    cfg = ctx.settings
     nouns = ctx.in_sent("staff", sent) + ctx.in_sent("scope", sent)
     for noun in nouns:
         gap = ctx.lower[actor.end:noun.start]
         if actor.end <= noun.start and (len(gap) == 0 or all(
-                w in HOLDER_SUFFIXES or w in POSSESSIVE or w == "-" for w in gap) and len(gap) <= 3):
+                w in HOLDER_SUFFIXES or w in POSSESSIVE for w in gap) and len(gap) <= cfg.holder_suffix_gap):
             return True
         if noun.end <= actor.start:
             gap = ctx.lower[noun.end:actor.start]
-            if 1 <= len(gap) <= 2 and gap[0] in HOLDER_LINKS and all(w in HOLDER_GAP_WORDS for w in gap):
+            if 1 <= len(gap) <= cfg.holder_link_gap and gap[0] in HOLDER_LINKS \
+                    and all(w in HOLDER_GAP_WORDS for w in gap):
                 return True
     return False
 
 
 def speaker(ctx, actor, sent):
-    window = ctx.lower[actor.end:min(sent.end, actor.end + 3)]
+    """'X said', 'X told reporters', 'according to X': the actor speaks."""
+    window = ctx.lower[actor.end:min(sent.end, actor.end + ctx.settings.speaker_window)]
     if any(w in SPEECH_VERBS for w in window):
         return True
-    return "according" in ctx.lower[max(sent.start, actor.start - 4):actor.start]
+    return "according" in ctx.lower[max(sent.start, actor.start - ctx.settings.according_window):actor.start]
 
 
 def order_giver_of(ctx, actor, trigger, sent, left):
     if not (trigger.start >= 1 and ctx.lower[trigger.start - 1] == "to"):
         return None
     for order in ctx.in_sent("order_verb", sent):
-        if order.end <= actor.start and actor.start - order.end <= 3:
+        if order.end <= actor.start and actor.start - order.end <= ctx.settings.order_gap:
             givers = [a for a in left if a.end <= order.start]
             if givers:
                 return givers[-1]

@@ -142,16 +142,13 @@ def merge_nested_bodies(ctx, groups):
 
 GOVERNMENT_WORDS = words("government_word")
 
-SAME_MEASURE_DAYS = 45
-
-
 def normalize_words(name):
     return [w for w in name_words(name).split() if w not in NAME_FILLERS]
 
 
 def split_by_date(ctx, groups):
     """One body acting twice on a tool (a court blocking posts in July, the account in September):
-    mentions whose dates lie more than SAME_MEASURE_DAYS apart are separate events. An undated
+    mentions whose dates lie more than settings.same_measure_days apart are separate events. An undated
     mention is taken to be about the news of the day, i.e. dated by publication."""
     out = {}
     for key, ms in groups.items():
@@ -162,7 +159,7 @@ def split_by_date(ctx, groups):
         dated = sorted([(a, i, m) for i, (a, m) in enumerate(anchored) if a is not None], key=lambda x: (x[0], x[1]))
         clusters = []
         for anchor, _, m in dated:
-            if clusters and (anchor - clusters[-1][-1][0]).days <= SAME_MEASURE_DAYS:
+            if clusters and (anchor - clusters[-1][-1][0]).days <= ctx.settings.same_measure_days:
                 clusters[-1].append((anchor, m))
             else:
                 clusters.append([(anchor, m)])
@@ -231,7 +228,7 @@ def build_event(ctx, ms, is_main, own_sentences, other_sentences, body_offset):
         "evidence": evidence,
         "evidence_start": start,
         "evidence_end": (start + len(sentence_text.rstrip())) if start is not None else None,
-        "confidence": confidence(ms, actor, date_source),
+        "confidence": confidence(ctx.settings, ms, actor, date_source),
     }
 
 
@@ -335,12 +332,13 @@ def reasons_for(ctx, own, others, is_main):
     return sorted(found), found
 
 
-def confidence(ms, actor, date_source):
+def confidence(cfg, ms, actor, date_source):
+    """The rules' own confidence in an event (the decision layer's calibrated one replaces it)."""
     best = max(ms, key=lambda m: m.weight)
-    score = 0.35
-    score += 0.25 if actor.agency_id else 0.05
-    score += 0.1 if best.via in ("by", "subject", "holder", "relative") else 0.0
-    score += 0.1 if best.weight >= 1.0 else 0.0
-    score += 0.1 if date_source == "text" else 0.0
-    score += min(0.15, 0.05 * (len(ms) - 1))
-    return round(max(0.05, min(0.99, score)), 2)
+    score = cfg.prior_base
+    score += cfg.prior_reference_actor if actor.agency_id else cfg.prior_other_actor
+    score += cfg.prior_direct_via if best.via in ("by", "subject", "holder", "relative") else 0.0
+    score += cfg.prior_full_weight if best.weight >= 1.0 else 0.0
+    score += cfg.prior_text_date if date_source == "text" else 0.0
+    score += min(cfg.prior_mentions_cap, cfg.prior_per_mention * (len(ms) - 1))
+    return round(max(cfg.prior_floor, min(cfg.prior_ceiling, score)), 2)

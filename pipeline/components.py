@@ -14,6 +14,7 @@ Each writes span groups on the Doc that the event rules (pipeline/events.py) rea
 import bisect
 import re
 from collections import defaultdict
+from dataclasses import fields
 from pathlib import Path
 
 import numpy
@@ -24,6 +25,7 @@ from spacy.tokens import Span
 from spacy.util import filter_spans
 
 from banwatch.lexicon import LEXICON_PATH, WORDS_GROUP, load_lexicon, words
+from pipeline.settings import DEFAULT_SETTINGS, RuleSettings
 
 SENTENCE_END = {".", "!", "?", "…", "...", "?!"}
 BULLETS = {"•", "·", "▪", "◦"}
@@ -680,3 +682,29 @@ class UnknownTools:
 
 def _slug(text):
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+@Language.factory("banwatch_events", default_config={"settings": DEFAULT_SETTINGS.as_config()})
+def make_events(nlp, name, settings):
+    return EventRules(settings)
+
+
+class EventRules:
+    """banwatch_events: the settings of the event rules (pipeline/settings.py), as this component's config.
+
+    The rules themselves run after the pipeline, on the finished Doc, because they need what the Doc
+    does not hold (the publication date, where the title ends): pipeline.extract.Extractor reads
+    nlp.get_pipe("banwatch_events").settings into the DocContext, and the rules read ctx.settings.
+    On a Doc the component changes nothing.
+    """
+
+    def __init__(self, settings):
+        given = dict(settings)
+        unknown = set(given) - {f.name for f in fields(RuleSettings)}
+        if unknown:
+            raise ValueError(f"banwatch_events: unknown settings {sorted(unknown)}")
+        # a value takes its setting's type: 2 for a weight is 2.0, as in the defaults
+        self.settings = RuleSettings(**{f.name: f.type(given[f.name]) for f in fields(RuleSettings) if f.name in given})
+
+    def __call__(self, doc):
+        return doc

@@ -26,6 +26,7 @@ from spacy.attrs import (
 from banwatch.lexicon import words
 from pipeline import dates as datemod
 from pipeline.components import document_text, sentences
+from pipeline.settings import DEFAULT_SETTINGS
 
 ORIGIN_NOUNS = words("origin_noun")
 NOT_AGENT_BEFORE = words("not_agent_before")
@@ -90,8 +91,9 @@ class Mention:
 class DocContext:
     """What the rules need to know about the whole document."""
 
-    def __init__(self, doc, reference, published=None, title_end=0, default_year=None):
+    def __init__(self, doc, reference, published=None, title_end=0, default_year=None, settings=DEFAULT_SETTINGS):
         self.doc = doc
+        self.settings = settings  # the rules' weights and windows (pipeline.settings.RuleSettings)
         self.ref = reference
         self.published = published
         self.title_end = title_end  # character offset where the body begins
@@ -177,7 +179,7 @@ class DocContext:
     def _focus_tools(self):
         counts = Counter()
         for span in self.spans("tool"):
-            counts[span.kb_id_] += 2 if span.start_char < self.title_end else 1
+            counts[span.kb_id_] += self.settings.focus_title_count if span.start_char < self.title_end else 1
         return [tool for tool, _ in counts.most_common()]
 
     def _dominant_jurisdictions(self):
@@ -189,7 +191,7 @@ class DocContext:
         for span in self.spans("agency"):
             jid = self.ref.agencies[span.kb_id_].get("jurisdiction")
             if jid and not self.is_origin(span):
-                counts[jid] += 2
+                counts[jid] += self.settings.dominant_agency_count
         for span in self.spans("person"):
             jid = self.ref.agencies[span.kb_id_].get("jurisdiction")
             if jid:
@@ -214,7 +216,7 @@ class DocContext:
         i = span.end
         while i < n and words[i] in {"'s", "’s", "-", "'", "’"}:
             i += 1
-        for j in range(i, min(i + 3, n)):
+        for j in range(i, min(i + self.settings.origin_window, n)):
             if self.lower[j] in ORIGIN_NOUNS or j in self.name_starts:
                 return True
             if self.lower[j] not in {"-", "based", "'s"}:

@@ -35,6 +35,7 @@ ACTIONS = ("ban", "restrict", "suspend", "lift", "investigate", "warn")
 
 def event_features(ctx, ms, event, is_main, n_candidates):
     """The features of one candidate event (its mentions `ms` and the event assembled from them)."""
+    cfg = ctx.settings
     best = max(ms, key=lambda m: m.weight)
     actor = ms[0].actor
     key = actor.key or ""
@@ -61,12 +62,12 @@ def event_features(ctx, ms, event, is_main, n_candidates):
         "mentions": math.log1p(len(ms)),
         "sentences": math.log1p(len({m.sentence.start for m in ms})),
         "in_title": float(any(m.in_title for m in ms)),
-        "early": float(min(ctx.sentence_index(m.sentence.start) for m in ms) <= 3),
+        "early": float(min(ctx.sentence_index(m.sentence.start) for m in ms) <= cfg.early_sentences),
         "main_event": float(is_main),
         "candidates_in_document": math.log1p(n_candidates),
         "date_from_text": float(event["date_source"] == "text"),
         "undated": float(event["date"] is None),
-        "weight": min(best.weight, 1.5),
+        "weight": min(best.weight, cfg.weight_feature_cap),
         "hedged": float(all(_near_words(ctx, m, HEDGES) for m in ms)),
         "comparison": float(all(_near_words(ctx, m, COMPARISONS) for m in ms)),
         "background": float(all(is_background(ctx, m) for m in ms)),
@@ -92,8 +93,8 @@ def _title_end_token(ctx):
 
 
 def _near_words(ctx, m, words):
-    """A cue among the eight words before the trigger, within its clause."""
-    before = ctx.lower[max(m.sentence.start, m.trigger.start - 8):m.trigger.start]
+    """A cue among the words before the trigger (settings.cue_window), within its clause."""
+    before = ctx.lower[max(m.sentence.start, m.trigger.start - ctx.settings.cue_window):m.trigger.start]
     for i in range(len(before) - 1, -1, -1):
         if before[i] in CUE_CLAUSE_END:
             before = before[i + 1:]

@@ -24,7 +24,7 @@ The rules, in the order they apply (each a function below):
 """
 from banwatch.lexicon import words
 from pipeline.actors import actors_in, agents_for, education_body_of, followers_of, is_own_product
-from pipeline.context import Mention
+from pipeline.context import POSSESSIVE, Mention
 from pipeline.event_dates import date_candidates
 from pipeline.triggers import (
     close_tools,
@@ -45,6 +45,7 @@ ANNOUNCED_DETERMINERS = words("announced_determiner")
 
 
 def find_events(ctx):
+    cfg = ctx.settings
     mentions = []
     title_actor = None
     last_actors = []
@@ -85,18 +86,19 @@ def find_events(ctx):
             action = trigger.label_
             stage = stage_of(ctx, trigger, sent, action)
             in_title = ctx.is_title(sent)
-            weight = tool_weight * (0.5 if weak else 1.0) * (0.6 if via == "context" else 1.0)
+            weight = tool_weight * (cfg.weak_trigger_weight if weak else 1.0) \
+                * (cfg.context_weight if via == "context" else 1.0)
             # "lifted the suspension it imposed in July": the lift's date is not the suspension's
             dates = date_candidates(ctx, sent, trigger, after=trigger.end if object_of_lift(ctx, trigger, triggers) else 0)
             best_date = max(dates, key=lambda d: d[3]) if dates else None
-            scope = [scope_phrase(ctx, s, sent) for s in ctx.in_sent("scope", sent)]
+            scope = [scope_phrase(ctx, span, sent) for span in ctx.in_sent("scope", sent)]
             for actor, actor_via in [(a, via) for a in agents] + [(education_body_of(ctx, a, sent), "following")
                                                                    for a in followers]:
                 for tool_id, tool_text in tools:
                     if is_own_product(ctx, actor, tool_id):
                         continue
                     mentions.append(Mention(actor=actor, tool_id=tool_id, tool_mention=tool_text, action=action,
-                                            stage=stage, weight=weight * (1.5 if in_title else 1.0),
+                                            stage=stage, weight=weight * (cfg.title_weight if in_title else 1.0),
                                             sentence=sent, trigger=trigger, in_title=in_title,
                                             date=best_date if actor_via != "following" else None,
                                             scope=scope, via=actor_via))
@@ -111,6 +113,7 @@ def find_events(ctx):
 
 def measure_authors(ctx):
     """Sentences naming who issued the measure: 'a memo from X', 'X's directive', 'issued by X'."""
+    cfg = ctx.settings
     authors = {}
     for index, sent in enumerate(ctx.sents):
         nouns = ctx.in_sent("measure_noun", sent)
@@ -122,16 +125,17 @@ def measure_authors(ctx):
             for actor in actors:
                 after = ctx.lower[noun.end:actor.start] if actor.start >= noun.end else None
                 before = ctx.lower[actor.end:noun.start] if actor.end <= noun.start else None
-                if after is not None and len(after) <= 5 and any(w in AUTHOR_LINKS for w in after):
+                if after is not None and len(after) <= cfg.author_link_gap and any(w in AUTHOR_LINKS for w in after):
                     authors[index] = [actor]
-                elif before and len(before) <= 2 and all(w in {"'s", "’s"} or not w.strip() for w in before):
+                elif before and len(before) <= cfg.author_possessive_gap \
+                        and all(w in POSSESSIVE or not w.strip() for w in before):
                     authors[index] = [actor]
-                elif before and len(before) <= 3 and before[0] in ANNOUNCING and \
+                elif before and len(before) <= cfg.author_announcing_gap and before[0] in ANNOUNCING and \
                         all(w in ANNOUNCING or w in ANNOUNCED_DETERMINERS for w in before):
                     authors[index] = [actor]  # "Minister Tony Burke announced the ban on Tuesday"
-    # an author names the measure for its own sentence and the next two
+    # an author names the measure for its own sentence and the next ones
     spread = {}
     for index, actor in sorted(authors.items()):
-        for k in range(index, index + 3):
+        for k in range(index, index + cfg.author_spread_sentences):
             spread.setdefault(k, actor)
     return spread

@@ -106,7 +106,7 @@ class Extractor:
             published = parse_iso(head[0])  # "MILAN, March 31 (Reuters) -": the day the story was filed
             default_year = None
         ctx = DocContext(sdoc, self.ref, published=published, title_end=body_offset,
-                                default_year=default_year)
+                         default_year=default_year, settings=self._pipeline().get_pipe("banwatch_events").settings)
         ctx.published_month = month
         if head:
             ctx.dateline = (body_offset, body_offset + head[1])

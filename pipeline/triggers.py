@@ -32,7 +32,7 @@ BACKGROUND_CLAUSE_END = words("clause_cut") | {";", "—"}
 
 def is_negated(ctx, trigger, sent):
     """'has not banned', 'no plans to ban', 'declined to restrict' cancel the measure."""
-    window_start = max(sent.start, trigger.start - 4)
+    window_start = max(sent.start, trigger.start - ctx.settings.negation_window)
     for neg in ctx.spans("negation", window_start, trigger.start):
         if not any(w in {",", ";", ":"} for w in ctx.words[neg.end:trigger.start]):
             return True
@@ -41,8 +41,9 @@ def is_negated(ctx, trigger, sent):
 
 def is_elsewhere(ctx, trigger, sent):
     """'similar restrictions', 'such bans': a measure someone else took, named for comparison."""
-    return any(trigger.start - cue.end <= 1 for cue in ctx.spans("elsewhere", max(sent.start, trigger.start - 2),
-                                                                  trigger.start))
+    cfg = ctx.settings
+    cues = ctx.spans("elsewhere", max(sent.start, trigger.start - cfg.elsewhere_window), trigger.start)
+    return any(trigger.start - cue.end <= cfg.elsewhere_gap for cue in cues)
 
 
 def is_opinion(ctx, trigger):
@@ -98,16 +99,17 @@ AFTER_CUES = words("proposal_after")
 
 def stage_of(ctx, trigger, sent, action):
     """Proposed when a proposal cue stands in the clause before the trigger (or right around it)."""
+    cfg = ctx.settings
     enacted = ctx.in_sent("enactment", sent)
-    start = max(sent.start, trigger.start - 10)
-    cues = [c for c in ctx.spans("proposal", start, min(sent.end, trigger.end + 2))
+    start = max(sent.start, trigger.start - cfg.proposal_window_before)
+    cues = [c for c in ctx.spans("proposal", start, min(sent.end, trigger.end + cfg.proposal_window_after))
             if not (c.start >= trigger.start and c.end <= trigger.end)]
     cues = [c for c in cues if not any(w in STAGE_CLAUSE_END for w in ctx.lower[c.end:trigger.start])]
     # "may no longer be used", "may not install": a prohibition in force, not a possibility
     cues = [c for c in cues if not (c.text.lower() in MODALS and c.end < len(ctx.lower)
                                     and ctx.lower[c.end] in NEGATORS)]
     # "A ban on DeepSeek for government devices looks likely": a verdict on the measure after it
-    cues += [c for c in ctx.spans("proposal", trigger.end, min(sent.end, trigger.end + 10))
+    cues += [c for c in ctx.spans("proposal", trigger.end, min(sent.end, trigger.end + cfg.verdict_window))
              if c.text.lower() in AFTER_CUES and not any(w in {",", ";", ":", "."} for w in ctx.lower[trigger.end:c.start])]
     if action == "warn":  # a warning is a request: asking for caution is issuing it
         cues = [c for c in cues if c.text.lower() not in REQUEST_CUES]
@@ -136,53 +138,57 @@ def clause_of(ctx, trigger, sent):
 
 def left_available(ctx, tool, sent):
     """"...left other services, such as ChatGPT, available to staff": a tool the measure spares."""
-    after = ctx.lower[tool.end:min(sent.end, tool.end + 4)]
-    before = ctx.lower[max(sent.start, tool.start - 8):tool.start]
-    return bool(SPARED & set(after)) and \
-        bool(SPARING & set(before))
+    cfg = ctx.settings
+    after = ctx.lower[tool.end:min(sent.end, tool.end + cfg.spared_window_after)]
+    before = ctx.lower[max(sent.start, tool.start - cfg.spared_window_before):tool.start]
+    return bool(SPARED & set(after)) and bool(SPARING & set(before))
 
 
 ORDER_VERBS = words("ordering")
 
 
 def tools_for(ctx, trigger, sent, sent_index):
-    """The AI tools a trigger acts on: named in its clause, listed after it, or the focus tool."""
+    """The AI tools a trigger acts on, with the weight of how they were found: named in its clause,
+    listed after it, a vendor's product, or the focus tool."""
+    cfg = ctx.settings
     start, end = clause_of(ctx, trigger, sent)
     tools = ctx.spans("tool", start, end)
     if not tools and start > sent.start:
         tools = ctx.spans("tool", sent.start, start)
     tools = [t for t in tools if not left_available(ctx, t, sent)]
     if tools:
-        return [(t.kb_id_, t.text) for t in tools], 1.0
+        return [(t.kb_id_, t.text) for t in tools], cfg.named_tool_weight
     if ctx.in_sent("tool", sent):
         return [], 0.0  # the sentence names tools, but in another clause
     # a list introduced by the sentence ("...the following apps:" then one item per line)
-    if ":" in ctx.words[max(sent.start, sent.end - 3):sent.end]:
+    if ":" in ctx.words[max(sent.start, sent.end - cfg.list_colon_window):sent.end]:
         listed = []
-        for nxt in ctx.sents[sent_index + 1:sent_index + 40]:
-            if len(nxt) > 12:
+        for nxt in ctx.sents[sent_index + 1:sent_index + cfg.list_lookahead_sentences]:
+            if len(nxt) > cfg.list_item_max_tokens:
                 break
             listed.extend((t.kb_id_, t.text) for t in ctx.in_sent("tool", nxt))
         if listed:
-            return listed, 0.9
+            return listed, cfg.listed_tool_weight
     # "...urged people to be on alert when using Chinese AI apps." then "Its inspections of five apps --
     # DeepSeek, Doubao, ...": a class of tools whose members the next sentence lists
     if ctx.spans("anaphor", start, end) and sent_index + 1 < len(ctx.sents):
         following = ctx.sents[sent_index + 1]
         listed = {t.kb_id_: t.text for t in ctx.in_sent("tool", following)}
         if len(listed) >= 2 and same_paragraph_or_next(ctx, sent_index):
-            return list(listed.items()), 0.8
+            return list(listed.items()), cfg.class_list_tool_weight
     vendors = [v for v in ctx.spans("vendor", start, end) if ctx.ref.flagship_tool(v.kb_id_)]
     if vendors and ctx.spans("anaphor", start, end):
         # "suspend Meta's use of personal data to train its AI": the vendor's AI product
-        return [(ctx.ref.flagship_tool(v.kb_id_), v.text) for v in vendors[:1]], 0.7
+        return [(ctx.ref.flagship_tool(v.kb_id_), v.text) for v in vendors[:1]], cfg.vendor_tool_weight
     for v in vendors:
         # "the regulator ordered OpenAI to stop processing...": an order to the vendor is on its product
-        if v.end <= trigger.start <= v.end + 4 and v.start > sent.start and ctx.lower[v.start - 1] in ORDER_VERBS:
-            return [(ctx.ref.flagship_tool(v.kb_id_), v.text)], 0.7
+        if v.end <= trigger.start <= v.end + cfg.vendor_order_gap and v.start > sent.start \
+                and ctx.lower[v.start - 1] in ORDER_VERBS:
+            return [(ctx.ref.flagship_tool(v.kb_id_), v.text)], cfg.vendor_tool_weight
     if ctx.focus_tools and ctx.spans("anaphor", start, end) and not ctx.in_sent("other_product", sent):
         tool_id = ctx.focus_tools[0]
-        return [(tool_id, ctx.ref.tools.get(tool_id, {}).get("name") or tool_id.partition(":")[2])], 0.6
+        return [(tool_id, ctx.ref.tools.get(tool_id, {}).get("name") or tool_id.partition(":")[2])], \
+            cfg.focus_tool_weight
     return [], 0.0
 
 
@@ -194,7 +200,8 @@ def same_paragraph_or_next(ctx, index):
 
 def close_tools(ctx, trigger, sent, tools):
     """Only the tools right by a "close" trigger: "delete DeepSeek", "the app must be uninstalled"."""
-    start, end = max(sent.start, trigger.start - 4), min(sent.end, trigger.end + 4)
+    window = ctx.settings.close_window
+    start, end = max(sent.start, trigger.start - window), min(sent.end, trigger.end + window)
     if ctx.spans("anaphor", start, end):
         return tools
     near = {t.kb_id_ for t in ctx.spans("tool", start, end)}
@@ -204,12 +211,12 @@ def close_tools(ctx, trigger, sent, tools):
 def scope_phrase(ctx, span, sent):
     """'devices' -> 'agency devices', 'laptops' -> 'student laptops': the words modifying a scope noun."""
     start = span.start
-    while start - 1 >= max(sent.start, span.start - 3):
+    while start - 1 >= max(sent.start, span.start - ctx.settings.scope_modifier_words):
         i = start - 1
         if ctx.stop[i] or ctx.punct[i] or ctx.digit[i] or not (ctx.alpha[i] or "-" in ctx.words[i]) \
                 or ctx.lower[i] in NOT_SCOPE_MODIFIERS:
             break
-        if any(s.start <= i < s.end for g in ("tool", "trigger") for s in ctx.in_sent(g, sent)):
+        if any(other.start <= i < other.end for g in ("tool", "trigger") for other in ctx.in_sent(g, sent)):
             break
         start -= 1
     return ctx.text(start, span.end)
@@ -219,7 +226,7 @@ def object_of_lift(ctx, trigger, triggers):
     if trigger.label_ == "lift":
         return False
     for other in triggers:
-        if other.label_ == "lift" and other.end <= trigger.start <= other.end + 3 and \
+        if other.label_ == "lift" and other.end <= trigger.start <= other.end + ctx.settings.lift_object_gap and \
                 all(w in LIFT_OBJECT_DETERMINERS for w in ctx.lower[other.end:trigger.start]):
             return True
     return False
@@ -232,10 +239,10 @@ def is_background(ctx, m):
     """A measure the story recalls rather than reports: a cue in the words leading up to its trigger."""
     if object_of_lift(ctx, m.trigger, ctx.in_sent("trigger", m.sentence)):
         return True
-    words = ctx.lower[max(m.sentence.start, m.trigger.start - 12):m.trigger.start]
-    for i in range(len(words) - 1, -1, -1):
-        if words[i] in BACKGROUND_CLAUSE_END:
-            words = words[i + 1:]  # only the trigger's own clause
+    before = ctx.lower[max(m.sentence.start, m.trigger.start - ctx.settings.background_window):m.trigger.start]
+    for i in range(len(before) - 1, -1, -1):
+        if before[i] in BACKGROUND_CLAUSE_END:
+            before = before[i + 1:]  # only the trigger's own clause
             break
-    return bool(BACKGROUND_CUES & set(words))
+    return bool(BACKGROUND_CUES & set(before))
 
