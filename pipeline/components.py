@@ -25,6 +25,7 @@ from spacy.tokens import Span
 from spacy.util import filter_spans
 
 from banwatch.lexicon import LEXICON_PATH, WORDS_GROUP, load_lexicon, words
+from banwatch.reference import load_reference
 from pipeline.settings import DEFAULT_SETTINGS, RuleSettings
 
 SENTENCE_END = {".", "!", "?", "…", "...", "?!"}
@@ -91,9 +92,10 @@ def with_curly_quotes(phrases):
     return out
 
 
-@Language.factory("banwatch_names", default_config={"reference_dir": None})
-def make_names(nlp, name, reference_dir):
-    return NameMatcher(nlp, reference_dir)
+@Language.factory("banwatch_names", default_config={"reference_dir": None, "ai_context_window": 12,
+                                                    "ai_context_in_document": 2})
+def make_names(nlp, name, reference_dir, ai_context_window, ai_context_in_document):
+    return NameMatcher(nlp, reference_dir, ai_context_window, ai_context_in_document)
 
 
 # "Italy's data regulator": what a country's data-protection authority is called
@@ -136,11 +138,13 @@ class NameMatcher:
 
     GROUPS = ("tool", "agency", "person", "jurisdiction", "vendor")
 
-    def __init__(self, nlp, reference_dir=None):
-        from banwatch.reference import load_reference
-
+    def __init__(self, nlp, reference_dir=None, ai_context_window=12, ai_context_in_document=2):
+        """A name needing AI context counts with an AI word fewer than `ai_context_window` tokens from
+        it, or with `ai_context_in_document` AI words anywhere in the document."""
         self.reference = ref = load_reference(reference_dir)
         self.ai_context = numpy.array([nlp.vocab.strings.add(w) for w in AI_CONTEXT], dtype="uint64")
+        self.ai_window = ai_context_window
+        self.ai_in_document = ai_context_in_document
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.targets = {}  # match key -> (group, id, needs AI context)
@@ -199,8 +203,8 @@ class NameMatcher:
                 if ai_words is None:
                     lower = doc.to_array(LOWER)
                     ai_words = numpy.flatnonzero(numpy.isin(lower, self.ai_context))
-                near = ai_words[(ai_words > start - 12) & (ai_words < start + 12)]
-                if len(ai_words) < 2 and not len(near):
+                near = ai_words[(ai_words > start - self.ai_window) & (ai_words < start + self.ai_window)]
+                if len(ai_words) < self.ai_in_document and not len(near):
                     continue
             by_place[(group, start, end)].add(entity_id)
         found = defaultdict(list)
