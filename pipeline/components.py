@@ -1,15 +1,29 @@
-"""banwatch's registered spaCy components.
+"""banwatch's registered spaCy components, and where the extraction rules that read them live.
 
-Each writes span groups on the Doc that the event rules (pipeline/events.py) read:
+Each component but the last writes span groups on the Doc that the event rules read:
 
 - banwatch_sentences      sentence starts from punctuation and line breaks (no parser needed)
 - banwatch_names          doc.spans["tool" | "agency" | "person" | "jurisdiction" | "vendor"] from banwatch/reference
-- banwatch_lexicon        doc.spans[group] for every group of banwatch/lexicon.jsonl (shared with the crawler)
+- banwatch_lexicon        doc.spans[group] for every group of banwatch/lexicon.jsonl (shared with the crawler),
+                          except "words": the word sets the rules read (banwatch.lexicon.words)
 - banwatch_dates          doc.spans["date"]: date expressions (resolved later against the publication date)
 - banwatch_unknown_tools  doc.spans["tool"] also gets AI tools the reference does not list ("the AI app
                           OpenClaw"), with kb_id "new:<slug>"
 - banwatch_candidate_ner  stage two: statistical NER only on sentences that state a measure on a tool
                           with no known actor in them; doc.spans["ner"]
+- banwatch_events         the rules' weights and windows as its config (pipeline/settings.py); the
+                          rules run on the finished Doc, read by pipeline.extract.Extractor
+
+The rules, by concern (docs/extraction.md, "How the rules are organised"):
+
+- pipeline/context.py     DocContext: token strings and flags, span groups by sentence, the focus tool,
+                          dominant jurisdictions; Actor and Mention
+- pipeline/triggers.py    what a trigger states: negation, passives, stage, clause, tools, scope, background
+- pipeline/actors.py      who is named in a sentence (sentence_actors and its finders), who acts (agents_for)
+- pipeline/event_dates.py the dates a sentence offers a trigger, scored
+- pipeline/events.py      find_events (mentions of measures) and measure_authors
+- pipeline/assemble.py    mentions -> candidate events (merging, dates, reasons)
+- pipeline/decide.py      the features of a candidate and the learned decision layer
 """
 import bisect
 import re

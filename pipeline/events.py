@@ -1,6 +1,9 @@
 """From a Doc with banwatch's span groups to events: who did what to which tool, when, why, how far.
 
-The rules, in the order they apply (each a function below):
+find_events applies the rules below, in this order; each lives in the module of its concern:
+pipeline/triggers.py (1, 2, 4), pipeline/actors.py (3), pipeline/event_dates.py (5),
+pipeline/assemble.py (6, 7). Their words are the lexicon's group "words", their numbers
+ctx.settings (pipeline/settings.py).
 
 1. A *trigger* (a measure word of the lexicon) that is not negated states a measure.
 2. Its *tools* are the AI tools named in its sentence; failing that, a list that the sentence
