@@ -2,9 +2,15 @@
 
 One JSON object per line: {"group", "label", "pattern"} where pattern is a phrase or
 {"near": [[first words], [last words]], "within": N}; optional "weak", "close", "case_sensitive".
-The extractor matches every group (pipeline.components.LexiconMatcher); the crawl-time relevance
-filter reads the measure words (group "trigger") so that a link is followed on the same words
-extraction will look for.
+The extractor matches every group (pipeline.components.LexiconMatcher) except "words"; the
+crawl-time relevance filter reads the measure words (group "trigger") so that a link is followed on
+the same words extraction will look for.
+
+The group "words" is not matched against text: it holds the word sets the extraction rules test
+tokens against, one word or phrase per line (lower case, as the rules compare it; "governor_title"
+keeps the case names are written in), the label naming the set:
+{"group": "words", "label": "clause_break", "pattern": "but"}. The rules read a set with
+words("clause_break"), a frozenset; punctuation the rules test stays in their code.
 """
 import functools
 import json
@@ -13,6 +19,7 @@ from pathlib import Path
 from banwatch.errors import BanwatchError
 
 LEXICON_PATH = Path(__file__).with_name("lexicon.jsonl")
+WORDS_GROUP = "words"  # word sets the rules read, not patterns to match
 
 
 @functools.lru_cache(maxsize=4)
@@ -35,3 +42,12 @@ def load_lexicon(path=LEXICON_PATH):
 def phrases(group, path=LEXICON_PATH):
     """The plain phrases of one group (near patterns left out)."""
     return [e["pattern"] for e in load_lexicon(path) if e["group"] == group and isinstance(e["pattern"], str)]
+
+
+@functools.lru_cache(maxsize=None)
+def words(label, path=LEXICON_PATH):
+    """The word set of group "words" with this label (BanwatchError when the lexicon has none)."""
+    found = frozenset(e["pattern"] for e in load_lexicon(path) if e["group"] == WORDS_GROUP and e["label"] == label)
+    if not found:
+        raise BanwatchError(f"{path}: no {WORDS_GROUP!r} entries labelled {label!r}")
+    return found

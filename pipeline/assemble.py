@@ -1,15 +1,20 @@
 """Mentions of measures -> one event per (actor, tool, kind of action, stage) in a document."""
+import datetime
 import re
 from collections import Counter, defaultdict
 
+from banwatch.lexicon import words
 from banwatch.names import name_words
 from pipeline.decide import event_features
-from pipeline.events import date_candidates, object_of_lift
+from pipeline.event_dates import date_candidates
+from pipeline.triggers import is_background
 
 # Among mentions of one measure, the most specific word wins a tie: a suspension is a temporary
 # ban, a ban outranks the restriction it implies, and a warning is the weakest statement.
 ACTION_RANK = {"suspend": 4, "ban": 3, "restrict": 2, "warn": 1}
-NOT_AUTHORIZED_CUES = {"not authorized", "not authorised", "unauthorized", "unauthorised", "not approved"}
+NOT_AUTHORIZED_CUES = words("not_authorized")
+NAME_FILLERS = words("name_filler")
+REFER_BACK_DETERMINERS = words("refer_back_determiner")
 
 
 def action_class(action):
@@ -80,21 +85,6 @@ def merge_country_mentions(ctx, groups):
             del groups[key]
 
 
-BACKGROUND_CUES = {"already", "previously", "earlier", "had", "among", "before"}
-
-
-def is_background(ctx, m):
-    """A measure the story recalls rather than reports: a cue in the words leading up to its trigger."""
-    if object_of_lift(ctx, m.trigger, ctx.in_sent("trigger", m.sentence)):
-        return True
-    words = ctx.lower[max(m.sentence.start, m.trigger.start - 12):m.trigger.start]
-    for i in range(len(words) - 1, -1, -1):
-        if words[i] in {";", "—", "but", "while"}:
-            words = words[i + 1:]  # only the trigger's own clause
-            break
-    return bool(BACKGROUND_CUES & set(words))
-
-
 def only_warnings(ms):
     """A body that only warned about a tool did not take the ban a country mention reports."""
     return all(m.action == "warn" for m in ms)
@@ -150,19 +140,15 @@ def merge_nested_bodies(ctx, groups):
                     groups[key].extend(groups.pop(other))
 
 
-GOVERNMENT_WORDS = {"government", "cabinet", "administration", "governor", "president", "premier", "minister",
-                    "council"}
-
-SAME_MEASURE_DAYS = 45
-
+GOVERNMENT_WORDS = words("government_word")
 
 def normalize_words(name):
-    return [w for w in name_words(name).split() if w not in {"the", "of", "and"}]
+    return [w for w in name_words(name).split() if w not in NAME_FILLERS]
 
 
 def split_by_date(ctx, groups):
     """One body acting twice on a tool (a court blocking posts in July, the account in September):
-    mentions whose dates lie more than SAME_MEASURE_DAYS apart are separate events. An undated
+    mentions whose dates lie more than settings.same_measure_days apart are separate events. An undated
     mention is taken to be about the news of the day, i.e. dated by publication."""
     out = {}
     for key, ms in groups.items():
@@ -173,7 +159,7 @@ def split_by_date(ctx, groups):
         dated = sorted([(a, i, m) for i, (a, m) in enumerate(anchored) if a is not None], key=lambda x: (x[0], x[1]))
         clusters = []
         for anchor, _, m in dated:
-            if clusters and (anchor - clusters[-1][-1][0]).days <= SAME_MEASURE_DAYS:
+            if clusters and (anchor - clusters[-1][-1][0]).days <= ctx.settings.same_measure_days:
                 clusters[-1].append((anchor, m))
             else:
                 clusters.append([(anchor, m)])
@@ -189,8 +175,6 @@ def split_by_date(ctx, groups):
 
 
 def _as_day(iso):
-    import datetime
-
     parts = (iso + "-01-01").split("-")[:3]
     try:
         return datetime.date(int(parts[0]), int(parts[1]), int(parts[2]))
@@ -244,7 +228,7 @@ def build_event(ctx, ms, is_main, own_sentences, other_sentences, body_offset):
         "evidence": evidence,
         "evidence_start": start,
         "evidence_end": (start + len(sentence_text.rstrip())) if start is not None else None,
-        "confidence": confidence(ms, actor, date_source),
+        "confidence": confidence(ctx.settings, ms, actor, date_source),
     }
 
 
@@ -312,7 +296,7 @@ def same_paragraph(ctx, i, j):
 def refers_back(ctx, sent):
     """A sentence opening on a measure already named: "The ban ...", "This order ..."."""
     words = [(i, w) for i, w in enumerate(ctx.lower[sent.start:sent.start + 4], sent.start) if w.strip()]
-    return bool(words) and words[0][1] in {"the", "this", "that", "its"} and \
+    return bool(words) and words[0][1] in REFER_BACK_DETERMINERS and \
         any(s.start <= words[0][0] + 2 for g in ("measure_noun", "trigger") for s in ctx.in_sent(g, sent))
 
 
@@ -348,12 +332,13 @@ def reasons_for(ctx, own, others, is_main):
     return sorted(found), found
 
 
-def confidence(ms, actor, date_source):
+def confidence(cfg, ms, actor, date_source):
+    """The rules' own confidence in an event (the decision layer's calibrated one replaces it)."""
     best = max(ms, key=lambda m: m.weight)
-    score = 0.35
-    score += 0.25 if actor.agency_id else 0.05
-    score += 0.1 if best.via in ("by", "subject", "holder", "relative") else 0.0
-    score += 0.1 if best.weight >= 1.0 else 0.0
-    score += 0.1 if date_source == "text" else 0.0
-    score += min(0.15, 0.05 * (len(ms) - 1))
-    return round(max(0.05, min(0.99, score)), 2)
+    score = cfg.prior_base
+    score += cfg.prior_reference_actor if actor.agency_id else cfg.prior_other_actor
+    score += cfg.prior_direct_via if best.via in ("by", "subject", "holder", "relative") else 0.0
+    score += cfg.prior_full_weight if best.weight >= 1.0 else 0.0
+    score += cfg.prior_text_date if date_source == "text" else 0.0
+    score += min(cfg.prior_mentions_cap, cfg.prior_per_mention * (len(ms) - 1))
+    return round(max(cfg.prior_floor, min(cfg.prior_ceiling, score)), 2)

@@ -1,19 +1,34 @@
-"""banwatch's registered spaCy components.
+"""banwatch's registered spaCy components, and where the extraction rules that read them live.
 
-Each writes span groups on the Doc that the event rules (pipeline/events.py) read:
+Each component but the last writes span groups on the Doc that the event rules read:
 
 - banwatch_sentences      sentence starts from punctuation and line breaks (no parser needed)
 - banwatch_names          doc.spans["tool" | "agency" | "person" | "jurisdiction" | "vendor"] from banwatch/reference
-- banwatch_lexicon        doc.spans[group] for every group of banwatch/lexicon.jsonl (shared with the crawler)
+- banwatch_lexicon        doc.spans[group] for every group of banwatch/lexicon.jsonl (shared with the crawler),
+                          except "words": the word sets the rules read (banwatch.lexicon.words)
 - banwatch_dates          doc.spans["date"]: date expressions (resolved later against the publication date)
 - banwatch_unknown_tools  doc.spans["tool"] also gets AI tools the reference does not list ("the AI app
                           OpenClaw"), with kb_id "new:<slug>"
 - banwatch_candidate_ner  stage two: statistical NER only on sentences that state a measure on a tool
                           with no known actor in them; doc.spans["ner"]
+- banwatch_events         the rules' weights and windows as its config (pipeline/settings.py); the
+                          rules run on the finished Doc, read by pipeline.extract.Extractor
+
+The rules, by concern (docs/extraction.md, "How the rules are organised"):
+
+- pipeline/context.py     DocContext: token strings and flags, span groups by sentence, the focus tool,
+                          dominant jurisdictions; Actor and Mention
+- pipeline/triggers.py    what a trigger states: negation, passives, stage, clause, tools, scope, background
+- pipeline/actors.py      who is named in a sentence (sentence_actors and its finders), who acts (agents_for)
+- pipeline/event_dates.py the dates a sentence offers a trigger, scored
+- pipeline/events.py      find_events (mentions of measures) and measure_authors
+- pipeline/assemble.py    mentions -> candidate events (merging, dates, reasons)
+- pipeline/decide.py      the features of a candidate and the learned decision layer
 """
 import bisect
 import re
 from collections import defaultdict
+from dataclasses import fields
 from pathlib import Path
 
 import numpy
@@ -23,7 +38,9 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Span
 from spacy.util import filter_spans
 
-from banwatch.lexicon import LEXICON_PATH, load_lexicon
+from banwatch.lexicon import LEXICON_PATH, WORDS_GROUP, load_lexicon, words
+from banwatch.reference import load_reference
+from pipeline.settings import DEFAULT_SETTINGS, RuleSettings
 
 SENTENCE_END = {".", "!", "?", "…", "...", "?!"}
 BULLETS = {"•", "·", "▪", "◦"}
@@ -89,9 +106,15 @@ def with_curly_quotes(phrases):
     return out
 
 
-@Language.factory("banwatch_names", default_config={"reference_dir": None})
-def make_names(nlp, name, reference_dir):
-    return NameMatcher(nlp, reference_dir)
+@Language.factory("banwatch_names", default_config={"reference_dir": None, "ai_context_window": 12,
+                                                    "ai_context_in_document": 2})
+def make_names(nlp, name, reference_dir, ai_context_window, ai_context_in_document):
+    return NameMatcher(nlp, reference_dir, ai_context_window, ai_context_in_document)
+
+
+# "Italy's data regulator": what a country's data-protection authority is called
+REGULATOR_TOPICS = words("regulator_topic")
+REGULATOR_NOUNS = words("regulator_noun")
 
 
 def regulator_descriptions(ref):
@@ -108,14 +131,13 @@ def regulator_descriptions(ref):
             continue
         owners = [f"{n}'s" for n in [jur.get("name"), *(jur.get("aliases") or [])] if n] + list(jur.get("demonyms") or [])
         out[ids[0]] = {f"{owner} {what} {noun}" for owner in owners
-                       for what in ("data", "privacy", "data protection", "data-protection", "personal data")
-                       for noun in ("regulator", "watchdog", "authority", "agency")}
+                       for what in REGULATOR_TOPICS
+                       for noun in REGULATOR_NOUNS}
     return out
 
 
-AI_CONTEXT = {"ai", "a.i.", "chatbot", "chatbots", "artificial", "intelligence", "generative", "model", "models",
-              "llm", "assistant", "app", "apps", "genai", "gpt", "openai", "google", "anthropic", "xai", "meta",
-              "microsoft", "image", "images", "tool", "tools"}
+AI_CONTEXT = words("ai_context")
+GOVERNOR_TITLES = words("governor_title")  # "Gov. Reynolds", "Governor Reynolds": as written, case kept
 
 
 class NameMatcher:
@@ -130,11 +152,13 @@ class NameMatcher:
 
     GROUPS = ("tool", "agency", "person", "jurisdiction", "vendor")
 
-    def __init__(self, nlp, reference_dir=None):
-        from banwatch.reference import load_reference
-
+    def __init__(self, nlp, reference_dir=None, ai_context_window=12, ai_context_in_document=2):
+        """A name needing AI context counts with an AI word fewer than `ai_context_window` tokens from
+        it, or with `ai_context_in_document` AI words anywhere in the document."""
         self.reference = ref = load_reference(reference_dir)
         self.ai_context = numpy.array([nlp.vocab.strings.add(w) for w in AI_CONTEXT], dtype="uint64")
+        self.ai_window = ai_context_window
+        self.ai_in_document = ai_context_in_document
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.targets = {}  # match key -> (group, id, needs AI context)
@@ -149,7 +173,7 @@ class NameMatcher:
             for person in agency.get("people") or []:
                 names[("person", agency_id, False)].add(person)
                 surname = person.split()[-1]
-                names[("person", agency_id, False)].update(f"{t} {surname}" for t in ("Gov.", "Governor"))
+                names[("person", agency_id, False)].update(f"{t} {surname}" for t in GOVERNOR_TITLES)
         for jid, jur in ref.jurisdictions.items():
             for n in [jur.get("name"), *jur.get("aliases", []), *jur.get("demonyms", [])]:
                 if n:
@@ -193,8 +217,8 @@ class NameMatcher:
                 if ai_words is None:
                     lower = doc.to_array(LOWER)
                     ai_words = numpy.flatnonzero(numpy.isin(lower, self.ai_context))
-                near = ai_words[(ai_words > start - 12) & (ai_words < start + 12)]
-                if len(ai_words) < 2 and not len(near):
+                near = ai_words[(ai_words > start - self.ai_window) & (ai_words < start + self.ai_window)]
+                if len(ai_words) < self.ai_in_document and not len(near):
                     continue
             by_place[(group, start, end)].add(entity_id)
         found = defaultdict(list)
@@ -311,6 +335,8 @@ class LexiconMatcher:
         strings = nlp.vocab.strings
         for entry in load_lexicon(path):
             group, label, pattern = entry["group"], entry["label"], entry["pattern"]
+            if group == WORDS_GROUP:
+                continue  # word sets the rules read (banwatch.lexicon.words), not patterns
             weak = "weak" if entry.get("weak") else "close" if entry.get("close") else ""
             key = f"{group}|{label}|{weak}"
             self.groups.add(group)
@@ -533,9 +559,8 @@ def make_candidate_ner(nlp, name, labels):
 
 
 ACTOR_GROUPS = ("agency", "person", "jurisdiction", "government", "lawmaker")
-COMMON_CAPITALISED = {"i", "ai", "a.i.", "it", "ceo", "cio", "cto", "app", "apps", "ios", "android", "us", "u.s.",
-                      "eu", "uk", "pdf", "faq", "news", "update", "read", "more", "photo", "the"}
-PLACE_PREPOSITIONS = {"in", "from", "to", "across", "throughout", "within", "outside", "into"}
+COMMON_CAPITALISED = words("common_capitalised")
+PLACE_PREPOSITIONS = words("place_preposition")
 
 
 class CandidateNER:
@@ -603,13 +628,11 @@ def make_unknown_tools(nlp, name, max_words, appositive_window):
 
 
 # Capitalised words that are never a tool's name (sentence openers, places' adjectives, generic words).
-NOT_TOOL_NAMES = {"the", "a", "an", "its", "their", "this", "that", "these", "those", "ai", "a.i.", "app", "apps",
-                  "chinese", "american", "us", "u.s.", "new", "generative", "artificial", "intelligence", "popular",
-                  "other", "such", "some", "all", "any", "china", "china's", "it", "which", "who", "and", "or", "of",
-                  "assistant", "chatbot", "chatbots", "model", "models", "platform", "platforms", "service", "tool",
-                  "tools", "bot", "bots", "application", "applications", "government", "devices", "device"}
+NOT_TOOL_NAMES = words("not_tool_name")
 # A name ending in one of these is a law or a document, not a tool ("the No DeepSeek on Government Devices Act").
-NOT_TOOL_ENDINGS = {"act", "bill", "law", "order", "rule", "rules", "regulation", "regulations", "code", "directive"}
+NOT_TOOL_ENDINGS = words("not_tool_ending")
+TOOL_NAME_LEADS = words("tool_name_lead")  # "the AI app called Clothoff"
+ARTICLES = words("article")
 
 
 class UnknownTools:
@@ -653,7 +676,7 @@ class UnknownTools:
 
     def name_after(self, doc, i, sent, known):
         # "the AI app OpenClaw", "chatbot service character.ai", "an app called Clothoff"
-        while i < sent.end and doc[i].lower_ in {"service", "app", "called", "named", "dubbed", "known", "as"}:
+        while i < sent.end and doc[i].lower_ in TOOL_NAME_LEADS:
             i += 1
         j = i
         while j < min(sent.end, i + self.max_words) and self.is_name(doc[j], known):
@@ -663,7 +686,7 @@ class UnknownTools:
     def name_before(self, doc, i, sent, known):
         # "the Clothoff app", "Talkie, an AI companion app"
         j = i
-        if i - 1 >= sent.start and doc[i - 1].lower_ in {"a", "an", "the"}:
+        if i - 1 >= sent.start and doc[i - 1].lower_ in ARTICLES:
             # appositive: "Talkie, an AI companion app": the name before the comma
             comma = next((k for k in range(i - 2, max(sent.start, i - self.window) - 1, -1) if doc[k].text == ","), None)
             if comma is None:
@@ -677,3 +700,29 @@ class UnknownTools:
 
 def _slug(text):
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+@Language.factory("banwatch_events", default_config={"settings": DEFAULT_SETTINGS.as_config()})
+def make_events(nlp, name, settings):
+    return EventRules(settings)
+
+
+class EventRules:
+    """banwatch_events: the settings of the event rules (pipeline/settings.py), as this component's config.
+
+    The rules themselves run after the pipeline, on the finished Doc, because they need what the Doc
+    does not hold (the publication date, where the title ends): pipeline.extract.Extractor reads
+    nlp.get_pipe("banwatch_events").settings into the DocContext, and the rules read ctx.settings.
+    On a Doc the component changes nothing.
+    """
+
+    def __init__(self, settings):
+        given = dict(settings)
+        unknown = set(given) - {f.name for f in fields(RuleSettings)}
+        if unknown:
+            raise ValueError(f"banwatch_events: unknown settings {sorted(unknown)}")
+        # a value takes its setting's type: 2 for a weight is 2.0, as in the defaults
+        self.settings = RuleSettings(**{f.name: f.type(given[f.name]) for f in fields(RuleSettings) if f.name in given})
+
+    def __call__(self, doc):
+        return doc

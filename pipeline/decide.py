@@ -15,16 +15,17 @@ import json
 import math
 from pathlib import Path
 
+from banwatch.lexicon import words
+from pipeline.actors import actors_in
+from pipeline.triggers import is_background
+
 MODEL_DIR = Path(__file__).parent / "model"
 MODEL_PATH = MODEL_DIR / "decision.json"
 
 # Cues in the words around a trigger that make a statement less than a measure taken.
-HEDGES = {"could", "might", "may", "would", "possible", "possibility", "possibly", "consider", "considering",
-          "considers", "weigh", "weighing", "weighs", "mull", "mulling", "if", "whether", "reportedly",
-          "rumored", "rumoured", "speculation", "expected", "likely", "plan", "plans", "planning", "threatened",
-          "threatens", "urge", "urged", "urges", "urging", "call", "calls", "called", "calling", "push", "pushing"}
-COMPARISONS = {"similar", "following", "follows", "followed", "joins", "joined", "join", "like", "after", "other",
-               "others", "also", "previously", "earlier", "already", "among", "including"}
+HEDGES = words("hedge")
+COMPARISONS = words("comparison")
+CUE_CLAUSE_END = words("clause_cut") | {";", "—", "."}
 REFERENCE_KINDS = ("national_government", "state_government", "ministry", "agency", "military", "legislature",
                    "legislative_office", "regulator", "dpa", "court", "local_government", "university",
                    "company", "other")
@@ -34,6 +35,7 @@ ACTIONS = ("ban", "restrict", "suspend", "lift", "investigate", "warn")
 
 def event_features(ctx, ms, event, is_main, n_candidates):
     """The features of one candidate event (its mentions `ms` and the event assembled from them)."""
+    cfg = ctx.settings
     best = max(ms, key=lambda m: m.weight)
     actor = ms[0].actor
     key = actor.key or ""
@@ -60,17 +62,17 @@ def event_features(ctx, ms, event, is_main, n_candidates):
         "mentions": math.log1p(len(ms)),
         "sentences": math.log1p(len({m.sentence.start for m in ms})),
         "in_title": float(any(m.in_title for m in ms)),
-        "early": float(min(ctx.sentence_index(m.sentence.start) for m in ms) <= 3),
+        "early": float(min(ctx.sentence_index(m.sentence.start) for m in ms) <= cfg.early_sentences),
         "main_event": float(is_main),
         "candidates_in_document": math.log1p(n_candidates),
         "date_from_text": float(event["date_source"] == "text"),
         "undated": float(event["date"] is None),
-        "weight": min(best.weight, 1.5),
+        "weight": min(best.weight, cfg.weight_feature_cap),
         "hedged": float(all(_near_words(ctx, m, HEDGES) for m in ms)),
         "comparison": float(all(_near_words(ctx, m, COMPARISONS) for m in ms)),
-        "background": float(all(_is_background(ctx, m) for m in ms)),
+        "background": float(all(is_background(ctx, m) for m in ms)),
         "tools_in_sentence": math.log1p(len(ctx.in_sent("tool", best.sentence))),
-        "actors_in_sentence": math.log1p(len(ctx.actors(best.sentence))),
+        "actors_in_sentence": math.log1p(len(actors_in(ctx, best.sentence))),
         "reasons": math.log1p(len(event["reasons"])),
         "scope": float(bool(event["scope"])),
     }
@@ -91,19 +93,13 @@ def _title_end_token(ctx):
 
 
 def _near_words(ctx, m, words):
-    """A cue among the eight words before the trigger, within its clause."""
-    before = ctx.lower[max(m.sentence.start, m.trigger.start - 8):m.trigger.start]
+    """A cue among the words before the trigger (settings.cue_window), within its clause."""
+    before = ctx.lower[max(m.sentence.start, m.trigger.start - ctx.settings.cue_window):m.trigger.start]
     for i in range(len(before) - 1, -1, -1):
-        if before[i] in {";", "—", "but", "while", "."}:
+        if before[i] in CUE_CLAUSE_END:
             before = before[i + 1:]
             break
     return bool(words & set(before))
-
-
-def _is_background(ctx, m):
-    from pipeline.assemble import is_background
-
-    return is_background(ctx, m)
 
 
 class DecisionModel:

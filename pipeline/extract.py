@@ -4,6 +4,7 @@ import re
 from collections import Counter
 
 from pipeline import assemble, events
+from pipeline.context import DocContext
 from pipeline.budget import SECONDS_PER_DOCUMENT, OverBudget, time_budget
 from pipeline.dates import date_from_url, dateline, month_from_url, parse_iso
 from pipeline.decide import MODEL_PATH, DecisionModel
@@ -104,8 +105,8 @@ class Extractor:
         if head and not published and head[0]:
             published = parse_iso(head[0])  # "MILAN, March 31 (Reuters) -": the day the story was filed
             default_year = None
-        ctx = events.DocContext(sdoc, self.ref, published=published, title_end=body_offset,
-                                default_year=default_year)
+        ctx = DocContext(sdoc, self.ref, published=published, title_end=body_offset,
+                         default_year=default_year, settings=self._pipeline().get_pipe("banwatch_events").settings)
         ctx.published_month = month
         if head:
             ctx.dateline = (body_offset, body_offset + head[1])

@@ -48,10 +48,13 @@ def light_pipeline(reference_dir=None):
     _add_rules(nlp, reference_dir, sentences=True)
     nlp.add_pipe("banwatch_candidate_ner")
     nlp.get_pipe("banwatch_candidate_ner").ner_nlp = load_model(exclude=NER_ONLY)
+    nlp.add_pipe("banwatch_events")
     return nlp
 
 
 @functools.lru_cache(maxsize=None)
 def full_pipeline(reference_dir=None):
     """The whole statistical model over all text (parser sentences, NER everywhere), then the same rules."""
-    return _add_rules(load_model(), reference_dir, sentences=False)
+    nlp = _add_rules(load_model(), reference_dir, sentences=False)
+    nlp.add_pipe("banwatch_events")
+    return nlp

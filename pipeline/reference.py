@@ -73,10 +73,6 @@ class ReferenceIndex:
                 return tool_id
         return tools[0] if tools else None
 
-    def tool_vendor_country(self, tool_id):
-        vendor = self.vendors.get(self.tools.get(tool_id, {}).get("vendor"), {})
-        return vendor.get("country")
-
 
 
 @functools.lru_cache(maxsize=None)

@@ -318,3 +318,28 @@ def test_a_date_in_another_clause_belongs_to_that_clause(extractor):
     events = events_of(extractor, text, published="2025-02-07")
     assert one(events, agency_id="us-ia-government")["date"] == "2025-02-05"
     assert one(events, agency_id="us-tx-government")["date"] != "2025-02-05"
+
+
+def test_word_sets_are_lexicon_entries_no_component_matches(extractor):
+    from banwatch.errors import BanwatchError
+    from banwatch.lexicon import words
+
+    assert "but" in words("clause_break") and isinstance(words("clause_break"), frozenset)
+    with pytest.raises(BanwatchError, match="no 'words' entries labelled 'no_such_set'"):
+        words("no_such_set")
+    doc = extractor._pipeline()("NASA banned DeepSeek, but the Navy did not.")
+    assert "words" not in doc.spans and "trigger" in doc.spans
+
+
+def test_rule_settings_are_the_config_of_the_events_component(extractor):
+    import spacy
+
+    from pipeline.settings import DEFAULT_SETTINGS
+
+    assert extractor._pipeline().get_pipe("banwatch_events").settings == DEFAULT_SETTINGS
+    nlp = spacy.blank("en")
+    rules = nlp.add_pipe("banwatch_events", config={"settings": {"title_weight": 2, "negation_window": 6}})
+    assert (rules.settings.title_weight, rules.settings.negation_window) == (2.0, 6)
+    assert rules.settings.same_measure_days == DEFAULT_SETTINGS.same_measure_days
+    with pytest.raises(ValueError, match="unknown settings"):
+        nlp.add_pipe("banwatch_events", name="typo", config={"settings": {"title_wieght": 2}})

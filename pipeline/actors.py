@@ -1,0 +1,653 @@
+"""Who acts: the bodies a sentence names, and which of them took the measure a trigger states.
+
+Two steps. sentence_actors(ctx, sent) lists every possible actor a sentence names, left to right,
+without overlaps: each finder below adds one kind (listed ministries, reference agencies, office
+holders, places acting through their government, "the federal government", "Gov. X", bodies the
+statistical NER found, officeholders acting together, lawmakers, "the bureau" naming a body named
+before). agents_for(ctx, trigger, sent, actors, passive) then picks the trigger's actors (rule 3 of
+pipeline/events.py): the "by X" agent, the antecedent of "which"/"who", the holders of the staff or
+devices of a passive, the nearest actor to its left in the clause with those coordinated with it,
+the speaker, or where the measure holds.
+"""
+import re
+from dataclasses import replace
+
+from banwatch.lexicon import words
+from banwatch.names import name_words, slugify
+from pipeline.context import NOT_AGENT_BEFORE, POSSESSIVE, Actor
+
+CLAUSE_BREAKS = words("clause_break") | {";", "—", "–"}
+COORDINATION = words("coordination") | {",", "&"}
+LOCATIVE = words("locative")
+HOLDER_LINKS = words("holder_link")
+HOLDER_SUFFIXES = words("holder_suffix") | {"-"}
+TITLE_PREFIXES = words("title_prefix")
+# Capitalised words statistical NER takes for organisations that are never a body that acts.
+NOT_BODIES = words("not_body")
+LOCAL_GOVERNMENT_WORDS = words("local_government")
+GENERIC_ACTOR_WORDS = words("generic_actor")
+NOT_GOVERNMENT_ALONE = words("not_government_alone")
+DEFINITE_GOVERNMENT = words("definite_government")
+NER_PLACE_LINKS = words("ner_place_link")
+ADDRESSEE_END = words("addressee_end") | {";", "."}
+HOLDER_DETERMINERS = words("holder_determiner")
+SPEECH_VERBS = words("speech_verb")
+HOLDER_GAP_WORDS = HOLDER_LINKS | HOLDER_DETERMINERS
+NATIONAL_LEVEL = words("national_level")
+STATE_LEVEL = words("state_level")
+RELATIVE_PRONOUNS = words("relative_pronoun")
+
+
+def actors_in(ctx, sent):
+    """sentence_actors, once per sentence."""
+    found = ctx.actors_cache.get(sent.start)
+    if found is None:
+        found = ctx.actors_cache[sent.start] = sentence_actors(ctx, sent)
+    return found
+
+
+def agency_actor(ctx, span, mention=None):
+    agency = ctx.ref.agencies[span.kb_id_]
+    return Actor(key=span.kb_id_, name=agency["name"], mention=mention or span.text, agency_id=span.kb_id_,
+                 kind=agency.get("type"), jurisdiction_id=agency.get("jurisdiction"), start=span.start,
+                 end=span.end, generic=agency.get("type") in ("national_government",))
+
+
+def government_of(ctx, jurisdiction_id, mention, start, end):
+    """The government of a jurisdiction: its reference entry, or a new, unverified one."""
+    if not jurisdiction_id:
+        return None
+    jur = ctx.ref.jurisdictions.get(jurisdiction_id, {})
+    agency_id = ctx.ref.government_of(jurisdiction_id)
+    if agency_id:
+        agency = ctx.ref.agencies[agency_id]
+        return Actor(key=agency_id, name=agency["name"], mention=mention, agency_id=agency_id,
+                     kind=agency.get("type"), jurisdiction_id=jurisdiction_id, start=start, end=end,
+                     generic=True)
+    name = f"Government of {jur.get('name', jurisdiction_id)}"
+    return Actor(key=f"government:{jurisdiction_id}", name=name, mention=mention, kind="government",
+                 jurisdiction_id=jurisdiction_id, start=start, end=end, generic=True, verified=False)
+
+
+def legislature_actor(ctx, jurisdiction_id, mention, start, end):
+    agency_id = ctx.ref.legislature_of(jurisdiction_id)
+    if agency_id:
+        agency = ctx.ref.agencies[agency_id]
+        return Actor(key=agency_id, name=agency["name"], mention=mention, agency_id=agency_id,
+                     kind=agency.get("type"), jurisdiction_id=agency.get("jurisdiction"), start=start, end=end)
+    if not jurisdiction_id:
+        return None
+    name = f"Legislature of {ctx.ref.jurisdictions.get(jurisdiction_id, {}).get('name', jurisdiction_id)}"
+    return Actor(key=f"legislature:{jurisdiction_id}", name=name, mention=mention, kind="legislature",
+                 jurisdiction_id=jurisdiction_id, start=start, end=end, verified=False)
+
+
+class SentenceActors:
+    """The actors found in one sentence so far, in the order found, and the tokens they cover: a token
+    belongs to the first actor that claims it."""
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self.actors = []
+        self.taken = set()
+
+    def covers(self, span):
+        return not self.taken.isdisjoint(range(span.start, span.end))
+
+    def claim(self, actor):
+        ctx = self.ctx
+        span_tokens = set(range(actor.start, actor.end))
+        if span_tokens & self.taken:
+            return
+        if ctx.dateline and ctx.dateline[0] <= ctx.idx[actor.start] < ctx.dateline[1]:
+            return  # "ROME, March 31 (Reuters) -": where the story was filed
+        # "the South Dakota Bureau of Information and Telecommunications (BIT)": one mention
+        for other in self.actors:
+            gap = ctx.words[other.end:actor.start]
+            if other.key == actor.key and other.end <= actor.start and len(gap) <= 1 and all(w == "(" for w in gap):
+                self.taken.update(span_tokens)
+                return
+        self.taken.update(span_tokens)
+        self.actors.append(actor)
+
+
+def sentence_actors(ctx, sent):
+    """Every possible actor named in a sentence, left to right, without overlaps."""
+    found = SentenceActors(ctx)
+    for finder in ACTOR_FINDERS:
+        finder(ctx, sent, found)
+    found.actors.sort(key=lambda a: a.start)
+    return found.actors
+
+
+def _tokens(spans):
+    return {i for s in spans for i in range(s.start, s.end)}
+
+
+def find_listed_ministries(ctx, sent, found):
+    """First: "South Korea's foreign and trade ministries" are the ministries, not the government."""
+    for actor in listed_ministries(ctx, sent):
+        found.claim(actor)
+
+
+def find_agencies(ctx, sent, found):
+    """Bodies of the reference data ("NASA"), or a place's own body ("Kentucky Department of Education")."""
+    spans = ctx.in_sent("agency", sent)
+    if not spans:
+        return
+    tool_tokens = _tokens(ctx.in_sent("tool", sent))
+    place_names = {(s.start, s.end) for s in ctx.in_sent("jurisdiction", sent)}
+    for span in spans:
+        if ctx.is_origin(span) or set(range(span.start, span.end)) & tool_tokens:
+            continue
+        actor = place_body(ctx, span, sent) or agency_actor(ctx, span)
+        previous = ctx.lower[span.start - 1] if span.start > sent.start else ""
+        if (span.start, span.end) in place_names and previous in NOT_AGENT_BEFORE:
+            # "a school board in Virginia": a place, not the state government acting
+            if previous not in LOCATIVE:
+                continue
+            actor.via = "locative"
+        found.claim(actor)
+
+
+def find_people(ctx, sent, found):
+    """Office holders whose orders are their body's ("Governor Kim Reynolds")."""
+    for span in ctx.in_sent("person", sent):
+        agency = ctx.ref.agencies[span.kb_id_]
+        found.claim(Actor(key=span.kb_id_, name=agency["name"], mention=span.text, agency_id=span.kb_id_,
+                          kind=agency.get("type"), jurisdiction_id=agency.get("jurisdiction"),
+                          start=span.start, end=span.end))
+
+
+def find_places(ctx, sent, found):
+    """A place acting through its government or legislature: "Italy", "Dutch government", "Italian
+    authorities", "Texas officials", "the Belgian federal government", "Texas lawmakers"; "in Italy" is
+    where a measure holds (via "locative")."""
+    gap = ctx.settings.place_noun_gap
+    governments = ctx.in_sent("government", sent)
+    staff = ctx.in_sent("staff", sent)
+    lawmakers = ctx.in_sent("lawmaker", sent)
+    for span in ctx.in_sent("jurisdiction", sent):
+        if ctx.is_origin(span) or found.covers(span):
+            continue
+        following = [g for g in governments + staff + lawmakers if 0 <= g.start - span.end <= gap]
+        end = following[0].end if following else span.end
+        is_demonym = span.text in (ctx.ref.jurisdictions.get(span.kb_id_, {}).get("demonyms") or [])
+        if is_demonym and not following:
+            continue
+        previous = ctx.lower[span.start - 1] if span.start > sent.start else ""
+        if previous in NOT_AGENT_BEFORE and previous not in LOCATIVE and not following:
+            continue
+        if following and following[0].label_ == "lawmaker" or (following and following[0] in lawmakers):
+            actor = legislature_actor(ctx, span.kb_id_, ctx.text(span.start, end), span.start, end)
+        else:
+            actor = government_of(ctx, span.kb_id_, ctx.text(span.start, end), span.start, end)
+        if actor:
+            actor.via = "locative" if previous in LOCATIVE and not following else ""
+            found.claim(actor)
+
+
+def find_described_governments(ctx, sent, found):
+    """"The federal government", "state officials": the document's own country or state."""
+    for span in ctx.in_sent("government", sent):
+        if found.covers(span):
+            continue
+        left_start = max(sent.start, span.start - ctx.settings.government_words_before)
+        jid = _described_jurisdiction(ctx, set(ctx.lower[left_start:span.start]), span.text.lower())
+        actor = government_of(ctx, jid, ctx.text(left_start, span.end), left_start, span.end)
+        if actor:
+            found.claim(actor)
+
+
+def _described_jurisdiction(ctx, words, noun):
+    """The jurisdiction "federal government" (the words before the noun, and the noun) stands for: the
+    document's country or state; None when it names no government that acts."""
+    if words & NOT_AGENT_BEFORE:
+        return None  # "a letter to central government agencies": who was told, not who acted
+    if noun in NOT_GOVERNMENT_ALONE:
+        return None
+    if words & NATIONAL_LEVEL:
+        return ctx.dominant_of("country")
+    if words & STATE_LEVEL:
+        return ctx.dominant_of("state")
+    if "the" in words and noun in DEFINITE_GOVERNMENT:
+        return ctx.dominant_of("country")
+    return None
+
+
+def find_governor_titles(ctx, sent, found):
+    """"Gov. Rhoden", "Governor Smith": a state government, the document's state."""
+    for i in ctx.positions_in(TITLE_PREFIXES, sent.start, sent.end - 1):
+        if ctx.is_title_case[i + 1] and i not in found.taken:
+            jid = ctx.dominant_of("state")
+            actor = government_of(ctx, jid, ctx.text(i, i + 2), i, i + 2)
+            if actor:
+                found.claim(actor)
+
+
+def find_ner_bodies(ctx, sent, found):
+    """Stage two: bodies the reference data does not know, found by statistical NER."""
+    spans = ctx.in_sent("ner", sent)
+    if not spans:
+        return
+    not_bodies = _tokens(ctx.in_sent("outlet", sent)) | _tokens(ctx.in_sent("tool", sent))
+    for span in spans:
+        tokens = set(range(span.start, span.end))
+        if tokens & (found.taken | not_bodies) or ctx.is_origin(span):
+            continue
+        actor = ner_actor(ctx, span, sent)
+        if actor:
+            found.claim(actor)
+
+
+def find_collectives(ctx, sent, found):
+    """"21 state attorneys general", "Republican governors": officeholders acting together, of the
+    story's country."""
+    for span in ctx.in_sent("collective", sent):
+        if found.covers(span):
+            continue
+        jid = ctx.dominant_of("country")
+        if jid:
+            country = ctx.ref.jurisdictions.get(jid, {}).get("name", jid)
+            mention_start = max(sent.start, span.start - ctx.settings.collective_mention_words)
+            found.claim(Actor(key=f"collective:{jid}:{span.label_}", name=f"{span.label_.capitalize()} ({country})",
+                              mention=ctx.text(mention_start, span.end), kind="officials",
+                              jurisdiction_id=jid, start=span.start, end=span.end, verified=False, generic=True))
+
+
+def find_lawmakers(ctx, sent, found):
+    """"Lawmakers" no place names: the legislature of the story's country."""
+    for span in ctx.in_sent("lawmaker", sent):
+        if found.covers(span):
+            continue
+        actor = legislature_actor(ctx, ctx.dominant_of("country"), span.text, span.start, span.end)
+        if actor:
+            found.claim(actor)
+
+
+def find_body_anaphors(ctx, sent, found):
+    """"The bureau said", "the regulator ordered": a body the story has named before."""
+    for span in ctx.in_sent("body_anaphor", sent):
+        if found.covers(span):
+            continue
+        antecedent = antecedent_of(ctx, span, sent, found.actors)
+        if antecedent is not None:
+            actor = replace(antecedent, start=span.start, end=span.end)
+            actor.via = "anaphor"
+            found.claim(actor)
+
+
+# In this order: a token goes to the first finder's actor that claims it.
+ACTOR_FINDERS = (find_listed_ministries, find_agencies, find_people, find_places, find_described_governments,
+                 find_governor_titles, find_ner_bodies, find_collectives, find_lawmakers, find_body_anaphors)
+
+
+def antecedent_of(ctx, span, sent, actors_here):
+    """The body "the bureau" or "the regulator" refers to: the nearest actor before it whose name holds
+    one of the anaphor's words ("bureau") or whose type it names (a regulator: dpa, regulator)."""
+    words = [w for w in span.label_.split(",") if w and not w.startswith("kind=")]
+    kinds = {w[5:] for w in span.label_.split(",") if w.startswith("kind=")}
+    index = ctx.sentence_index(sent.start)
+    earlier = [a for a in reversed(actors_here) if a.end <= span.start]
+    # a definite description names a body of the last few sentences
+    for k in range(index - 1, max(-1, index - ctx.settings.anaphor_lookback_sentences - 1), -1):
+        earlier += list(reversed(actors_in(ctx, ctx.sents[k])))
+    for actor in earlier:
+        if actor.generic and not kinds & {"national_government", "state_government"}:
+            continue
+        name = f"{actor.name} {actor.mention}".lower()
+        if actor.kind in kinds or any(re.search(rf"\b{re.escape(w)}\b", name) for w in words):
+            return actor
+    return None
+
+
+def place_body(ctx, span, sent):
+    """"Kentucky Department of Education", "the Victorian education department": a body of the place named
+    right before a reference name that belongs elsewhere (the U.S. Department of Education) is that
+    place's own body, known to the reference under the full name or else new."""
+    if span.start <= sent.start:
+        return None
+    places = [p for p in ctx.in_sent("jurisdiction", sent) if p.end == span.start or
+              (p.end == span.start - 1 and ctx.lower[p.end] in POSSESSIVE)]
+    if not places:
+        return None
+    place = places[-1]
+    agency = ctx.ref.agencies[span.kb_id_]
+    if place.kb_id_ in ctx.ref.reference.jurisdiction_chain(ctx.ref.reference.jurisdiction_of(span.kb_id_) or place.kb_id_):
+        return None  # "the U.S. Department of Education": the place is the body's own
+    text = ctx.text(place.start, span.end)
+    known = ctx.ref.reference.resolve("agencies", text, jurisdiction=place.kb_id_)
+    if known:
+        found = ctx.ref.agencies[known]
+        return Actor(key=known, name=found["name"], mention=text, agency_id=known, kind=found.get("type"),
+                     jurisdiction_id=found.get("jurisdiction"), start=place.start, end=span.end)
+    return Actor(key=f"new:{slugify(text)}", name=text, mention=text, kind=agency.get("type"),
+                 jurisdiction_id=place.kb_id_, start=place.start, end=span.end, verified=False)
+
+
+# "ministries" -> "ministry": the plural a list of ministries ends on, and the noun of each one's name
+MINISTRY_NOUNS = {plural: plural[:-3] + "y" if plural.endswith("ies") else plural[:-1]
+                  for plural in words("ministry_plural")}
+
+
+def listed_ministries(ctx, sent):
+    """"South Korea's foreign and trade ministries": one actor per ministry the list names."""
+    out = []
+    for position in sorted(p for p in ctx.positions(MINISTRY_NOUNS) if sent.start <= p < sent.end):
+        noun = MINISTRY_NOUNS[ctx.lower[position]]
+        words, i = [], position - 1
+        while i >= sent.start and (ctx.alpha[i] and ctx.is_lower[i] or ctx.lower[i] in {",", "and"}):
+            if ctx.alpha[i] and ctx.lower[i] != "and":
+                words.append(i)
+            i -= 1
+        if len(words) < 2:
+            continue
+        place = [j for j in ctx.spans("jurisdiction", max(sent.start, i - ctx.settings.ministry_place_window), i + 1)]
+        jid = place[-1].kb_id_ if place else ctx.dominant_of("country")
+        found = []
+        for word in reversed(words):
+            agency_id = None
+            text = ctx.words[word]
+            for phrase in (f"{text} {noun}", f"{noun} of {text}", f"{text} affairs {noun}"):
+                agency_id = ctx.ref.reference.resolve("agencies", phrase, jurisdiction=jid)
+                if agency_id:
+                    break
+                country = ctx.ref.country_of(jid)
+                bare = [a for a in ctx.ref.reference.bare_names().get(phrase.lower(), [])
+                        if ctx.ref.country_of(ctx.ref.agencies[a].get("jurisdiction")) == country]
+                if len(bare) == 1:
+                    agency_id = bare[0]
+                    break
+            if agency_id:
+                agency = ctx.ref.agencies[agency_id]
+                found.append(Actor(key=agency_id, name=agency["name"], mention=f"{text} {noun}",
+                                   agency_id=agency_id, kind=agency.get("type"),
+                                   jurisdiction_id=agency.get("jurisdiction"), start=word, end=word + 1))
+        if len(found) >= 2:
+            if place:  # the possessive place belongs to the list
+                found[0].start = place[-1].start
+            out.extend(found)
+    return out
+
+
+def ner_actor(ctx, span, sent):
+    text = re.sub(r"^(?i:the)\s+", "", span.text).strip()
+    text = re.sub(r"['’]s$", "", text).strip()
+    if len(text) < 2 or text.lower() in GENERIC_ACTOR_WORDS or text.lower() in NOT_BODIES:
+        return None
+    if span.label_ in ("GPE", "NORP"):
+        jid = ctx.ref.find_jurisdiction(text)
+        if jid:
+            return government_of(ctx, jid, span.text, span.start, span.end)
+        if span.label_ == "NORP" or not LOCAL_GOVERNMENT_WORDS & set(text.lower().split()):
+            return None  # "London", "Los Angeles": a place the reference does not know is where, not who
+        return Actor(key=f"new:{slugify(text)}", name=text, mention=span.text, kind="local_government",
+                     jurisdiction_id=ctx.dominant_of("country"), start=span.start, end=span.end, verified=False)
+    if span.label_ == "PERSON":
+        return None
+    # an unknown body: its jurisdiction from a place named just before it or inside it, else the document's
+    jid = None
+    window = ctx.settings.ner_place_window
+    for j in ctx.spans("jurisdiction", max(sent.start, span.start - window), min(sent.end, span.end + window)):
+        if j.end <= span.end or ctx.lower[span.end] in NER_PLACE_LINKS:
+            jid = j.kb_id_
+    return Actor(key=f"new:{slugify(text)}", name=text, mention=span.text, kind="ORG",
+                 jurisdiction_id=jid or ctx.dominant_of("country"), start=span.start, end=span.end,
+                 verified=False)
+
+
+# ---- which actors took the measure a trigger states ----
+
+URGING = words("urging")
+
+
+def urged_addressee(ctx, actor, trigger):
+    """"...urged Google and Apple to remove it": whom a call is made to does not act."""
+    cfg = ctx.settings
+    before = ctx.lower[max(0, actor.start - cfg.urged_window):actor.start]
+    urging = [i for i, w in enumerate(before) if w in URGING]
+    between = ctx.lower[actor.end:trigger.start]
+    # the urging word, then only the names it addresses ("urged Google and Apple to ...")
+    return bool(urging) and "to" in between and len(between) <= cfg.urged_gap and \
+        not any(w in ADDRESSEE_END for w in before[urging[-1] + 1:])
+
+
+RECIPIENT_BEFORE = words("recipient_before")
+
+
+def agents_for(ctx, trigger, sent, actors, passive):
+    """The actors of one trigger (rule 3 of pipeline/events.py) and how they were found (the "via")."""
+    if not actors:
+        return [], ""
+    agent = by_agent(ctx, trigger, actors)
+    if agent is not None:
+        return [agent], "by"
+    left = [a for a in actors if a.end <= trigger.start and a.via != "locative"
+            and not urged_addressee(ctx, a, trigger)]
+    antecedent = relative_antecedent(ctx, trigger, left)
+    if antecedent is not None:
+        return [antecedent], "relative"
+    holders = [a for a in actors if is_holder(ctx, a, sent)]
+    if passive and holders:
+        return holders[:1], "holder"
+    subject = clause_subject(ctx, trigger, sent, left)
+    if subject is not None:
+        # "X ordered Y to block": the one who gave the order acts
+        subject = order_giver_of(ctx, subject, trigger, sent, left) or subject
+        group = without_descendants(ctx, [subject] + coordinated(ctx, subject, left))
+        if passive and len(group) == 1 and not speaker(ctx, subject, sent) and holders:
+            return holders[:1], "holder"
+        # "Queensland and Tasmania have joined New South Wales in banning": the joiners act too
+        joiners = joined_by(ctx, group, left)
+        return without_descendants(ctx, group + joiners), "subject"
+    if passive:
+        found = passive_agent(ctx, trigger, sent, actors, left)
+        if found:
+            return found
+    if holders:
+        return holders[:1], "holder"
+    # "ChatGPT is back online in Italy": where the measure holds, when nobody is named
+    locative = [a for a in actors if a.via == "locative" and 0 <= a.start - trigger.end <= ctx.settings.locative_gap]
+    if locative:
+        return locative[:1], "locative"
+    return [], ""
+
+
+def by_agent(ctx, trigger, actors):
+    """"banned by X", "a ban issued by X"."""
+    for actor in actors:
+        if trigger.end <= actor.start <= trigger.end + ctx.settings.by_agent_window:
+            between = ctx.lower[trigger.end:actor.start]
+            if "by" in between and not any(w in {";", "."} for w in between):
+                return actor
+    return None
+
+
+def relative_antecedent(ctx, trigger, left):
+    """"the Navy, which banned it": the antecedent of a relative pronoun right before the trigger."""
+    if not left:
+        return None
+    nearest = left[-1]
+    between = ctx.lower[nearest.end:trigger.start]
+    if any(w in RELATIVE_PRONOUNS for w in between) and len(between) <= ctx.settings.relative_gap:
+        return nearest
+    return None
+
+
+def clause_subject(ctx, trigger, sent, left):
+    """The nearest actor to the trigger's left in its clause, skipping one who is written to or told
+    ("the ministry wrote to central agencies asking...": the writer acts, not the addressee)."""
+    for n, actor in enumerate(reversed(left)):
+        between = ctx.lower[actor.end:trigger.start]
+        if any(w in CLAUSE_BREAKS for w in between):
+            return None
+        if actor.start > sent.start and ctx.lower[actor.start - 1] in RECIPIENT_BEFORE and n + 1 < len(left) \
+                and not any(w in CLAUSE_BREAKS for w in ctx.lower[left[-n - 2].end:actor.start]):
+            continue
+        return actor
+    return None
+
+
+def passive_agent(ctx, trigger, sent, actors, left):
+    """Who stands behind a passive with no subject: "MODA said workers would be banned" (the speaker),
+    "DeepSeek may no longer be used ..., the government said" (a speaker after a comma), "banned in
+    Italy" (where). Returns (actors, via) or None."""
+    for actor in left:
+        if speaker(ctx, actor, sent):
+            return [actor], "speaker"
+    for actor in actors:
+        if actor.start > trigger.end and "," in ctx.lower[trigger.end:actor.start] \
+                and actor.via != "locative" and speaker(ctx, actor, sent):
+            return [actor], "speaker"
+    locative = [a for a in actors if a.start >= trigger.end and a.via == "locative"
+                and a.start - trigger.end <= ctx.settings.passive_locative_gap]
+    if locative:
+        return locative[:1], "locative"
+    return None
+
+
+JOINING = words("joining")
+JOIN_BREAKS = (CLAUSE_BREAKS - {"after"}) | {".", ":"}  # "joined NSW after..." is no break
+FOLLOWING_CUES = JOINING | {"like"}
+
+
+def joined_by(ctx, group, left):
+    """Actors before `group` whose verb joins them to it: "Queensland and Tasmania have joined NSW in
+    banning..." (the subject of "joined" acts as the body it joins)."""
+    first = min(group, key=lambda a: a.start)
+    earlier = [a for a in left if a.end <= first.start]
+    if not earlier:
+        return []
+    nearest = earlier[-1]
+    between = ctx.lower[nearest.end:first.start]
+    if not (set(between) & JOINING) or any(w in JOIN_BREAKS for w in between) \
+            or len(between) > ctx.settings.joined_gap:
+        return []
+    return [nearest] + coordinated(ctx, nearest, left)
+
+
+def followers_of(ctx, trigger, sent, actors):
+    """"WA is the latest state to ban ChatGPT, following New South Wales, Queensland and Tasmania":
+    the bodies named after "following" (or "after", "joining") took the measure before."""
+    cfg = ctx.settings
+    cues = ctx.positions_in(FOLLOWING_CUES, trigger.end, min(sent.end, trigger.end + cfg.follower_window))
+    if not cues:
+        return []
+    cue = cues[0]
+    after = [a for a in actors if cue < a.start <= cue + cfg.follower_gap]
+    if not after:
+        return []
+    first = after[0]
+    group = [first]
+    for other in [a for a in actors if a.start > first.end]:
+        between = ctx.lower[group[-1].end:other.start]
+        if between and all(w in COORDINATION or not w.strip() for w in between):
+            group.append(other)
+        else:
+            break
+    return group
+
+
+def without_descendants(ctx, actors):
+    """'Governor Rhoden and the state's IT bureau banned...': one measure, by the government the bureau
+    belongs to. (The Pentagon and the Navy, by contrast, each take measures of their own.)"""
+    governments = {a.key for a in actors if a.kind in ("national_government", "state_government")}
+    out, seen = [], set()
+    for actor in actors:
+        if actor.key in seen:
+            continue
+        if actor.agency_id and governments & set(ctx.ref.reference.ancestors(actor.agency_id)):
+            continue
+        seen.add(actor.key)
+        out.append(actor)
+    return out
+
+
+def is_holder(ctx, actor, sent):
+    """'NASA employees', 'staff at the Commerce Department', 'Senate devices', 'Treasury-issued laptops'."""
+    cfg = ctx.settings
+    nouns = ctx.in_sent("staff", sent) + ctx.in_sent("scope", sent)
+    for noun in nouns:
+        gap = ctx.lower[actor.end:noun.start]
+        if actor.end <= noun.start and (len(gap) == 0 or all(
+                w in HOLDER_SUFFIXES or w in POSSESSIVE for w in gap) and len(gap) <= cfg.holder_suffix_gap):
+            return True
+        if noun.end <= actor.start:
+            gap = ctx.lower[noun.end:actor.start]
+            if 1 <= len(gap) <= cfg.holder_link_gap and gap[0] in HOLDER_LINKS \
+                    and all(w in HOLDER_GAP_WORDS for w in gap):
+                return True
+    return False
+
+
+def speaker(ctx, actor, sent):
+    """'X said', 'X told reporters', 'according to X': the actor speaks."""
+    window = ctx.lower[actor.end:min(sent.end, actor.end + ctx.settings.speaker_window)]
+    if any(w in SPEECH_VERBS for w in window):
+        return True
+    return "according" in ctx.lower[max(sent.start, actor.start - ctx.settings.according_window):actor.start]
+
+
+def order_giver_of(ctx, actor, trigger, sent, left):
+    if not (trigger.start >= 1 and ctx.lower[trigger.start - 1] == "to"):
+        return None
+    for order in ctx.in_sent("order_verb", sent):
+        if order.end <= actor.start and actor.start - order.end <= ctx.settings.order_gap:
+            givers = [a for a in left if a.end <= order.start]
+            if givers:
+                return givers[-1]
+    return None
+
+
+def coordinated(ctx, actor, left):
+    """Actors listed with this one: 'NASA, the Navy and the Pentagon'."""
+    group = []
+    current = actor
+    for other in reversed([a for a in left if a.end <= actor.start]):
+        between = ctx.lower[other.end:current.start]
+        if between and all(w in COORDINATION or not w.strip() for w in between) \
+                or _parenthetical(ctx.text(other.end, current.start)):
+            group.append(other)
+            current = other
+        else:
+            break
+    return group
+
+
+def _parenthetical(text):
+    text = text.strip()
+    return bool(re.fullmatch(r"\([^)]{1,12}\)\s*(,|and)?", text))
+
+
+def education_body_of(ctx, actor, sent):
+    """A government acting on its schools ("banned in Western Australia's public schools") acts through
+    the body that runs them: its education department, when the reference data knows it."""
+    if actor.kind not in ("national_government", "state_government") or not ctx.in_sent("school", sent):
+        return actor
+    body = ctx.ref.education_body(actor.jurisdiction_id)
+    if body is None:
+        return actor
+    agency = ctx.ref.agencies[body]
+    return Actor(key=body, name=agency["name"], mention=actor.mention, agency_id=body, kind=agency.get("type"),
+                 jurisdiction_id=agency.get("jurisdiction"), start=actor.start, end=actor.end)
+
+
+def is_own_product(ctx, actor, tool_id):
+    """A vendor restricting its own product (Meta pausing Meta AI) is product news, not a measure on it."""
+    key = (actor.name, actor.mention, tool_id)
+    if key not in ctx.own_product_cache:
+        ctx.own_product_cache[key] = _is_own_product(ctx, actor, tool_id)
+    return ctx.own_product_cache[key]
+
+
+def _is_own_product(ctx, actor, tool_id):
+    vendor_id = ctx.ref.tools.get(tool_id, {}).get("vendor")
+    chain = [vendor_id]
+    while chain[-1] and ctx.ref.vendors.get(chain[-1], {}).get("parent"):
+        chain.append(ctx.ref.vendors[chain[-1]]["parent"])
+    names = {fold_name(n) for v in chain if v for n in ctx.ref.names(ctx.ref.vendors[v])}
+    return fold_name(actor.name) in names or fold_name(actor.mention) in names
+
+
+def fold_name(text):
+    return name_words(text).replace(" inc", "")

@@ -1,0 +1,224 @@
+"""What the extraction rules know about one document: its tokens, span groups, sentences and main subjects.
+
+DocContext wraps a Doc that went through banwatch's components (pipeline/components.py) with the
+lookups the rules make thousands of times per document (token strings and flags as plain lists,
+span groups bucketed by sentence), and the document-level facts every rule may ask for: the focus
+tool, the dominant jurisdictions, where a name is only a tool's origin. Actor and Mention are what
+the rules hand each other.
+"""
+import bisect
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy
+from spacy.attrs import (
+    IDX,
+    IS_ALPHA,
+    IS_DIGIT,
+    IS_LOWER,
+    IS_PUNCT,
+    IS_STOP,
+    IS_TITLE,
+    LOWER,
+    ORTH,
+)
+
+from banwatch.lexicon import words
+from pipeline import dates as datemod
+from pipeline.components import document_text, sentences
+from pipeline.settings import DEFAULT_SETTINGS
+
+ORIGIN_NOUNS = words("origin_noun")
+NOT_AGENT_BEFORE = words("not_agent_before")
+POSSESSIVE = frozenset({"'s", "’s"})  # spaCy's token for the possessive, either apostrophe
+
+
+class TokenStrings:
+    """Token strings by position, looked up on demand: the rules read a few hundred of a document's
+    thousands, and a list of all of them costs more than the rules themselves."""
+
+    def __init__(self, strings, hashes):
+        self.strings = strings
+        self.hashes = hashes
+        self.cache = {}
+
+    def __len__(self):
+        return len(self.hashes)
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            return [self[i] for i in range(*key.indices(len(self.hashes)))]
+        if key < 0:
+            key += len(self.hashes)
+        word = self.cache.get(key)
+        if word is None:
+            word = self.cache[key] = self.strings[int(self.hashes[key])]
+        return word
+
+
+@dataclass
+class Actor:
+    key: str
+    name: str
+    mention: str
+    agency_id: str = None
+    kind: str = None
+    jurisdiction_id: str = None
+    start: int = 0
+    end: int = 0
+    generic: bool = False  # a whole jurisdiction ("Italy", "Dutch officials"), not a named body
+    verified: bool = True
+    via: str = field(default="", compare=False)  # "locative" ("in Italy"), "anaphor" ("the bureau")
+
+
+@dataclass
+class Mention:
+    """One statement of a measure: a trigger with one actor and one tool."""
+    actor: Actor
+    tool_id: str
+    tool_mention: str
+    action: str
+    stage: str
+    weight: float
+    sentence: object
+    trigger: object
+    in_title: bool
+    date: tuple = None  # (iso, precision, text, score)
+    scope: list = field(default_factory=list)
+    via: str = ""
+
+
+class DocContext:
+    """What the rules need to know about the whole document."""
+
+    def __init__(self, doc, reference, published=None, title_end=0, default_year=None, settings=DEFAULT_SETTINGS):
+        self.doc = doc
+        self.settings = settings  # the rules' weights and windows (pipeline.settings.RuleSettings)
+        self.ref = reference
+        self.published = published
+        self.title_end = title_end  # character offset where the body begins
+        self.default_year = default_year
+        self.published_month = None  # 'YYYY-MM' when only the month of publication is known
+        self.dateline = None  # (start, end) characters of the story's dateline: its date is no measure's
+        self.sents, self.sent_starts = sentences(doc)
+        # token attributes as plain lists: the rules read them thousands of times per document, and
+        # doc[i] builds a new Token object each time
+        columns = doc.to_array([ORTH, LOWER, IS_PUNCT, IS_ALPHA, IS_LOWER, IS_TITLE, IS_STOP, IS_DIGIT, IDX])
+        self.full_text = document_text(doc)
+        self.idx = columns[:, 8].tolist()
+        self.words = TokenStrings(doc.vocab.strings, columns[:, 0])
+        self.lower = TokenStrings(doc.vocab.strings, columns[:, 1])
+        (self.punct, self.alpha, self.is_lower, self.is_title_case, self.stop,
+         self.digit) = (columns[:, k].astype(bool).tolist() for k in range(2, 8))
+        self._lower_hashes = columns[:, 1]
+        self._positions = {}
+        self._groups = {}
+        self.by_sentence = {}  # (group, sentence start token) -> spans, the lookup the rules make most
+        self.actors_cache = {}  # sentence start -> its actors (pipeline.actors.actors_in)
+        self.own_product_cache = {}  # (actor name, mention, tool) -> bool (pipeline.actors.is_own_product)
+        self.name_starts = {s.start for g in ("tool", "vendor") for s in self.group(g)[0]}
+        self.focus_tools = self._focus_tools()
+        released = reference.tools.get(self.focus_tools[0], {}).get("released") if self.focus_tools else None
+        self.not_before = datemod.parse_iso(f"{released}-01"[:10] if released and len(released) == 7 else
+                                            f"{released}-01-01" if released else None)
+        self.dominant = self._dominant_jurisdictions()
+
+    # ---- span lookups ----
+    def group(self, name):
+        """A span group sorted by position, bucketed by sentence on first use (most are never asked for)."""
+        if name not in self._groups:
+            spans = sorted(self.doc.spans[name], key=lambda s: s.start) if name in self.doc.spans else []
+            self._groups[name] = (spans, [s.start for s in spans])
+            for span in spans:
+                k = bisect.bisect_right(self.sent_starts, span.start) - 1
+                if k >= 0 and span.end <= self.sents[k].end:
+                    self.by_sentence.setdefault((name, self.sent_starts[k]), []).append(span)
+        return self._groups[name]
+
+    def positions(self, words):
+        """Token positions whose lower-case form is one of `words` (a frozen set, cached)."""
+        key = frozenset(words)
+        if key not in self._positions:
+            hashes = [self.doc.vocab.strings.add(w) for w in key]
+            self._positions[key] = set(numpy.flatnonzero(numpy.isin(self._lower_hashes, hashes)).tolist())
+        return self._positions[key]
+
+    def positions_in(self, words, start, end):
+        return sorted(p for p in self.positions(words) if start <= p < end)
+
+    def spans(self, group, start=0, end=None):
+        spans, starts = self.group(group)
+        end = len(self.doc) if end is None else end
+        lo = bisect.bisect_left(starts, start)
+        out = []
+        for s in spans[lo:]:
+            if s.start >= end:
+                break
+            if s.end <= end:
+                out.append(s)
+        return out
+
+    def text(self, start, end):
+        """The words of tokens start..end, as the document spells them."""
+        if end <= start:
+            return ""
+        return self.full_text[self.idx[start]:self.idx[end - 1] + len(self.words[end - 1])]
+
+    def in_sent(self, group, sent):
+        if group not in self._groups:
+            self.group(group)
+        return self.by_sentence.get((group, sent.start), [])
+
+    def sentence_index(self, token_i):
+        return bisect.bisect_right(self.sent_starts, token_i) - 1
+
+    def is_title(self, sent):
+        return sent.start_char < self.title_end
+
+    # ---- document level ----
+    def _focus_tools(self):
+        counts = Counter()
+        for span in self.spans("tool"):
+            counts[span.kb_id_] += self.settings.focus_title_count if span.start_char < self.title_end else 1
+        return [tool for tool, _ in counts.most_common()]
+
+    def _dominant_jurisdictions(self):
+        counts = Counter()
+        for span in self.spans("jurisdiction"):
+            before = self.lower[span.start - 1] if span.start else ""
+            if not self.is_origin(span) and before not in NOT_AGENT_BEFORE:
+                counts[span.kb_id_] += 1
+        for span in self.spans("agency"):
+            jid = self.ref.agencies[span.kb_id_].get("jurisdiction")
+            if jid and not self.is_origin(span):
+                counts[jid] += self.settings.dominant_agency_count
+        for span in self.spans("person"):
+            jid = self.ref.agencies[span.kb_id_].get("jurisdiction")
+            if jid:
+                counts[jid] += 1
+        return [j for j, _ in counts.most_common()]
+
+    def dominant_of(self, level):
+        """The document's main country ('country') or sub-national unit ('state')."""
+        for jid in self.dominant:
+            jtype = self.ref.jurisdictions.get(jid, {}).get("type")
+            if level == "country" and jtype == "country":
+                return jid
+            if level == "state" and jtype not in ("country", "supranational", None):
+                return jid
+        if level == "country" and self.dominant:
+            return self.ref.country_of(self.dominant[0])
+        return None
+
+    def is_origin(self, span):
+        """'China's DeepSeek', 'the Chinese AI startup', 'servers in China': where a tool comes from, not who acts."""
+        words, n = self.words, len(self.words)
+        i = span.end
+        while i < n and words[i] in {"'s", "’s", "-", "'", "’"}:
+            i += 1
+        for j in range(i, min(i + self.settings.origin_window, n)):
+            if self.lower[j] in ORIGIN_NOUNS or j in self.name_starts:
+                return True
+            if self.lower[j] not in {"-", "based", "'s"}:
+                break
+        return False

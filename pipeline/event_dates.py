@@ -1,0 +1,52 @@
+"""The dates a sentence offers for the measure a trigger states, scored: the nearest to its trigger wins."""
+from banwatch.lexicon import words
+from pipeline import dates as datemod
+
+DATE_SKIP_BEFORE = words("date_skip_before")
+RELATIVE_CLAUSE = words("relative_pronoun") | {";"}
+OTHER_CLAUSE = words("date_contrast")
+DATE_CUES = words("date_cue")
+
+
+def date_candidates(ctx, sent, trigger=None, after=0):
+    """Dates of a sentence scored for one trigger: a date belongs to its nearest trigger, and one
+    across a relative clause ("..., which banned it last week") belongs to that clause."""
+    cfg = ctx.settings
+    out = []
+    triggers = ctx.in_sent("trigger", sent)
+    for span in ctx.in_sent("date", sent):
+        if span.start < after:
+            continue
+        before = set(ctx.lower[max(sent.start, span.start - cfg.date_words_before):span.start])
+        if before & DATE_SKIP_BEFORE:
+            continue
+        if ctx.dateline and ctx.dateline[0] <= ctx.idx[span.start] < ctx.dateline[1]:
+            continue
+        resolved = datemod.resolve(span.label_, span.text, ctx.published, ctx.default_year, ctx.not_before)
+        if not resolved:
+            continue
+        iso, precision = resolved
+        if ctx.not_before and iso < ctx.not_before.isoformat()[:len(iso)]:
+            continue  # no measure predates the tool it acts on: this date is about something else
+        score = cfg.date_untargeted_score
+        if trigger is not None:
+            distance = _gap(span, trigger)
+            score = cfg.date_base_score - min(distance, cfg.date_distance_cap) / cfg.date_distance_scale
+            nearest = min(triggers, key=lambda t: _gap(span, t)) if triggers else trigger
+            if nearest is not trigger and _gap(span, nearest) < distance:
+                score -= cfg.date_other_trigger_penalty
+            lo, hi = sorted((span.end, trigger.start)) if span.end <= trigger.start else sorted((trigger.end, span.start))
+            if any(w in RELATIVE_CLAUSE for w in ctx.lower[lo:hi]):
+                score -= cfg.date_relative_clause_penalty
+            if any(w in OTHER_CLAUSE for w in ctx.lower[lo:hi]):
+                continue  # "X banned it, while Y acted on Wednesday": the date is Y's
+        if before & DATE_CUES:
+            score += cfg.date_cue_bonus
+        if precision == "day":
+            score += cfg.date_day_bonus
+        out.append((iso, precision, span.text, score))
+    return out
+
+
+def _gap(a, b):
+    return max(0, b.start - a.end, a.start - b.end)

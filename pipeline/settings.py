@@ -1,0 +1,119 @@
+"""The numbers of the extraction rules: mention weights, date scores and the windows rules look in.
+
+One frozen RuleSettings object holds them. It is the config of the registered spaCy component
+`banwatch_events` (pipeline/components.py), so a pipeline shows and overrides them the spaCy way:
+
+    nlp.add_pipe("banwatch_events", config={"settings": {"title_weight": 2.0}})
+    [components.banwatch_events.settings]  title_weight = 1.5 ...
+
+and the rules read them from the document context: `ctx.settings.title_weight`. Windows count
+tokens unless their name says otherwise. Counts that define a structure rather than tune a rule
+("a list names at least two bodies", "the next sentence") stay in the code.
+
+Every setting shapes the candidates and their features: after changing one, retrain the decision
+layer (`banwatch train`) and bump EXTRACTOR_VERSION.
+"""
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class RuleSettings:
+    # ---- mention weights (pipeline/events.py find_events, pipeline/triggers.py tools_for) ----
+    title_weight: float = 1.5  # a mention in the headline
+    context_weight: float = 0.6  # an actor taken from the context (author, previous sentence, headline)
+    weak_trigger_weight: float = 0.5  # a weak trigger ("inquiry", "scrutiny")
+    named_tool_weight: float = 1.0  # a tool named in the trigger's clause
+    listed_tool_weight: float = 0.9  # a tool of a list the sentence introduces ("the following apps:")
+    class_list_tool_weight: float = 0.8  # "Chinese AI apps", then the next sentence lists them
+    vendor_tool_weight: float = 0.7  # a vendor's flagship ("ordered OpenAI to stop processing")
+    focus_tool_weight: float = 0.6  # the document's focus tool, for "the app" / "the chatbot"
+
+    # ---- document context (pipeline/context.py) ----
+    focus_title_count: int = 2  # a tool named in the title counts this many times toward the focus tool
+    dominant_agency_count: int = 2  # an agency counts this many times toward its jurisdiction
+    origin_window: int = 3  # words after a name read for "China's DeepSeek", "the Chinese AI startup"
+
+    # ---- triggers (pipeline/triggers.py) ----
+    negation_window: int = 4  # a negation this many words before the trigger cancels it
+    elsewhere_window: int = 2  # "similar", "such" this close before the trigger...
+    elsewhere_gap: int = 1  # ...with at most this many words between
+    proposal_window_before: int = 10  # proposal cues read before the trigger
+    proposal_window_after: int = 2  # ... and after it
+    verdict_window: int = 10  # "a ban ... looks likely": verdict cues after the trigger
+    list_colon_window: int = 3  # a colon among the sentence's last words introduces a list
+    list_lookahead_sentences: int = 40  # list items read after such a sentence
+    list_item_max_tokens: int = 12  # a longer sentence ends the list
+    vendor_order_gap: int = 4  # "ordered OpenAI to stop": words from vendor to trigger
+    close_window: int = 4  # a "close" trigger's tool sits this near ("delete DeepSeek")
+    spared_window_before: int = 8  # "left ... ChatGPT available": words read before the tool
+    spared_window_after: int = 4  # ... and after it
+    scope_modifier_words: int = 3  # words before a scope noun kept as its modifiers ("agency devices")
+    lift_object_gap: int = 3  # "lifted its ban": words from the lift to the trigger it lifts
+    background_window: int = 12  # words before a trigger read for "already", "previously"
+
+    # ---- who is named (pipeline/actors.py, sentence_actors and its finders) ----
+    anaphor_lookback_sentences: int = 8  # "the bureau" names a body of the last this many sentences
+    place_noun_gap: int = 2  # "Texas officials", "Dutch government": words from place to noun
+    government_words_before: int = 2  # words before "government" read for "federal", "state"
+    collective_mention_words: int = 2  # words before "attorneys general" kept in the mention
+    ministry_place_window: int = 3  # words before "foreign and trade ministries" read for the place
+    ner_place_window: int = 3  # words around an NER body read for its place
+
+    # ---- who acts (pipeline/actors.py, agents_for and its helpers) ----
+    by_agent_window: int = 6  # "banned by X": words from trigger to X
+    relative_gap: int = 8  # "the Navy, which banned it": words from the actor to the trigger
+    urged_window: int = 6  # "urged Google and Apple to remove it": words before the addressee...
+    urged_gap: int = 8  # ...and at most this many from the addressee to the trigger
+    order_gap: int = 3  # "X ordered Y to block": words from the order verb to Y
+    joined_gap: int = 8  # "Tasmania has joined NSW in banning": words between the joiner and the body
+    follower_window: int = 12  # "..., following NSW and Queensland": words after the trigger read
+    follower_gap: int = 3  # words from "following" to the first body
+    passive_locative_gap: int = 3  # "banned in Italy": words from a passive trigger to the place
+    locative_gap: int = 4  # "back online in Italy": the same when nobody is named
+    speaker_window: int = 3  # "X said": words after the actor read for a speech verb
+    according_window: int = 4  # "according to X": words before the actor
+    holder_suffix_gap: int = 3  # "Treasury-issued laptops": words from holder to staff/scope noun
+    holder_link_gap: int = 2  # "staff at the Treasury": words from the noun to the holder
+
+    # ---- who issued the measure (pipeline/events.py measure_authors) ----
+    author_link_gap: int = 5  # "a memo from X": words from the measure noun to X
+    author_possessive_gap: int = 2  # "X's directive"
+    author_announcing_gap: int = 3  # "X announced the ban"
+    author_spread_sentences: int = 3  # an author names the measure of its sentence and the next two
+
+    # ---- dates (pipeline/event_dates.py) ----
+    date_words_before: int = 3  # words before a date read for "released", "on", "effective"
+    date_untargeted_score: float = 2.0  # a date scored for no trigger
+    date_base_score: float = 3.0  # a date right by its trigger...
+    date_distance_cap: int = 30  # ...losing 1 per date_distance_scale words, up to this many
+    date_distance_scale: int = 10
+    date_other_trigger_penalty: float = 1.5  # another trigger is nearer the date
+    date_relative_clause_penalty: float = 1.5  # "which", "who" or ";" between date and trigger
+    date_cue_bonus: float = 0.3  # "on", "effective", "since" before the date
+    date_day_bonus: float = 0.2  # a date to the day
+
+    # ---- events (pipeline/assemble.py) ----
+    same_measure_days: int = 45  # mentions of one body's measure on a tool this far apart are one event
+
+    # the rules' own confidence (pipeline/assemble.py confidence; the decision layer replaces it)
+    prior_base: float = 0.35
+    prior_reference_actor: float = 0.25  # the actor is in the reference data
+    prior_other_actor: float = 0.05
+    prior_direct_via: float = 0.1  # found "by", as subject, holder or relative antecedent
+    prior_full_weight: float = 0.1  # the best mention weighs at least 1
+    prior_text_date: float = 0.1  # the date was read from the text
+    prior_per_mention: float = 0.05  # each further mention...
+    prior_mentions_cap: float = 0.15  # ...up to this
+    prior_floor: float = 0.05
+    prior_ceiling: float = 0.99
+
+    # ---- features of the decision layer (pipeline/decide.py) ----
+    cue_window: int = 8  # words before a trigger read for hedges and comparisons
+    early_sentences: int = 3  # a mention in the first sentences (index at most this) is "early"
+    weight_feature_cap: float = 1.5  # the "weight" feature is the best mention's weight, capped
+
+    def as_config(self):
+        return asdict(self)
+
+
+DEFAULT_SETTINGS = RuleSettings()

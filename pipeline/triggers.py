@@ -1,0 +1,248 @@
+"""What a trigger (a measure word of the lexicon) states: whether it stands, how, and on which tools.
+
+Negation ("has not banned"), a measure named for comparison ("similar restrictions"), an opinion
+("warned that"), a participle qualifying another noun; passives ("DeepSeek is banned"); the stage
+(proposed when a proposal cue governs the trigger); the clause it governs; the tools it acts on and
+the scope its sentence names; whether it is the object of a lift, or a measure the story recalls.
+"""
+from banwatch.lexicon import words
+from pipeline.context import POSSESSIVE
+
+BE_FORMS = words("be_form")
+PASSIVE_SKIP = words("passive_skip")
+# between a form of "be" and its participle ("is also banned"); an auxiliary ("has banned") is not passive
+PASSIVE_SKIP_TO_BE = PASSIVE_SKIP - words("auxiliary")
+# a trigger opening on these words states a prohibition ("not allowed", "may not use", "off-limits")
+PASSIVE_OPENINGS = words("passive_opening")
+PASSIVE_OPENING_PREFIXES = tuple(sorted(w + " " for w in PASSIVE_OPENINGS))
+PASSIVE_PARTICIPLES = words("passive_participle")
+ADJECTIVE_DETERMINERS = words("adjective_determiner")
+CONTRACTED_SUBJECTS = words("contracted_subject")
+STAGE_CLAUSE_END = words("clause_cut") | {";"}
+MODALS = words("modal")
+NEGATORS = words("negator")
+REQUEST_CUES = words("request_cue")
+LAW_MADE = words("law_made")
+SPARED = words("spared")
+SPARING = words("sparing")
+NOT_SCOPE_MODIFIERS = words("scope_modifier_stop")
+LIFT_OBJECT_DETERMINERS = words("lift_object_determiner")
+BACKGROUND_CLAUSE_END = words("clause_cut") | {";", "—"}
+
+
+def is_negated(ctx, trigger, sent):
+    """'has not banned', 'no plans to ban', 'declined to restrict' cancel the measure."""
+    window_start = max(sent.start, trigger.start - ctx.settings.negation_window)
+    for neg in ctx.spans("negation", window_start, trigger.start):
+        if not any(w in {",", ";", ":"} for w in ctx.words[neg.end:trigger.start]):
+            return True
+    return False
+
+
+def is_elsewhere(ctx, trigger, sent):
+    """'similar restrictions', 'such bans': a measure someone else took, named for comparison."""
+    cfg = ctx.settings
+    cues = ctx.spans("elsewhere", max(sent.start, trigger.start - cfg.elsewhere_window), trigger.start)
+    return any(trigger.start - cue.end <= cfg.elsewhere_gap for cue in cues)
+
+
+def is_opinion(ctx, trigger):
+    """'Lawmakers warned that DeepSeek gathers data': a view about a tool, not advice given to anyone."""
+    return trigger.label_ == "warn" and trigger.end < len(ctx.lower) and ctx.lower[trigger.end] == "that"
+
+
+NOT_NOUNS = BE_FORMS | PASSIVE_SKIP | words("not_noun")
+
+
+def modifies_other_noun(ctx, trigger, sent):
+    """'a state-owned company barred from operating here': the participle qualifies the noun before it,
+    and the measure is on that thing, not on the AI tool named elsewhere in the sentence."""
+    first = ctx.lower[trigger.start]
+    i = trigger.start - 1
+    if not first.endswith("ed") or i < sent.start:
+        return False
+    previous = ctx.lower[i]
+    if not ctx.alpha[i] or not ctx.is_lower[i] or previous in NOT_NOUNS or previous.endswith("ly"):
+        return False
+    return not any(s.start <= i < s.end for g in ("tool", "anaphor", "staff", "scope", "agency", "jurisdiction",
+                                                  "government") for s in ctx.in_sent(g, sent))
+
+
+def is_passive(ctx, trigger, sent):
+    first = ctx.lower[trigger.start]
+    phrase = trigger.text.lower()
+    if phrase in PASSIVE_OPENINGS or phrase.startswith(PASSIVE_OPENING_PREFIXES):
+        return True
+    if not (first.endswith("ed") or first in PASSIVE_PARTICIPLES):
+        return False
+    i = trigger.start - 1
+    while i >= sent.start and ctx.lower[i] in PASSIVE_SKIP_TO_BE:
+        if _is_be(ctx, i):
+            return True
+        i -= 1
+    if i >= sent.start and _is_be(ctx, i):
+        return True
+    # "the banned app", "a blocked service": a participle used as an adjective
+    return i >= sent.start and ctx.lower[i] in ADJECTIVE_DETERMINERS
+
+
+def _is_be(ctx, i):
+    """A form of 'be' or 'get'; "'s" only after a pronoun ("it's banned", not "the state's banned list")."""
+    word = ctx.lower[i]
+    if word in POSSESSIVE:
+        return i > 0 and ctx.lower[i - 1] in CONTRACTED_SUBJECTS
+    return word in BE_FORMS
+
+
+AFTER_CUES = words("proposal_after")
+
+
+def stage_of(ctx, trigger, sent, action):
+    """Proposed when a proposal cue stands in the clause before the trigger (or right around it)."""
+    cfg = ctx.settings
+    enacted = ctx.in_sent("enactment", sent)
+    start = max(sent.start, trigger.start - cfg.proposal_window_before)
+    cues = [c for c in ctx.spans("proposal", start, min(sent.end, trigger.end + cfg.proposal_window_after))
+            if not (c.start >= trigger.start and c.end <= trigger.end)]
+    cues = [c for c in cues if not any(w in STAGE_CLAUSE_END for w in ctx.lower[c.end:trigger.start])]
+    # "may no longer be used", "may not install": a prohibition in force, not a possibility
+    cues = [c for c in cues if not (c.text.lower() in MODALS and c.end < len(ctx.lower)
+                                    and ctx.lower[c.end] in NEGATORS)]
+    # "A ban on DeepSeek for government devices looks likely": a verdict on the measure after it
+    cues += [c for c in ctx.spans("proposal", trigger.end, min(sent.end, trigger.end + cfg.verdict_window))
+             if c.text.lower() in AFTER_CUES and not any(w in {",", ";", ":", "."} for w in ctx.lower[trigger.end:c.start])]
+    if action == "warn":  # a warning is a request: asking for caution is issuing it
+        cues = [c for c in cues if c.text.lower() not in REQUEST_CUES]
+    if not cues:
+        return "enacted"
+    if enacted and any(e.start > cues[0].start or e.text.lower() in LAW_MADE for e in enacted):
+        return "enacted"
+    return "proposed"
+
+
+CONTRAST = words("contrast") | {";"}
+
+
+def clause_of(ctx, trigger, sent):
+    """The stretch of the sentence a trigger governs: contrastive clauses ("..., while ChatGPT was not
+    restricted") are kept apart."""
+    start, end = sent.start, sent.end
+    for i in ctx.positions_in(CONTRAST, sent.start, sent.end):
+        if i < trigger.start:
+            start = i
+        elif i >= trigger.end:
+            end = i
+            break
+    return start, end
+
+
+def left_available(ctx, tool, sent):
+    """"...left other services, such as ChatGPT, available to staff": a tool the measure spares."""
+    cfg = ctx.settings
+    after = ctx.lower[tool.end:min(sent.end, tool.end + cfg.spared_window_after)]
+    before = ctx.lower[max(sent.start, tool.start - cfg.spared_window_before):tool.start]
+    return bool(SPARED & set(after)) and bool(SPARING & set(before))
+
+
+ORDER_VERBS = words("ordering")
+
+
+def tools_for(ctx, trigger, sent, sent_index):
+    """The AI tools a trigger acts on, with the weight of how they were found: named in its clause,
+    listed after it, a vendor's product, or the focus tool."""
+    cfg = ctx.settings
+    start, end = clause_of(ctx, trigger, sent)
+    tools = ctx.spans("tool", start, end)
+    if not tools and start > sent.start:
+        tools = ctx.spans("tool", sent.start, start)
+    tools = [t for t in tools if not left_available(ctx, t, sent)]
+    if tools:
+        return [(t.kb_id_, t.text) for t in tools], cfg.named_tool_weight
+    if ctx.in_sent("tool", sent):
+        return [], 0.0  # the sentence names tools, but in another clause
+    # a list introduced by the sentence ("...the following apps:" then one item per line)
+    if ":" in ctx.words[max(sent.start, sent.end - cfg.list_colon_window):sent.end]:
+        listed = []
+        for nxt in ctx.sents[sent_index + 1:sent_index + cfg.list_lookahead_sentences]:
+            if len(nxt) > cfg.list_item_max_tokens:
+                break
+            listed.extend((t.kb_id_, t.text) for t in ctx.in_sent("tool", nxt))
+        if listed:
+            return listed, cfg.listed_tool_weight
+    # "...urged people to be on alert when using Chinese AI apps." then "Its inspections of five apps --
+    # DeepSeek, Doubao, ...": a class of tools whose members the next sentence lists
+    if ctx.spans("anaphor", start, end) and sent_index + 1 < len(ctx.sents):
+        following = ctx.sents[sent_index + 1]
+        listed = {t.kb_id_: t.text for t in ctx.in_sent("tool", following)}
+        if len(listed) >= 2 and same_paragraph_or_next(ctx, sent_index):
+            return list(listed.items()), cfg.class_list_tool_weight
+    vendors = [v for v in ctx.spans("vendor", start, end) if ctx.ref.flagship_tool(v.kb_id_)]
+    if vendors and ctx.spans("anaphor", start, end):
+        # "suspend Meta's use of personal data to train its AI": the vendor's AI product
+        return [(ctx.ref.flagship_tool(v.kb_id_), v.text) for v in vendors[:1]], cfg.vendor_tool_weight
+    for v in vendors:
+        # "the regulator ordered OpenAI to stop processing...": an order to the vendor is on its product
+        if v.end <= trigger.start <= v.end + cfg.vendor_order_gap and v.start > sent.start \
+                and ctx.lower[v.start - 1] in ORDER_VERBS:
+            return [(ctx.ref.flagship_tool(v.kb_id_), v.text)], cfg.vendor_tool_weight
+    if ctx.focus_tools and ctx.spans("anaphor", start, end) and not ctx.in_sent("other_product", sent):
+        tool_id = ctx.focus_tools[0]
+        return [(tool_id, ctx.ref.tools.get(tool_id, {}).get("name") or tool_id.partition(":")[2])], \
+            cfg.focus_tool_weight
+    return [], 0.0
+
+
+def same_paragraph_or_next(ctx, index):
+    """The sentence after `index` follows it directly (at most one line break between them)."""
+    between = ctx.text(ctx.sents[index].end - 1, ctx.sents[index + 1].start + 1)
+    return between.count("\n") <= 2
+
+
+def close_tools(ctx, trigger, sent, tools):
+    """Only the tools right by a "close" trigger: "delete DeepSeek", "the app must be uninstalled"."""
+    window = ctx.settings.close_window
+    start, end = max(sent.start, trigger.start - window), min(sent.end, trigger.end + window)
+    if ctx.spans("anaphor", start, end):
+        return tools
+    near = {t.kb_id_ for t in ctx.spans("tool", start, end)}
+    return [t for t in tools if t[0] in near]
+
+
+def scope_phrase(ctx, span, sent):
+    """'devices' -> 'agency devices', 'laptops' -> 'student laptops': the words modifying a scope noun."""
+    start = span.start
+    while start - 1 >= max(sent.start, span.start - ctx.settings.scope_modifier_words):
+        i = start - 1
+        if ctx.stop[i] or ctx.punct[i] or ctx.digit[i] or not (ctx.alpha[i] or "-" in ctx.words[i]) \
+                or ctx.lower[i] in NOT_SCOPE_MODIFIERS:
+            break
+        if any(other.start <= i < other.end for g in ("tool", "trigger") for other in ctx.in_sent(g, sent)):
+            break
+        start -= 1
+    return ctx.text(start, span.end)
+
+
+def object_of_lift(ctx, trigger, triggers):
+    if trigger.label_ == "lift":
+        return False
+    for other in triggers:
+        if other.label_ == "lift" and other.end <= trigger.start <= other.end + ctx.settings.lift_object_gap and \
+                all(w in LIFT_OBJECT_DETERMINERS for w in ctx.lower[other.end:trigger.start]):
+            return True
+    return False
+
+
+BACKGROUND_CUES = words("background_cue")
+
+
+def is_background(ctx, m):
+    """A measure the story recalls rather than reports: a cue in the words leading up to its trigger."""
+    if object_of_lift(ctx, m.trigger, ctx.in_sent("trigger", m.sentence)):
+        return True
+    before = ctx.lower[max(m.sentence.start, m.trigger.start - ctx.settings.background_window):m.trigger.start]
+    for i in range(len(before) - 1, -1, -1):
+        if before[i] in BACKGROUND_CLAUSE_END:
+            before = before[i + 1:]  # only the trigger's own clause
+            break
+    return bool(BACKGROUND_CUES & set(before))
+
