@@ -196,18 +196,26 @@ class DocContext:
             jid = self.ref.agencies[span.kb_id_].get("jurisdiction")
             if jid:
                 counts[jid] += 1
+        self._dominant_counts = counts
+        self._dominant_country = None
         return [j for j, _ in counts.most_common()]
 
     def dominant_of(self, level):
-        """The document's main country ('country') or sub-national unit ('state')."""
+        """The document's main country ('country') or sub-national unit ('state'). A story about
+        three U.S. states is a U.S. story, however often it names China: places count for their
+        country."""
+        if level == "country":
+            if self._dominant_country is None:
+                counts = Counter()
+                for rank, jid in enumerate(self.dominant):
+                    counts[self.ref.country_of(jid)] += self._dominant_counts[jid]
+                self._dominant_country = max(counts, key=lambda c: (counts[c], -self.dominant.index(
+                    next(j for j in self.dominant if self.ref.country_of(j) == c)))) if counts else ""
+            return self._dominant_country or None
         for jid in self.dominant:
             jtype = self.ref.jurisdictions.get(jid, {}).get("type")
-            if level == "country" and jtype == "country":
+            if jtype not in ("country", "supranational", None):
                 return jid
-            if level == "state" and jtype not in ("country", "supranational", None):
-                return jid
-        if level == "country" and self.dominant:
-            return self.ref.country_of(self.dominant[0])
         return None
 
     def is_origin(self, span):
