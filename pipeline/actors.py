@@ -25,6 +25,7 @@ TITLE_PREFIXES = words("title_prefix")
 # Capitalised words statistical NER takes for organisations that are never a body that acts.
 NOT_BODIES = words("not_body")
 LOCAL_GOVERNMENT_WORDS = words("local_government")
+GOVERNMENT_WORDS = words("government_word")
 GENERIC_ACTOR_WORDS = words("generic_actor")
 NOT_GOVERNMENT_ALONE = words("not_government_alone")
 DEFINITE_GOVERNMENT = words("definite_government")
@@ -630,6 +631,19 @@ def education_body_of(ctx, actor, sent):
     agency = ctx.ref.agencies[body]
     return Actor(key=body, name=agency["name"], mention=actor.mention, agency_id=body, kind=agency.get("type"),
                  jurisdiction_id=agency.get("jurisdiction"), start=actor.start, end=actor.end)
+
+
+def is_tool_home(ctx, actor, tool_id):
+    """"China" read as the actor on DeepSeek, in "apps linked to China are now banned" or "DeepSeek, a
+    startup in Hangzhou, China, has run into bans": a tool's home country, named bare, is where the
+    tool comes from, not who restricts it. Its government named as such ("the Chinese government")
+    still counts."""
+    if not actor.generic or actor.kind not in ("national_government", "government"):
+        return False
+    vendor = ctx.ref.vendors.get(ctx.ref.tools.get(tool_id, {}).get("vendor"), {})
+    if not vendor or ctx.ref.country_of(actor.jurisdiction_id) != vendor.get("country"):
+        return False
+    return not (set(ctx.lower[actor.start:actor.end]) & GOVERNMENT_WORDS)
 
 
 def is_own_product(ctx, actor, tool_id):

@@ -26,7 +26,7 @@ ctx.settings (pipeline/settings.py).
    own sentences); the document's main event also takes the reasons stated elsewhere in it.
 """
 from banwatch.lexicon import words
-from pipeline.actors import actors_in, agents_for, education_body_of, followers_of, is_own_product
+from pipeline.actors import actors_in, agents_for, education_body_of, followers_of, is_own_product, is_tool_home
 from pipeline.context import POSSESSIVE, Mention
 from pipeline.event_dates import date_candidates
 from pipeline.triggers import (
@@ -98,7 +98,7 @@ def find_events(ctx):
             for actor, actor_via in [(a, via) for a in agents] + [(education_body_of(ctx, a, sent), "following")
                                                                    for a in followers]:
                 for tool_id, tool_text in tools:
-                    if is_own_product(ctx, actor, tool_id):
+                    if is_own_product(ctx, actor, tool_id) or is_tool_home(ctx, actor, tool_id):
                         continue
                     mentions.append(Mention(actor=actor, tool_id=tool_id, tool_mention=tool_text, action=action,
                                             stage=stage, weight=weight * (cfg.title_weight if in_title else 1.0),
