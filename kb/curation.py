@@ -33,7 +33,12 @@ EVENT_FILE = "events.yml"
 ENTITY_FILE = "entities.yml"
 EVENT_VERBS = ("confirm", "correct", "reject", "pin", "merge", "reject_source", "add")
 ENTITY_VERBS = ("merge", "correct", "confirm")
-ENTITY_FIELDS = ("name", "short", "type", "jurisdiction", "parent", "vendor", "kind", "qid")
+# What entities.yml `correct` may set: field -> (column, the tables that have it).
+ENTITY_FIELDS = {
+    "name": ("name", ("agencies", "tools")), "short": ("short", ("agencies",)), "type": ("type", ("agencies",)),
+    "jurisdiction": ("jurisdiction_id", ("agencies",)), "parent": ("parent_id", ("agencies",)),
+    "vendor": ("vendor_id", ("tools",)), "kind": ("kind", ("tools",)), "qid": ("qid", ("agencies", "tools")),
+}
 MATCH_FIELDS = ("agency", "tool", "action", "stage", "date")
 ADD_FIELDS = ("agency", "tool", "action", "stage", "date", "reasons", "scope", "summary", "source", "sources")
 SOURCE_FIELDS = ("url", "title", "published", "evidence", "site")
