@@ -39,8 +39,10 @@ import os
 import shutil
 import sqlite3
 import tempfile
+import threading
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import sqlite_utils
@@ -51,7 +53,7 @@ from banwatch.crawldb import (
     document_versions,
     input_fingerprint,
 )
-from banwatch.db import CRAWL_DB, KB_DB, connect_readonly
+from banwatch.db import CRAWL_DB, KB_DB, connect_readonly, kb_db_problem
 from banwatch.errors import BanwatchError
 from banwatch.kbdb import SCHEMA_VERSION, bulk_load, ensure_db_shape, refresh_statistics
 from banwatch.utils import utcnow
@@ -70,18 +72,26 @@ MERGE_VERSION = "1"
 BUILD_VERSION = f"s{SCHEMA_VERSION}.r{RESOLVER_VERSION}.m{MERGE_VERSION}.g{graph_module.GRAPH_VERSION}"
 TEMP_PREFIX = ".kb.db.build-"
 LOCK_NAME = ".kb.db.lock"
+# The kb.db a build replaced, kept to return to: `mv data/kb.db.previous data/kb.db`.
+PREVIOUS_NAME = "kb.db.previous"
+# A build stops rather than retire more than this share of the published events, when that is
+# more than RETIRE_FEW of them (`--allow-retire` lets it): see refuse_mass_retirement().
+RETIRE_SHARE = 0.2
+RETIRE_FEW = 5
+COPY_CHUNK = 64 * 1024 * 1024
 # Tables a full build writes most rows of: indexed once, at the end.
 BULK_TABLES = ("documents", "event_sources", "events", "event_reasons")
 
 
 def build_kb(data_dir, curation_dir=None, full_text=False, rebuild=False, reference=None, progress=None,
-             review_threshold=None):
+             review_threshold=None, allow_retire=False):
     """Build data_dir/kb.db from data_dir/crawl.db, the reference data and the curation files.
 
     `reference` is a banwatch.reference.Reference or a reference directory (default: banwatch/reference);
     `progress(message)` is called at each step; events that are not curated and whose confidence is
     below `review_threshold` (default $BANWATCH_REVIEW_THRESHOLD, else vocab.REVIEW_THRESHOLD) get
-    status needs_review. Returns the build statistics.
+    status needs_review. A build that would retire more than RETIRE_SHARE of the published events
+    (and more than RETIRE_FEW) stops unless `allow_retire`. Returns the build statistics.
     """
     started = time.monotonic()
     review_threshold = review_threshold_setting(review_threshold)
@@ -95,101 +105,102 @@ def build_kb(data_dir, curation_dir=None, full_text=False, rebuild=False, refere
     curation = curation_module.load_curation(curation_dir)
     say = progress or (lambda message: None)
     kb_path = data_dir / KB_NAME
-    with build_lock(data_dir):
-        _remove_stale_temps(data_dir)
+    with build_lock(data_dir), _temp_kb(data_dir) as temp_path:
         previous = read_build_info(kb_path)
-        versions = document_versions(crawl_path)
-        fingerprints = {
-            "build_version": BUILD_VERSION,
-            "reference_fingerprint": reference_fingerprint(reference),
-            "curation_fingerprint": curation.fingerprint,
-            "input_fingerprint": input_fingerprint(crawl_path, versions),
-            "full_text": int(bool(full_text)),
-            "review_threshold": review_threshold,
-        }
-        if previous and not rebuild and all(previous.get(k) == v for k, v in fingerprints.items()):
-            say("kb.db is up to date")
-            return {"mode": "unchanged", "events": previous["counts"].get("events"),
-                    "documents": previous["counts"].get("documents"), "documents_processed": 0,
-                    "seconds": round(time.monotonic() - started, 3)}
-        incremental = bool(previous) and not rebuild and all(
-            previous.get(k) == fingerprints[k]
-            for k in ("build_version", "reference_fingerprint", "full_text", "review_threshold"))
-        fd, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=data_dir)
-        os.close(fd)
-        temp_path = Path(temp_name)
-        conn = None
+        settings = {"build_version": BUILD_VERSION, "reference_fingerprint": reference_fingerprint(reference),
+                    "full_text": int(bool(full_text)), "review_threshold": review_threshold}
+        incremental = previous is not None and not rebuild and all(previous.get(k) == v for k, v in settings.items())
+        # An incremental build starts from a copy of kb.db: made (and kb.db checked) in the
+        # background while crawl.db is read.
+        base = _BaseCopy(kb_path, temp_path, say) if incremental else None
         try:
-            if incremental:
-                say("copying the previous kb.db")
-                shutil.copyfile(kb_path, temp_path)
-            conn = _connect(temp_path)
-            db = sqlite_utils.Database(conn)
+            versions = document_versions(crawl_path)
+            fingerprints = {**settings, "curation_fingerprint": curation.fingerprint,
+                            "input_fingerprint": input_fingerprint(crawl_path, versions)}
+            if incremental and all(previous.get(k) == v for k, v in fingerprints.items()):
+                base.cancel()
+                _refuse_damaged(kb_path, base.problem())
+                say("kb.db is up to date")
+                return {"mode": "unchanged", "events": previous["counts"].get("events"),
+                        "documents": previous["counts"].get("documents"), "documents_processed": 0,
+                        "seconds": round(time.monotonic() - started, 3)}
+            carry_from = None
+            if not incremental and kb_path.exists():
+                # A full build only borrows the old kb.db's IDs, first_seen and redirects: a damaged
+                # one lends nothing (its backup does, if sound) and is not kept as the backup.
+                problem = kb_db_problem(kb_path)
+                if not rebuild:
+                    _refuse_damaged(kb_path, problem)
+                carry_from = kb_path if problem is None else _sound_backup(data_dir)
+            now = utcnow()
             # Hundreds of thousands of small dicts and no reference cycles worth collecting: the
             # cyclic collector would rescan them over and over (superlinear on large builds).
-            now = utcnow()
             gc.disable()
             try:
-                stats, counts = write_kb(
-                    db, crawl_path, versions, reference, curation, now=now, full_text=bool(full_text),
-                    review_threshold=review_threshold, previous=previous if incremental else None,
-                    carry_from=kb_path if (kb_path.exists() and not incremental) else None, say=say)
+                if incremental:
+                    with _reading(kb_path, crawl_path) as source:
+                        changes, fresh = read_documents(source, reference, say)
+                    base.copied()
+                with _build_db(temp_path, crawl_path) as db:
+                    if not incremental:
+                        changes, fresh = read_documents(db.conn, reference, say)
+                    stats, counts = write_kb(
+                        db, changes, fresh, reference, curation, now=now, full_text=bool(full_text),
+                        review_threshold=review_threshold, previous=previous if incremental else None,
+                        carry_from=carry_from, allow_retire=allow_retire, say=say)
+                    stats["seconds"] = round(time.monotonic() - started, 3)
+                    save_build_info(db, now, stats, counts, fingerprints, versions)
+            except sqlite3.DatabaseError:
+                if incremental:  # reading a damaged kb.db: say so, not what SQLite tripped on
+                    _refuse_damaged(kb_path, base.problem())
+                raise
             finally:
                 gc.enable()
-            stats["seconds"] = round(time.monotonic() - started, 3)
-            save_build_info(db, now, stats, counts, fingerprints, versions)
-            conn.commit()
-            conn.execute("DETACH DATABASE crawl")
-            conn.execute("PRAGMA journal_mode = DELETE")
-            conn.close()
-            conn = None
+            if incremental:
+                _refuse_damaged(kb_path, base.problem())
             _fsync(temp_path)
-            os.replace(temp_path, kb_path)
-            _fsync_directory(data_dir)
-        except BaseException:
-            if conn is not None:
-                with contextlib.suppress(Exception):
-                    conn.close()
-            with contextlib.suppress(FileNotFoundError):
-                temp_path.unlink()
-            raise
+            _swap(temp_path, kb_path, keep_previous=incremental or carry_from == kb_path)
+        finally:
+            if base is not None:
+                base.close()
     curation_module.warn_unapplied(stats.pop("_curation_rows"))
     say(f"kb.db written: {stats['events']} events from {stats['documents']} documents")
     return stats
 
 
-def write_kb(db, crawl_path, versions, reference, curation, now, full_text, review_threshold, previous=None,
-             carry_from=None, say=lambda message: None):
+def read_documents(conn, reference, say):
+    """The first steps, which only read (`conn`: the previous kb.db, or the new one, with crawl.db
+    attached): which documents are new, changed or gone, and the reports of the new and changed."""
+    say("finding new and changed documents")
+    changes = steps.document_changes(conn)
+    say(f"resolving the extractions of {len(changes.changed)} documents")
+    return changes, steps.resolve_extractions(conn, reference, changes)
+
+
+def write_kb(db, changes, fresh, reference, curation, now, full_text, review_threshold, previous=None,
+             carry_from=None, allow_retire=False, say=lambda message: None):
     """Run the steps of kb.steps on `db`: empty (a full build) or a copy of the previous kb.db whose
-    build_info is `previous` (an incremental one). `versions` are crawl.db's document versions;
-    `carry_from` an older kb.db a full build carries first_seen and redirects from.
-    Returns (stats, counts)."""
+    build_info is `previous` (an incremental one), crawl.db attached; `changes` and `fresh` come
+    from read_documents(). `carry_from`: an older kb.db a full build carries first_seen and
+    redirects from. Returns (stats, counts)."""
     conn = db.conn
     incremental = previous is not None
-    ensure_db_shape(db)
-    has_pages = attach_readonly(conn, crawl_path, "crawl")
+    has_pages = bool(conn.execute("select 1 from crawl.sqlite_master where type = 'table' and name = 'pages'"
+                                  ).fetchone())
     if not incremental:
         say("loading reference data")
         steps.save_reference(db, reference)
-
-    say("finding new and changed documents")
-    changes = steps.document_changes(conn, versions)
-    say(f"resolving the extractions of {len(changes.changed)} documents")
-    fresh = steps.resolve_extractions(conn, reference, changes)
     n_read, n_invalid = len(fresh), sum(1 for r in fresh if r["status"] == "invalid")
     curation_changed = not incremental or previous.get("curation_fingerprint") != curation.fingerprint
     if curation_changed:
-        fresh += steps.replace_curated_reports(conn, curation)
+        fresh = fresh + steps.replace_curated_reports(conn, curation)
     known = steps.known_entity_ids(conn, reference, fresh, changes)
     merges, entity_problems = curation_module.entity_merge_maps(curation, known["agency"] | known["tool"])
     steps.apply_entity_merges(fresh, merges)
     # The merging groups to merge again; None: all of them.
     groups = None if curation_changed else steps.affected_groups(conn, fresh, changes, curation, merges)
     say("reading previous event IDs")
-    if incremental:
-        prior = steps.read_previous_events(conn, groups)
-    else:
-        prior = previous_events_of(carry_from)
+    prior = steps.read_previous_events(conn, groups) if incremental else previous_events_of(carry_from)
 
     with bulk_load(db, () if incremental else BULK_TABLES):
         say("writing documents")
@@ -202,21 +213,24 @@ def write_kb(db, crawl_path, versions, reference, curation, now, full_text, revi
         merged = steps.merge_events(fresh, stored, prior, curation, known, entity_problems)
         say("writing events")
         ids = steps.assign_event_ids(conn, merged.drafts, groups)
-        steps.save_sources(conn, fresh, stored, staged=incremental)
+        redirects = steps.plan_redirects(merged.drafts, ids, prior)
+        if not allow_retire:
+            refuse_mass_retirement(steps.retired_ids(redirects, prior), prior.published)
+        moved = steps.save_sources(conn, fresh, stored, staged=incremental)
         entities = steps.save_entities(db, reference, curation)
-        saved = steps.save_events(db, merged.drafts, ids, prior, groups, entities, reference, now,
+        saved = steps.save_events(db, ids, redirects, prior, groups, entities, reference, now,
                                   review_threshold, staged=incremental, carry_redirects=not incremental)
         # Inside the bulk load: no full-text triggers to fire for every document updated.
-        if groups is None:
-            steps.update_document_counts(conn)
-        else:
-            steps.update_document_counts(conn, changes, saved.changed_ids, groups)
+        steps.update_document_counts(conn, None if groups is None else set(changes.changed) | moved)
     curation_rows = merged.curation_rows + steps.entity_merge_log(conn, curation, entity_problems) + \
         entities.curation_rows
     steps.save_curation_log(db, curation_rows)
     steps.update_entity_counts(conn)
     say("building the graph")
-    graph_module.save_graph(db, None if (groups is None or not incremental) else saved.changed_ids)
+    # The graph of an event is a function of its content (content_hash) and its documents' titles:
+    # the events to draw again are those that changed and those re-read documents report.
+    graph_module.save_graph(db, None if (groups is None or not incremental) else
+                            saved.changed_ids | {r["event_id"] for r in fresh if r.get("event_id")})
     say("analyzing indexes")
     refresh_statistics(db, full=not incremental)
     conn.commit()
@@ -241,6 +255,17 @@ def write_kb(db, crawl_path, versions, reference, curation, now, full_text, revi
         "_curation_rows": curation_rows,
     }
     return stats, counts
+
+
+def refuse_mass_retirement(retired, published):
+    """BanwatchError when a build would retire more than RETIRE_SHARE of the `published` events and
+    more than RETIRE_FEW: their documents vanished from crawl.db all at once, which a replaced or
+    emptied crawl.db does, not the news."""
+    if len(retired) > RETIRE_FEW and len(retired) > RETIRE_SHARE * published:
+        raise BanwatchError(
+            f"this build would retire {len(retired)} of the {published} published events (no document in "
+            f"{CRAWL_NAME} reports them any more: was it replaced or emptied?); {KB_NAME} is unchanged. If those "
+            f"documents are really gone, run `banwatch build --allow-retire`")
 
 
 def previous_events_of(path):
@@ -275,6 +300,129 @@ def save_build_info(db, now, stats, counts, fingerprints, versions):
 # -- files, locks, fingerprints -------------------------------------------------------------------
 
 
+@contextlib.contextmanager
+def _temp_kb(data_dir):
+    """A temporary file in data_dir for the new kb.db, removed unless it was renamed into place.
+    Temporary files of a killed build go first (the caller holds the lock: no build owns them)."""
+    for path in Path(data_dir).glob(TEMP_PREFIX + "*"):
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+    fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=data_dir)
+    os.close(fd)
+    path = Path(name)
+    try:
+        yield path
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+
+
+class _BaseCopy:
+    """The previous kb.db copied to the build's temporary file, flushed to disk and checked
+    (banwatch.db.kb_db_problem) in a background thread, while the build reads crawl.db: at 100k
+    documents the copy and the check of a 380 MB kb.db take about as long as those reads."""
+
+    def __init__(self, kb_path, temp_path, say):
+        say("copying the previous kb.db")
+        self.path = temp_path
+        self._cancelled = threading.Event()
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kb-base")
+        self._copy = self._pool.submit(_copy_and_flush, kb_path, temp_path, self._cancelled)
+        self._check = self._pool.submit(kb_db_problem, kb_path)
+
+    def copied(self):
+        """The path of the copy, once complete."""
+        self._copy.result()
+        return self.path
+
+    def problem(self):
+        """What kb_db_problem() found in the previous kb.db (None: sound)."""
+        return self._check.result()
+
+    def cancel(self):
+        """Stop copying (the check still runs)."""
+        self._cancelled.set()
+
+    def close(self):
+        self._cancelled.set()
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _copy_and_flush(source, target, cancelled):
+    """Copy `source` over `target` in the kernel (sendfile), chunk by chunk until `cancelled`, then
+    start it on its way to disk: the final fsync then only waits for what the build changed."""
+    with open(source, "rb") as src, open(target, "wb") as dst:
+        size = os.fstat(src.fileno()).st_size
+        offset = 0
+        while offset < size and not cancelled.is_set():
+            sent = os.sendfile(dst.fileno(), src.fileno(), offset, min(COPY_CHUNK, size - offset))
+            if not sent:
+                raise OSError(f"{source} shrank while it was copied")
+            offset += sent
+        if not cancelled.is_set():
+            os.fsync(dst.fileno())
+
+
+def _refuse_damaged(kb_path, problem):
+    if problem:
+        raise BanwatchError(f"{kb_path} is damaged ({problem}): run `banwatch build --rebuild` to build it "
+                            f"again from {CRAWL_NAME}")
+
+
+def _sound_backup(data_dir):
+    """data_dir/kb.db.previous when it exists and is sound (what a rebuild of a damaged kb.db carries IDs from)."""
+    path = Path(data_dir) / PREVIOUS_NAME
+    return path if path.exists() and kb_db_problem(path) is None else None
+
+
+@contextlib.contextmanager
+def _reading(kb_path, crawl_path):
+    """The previous kb.db read-only, crawl.db attached: what an incremental build reads while it is copied."""
+    conn = connect_readonly(kb_path)
+    try:
+        attach_readonly(conn, crawl_path, "crawl")
+        yield conn
+    finally:
+        conn.close()
+
+
+@contextlib.contextmanager
+def _build_db(path, crawl_path):
+    """The new kb.db (a Database), in shape, crawl.db attached; committed and closed on success."""
+    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}", uri=True)
+    try:
+        # The temporary file is thrown away if anything fails: no journal, no syncs until the end.
+        conn.execute("PRAGMA journal_mode = OFF")
+        conn.execute("PRAGMA synchronous = OFF")
+        conn.execute("PRAGMA cache_size = -262144")
+        conn.execute("PRAGMA temp_store = MEMORY")
+        db = sqlite_utils.Database(conn)
+        ensure_db_shape(db)
+        attach_readonly(conn, crawl_path, "crawl")
+        yield db
+        conn.commit()
+        conn.execute("DETACH DATABASE crawl")
+        conn.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        conn.close()
+
+
+def _swap(temp_path, kb_path, keep_previous):
+    """Rename the new kb.db into place. keep_previous: the kb.db it replaces stays as kb.db.previous
+    (a second name for the same file, no copy)."""
+    if keep_previous and kb_path.exists():
+        link = kb_path.with_name(TEMP_PREFIX + "previous")
+        with contextlib.suppress(FileNotFoundError):
+            link.unlink()
+        try:
+            os.link(kb_path, link)
+        except OSError:  # a file system without hard links
+            shutil.copyfile(kb_path, link)
+        os.replace(link, kb_path.with_name(PREVIOUS_NAME))
+    os.replace(temp_path, kb_path)
+    _fsync_directory(kb_path.parent)
+
+
 def review_threshold_setting(value=None):
     """The review threshold to build with: `value`, else $BANWATCH_REVIEW_THRESHOLD, else the default."""
     raw = value if value is not None else os.environ.get(REVIEW_THRESHOLD_ENV, REVIEW_THRESHOLD)
@@ -302,13 +450,6 @@ def build_lock(data_dir):
         handle.close()
 
 
-def _remove_stale_temps(data_dir):
-    """Temporary files of a killed build (we hold the lock, so no other build owns them)."""
-    for path in Path(data_dir).glob(TEMP_PREFIX + "*"):
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()
-
-
 def _fsync(path):
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -320,16 +461,6 @@ def _fsync(path):
 def _fsync_directory(path):
     with contextlib.suppress(OSError):
         _fsync(path)
-
-
-def _connect(path):
-    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}", uri=True)
-    # The temporary file is thrown away if anything fails: no journal, no syncs until the end.
-    conn.execute("PRAGMA journal_mode = OFF")
-    conn.execute("PRAGMA synchronous = OFF")
-    conn.execute("PRAGMA cache_size = -262144")
-    conn.execute("PRAGMA temp_store = MEMORY")
-    return conn
 
 
 def _load_reference(reference):

@@ -1,23 +1,24 @@
 """The steps of a build, each a plain function of the kb.db connection (or Database) and its inputs.
 
-kb.build runs them in this order on the temporary kb.db (a copy of the previous one on an
-incremental build, an empty one otherwise) and keeps the lock, the fingerprints and the swap:
+kb.build runs them in this order (write_kb) and keeps the lock, the fingerprints and the swap.
+The first two only read: an incremental build runs them on the previous kb.db while it is copied.
 
-    save_reference(db, reference)                          full builds: the reference entity tables
-    changes = document_changes(conn, versions)             crawl documents new, changed or gone
+    changes = document_changes(conn)                       crawl documents new, changed or gone
     fresh = resolve_extractions(conn, reference, changes)  their extractions as event_sources rows
+    save_reference(db, reference)                          full builds: the reference entity tables
     fresh += replace_curated_reports(conn, curation)       when the curation files changed
     known = known_entity_ids(conn, reference, fresh, changes)
     groups = affected_groups(conn, fresh, changes, curation, merges)   None: every group
-    previous = read_previous_events(source, groups)        IDs, first_seen, redirects to carry
+    previous = read_previous_events(conn, groups)          IDs, first_seen, redirects to carry
     save_documents(conn, changes, ...); save_curated_documents(conn, curation)
     stored = load_reports(conn, groups)
     merged = merge_events(fresh, stored, previous, curation, known, entity_problems)
     ids = assign_event_ids(conn, merged.drafts, groups)
-    save_sources(conn, fresh, stored, staged)
+    redirects = plan_redirects(merged.drafts, ids, previous)
+    moved = save_sources(conn, fresh, stored, staged)
     entities = save_entities(db, reference, curation)
-    events = save_events(db, merged.drafts, ids, previous, groups, ...)
-    update_document_counts(conn, ...); save_curation_log(db, rows); update_entity_counts(conn)
+    save_events(db, ids, redirects, previous, groups, entities, ...)
+    update_document_counts(conn, urls); save_curation_log(db, rows); update_entity_counts(conn)
 
 State passes from step to step only as arguments and return values. Temporary tables are a
 step's own business: created, filled from its arguments and used inside the one function.
@@ -142,16 +143,22 @@ class DocumentChanges:
         return f"{column} in (select key from {key_table(conn, 'replaced_documents', self.changed + self.removed)})"
 
 
-def document_changes(conn, versions):
-    """Compare crawl.db's document versions ({url: (sha256, extractor_version, extracted_at)}, as
-    banwatch.crawldb.document_versions reads them) with the crawl documents kb.db holds."""
-    # Compared in Python with the versions already read for the fingerprint: a join with
-    # crawl.documents would scan its rows (full text and all) a second time.
-    stored = {row[0]: row[2:] for row in conn.execute(
-        "select url, origin, sha256, extractor_version, extracted_at from main.documents") if row[1] == "crawl"}
-    changed = sorted(url for url, version in versions.items() if stored.get(url) != version)
-    removed = sorted(url for url in stored if url not in versions)
-    return DocumentChanges(changed, removed, everything=not stored)
+def document_changes(conn):
+    """The crawl documents (crawl.db attached to `conn` as `crawl`) that are new or changed since the
+    kb.db of `conn` was built - their (sha256, extractor version, extraction time) differ - and gone."""
+    # Both along covering indexes (crawl.db's version index, kb.db's URL index): a Python dict of
+    # every document's version would cost twice as much at 100k documents.
+    changed = [row[0] for row in conn.execute("""
+        select c.url from crawl.documents c left join main.documents d on d.url = c.url
+        where d.url is null or d.origin is not 'crawl' or d.sha256 is not c.sha256
+           or d.extractor_version is not c.extractor_version or d.extracted_at is not c.extracted_at
+        order by c.url""")]
+    removed = [row[0] for row in conn.execute("""
+        select url from main.documents where origin = 'crawl' and url in (
+          select d.url from main.documents d where not exists (select 1 from crawl.documents c where c.url = d.url))
+        order by url""")]
+    stored = conn.execute("select 1 from main.documents where origin = 'crawl' limit 1").fetchone()
+    return DocumentChanges(changed, removed, everything=stored is None)
 
 
 def save_documents(conn, changes, has_pages, full_text, refresh_fetch_times):
@@ -300,7 +307,8 @@ class PreviousEvents:
     """What the previous kb.db said about the groups being merged again."""
     assignments: dict = field(default_factory=dict)  # (document URL, group key) -> event id
     events: dict = field(default_factory=dict)       # event id -> first_seen, updated_at, content_hash, group_key
-    redirects: dict = field(default_factory=dict)    # old id -> new_id, reason, since (every redirect)
+    redirects: dict = field(default_factory=dict)    # old id -> new_id, reason, since, first_seen (every redirect)
+    published: int = 0                               # events it published (of every group)
 
 
 def read_previous_events(conn, groups):
@@ -319,9 +327,13 @@ def read_previous_events(conn, groups):
                 f"select id, first_seen, updated_at, content_hash, group_key from events where 1{where}"):
             previous.events[row[0]] = {"first_seen": row[1], "updated_at": row[2], "content_hash": row[3],
                                        "group_key": row[4]}
-        for old_id, new_id, reason, since in conn.execute(
-                f"select old_id, new_id, reason, since from event_redirects"):
-            previous.redirects[old_id] = {"new_id": new_id, "reason": reason, "since": since}
+        # A kb.db of schema 2 kept no first_seen of the IDs it retired.
+        has_first_seen = any(c[1] == "first_seen" for c in conn.execute("PRAGMA table_info(event_redirects)"))
+        for old_id, new_id, reason, since, first_seen in conn.execute(
+                f"select old_id, new_id, reason, since, {'first_seen' if has_first_seen else 'null'} "
+                "from event_redirects"):
+            previous.redirects[old_id] = {"new_id": new_id, "reason": reason, "since": since, "first_seen": first_seen}
+        previous.published = conn.execute("select count(*) from events").fetchone()[0]
     except sqlite3.DatabaseError:
         return PreviousEvents()
     return previous
@@ -374,13 +386,16 @@ def merge_events(fresh, stored, previous, curation, known, entity_problems):
             for report in draft.reports:
                 report["status"] = "rejected"
                 report["status_note"] = f"{draft.rejected_by.id}: {draft.rejected_by.note or 'rejected by curation'}"
+    for report in reports:
+        if report["status"] != "merged":  # a stored report set aside keeps no event (as in a full build)
+            report["event_id"] = None
     return Merged(drafts, rows, len(by_group))
 
 
 @dataclass
 class EventIds:
     live: list             # the drafts that become events, each with its final .id
-    unaffected: set        # ids of the events of groups not merged again (incremental builds)
+    unaffected: set        # ids of events of groups not merged again that the drafts' IDs or reports meet
 
 
 def assign_event_ids(conn, drafts, groups):
@@ -390,8 +405,17 @@ def assign_event_ids(conn, drafts, groups):
     live = [d for d in drafts if d.rejected_by is None and d.reports]
     taken = set()
     if groups is not None:
-        taken = {row[0] for row in conn.execute(
-            f"select id from events where group_key not in (select key from {key_table(conn, 'id_groups', groups)})")}
+        # IDs of events of the groups not merged again: those a draft's ID could clash with (the
+        # ID itself, or it with -2, -3 ...: the range [id, id + '.')) and those a draft holds the
+        # reports of, not the tens of thousands of others.
+        bases = key_table(conn, "id_bases", {d.final_id() for d in live})
+        held = key_table(conn, "id_predecessors", {p for d in drafts for p in d.predecessors})
+        merged = key_table(conn, "id_groups", groups)
+        taken = {row[0] for row in conn.execute(f"""
+            select e.id from {bases} b join events e on e.id >= b.key and e.id < b.key || '.'
+            where e.group_key not in (select key from {merged})
+            union select id from events where id in (select key from {held})
+                                          and group_key not in (select key from {merged})""")}
     unaffected = set(taken)
     by_base = defaultdict(list)
     for draft in live:
@@ -418,7 +442,8 @@ def assign_event_ids(conn, drafts, groups):
 
 
 def save_sources(conn, fresh, stored, staged):
-    """Insert the fresh reports; update the stored ones a re-merge changed."""
+    """Insert the fresh reports; update the stored ones a re-merge changed. Returns the URLs of
+    the documents whose stored reports changed."""
     rows = []
     for report in fresh:
         if "_reasons_json" not in report:  # a curated report
@@ -428,16 +453,15 @@ def save_sources(conn, fresh, stored, staged):
                 k: report[k] for k in ("_reasons_json", "_evidence_json")}
         rows.append(_source_row(report))
     insert_rows(conn, "event_sources", SOURCE_COLUMNS, rows, staged=staged)
-    updates = []
-    for report in stored:
-        if any(report["_stored"][c] != report.get(c) for c in MUTABLE_SOURCE_COLUMNS):
-            updates.append((report["id"],) + tuple(report.get(c) for c in MUTABLE_SOURCE_COLUMNS))
-    if updates:
+    updated = [r for r in stored if any(r["_stored"][c] != r.get(c) for c in MUTABLE_SOURCE_COLUMNS)]
+    if updated:
         # One UPDATE ... FROM, not one statement per row: see insert_rows.
-        stage(conn, "source_updates", ("id",) + MUTABLE_SOURCE_COLUMNS, updates)
+        stage(conn, "source_updates", ("id",) + MUTABLE_SOURCE_COLUMNS,
+              [(r["id"],) + tuple(r.get(c) for c in MUTABLE_SOURCE_COLUMNS) for r in updated])
         assignments = ", ".join(f"{c} = u.{c}" for c in MUTABLE_SOURCE_COLUMNS)
         conn.execute(f"update event_sources set {assignments} from temp.source_updates u "
                      "where u.id = event_sources.id")
+    return {r["document_url"] for r in updated}
 
 
 @dataclass
@@ -589,8 +613,11 @@ def event_row(draft, previous, names, jurisdiction_of, reference, now, review_th
         "last_reported": f["last_reported"], "machine_id": draft.machine_id, "group_key": draft.group_key,
     }
     row["content_hash"] = content_hash({**row, "reasons": f["reasons"], "source_urls": f["source_urls"]})
-    predecessors = [previous.events[p] for p in draft.predecessors if p in previous.events]
-    first_seen = [p["first_seen"] for p in predecessors if p.get("first_seen")]
+    # When the event was first published: under an ID whose sources it now holds, or under its own
+    # ID before that was retired (its documents went away for a while) or redirected.
+    first_seen = [previous.events[p]["first_seen"] for p in draft.predecessors if p in previous.events]
+    first_seen.append(previous.redirects.get(draft.id, {}).get("first_seen"))
+    first_seen = [f for f in first_seen if f]
     row["first_seen"] = min(first_seen) if first_seen else now
     same = previous.events.get(draft.id)
     row["updated_at"] = same["updated_at"] if same and same["content_hash"] == row["content_hash"] else now
@@ -621,16 +648,22 @@ def plan_redirects(drafts, ids, previous):
     return redirects
 
 
+def retired_ids(redirects, previous):
+    """The published events plan_redirects() retires because their sources are gone (not curation)."""
+    return sorted(old for old, (new, reason) in redirects.items()
+                  if new is None and reason == "removed" and old in previous.events)
+
+
 @dataclass
 class SavedEvents:
-    changed_ids: set       # event ids written, removed or redirected (for the graph and document counts)
+    changed_ids: set       # ids of events new, changed (content_hash), gone or redirected
     n_changed: int         # events whose content changed, appeared or went away
 
 
-def save_events(db, drafts, ids, previous, groups, entities, reference, now, review_threshold, staged,
+def save_events(db, ids, redirects, previous, groups, entities, reference, now, review_threshold, staged,
                 carry_redirects):
-    """Write the live events and their reasons (replacing those of `groups`, or all), and record
-    redirects of IDs that went away. staged: insert through a temp table (see insert_rows);
+    """Write the live events and their reasons (replacing those of `groups`, or all), and the
+    `redirects` of plan_redirects(). staged: insert through a temp table (see insert_rows);
     carry_redirects: the kb.db is new, so the previous build's redirects are written again first."""
     conn = db.conn
     names = entity_names(conn)
@@ -642,7 +675,6 @@ def save_events(db, drafts, ids, previous, groups, entities, reference, now, rev
             reason_rows.append({"event_id": draft.id, "reason_id": reason, "n_sources": n_sources,
                                 "evidence": evidence, "evidence_source_id": evidence_source,
                                 "curated": int("reasons" in draft.overrides)})
-    redirects = plan_redirects(drafts, ids, previous)
     if groups is None:
         conn.execute("delete from event_reasons")
         conn.execute("delete from events")
@@ -656,13 +688,12 @@ def save_events(db, drafts, ids, previous, groups, entities, reference, now, rev
                 staged=staged)
     if reason_rows:
         db["event_reasons"].insert_all(reason_rows)
-    save_redirects(conn, redirects, previous.redirects if carry_redirects else {}, now)
+    save_redirects(conn, redirects, previous, now, carry=carry_redirects)
     live_ids = {d.id for d in ids.live} | ids.unaffected
     previous_hashes = {i: e["content_hash"] for i, e in previous.events.items()}
-    n_changed = sum(1 for r in rows if previous_hashes.get(r["id"]) != r["content_hash"]) + \
-        sum(1 for i in previous_hashes if i not in live_ids)
-    stored_events = set(previous.events) if groups is not None else set()
-    return SavedEvents({r["id"] for r in rows} | stored_events | set(redirects), n_changed)
+    changed = {r["id"] for r in rows if previous_hashes.get(r["id"]) != r["content_hash"]}
+    gone = {i for i in previous_hashes if i not in live_ids}
+    return SavedEvents(changed | gone | set(redirects), len(changed) + len(gone))
 
 
 def agency_jurisdiction(reference, unverified_jurisdictions, agency_id):
@@ -671,16 +702,20 @@ def agency_jurisdiction(reference, unverified_jurisdictions, agency_id):
     return unverified_jurisdictions.get(agency_id)
 
 
-def save_redirects(conn, redirects, carried, now):
-    """Write this build's redirects ({old id: (new id, reason)}) over the `carried` ones."""
-    for old_id, r in sorted(carried.items()):
-        conn.execute("insert or replace into event_redirects (old_id, new_id, reason, since) values (?, ?, ?, ?)",
-                     [old_id, r["new_id"], r["reason"], r["since"]])
+def save_redirects(conn, redirects, previous, now, carry):
+    """Write this build's redirects ({old id: (new id, reason)}), over the previous build's when
+    `carry` (a kb.db built from scratch). Each keeps the first_seen of the event it was."""
+    if carry:
+        for old_id, r in sorted(previous.redirects.items()):
+            conn.execute("insert or replace into event_redirects (old_id, new_id, reason, since, first_seen) "
+                         "values (?, ?, ?, ?, ?)", [old_id, r["new_id"], r["reason"], r["since"], r["first_seen"]])
     for old_id, (new_id, reason) in redirects.items():
         existing = conn.execute("select new_id from event_redirects where old_id = ?", [old_id]).fetchone()
         if existing is None or existing[0] != new_id:
-            conn.execute("insert or replace into event_redirects (old_id, new_id, reason, since) values (?, ?, ?, ?)",
-                         [old_id, new_id, reason, now])
+            first_seen = previous.events.get(old_id, {}).get("first_seen") or \
+                previous.redirects.get(old_id, {}).get("first_seen")
+            conn.execute("insert or replace into event_redirects (old_id, new_id, reason, since, first_seen) "
+                         "values (?, ?, ?, ?, ?)", [old_id, new_id, reason, now, first_seen])
         # Citations of IDs that redirected to this one follow it (no chains).
         conn.execute("update event_redirects set new_id = ? where new_id = ?", [new_id, old_id])
     conn.execute("delete from event_redirects where old_id in (select id from events)")
@@ -708,10 +743,10 @@ def update_entity_counts(conn):
     conn.execute("update reasons set n_events = (select count(*) from event_reasons where reason_id = reasons.id)")
 
 
-def update_document_counts(conn, changes=None, changed_event_ids=None, groups=None):
-    """documents.n_events: of every document (no arguments), or of the changed documents and
-    those the changed events and re-merged groups touch."""
-    if changes is None:
+def update_document_counts(conn, urls=None):
+    """documents.n_events: of every document (None), or of these. A document's count moves only when
+    its reports do: it is new or changed, or a re-merge changed one of its stored reports."""
+    if urls is None:
         # Every document: counted in one pass over event_sources, not a lookup per document.
         stage(conn, "document_counts", ("url text primary key", "n integer"), [])
         conn.execute("""insert into temp.document_counts
@@ -722,19 +757,9 @@ def update_document_counts(conn, changes=None, changed_event_ids=None, groups=No
                         where n_events is not coalesce((select n from temp.document_counts c
                                                         where c.url = documents.url), 0)""")
         return
-    events = key_table(conn, "count_events", changed_event_ids)
-    # The documents to count again, gathered first: an OR of three IN lists would scan documents.
-    documents = key_table(conn, "count_documents", [])
-    conn.execute(f"""insert or ignore into {documents}
-                     select url from documents where {changes.kb_filter(conn, 'url')}
-                     union select document_url from event_sources
-                           where event_id in (select key from {events}) and document_url is not null
-                     union select document_url from event_sources
-                           where group_key in (select key from {key_table(conn, 'count_groups', groups)})
-                             and document_url is not null""")
     conn.execute(f"""update documents set n_events = (select count(distinct event_id) from event_sources
                      where document_url = documents.url and status = 'merged')
-                     where url in (select key from {documents})""")
+                     where url in (select key from {key_table(conn, 'count_documents', urls)})""")
 
 
 def kb_counts(conn):
@@ -744,7 +769,9 @@ def kb_counts(conn):
         "events": conn.execute("select count(*) from events").fetchone()[0],
         "events_needs_review": conn.execute(
             "select count(*) from events where status = 'needs_review'").fetchone()[0],
-        "sources": conn.execute("select count(*) from event_sources where status = 'merged'").fetchone()[0],
+        # Merged reports are those with an event (verify checks it): counted along the event_id
+        # index, not by reading every row's status.
+        "sources": conn.execute("select count(*) from event_sources where event_id is not null").fetchone()[0],
         "event_sources": conn.execute("select count(*) from event_sources").fetchone()[0],
         "unverified_agencies": conn.execute(f"select count(*) from agencies where {unverified()}").fetchone()[0],
         "agencies": conn.execute("select count(*) from agencies").fetchone()[0],

@@ -1,6 +1,7 @@
 """Curation: every action applied on every build, curated facts labelled, stale entries reported."""
 import json
 import logging
+import shutil
 
 import pytest
 
@@ -16,6 +17,7 @@ from tests.support.kb import (
     events,
     kb,
     sources_of,
+    table_snapshot,
     write_curation,
 )
 
@@ -124,6 +126,26 @@ def test_reject_source_for_one_event_only(tmp_path, data, reference):
     build(data, reference, curation)
     assert event_by_id(data, NASA)["n_sources"] == 1
     assert log_rows(data)["events.yml#1"]["status"] == "applied"
+
+
+@pytest.mark.parametrize("entry", [
+    "- reject_source: https://news.example/nasa-2\n",
+    f"- reject_source: https://news.example/nasa-2\n  event: {NASA}\n",
+    f"- reject: {TEXAS}\n",
+])
+def test_a_source_set_aside_later_leaves_its_event(tmp_path, data, reference, entry):
+    """Rejected in an incremental build, a stored report loses its event as in a full one."""
+    build(data, reference, curate(tmp_path))
+    curation = curate(tmp_path, entry)
+    assert build(data, reference, curation)["mode"] == "incremental"
+    rejected = list(kb(data).query("select id, event_id from event_sources where status = 'rejected'"))
+    assert rejected and all(r["event_id"] is None for r in rejected)
+    assert verify_data(data) == []
+    full = tmp_path / "full"
+    full.mkdir()
+    shutil.copy(data / "crawl.db", full / "crawl.db")
+    build(full, reference, curation)
+    assert table_snapshot(data, "event_sources", "id") == table_snapshot(full, "event_sources", "id")
 
 
 def test_merge_two_events_into_one(tmp_path, data, reference):
