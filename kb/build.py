@@ -114,6 +114,7 @@ def build_kb(data_dir, curation_dir=None, full_text=False, rebuild=False, refere
         # background while crawl.db is read.
         base = _BaseCopy(kb_path, temp_path, say) if incremental else None
         try:
+            say("reading the document versions of crawl.db")
             versions = document_versions(crawl_path)
             fingerprints = {**settings, "curation_fingerprint": curation.fingerprint,
                             "input_fingerprint": input_fingerprint(crawl_path, versions)}
@@ -156,6 +157,7 @@ def build_kb(data_dir, curation_dir=None, full_text=False, rebuild=False, refere
                 raise
             finally:
                 gc.enable()
+            say("flushing kb.db to disk")
             if incremental:
                 _refuse_damaged(kb_path, base.problem())
             _fsync(temp_path)
@@ -283,7 +285,7 @@ def previous_events_of(path):
 
 
 def save_build_info(db, now, stats, counts, fingerprints, versions):
-    # The crawl documents are exactly those document_versions() read.
+    # The extractor versions of the crawl documents the input fingerprint covers.
     extractor_versions = dict(sorted(Counter(version[1] or "" for version in versions.values()).items()))
     public_stats = {k: v for k, v in stats.items() if not k.startswith("_")}
     db["build_info"].insert({
@@ -323,7 +325,7 @@ class _BaseCopy:
     documents the copy and the check of a 380 MB kb.db take about as long as those reads."""
 
     def __init__(self, kb_path, temp_path, say):
-        say("copying the previous kb.db")
+        say("copying and checking the previous kb.db (in the background)")
         self.path = temp_path
         self._cancelled = threading.Event()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kb-base")
