@@ -172,27 +172,23 @@ def _compose(path):
     except UnicodeDecodeError as e:
         line = data[:e.start].count(b"\n") + 1
         raise BanwatchError(f"{_entry_at(path, data.decode('utf-8', 'replace'), line)}: not UTF-8 text "
-                            f"(byte 0x{data[e.start]:02x} on line {line}); save the file as UTF-8") from None
+                            f"(byte 0x{data[e.start]:02x}); save the file as UTF-8") from None
     try:
         return yaml.compose(text, Loader=_CurationLoader)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        raise BanwatchError(f"{path}{where}: not valid YAML ({getattr(e, 'problem', e)})") from None
     except RecursionError:
         raise BanwatchError(f"{path}: not valid YAML (nested too deeply)") from None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = _entry_at(path, text, mark.line + 1) if mark else path
+        raise BanwatchError(f"{where}: not valid YAML ({getattr(e, 'problem', None) or e})") from None
 
 
 def _entry_at(path, text, line):
-    """`events.yml entry N (line L)` for the entry spanning `line` of `text`, else the file."""
-    try:
-        node = yaml.compose(text, Loader=_CurationLoader)
-    except (yaml.YAMLError, RecursionError):
-        node = None
-    for index, item in enumerate(node.value if isinstance(node, yaml.SequenceNode) else [], start=1):
-        if item.start_mark.line < line <= item.end_mark.line + 1:
-            return f"{path.name} entry {index} (line {item.start_mark.line + 1})"
-    return str(path)
+    """`events.yml entry N (line L) line M` for `line` inside the Nth entry of the file's list (an
+    entry starts with '-' in the first column), else `path line M`."""
+    starts = [n for n, row in enumerate(text.splitlines()[:line], start=1) if row[:1] == "-"]
+    where = f"{path.name} entry {len(starts)} (line {starts[-1]})" if starts else str(path)
+    return where if starts and starts[-1] == line else f"{where} line {line}"
 
 
 # An entry is a few dozen values: more, through aliases, is a YAML bomb, not curation.

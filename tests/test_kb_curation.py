@@ -273,7 +273,7 @@ def test_curation_survives_rebuilds_and_incremental_builds(tmp_path, data, refer
 
 
 @pytest.mark.parametrize("events_yml, message", [
-    ("- confirm: [\n", "not valid YAML"),
+    ("- confirm: [\n", "events.yml entry 1 \\(line 1\\) line 2: not valid YAML"),
     ("confirm: x\n", "expected a list"),
     ("- frobnicate: x\n", "entry 1 .*needs exactly one of"),
     ("- correct: x\n  set: {date: 31/01/2025}\n", "entry 1 .*not YYYY-MM-DD"),
@@ -302,7 +302,7 @@ def test_a_malformed_entry_is_a_clear_error(tmp_path, events_yml, message):
 def test_a_file_that_is_not_utf8_names_the_entry_and_line(tmp_path):
     curation = curate(tmp_path)
     (curation / "events.yml").write_bytes(b"- confirm: a\n  note: fine\n- confirm: b\n  note: caf\xe9 checked\n")
-    with pytest.raises(BanwatchError, match=r"events.yml entry 2 \(line 3\): not UTF-8 text \(byte 0xe9 on line 4\)"):
+    with pytest.raises(BanwatchError, match=r"events.yml entry 2 \(line 3\) line 4: not UTF-8 text \(byte 0xe9\)"):
         load_curation(curation)
 
 
@@ -323,7 +323,7 @@ def test_the_cli_shows_a_bad_curation_file_in_one_line(tmp_path, text):
     result = run_banwatch("build", "--data-dir", data, "--curation", curation, in_process=True, check=False)
     assert result.returncode == 1 and "Traceback" not in result.stdout + result.stderr
     (line,) = result.stderr.strip().splitlines()
-    assert "events.yml entry 1 (line 1): " in line
+    assert "events.yml entry 1 (line 1)" in line
     assert not (data / "kb.db").exists()
 
 
