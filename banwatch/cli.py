@@ -228,11 +228,15 @@ def extract(data_dir, input_path, output_path, workers, full_pipeline, force):
 @click.option("--review-threshold", type=click.FloatRange(0, 1), default=None, metavar="0-1",
               help="Machine-read events below this confidence are kept but marked needs_review "
                    "(default: $BANWATCH_REVIEW_THRESHOLD, else 0.8).")
-def build(data_dir, curation_dir, full_text, rebuild, review_threshold):
+@click.option("--allow-retire", is_flag=True,
+              help="Retire the events whose documents are gone even when that is more than 20% of them "
+                   "(and more than 5): without it such a build stops and kb.db stays as it was.")
+def build(data_dir, curation_dir, full_text, rebuild, review_threshold, allow_retire):
     """Build kb.db from crawl.db and the curation files, atomically.
 
     The new kb.db is written to a temporary file and renamed into place only when
-    complete, so a failed or interrupted build never replaces a good one.
+    complete, so a failed or interrupted build never replaces a good one. The kb.db
+    it replaces is kept as kb.db.previous: `mv data/kb.db.previous data/kb.db` goes back.
 
     \b
     Example:
@@ -241,7 +245,8 @@ def build(data_dir, curation_dir, full_text, rebuild, review_threshold):
     from kb.build import build_kb
 
     stats = build_kb(data_dir, curation_dir=curation_dir, full_text=full_text, rebuild=rebuild,
-                     review_threshold=review_threshold, progress=lambda message: click.echo(f"build: {message}", err=True))
+                     review_threshold=review_threshold, allow_retire=allow_retire,
+                     progress=lambda message: click.echo(f"build: {message}", err=True))
     click.echo(summary_line("build", stats))
 
 

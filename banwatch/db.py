@@ -74,6 +74,32 @@ def open_kb_readonly(data_dir):
     return conn
 
 
+def kb_db_problem(path):
+    """Why the kb.db at `path` cannot be trusted, in a few words, or None when it is sound.
+
+    SQLite's quick_check reads every page (b-trees, records, free list: ~0.4 s for a 380 MB kb.db),
+    so a file damaged anywhere is found, not only where the first query looks. It cannot see
+    bytes changed inside a text value: that is a matter for `banwatch verify`.
+    """
+    try:
+        conn = connect_readonly(path)
+    except sqlite3.Error as e:
+        return f"cannot open it: {e}"
+    try:
+        found = [row[0] for row in conn.execute("PRAGMA quick_check(3)")]
+        if found != ["ok"]:
+            lines = [line for row in found for line in row.splitlines() if not line.startswith("*** in database")]
+            return "SQLite's quick_check: " + "; ".join(lines)[:300]
+        tables = {row[0] for row in conn.execute("select name from sqlite_master where type = 'table'")}
+    except sqlite3.DatabaseError as e:
+        return str(e)
+    finally:
+        conn.close()
+    if not {"events", "build_info"} <= tables:
+        return "not a banwatch kb.db: it has no events or build_info table"
+    return None
+
+
 @contextlib.contextmanager
 def reading_kb(data_dir):
     """open_kb_readonly() as a context manager that closes the connection."""

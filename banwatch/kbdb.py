@@ -24,7 +24,7 @@ from banwatch.vocab import (  # noqa: F401 (kb.db's vocabularies)
 )
 
 # Bump when a table or column changes: a kb.db of another version is rebuilt, not patched.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 
@@ -272,6 +272,7 @@ TABLES = {
             "new_id": (str, "The event it became (NULL when the event was rejected or lost all sources)"),
             "reason": (str, "renamed (its date, agency or action changed) · merged · rejected · removed"),
             "since": (str, "Build time it was redirected (UTC)"),
+            "first_seen": (str, "When the event was first published (UTC): it keeps it if it comes back"),
         },
         pk="old_id",
         foreign_keys=[("new_id", "events", "id")],

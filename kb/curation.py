@@ -24,6 +24,7 @@ import yaml
 
 from banwatch.errors import BanwatchError
 from banwatch.kbdb import ACTIONS, REASONS, STAGES
+from banwatch.utils import is_http_url
 from kb.merge import CURATABLE_FIELDS, Draft, date_precision_of
 
 log = logging.getLogger("banwatch.curation")
@@ -33,7 +34,12 @@ EVENT_FILE = "events.yml"
 ENTITY_FILE = "entities.yml"
 EVENT_VERBS = ("confirm", "correct", "reject", "pin", "merge", "reject_source", "add")
 ENTITY_VERBS = ("merge", "correct", "confirm")
-ENTITY_FIELDS = ("name", "short", "type", "jurisdiction", "parent", "vendor", "kind", "qid")
+# What entities.yml `correct` may set: field -> (column, the tables that have it).
+ENTITY_FIELDS = {
+    "name": ("name", ("agencies", "tools")), "short": ("short", ("agencies",)), "type": ("type", ("agencies",)),
+    "jurisdiction": ("jurisdiction_id", ("agencies",)), "parent": ("parent_id", ("agencies",)),
+    "vendor": ("vendor_id", ("tools",)), "kind": ("kind", ("tools",)), "qid": ("qid", ("agencies", "tools")),
+}
 MATCH_FIELDS = ("agency", "tool", "action", "stage", "date")
 ADD_FIELDS = ("agency", "tool", "action", "stage", "date", "reasons", "scope", "summary", "source", "sources")
 SOURCE_FIELDS = ("url", "title", "published", "evidence", "site")
@@ -110,21 +116,22 @@ def load_curation(directory=None):
 def _load_file(path, verbs, check):
     if not path.exists():
         return []
-    text = path.read_text(encoding="utf-8")
-    try:
-        data = yaml.safe_load(text)
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        raise BanwatchError(f"{path}{where}: not valid YAML ({getattr(e, 'problem', e)})") from None
-    if data is None:
-        return []
-    if not isinstance(data, list):
+    node = _compose(path)
+    loader = _CurationLoader("")
+    if not isinstance(node, yaml.SequenceNode):
+        if node is None or loader.construct_document(node) is None:
+            return []
         raise BanwatchError(f"{path}: expected a list of entries (each starting with '- ')")
     entries = []
-    for index, (raw, item_node) in enumerate(zip(data, node.value), start=1):
+    for index, item_node in enumerate(node.value, start=1):
         where = f"{path.name} entry {index} (line {item_node.start_mark.line + 1})"
+        problem = _node_problem(item_node)
+        if problem:
+            raise BanwatchError(f"{where}: {problem}")
+        try:
+            raw = loader.construct_object(item_node, deep=True)
+        except yaml.YAMLError as e:
+            raise BanwatchError(f"{where}: {getattr(e, 'problem', None) or e}") from None
         if not isinstance(raw, dict):
             raise BanwatchError(f"{where}: expected a mapping like '- confirm: EVENT-ID'")
         raw = _plain(raw)
@@ -132,11 +139,92 @@ def _load_file(path, verbs, check):
         if len(found) != 1:
             raise BanwatchError(f"{where}: needs exactly one of {', '.join(verbs)} (found {', '.join(found) or 'none'})")
         verb = found[0]
+        if raw.get("note") is not None and not isinstance(raw["note"], str):
+            raise BanwatchError(f"{where}: note must be text, not {_kind(raw['note'])}")
         entry = Entry(path.name, index, item_node.start_mark.line + 1, verb, raw[verb],
                       note=raw.get("note"), raw=raw)
         check(entry, where)
         entries.append(entry)
     return entries
+
+
+class _CurationLoader(yaml.SafeLoader):
+    """Safe YAML, except that a timestamp that is no real date (2025-13-45) stays text, for the
+    entry's own check to name."""
+
+
+def _timestamp_or_text(loader, node):
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_CurationLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
+
+
+def _compose(path):
+    """The YAML node tree of a curation file (None when empty). A file that is not UTF-8 or not
+    YAML is a BanwatchError naming it, and the entry and line where that can be told."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[:e.start].count(b"\n") + 1
+        raise BanwatchError(f"{_entry_at(path, data.decode('utf-8', 'replace'), line)}: not UTF-8 text "
+                            f"(byte 0x{data[e.start]:02x}); save the file as UTF-8") from None
+    try:
+        return yaml.compose(text, Loader=_CurationLoader)
+    except RecursionError:
+        raise BanwatchError(f"{path}: not valid YAML (nested too deeply)") from None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = _entry_at(path, text, mark.line + 1) if mark else path
+        raise BanwatchError(f"{where}: not valid YAML ({getattr(e, 'problem', None) or e})") from None
+
+
+def _entry_at(path, text, line):
+    """`events.yml entry N (line L) line M` for `line` inside the Nth entry of the file's list (an
+    entry starts with '-' in the first column), else `path line M`."""
+    starts = [n for n, row in enumerate(text.splitlines()[:line], start=1) if row[:1] == "-"]
+    where = f"{path.name} entry {len(starts)} (line {starts[-1]})" if starts else str(path)
+    return where if starts and starts[-1] == line else f"{where} line {line}"
+
+
+# An entry is a few dozen values: more, through aliases, is a YAML bomb, not curation.
+MAX_ENTRY_VALUES = 10_000
+
+
+def _node_problem(node):
+    """What makes an entry unreadable before it is read: an alias inside the node it names (a
+    recursive alias), or aliases expanding it past MAX_ENTRY_VALUES values. None when fine."""
+    sizes, open_nodes = {}, set()
+
+    def size(n):
+        if id(n) in sizes:
+            return sizes[id(n)]
+        if id(n) in open_nodes:
+            raise ValueError("a YAML alias refers to the value that contains it (recursive)")
+        open_nodes.add(id(n))
+        children = n.value if isinstance(n, yaml.SequenceNode) else \
+            [x for pair in n.value for x in pair] if isinstance(n, yaml.MappingNode) else []
+        sizes[id(n)] = 1 + sum(size(c) for c in children)
+        open_nodes.discard(id(n))
+        if sizes[id(n)] > MAX_ENTRY_VALUES:
+            raise ValueError(f"YAML aliases expand it to more than {MAX_ENTRY_VALUES} values")
+        return sizes[id(n)]
+
+    try:
+        size(node)
+    except ValueError as e:
+        return str(e)
+    except RecursionError:
+        return "nested too deeply"
+    return None
+
+
+def _kind(value):
+    return {list: "a list", dict: "a mapping"}.get(type(value), f"{type(value).__name__} {value!r}")
 
 
 def _plain(value):
@@ -166,6 +254,7 @@ def _check_target(target, where):
         _check_values({k: v for k, v in target.items() if k != "date"}, where)
         if "date" in target:
             target["date"] = str(target["date"])
+            _check_values({"date": target["date"]}, where)
         return
     raise BanwatchError(f"{where}: name the event by its ID or by a mapping of {', '.join(MATCH_FIELDS)}")
 
@@ -242,8 +331,13 @@ def _check_addition(entry, where):
         unknown = sorted(set(source) - set(SOURCE_FIELDS))
         if unknown:
             raise BanwatchError(f"{where}: unknown source field {unknown[0]!r} (fields: {', '.join(SOURCE_FIELDS)})")
+        for name, value in source.items():
+            if value is not None and not isinstance(value, str):
+                raise BanwatchError(f"{where}: source {name} must be text, not {_kind(value)}")
+        if not is_http_url(source["url"]):
+            raise BanwatchError(f"{where}: source url {source['url']!r} is not an http(s) URL")
         if source.get("published") is not None and date_precision_of(str(source["published"])) != "day":
-            raise BanwatchError(f"{where}: source published date must be YYYY-MM-DD")
+            raise BanwatchError(f"{where}: source published date {source['published']!r} is not YYYY-MM-DD")
     event["sources"] = sources
     event.pop("source", None)
     entry.values = {k: event[k] for k in CURATABLE_FIELDS if event.get(k) is not None}
@@ -268,6 +362,9 @@ def _check_entity_entry(entry, where):
         unknown = sorted(set(values) - set(ENTITY_FIELDS))
         if unknown:
             raise BanwatchError(f"{where}: cannot set {unknown[0]!r} on an entity (fields: {', '.join(ENTITY_FIELDS)})")
+        for name, value in values.items():
+            if not (isinstance(value, str) and value.strip()) and (value is not None or name == "name"):
+                raise BanwatchError(f"{where}: {name} must be text (or null to clear it), not {_kind(value)}")
         entry.values = values
 
 

@@ -385,7 +385,9 @@ class Draft:
         self.verified = 0
         self.notes = []
         self.pinned_id = None
-        self.rejected_by = None
+        self.rejected_by = None     # the curation entry that rejected it (or merged it into another)
+        self.merged_into = None     # the draft a curated merge gave its reports to
+        self.id = None              # the final ID, once kb.steps.assign_event_ids gave it
         self.predecessors = Counter()  # previous event id -> reports it shares with this draft
         self.recompute()
         m = self.machine

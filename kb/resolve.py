@@ -12,9 +12,11 @@ with banwatch.reference's own rules (Reference.resolve: normalized names, shared
 jurisdiction); this module adds what only the build needs.
 """
 import functools
+import json
 
 from banwatch.names import name_words, slugify
-from banwatch.vocab import GOVERNMENT_TYPES
+from banwatch.vocab import ACTIONS, GOVERNMENT_TYPES, REASONS, STAGES
+from kb.merge import date_precision_of, group_key
 
 # Bump when a rule below changes what a name resolves to: stored resolutions are then redone.
 RESOLVER_VERSION = "1"
@@ -131,3 +133,94 @@ class Resolver:
                 return found
         slug = slugify(names[0]) if names else ""
         return f"unverified-{slug}" if slug else None
+
+
+# -- extraction rows -> reports --------------------------------------------------------------------
+
+
+def report_from_extraction(x, resolver):
+    """One event_sources row (status merged, or invalid with the reason) from a crawl.db extraction row
+    (with its document's `doc_published` and `doc_extractor_version`)."""
+    notes = []
+    agency_id = resolver.agency_for(x)
+    tool_id = resolver.tool_for(x)
+    action = x.get("action")
+    stage = x.get("stage") or "enacted"
+    if agency_id is None:
+        notes.append("no agency")
+    if tool_id is None:
+        notes.append("no tool")
+    if action not in ACTIONS:
+        notes.append(f"unknown action {action!r}")
+    if stage not in STAGES:
+        notes.append(f"unknown stage {stage!r}")
+    date = x.get("date")
+    precision = date_precision_of(date) if date else None
+    if date and precision is None:
+        notes.append(f"unreadable date {date!r} ignored")
+        date = None
+    elif date and x.get("date_precision") and x["date_precision"] != precision:
+        notes.append(f"date precision {x['date_precision']!r} corrected to {precision!r}")
+    date_source = x.get("date_source") if date else None
+    published = x.get("doc_published")
+    if date is None and date_precision_of(published) == "day":
+        # No date in the text: the publication date bounds it (and says so).
+        date, precision, date_source = published, "day", "published"
+    given = json_list(x.get("reasons"))
+    reasons = []
+    for reason in given:
+        if reason in REASONS and reason not in reasons:
+            reasons.append(reason)
+        elif reason not in REASONS:
+            notes.append(f"unknown reason {reason!r} dropped")
+    evidence = json_dict(x.get("reason_evidence"))
+    confidence = x.get("confidence")
+    if not isinstance(confidence, (int, float)) or confidence != confidence:
+        confidence = None
+    jurisdiction_id = resolver.jurisdiction_for(x.get("jurisdiction_id"), x.get("country"))
+    invalid = [n for n in notes if n.startswith(("no ", "unknown action", "unknown stage"))]
+    report = {
+        "id": x["id"], "event_id": None, "status": "invalid" if invalid else "merged",
+        "status_note": "; ".join(notes) or None, "document_url": x["document_url"], "idx": x.get("idx"),
+        "agency_id": agency_id, "resolved_agency_id": agency_id, "agency_name": x.get("agency"),
+        "agency_mention": x.get("agency_mention"), "agency_kind": x.get("agency_kind"),
+        "tool_id": tool_id, "resolved_tool_id": tool_id, "tool_name": x.get("tool"),
+        "tool_mention": x.get("tool_mention"), "jurisdiction_id": jurisdiction_id, "country": x.get("country"),
+        "action": action, "stage": stage, "reported_date": date, "reported_precision": precision,
+        "date_text": x.get("date_text"), "date_source": date_source, "reasons": reasons,
+        "reason_evidence": evidence, "scope": x.get("scope"),
+        "evidence": x.get("evidence"), "evidence_start": x.get("evidence_start"),
+        "evidence_end": x.get("evidence_end"), "confidence": confidence, "published": published,
+        "extractor_version": x.get("doc_extractor_version"), "group_key": None,
+    }
+    if not invalid:
+        report["group_key"] = group_key(agency_id, tool_id, action, stage)
+    # Written back as the extractor stored them when nothing was dropped (saves re-encoding).
+    report["_reasons_json"] = x["reasons"] if (isinstance(x.get("reasons"), str) and given == reasons) \
+        else json.dumps(reasons)
+    report["_evidence_json"] = x["reason_evidence"] if (isinstance(x.get("reason_evidence"), str) and evidence) \
+        else json.dumps(evidence, ensure_ascii=False)
+    return report
+
+
+def json_list(value):
+    if isinstance(value, list):
+        return value
+    return list(_parse_json(value or "[]", list))
+
+
+def json_dict(value):
+    if isinstance(value, dict):
+        return value
+    return _parse_json(value or "{}", dict)
+
+
+@functools.lru_cache(maxsize=65536)
+def _parse_json(text, kind):
+    """Parsed JSON of one kind (the same few reason lists recur thousands of times); callers
+    must not modify what they get."""
+    try:
+        parsed = json.loads(text)
+    except (TypeError, ValueError):
+        return kind()
+    return parsed if isinstance(parsed, kind) else kind()

@@ -1,12 +1,14 @@
 """Curation: every action applied on every build, curated facts labelled, stale entries reported."""
 import json
 import logging
+import shutil
 
 import pytest
 
 from banwatch.errors import BanwatchError
 from kb.curation import load_curation
 from kb.verify import verify_data
+from tests.support.cli import run_banwatch
 from tests.support.kb import (
     add_document,
     build,
@@ -15,6 +17,7 @@ from tests.support.kb import (
     events,
     kb,
     sources_of,
+    table_snapshot,
     write_curation,
 )
 
@@ -123,6 +126,26 @@ def test_reject_source_for_one_event_only(tmp_path, data, reference):
     build(data, reference, curation)
     assert event_by_id(data, NASA)["n_sources"] == 1
     assert log_rows(data)["events.yml#1"]["status"] == "applied"
+
+
+@pytest.mark.parametrize("entry", [
+    "- reject_source: https://news.example/nasa-2\n",
+    f"- reject_source: https://news.example/nasa-2\n  event: {NASA}\n",
+    f"- reject: {TEXAS}\n",
+])
+def test_a_source_set_aside_later_leaves_its_event(tmp_path, data, reference, entry):
+    """Rejected in an incremental build, a stored report loses its event as in a full one."""
+    build(data, reference, curate(tmp_path))
+    curation = curate(tmp_path, entry)
+    assert build(data, reference, curation)["mode"] == "incremental"
+    rejected = list(kb(data).query("select id, event_id from event_sources where status = 'rejected'"))
+    assert rejected and all(r["event_id"] is None for r in rejected)
+    assert verify_data(data) == []
+    full = tmp_path / "full"
+    full.mkdir()
+    shutil.copy(data / "crawl.db", full / "crawl.db")
+    build(full, reference, curation)
+    assert table_snapshot(data, "event_sources", "id") == table_snapshot(full, "event_sources", "id")
 
 
 def test_merge_two_events_into_one(tmp_path, data, reference):
@@ -250,7 +273,7 @@ def test_curation_survives_rebuilds_and_incremental_builds(tmp_path, data, refer
 
 
 @pytest.mark.parametrize("events_yml, message", [
-    ("- confirm: [\n", "not valid YAML"),
+    ("- confirm: [\n", "events.yml entry 1 \\(line 1\\) line 2: not valid YAML"),
     ("confirm: x\n", "expected a list"),
     ("- frobnicate: x\n", "entry 1 .*needs exactly one of"),
     ("- correct: x\n  set: {date: 31/01/2025}\n", "entry 1 .*not YYYY-MM-DD"),
@@ -258,10 +281,50 @@ def test_curation_survives_rebuilds_and_incremental_builds(tmp_path, data, refer
     ("- correct: x\n  set: {colour: red}\n", "cannot set 'colour'"),
     ("- confirm: x\n- add: {agency: nasa, tool: deepseek, action: ban}\n", "entry 2 .*needs a source"),
     ("- merge: [only-one]\n", "two or more"),
+    # Each of these raised a traceback (ValueError, RecursionError) before it became one line.
+    ("- confirm: x\n- correct: x\n  set: {date: 2025-13-45}\n", "events.yml entry 2 .*date '2025-13-45'"),
+    ("- confirm: {agency: nasa, date: 2025-13-45}\n", "events.yml entry 1 .*date '2025-13-45'"),
+    ("- add: {agency: nasa, tool: deepseek, action: ban, date: 2025-02,\n"
+     "         source: {url: 'https://a.example/', published: 2025-02-30}}\n", "entry 1 .*published date '2025-02-30'"),
+    ("- &a {confirm: *a}\n", "events.yml entry 1 .*alias refers to the value that contains it"),
+    ("- confirm: x\n  note: [checked, twice]\n", "events.yml entry 1 .*note must be text, not a list"),
+    ("- confirm: x\n  a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n  b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+     "  c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n  d: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n",
+     "entry 1 .*aliases expand it to more than 10000 values"),
+    ("- add: {agency: nasa, tool: deepseek, action: ban, source: {url: 'javascript:alert(1)'}}\n",
+     "entry 1 .*'javascript:alert\\(1\\)' is not an http\\(s\\) URL"),
 ])
 def test_a_malformed_entry_is_a_clear_error(tmp_path, events_yml, message):
     with pytest.raises(BanwatchError, match=message):
         load_curation(curate(tmp_path, events_yml))
+
+
+def test_a_file_that_is_not_utf8_names_the_entry_and_line(tmp_path):
+    curation = curate(tmp_path)
+    (curation / "events.yml").write_bytes(b"- confirm: a\n  note: fine\n- confirm: b\n  note: caf\xe9 checked\n")
+    with pytest.raises(BanwatchError, match=r"events.yml entry 2 \(line 3\) line 4: not UTF-8 text \(byte 0xe9\)"):
+        load_curation(curation)
+
+
+def test_an_entity_correction_takes_text_only(tmp_path):
+    with pytest.raises(BanwatchError, match="entities.yml entry 1 .*name must be text .*not a list"):
+        load_curation(curate(tmp_path, entities_yml="- correct: unverified-x\n  set: {name: [a, b]}\n"))
+    entry, = load_curation(curate(tmp_path, entities_yml="- correct: unverified-x\n  set: {parent: null}\n")).entity_entries
+    assert entry.values == {"parent": None}   # null clears a field
+
+
+@pytest.mark.parametrize("text", [b"- correct: x\n  set: {date: 2025-13-45}\n", b"- &a {confirm: *a}\n",
+                                  b"- confirm: x\n  note: caf\xe9\n", b"- confirm: x\n  note: [a, b]\n"])
+def test_the_cli_shows_a_bad_curation_file_in_one_line(tmp_path, text):
+    data = tmp_path / "data"
+    add_document(crawl_db(data), "https://news.example/nasa", [event()])
+    curation = curate(tmp_path)
+    (curation / "events.yml").write_bytes(text)
+    result = run_banwatch("build", "--data-dir", data, "--curation", curation, in_process=True, check=False)
+    assert result.returncode == 1 and "Traceback" not in result.stdout + result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert "events.yml entry 1 (line 1)" in line
+    assert not (data / "kb.db").exists()
 
 
 def test_the_shipped_curation_files_load():
