@@ -37,6 +37,19 @@ def test_a_file_that_is_not_a_kb_is_refused(tmp_path):
         make_datasette(tmp_path)
 
 
+def test_a_kb_db_damaged_mid_file_is_refused(sample_kb, tmp_path):
+    import shutil
+
+    shutil.copy(sample_kb / "kb.db", tmp_path / "kb.db")
+    raw = bytearray((tmp_path / "kb.db").read_bytes())
+    page = 4096
+    middle = (len(raw) // page // 2) * page
+    raw[middle:middle + 2 * page] = b"\x00\xff" * page  # two b-tree pages wiped, the header intact
+    (tmp_path / "kb.db").write_bytes(bytes(raw))
+    with pytest.raises(BanwatchError, match=r"is damaged .*run `banwatch build --rebuild`"):
+        make_datasette(tmp_path)
+
+
 def test_a_busy_port_is_one_clear_error():
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
