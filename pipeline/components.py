@@ -664,7 +664,7 @@ class UnknownTools:
         found = list(doc.spans.get("tool", []))
         for start, end in nouns:
             k = bisect.bisect_right(starts, start) - 1
-            if k not in with_trigger:
+            if k not in with_trigger or self.title_case(sents[k]):
                 continue
             sent = sents[k]
             name = self.name_after(doc, end, sent, known) or self.name_before(doc, start, sent, known)
@@ -673,6 +673,12 @@ class UnknownTools:
                 found.append(Span(doc, name[0], name[1], label="tool", kb_id=f"new:{_slug(doc[name[0]:name[1]].text)}"))
         set_group(doc, "tool", found)
         return doc
+
+    @staticmethod
+    def title_case(sent):
+        """A headline in Title Case ("Bans Chinese AI Apps On State Devices"): capitals name nothing."""
+        words = [t for t in sent if t.is_alpha and len(t) > 3]
+        return len(words) >= 4 and sum(t.is_title for t in words) >= 0.8 * len(words)
 
     def name_after(self, doc, i, sent, known):
         # "the AI app OpenClaw", "chatbot service character.ai", "an app called Clothoff"
