@@ -175,7 +175,7 @@ TABLES = {
             "scope": (str, "What the measure covers (devices, networks, staff, data)"),
             "reasons": (str, "JSON list of reasons cited by any source (details in event_reasons)"),
             "source_urls": (str, "JSON list of the source URLs, earliest published first"),
-            "confidence": (float, "Machine confidence 0-1: 1 - prod(1 - source confidence)"),
+            "confidence": (float, "Machine confidence 0-1: the best source's calibrated confidence"),
             "verified": (int, "1 = confirmed, corrected or added by a human curator"),
             "status": (str, "verified (curated) · machine (confidence at or above the build's review threshold) · "
                             "needs_review (below it: kept, left out of the default timeline, feeds and exports)"),

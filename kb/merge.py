@@ -279,13 +279,12 @@ def choose_scope(reports):
 
 
 def combined_confidence(reports):
-    """Independent sources corroborate: 1 - prod(1 - c). A source without a figure counts 0.5."""
-    doubt = 1.0
-    for r in reports:
-        c = r.get("confidence")
-        c = 0.5 if c is None else min(max(float(c), 0.0), 0.99)
-        doubt *= 1.0 - c
-    return round(1.0 - doubt, 3)
+    """The best source's confidence. Sources are not independent evidence: a rule that misreads one
+    phrasing misreads it in every outlet that copies the wire story, so agreeing reports do not add up
+    (1 - prod(1 - c) made three 0.7 readings of one passing mention a 0.97 event). A source without a
+    figure counts 0.5."""
+    values = [0.5 if r.get("confidence") is None else min(max(float(r["confidence"]), 0.0), 0.99) for r in reports]
+    return round(max(values), 3) if values else 0.5
 
 
 def event_id(agency_id, tool_id, action, stage, date):

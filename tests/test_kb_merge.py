@@ -140,10 +140,11 @@ def test_summary_sentence():
         "Garante lifted its restrictions on ChatGPT (2023-04-28)"
 
 
-def test_sources_corroborate_confidence():
-    one = combined_confidence([{"confidence": 0.6}])
-    two = combined_confidence([{"confidence": 0.6}, {"confidence": 0.6}])
-    assert one == 0.6 and two == 0.84
+def test_an_event_is_as_sure_as_its_best_source():
+    # agreeing reports of one misreading are not independent evidence: they do not add up
+    assert combined_confidence([{"confidence": 0.6}]) == 0.6
+    assert combined_confidence([{"confidence": 0.6}, {"confidence": 0.7}, {"confidence": 0.6}]) == 0.7
+    assert combined_confidence([{"confidence": None}]) == 0.5
 
 
 def test_curated_overrides_sit_on_top_of_the_machine_fields():
