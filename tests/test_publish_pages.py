@@ -138,7 +138,7 @@ def test_event_page_shows_every_source_and_the_date_disagreement(datasette):
     assert ("banwatch-chosen", "2025-01-31") in dates
     assert f"<code class=\"banwatch-id\">{NASA_EVENT}</code>" in html
     assert 'href="/-/agency/nasa"' in html and 'href="/-/tool/deepseek"' in html
-    assert "Machine-read (confidence 0.96): read by the extractor with high confidence, not checked by a person." in html
+    assert "Machine-read (confidence 0.80): read by the extractor with high confidence, not checked by a person." in html
     assert f'href="/kb/events/{NASA_EVENT}"' in html  # the raw row stays one click away
 
 
