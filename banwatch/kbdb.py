@@ -24,7 +24,7 @@ from banwatch.vocab import (  # noqa: F401 (kb.db's vocabularies)
 )
 
 # Bump when a table or column changes: a kb.db of another version is rebuilt, not patched.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 
@@ -178,7 +178,10 @@ TABLES = {
             "confidence": (float, "Machine confidence 0-1: the best source's calibrated confidence"),
             "verified": (int, "1 = confirmed, corrected or added by a human curator"),
             "status": (str, "verified (curated) · machine (confidence at or above the build's review threshold) · "
-                            "needs_review (below it: kept, left out of the default timeline, feeds and exports)"),
+                            "needs_review (below it, or see review_note: kept, left out of the default timeline, "
+                            "feeds and exports)"),
+            "review_note": (str, "Why a confident machine-read event still needs review (it may be another "
+                                 "event's measure reported at a higher level)"),
             "curated_fields": (str, "JSON list of fields set by curation"),
             "curation_note": (str, "Curator's note"),
             "n_sources": (int, "Reports merged into it"),

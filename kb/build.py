@@ -222,6 +222,7 @@ def write_kb(db, changes, fresh, reference, curation, now, full_text, review_thr
         entities = steps.save_entities(db, reference, curation)
         saved = steps.save_events(db, ids, redirects, prior, groups, entities, reference, now,
                                   review_threshold, staged=incremental, carry_redirects=not incremental)
+        restatused = steps.review_overlapping_levels(conn, review_threshold)
         # Inside the bulk load: no full-text triggers to fire for every document updated.
         steps.update_document_counts(conn, None if groups is None else set(changes.changed) | moved)
     curation_rows = merged.curation_rows + steps.entity_merge_log(conn, curation, entity_problems) + \
@@ -232,7 +233,7 @@ def write_kb(db, changes, fresh, reference, curation, now, full_text, review_thr
     # The graph of an event is a function of its content (content_hash) and its documents' titles:
     # the events to draw again are those that changed and those re-read documents report.
     graph_module.save_graph(db, None if (groups is None or not incremental) else
-                            saved.changed_ids | {r["event_id"] for r in fresh if r.get("event_id")})
+                            saved.changed_ids | set(restatused) | {r["event_id"] for r in fresh if r.get("event_id")})
     say("analyzing indexes")
     refresh_statistics(db, full=not incremental)
     conn.commit()

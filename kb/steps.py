@@ -23,6 +23,7 @@ The first two only read: an incremental build runs them on the previous kb.db wh
 State passes from step to step only as arguments and return values. Temporary tables are a
 step's own business: created, filled from its arguments and used inside the one function.
 """
+import datetime
 import functools
 import json
 import operator
@@ -579,6 +580,70 @@ def event_status(verified, confidence, review_threshold):
     return "machine" if (confidence or 0.0) >= review_threshold else "needs_review"
 
 
+# A government's event and one of its bodies' events on one tool, in the same way, this close in time
+# (days): reports that name the country may be reporting the body's measure.
+LEVEL_WINDOW_DAYS = 45
+ACTION_FAMILY = {"ban": "measure", "restrict": "measure", "suspend": "measure"}
+GOVERNMENT_TYPES = ("national_government", "state_government")
+
+
+def review_overlapping_levels(conn, review_threshold):
+    """Mark for review a machine-read event whose actor is a government when one of the bodies of its
+    jurisdiction took a measure of the same kind on the same tool within LEVEL_WINDOW_DAYS ("Italy
+    blocked DeepSeek" beside the Garante's block, "Taiwan barred it" beside the digital ministry's
+    ban): it may be that body's measure reported at the country level, and published twice it would be
+    one measure under two IDs. Recomputed over every event on each build (a pure function of the events table, so an
+    incremental build ends as a full one does); returns the ids whose status changed."""
+    kind = dict(conn.execute("select id, type from agencies"))
+    place = dict(conn.execute("select id, jurisdiction_id from agencies"))
+    place_parent = dict(conn.execute("select id, parent_id from jurisdictions"))
+    events = [dict(zip(("id", "agency_id", "tool_id", "action", "stage", "start", "end", "verified", "confidence",
+                        "status", "note"), row)) for row in conn.execute(
+        "select id, agency_id, tool_id, action, stage, date_start, date_end, verified, confidence, status, "
+        "review_note from events")]
+    by_kind = defaultdict(list)
+    for e in events:
+        by_kind[(e["tool_id"], ACTION_FAMILY.get(e["action"], e["action"]), e["stage"])].append(e)
+
+
+    def above(higher, lower):
+        # a government is above the bodies of its own jurisdiction and the places inside it (bodies
+        # under one another, the Pentagon and the Navy, each take measures of their own)
+        return higher != lower and kind.get(higher) in GOVERNMENT_TYPES and kind.get(lower) not in GOVERNMENT_TYPES and \
+            place.get(higher) is not None and place.get(higher) in within(place.get(lower))
+
+    def within(jurisdiction):
+        chain = []
+        while jurisdiction and jurisdiction not in chain:
+            chain.append(jurisdiction)
+            jurisdiction = place_parent.get(jurisdiction)
+        return chain
+
+    def near(a, b):
+        if not (a["start"] and b["start"]):
+            return False
+        gap = max(_days(a["start"]) - _days(b["end"]), _days(b["start"]) - _days(a["end"]), 0)
+        return gap <= LEVEL_WINDOW_DAYS
+
+    changed = []
+    for group in by_kind.values():
+        for e in group:
+            status = event_status(e["verified"], e["confidence"], review_threshold)
+            note = None
+            if status == "machine":
+                lower = sorted(o["id"] for o in group if above(e["agency_id"], o["agency_id"]) and near(e, o))
+                if lower:
+                    status, note = "needs_review", f"may be the measure of {', '.join(lower[:3])} reported at a higher level"
+            if (status, note) != (e["status"], e["note"]):
+                conn.execute("update events set status = ?, review_note = ? where id = ?", [status, note, e["id"]])
+                changed.append(e["id"])
+    return changed
+
+
+def _days(iso):
+    return datetime.date.fromisoformat(iso).toordinal()
+
+
 def entity_names(conn):
     """{"agency": {id: name}, "tool": {id: name}} as event summaries name them."""
     names = {"agency": {}, "tool": {}}
@@ -607,7 +672,7 @@ def event_row(draft, previous, names, jurisdiction_of, reference, now, review_th
         "action_disputed": f["action_disputed"], "summary": summary, "scope": f["scope"],
         "reasons": json.dumps(f["reasons"]), "source_urls": json.dumps(f["source_urls"]),
         "confidence": f["confidence"], "verified": draft.verified,
-        "status": event_status(draft.verified, f["confidence"], review_threshold),
+        "status": event_status(draft.verified, f["confidence"], review_threshold), "review_note": None,
         "curated_fields": json.dumps(draft.curated_fields), "curation_note": "\n".join(draft.notes) or None,
         "n_sources": f["n_sources"], "n_documents": f["n_documents"], "first_reported": f["first_reported"],
         "last_reported": f["last_reported"], "machine_id": draft.machine_id, "group_key": draft.group_key,

@@ -321,3 +321,28 @@ def test_status_marks_low_confidence_events_for_review(data, reference, tmp_path
     assert kb(data).execute("select status from events where agency_id = 'us-tx-government'").fetchone()[0] == "machine"
     with pytest.raises(BanwatchError, match="review threshold"):
         build(data, reference, curation_dir=curation, review_threshold=1.5)
+
+
+def test_a_government_reported_beside_its_own_body_needs_review(data, reference):
+    db = crawl_db(data)
+    add_document(db, "https://a.example/japan", [event(agency="Government of Japan", agency_id="jp-government",
+                                                        jurisdiction_id="jp", action="warn", date="2025-02-06",
+                                                        confidence=0.9)])
+    add_document(db, "https://a.example/texas", [event(agency="Texas", confidence=0.9)])
+    build(data, reference)
+    assert kb(data).execute("select status from events where agency_id = 'jp-government'").fetchone()[0] == "machine"
+    # Japan's privacy commission warned about DeepSeek three days earlier: the country-level report
+    # may be the commission's measure, and the incremental build sees it as a full build would.
+    add_document(db, "https://a.example/pipc", [event(agency="PIPC", agency_id="jp-pipc", jurisdiction_id="jp",
+                                                       action="warn", date="2025-02-03", confidence=0.9)])
+    stats = build(data, reference)
+    assert stats["mode"] == "incremental"
+    rows = {r["agency_id"]: (r["status"], r["review_note"]) for r in kb(data).query(
+        "select agency_id, status, review_note from events")}
+    assert rows["jp-government"] == ("needs_review", "may be the measure of jp-pipc--deepseek--warn--2025-02 "
+                                                     "reported at a higher level")
+    assert rows["jp-pipc"] == ("machine", None)
+    assert rows["us-tx-government"] == ("machine", None)  # NASA-level bodies are not inside Texas
+    incremental = table_snapshot(data, "events", "id", drop=("updated_at", "first_seen"))
+    build(data, reference, rebuild=True)
+    assert table_snapshot(data, "events", "id", drop=("updated_at", "first_seen")) == incremental
