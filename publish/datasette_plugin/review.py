@@ -1,7 +1,8 @@
 """/-/review: the events that need review, each with its evidence and the curation YAML that settles it.
 
 An event needs review when its machine confidence is below the build's review threshold
-(build_info.review_threshold; `banwatch build --review-threshold`). It is kept in kb.db but left out
+(build_info.review_threshold; `banwatch build --review-threshold`), or when it is a government's
+event beside one of its own bodies' events of the same kind (events.review_note says which). It is kept in kb.db but left out
 of the default timeline, feeds and exports. A curator reads the evidence here, then adds one of the
 entries shown (kb/curation/README.md: `confirm`, `reject`, `correct`) to kb/curation/events.yml; the
 next build applies it and the event is published as verified, corrected, or removed.
@@ -40,7 +41,12 @@ def read_review(conn):
             source = dict(zip(columns, found))
             sources.setdefault(source["event_id"], []).append(source)
     threshold = conn.execute("select review_threshold from build_info order by id desc limit 1").fetchone()
-    return {"rows": rows, "sources": sources, "threshold": threshold[0] if threshold else None}
+    notes = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        notes.update(conn.execute(f"select id, review_note from events where review_note is not null "
+                                  f"and id in ({', '.join('?' * len(chunk))})", chunk).fetchall())
+    return {"rows": rows, "sources": sources, "threshold": threshold[0] if threshold else None, "notes": notes}
 
 
 async def review_page(datasette, request):
@@ -49,6 +55,7 @@ async def review_page(datasette, request):
     for row in data["rows"]:
         item = timeline_item(datasette, row)
         item["yaml"] = curation_yaml(row)
+        item["review_note"] = data["notes"].get(row["event_id"])
         item["sources_read"] = [{**s, "href": safe_href(s["document_url"]), "site": s["site"] or site_of(s["document_url"]),
                                  "row": row_url(datasette, "document", s["document_url"])}
                                 for s in data["sources"].get(row["event_id"], [])]
