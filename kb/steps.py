@@ -588,13 +588,14 @@ GOVERNMENT_TYPES = ("national_government", "state_government")
 
 
 def review_overlapping_levels(conn, review_threshold):
-    """Mark for review a machine-read event whose actor is a government when one of the bodies of its
-    jurisdiction took a measure of the same kind on the same tool within LEVEL_WINDOW_DAYS ("Italy
+    """Mark for review a machine-read event whose actor is a government (or a legislature) when one of
+    the bodies of its jurisdiction (or one of its own offices) took a measure of the same kind on the same tool within LEVEL_WINDOW_DAYS ("Italy
     blocked DeepSeek" beside the Garante's block, "Taiwan barred it" beside the digital ministry's
     ban): it may be that body's measure reported at the country level, and published twice it would be
     one measure under two IDs. Recomputed over every event on each build (a pure function of the events table, so an
     incremental build ends as a full one does); returns the ids whose status changed."""
     kind = dict(conn.execute("select id, type from agencies"))
+    parent = dict(conn.execute("select id, parent_id from agencies"))
     place = dict(conn.execute("select id, jurisdiction_id from agencies"))
     place_parent = dict(conn.execute("select id, parent_id from jurisdictions"))
     events = [dict(zip(("id", "agency_id", "tool_id", "action", "stage", "start", "end", "verified", "confidence",
@@ -607,10 +608,20 @@ def review_overlapping_levels(conn, review_threshold):
 
 
     def above(higher, lower):
+        # a legislature is above its own offices (the House and its Chief Administrative Officer)
+        if kind.get(higher) == "legislature" and higher in ancestors(lower):
+            return True
         # a government is above the bodies of its own jurisdiction and the places inside it (bodies
         # under one another, the Pentagon and the Navy, each take measures of their own)
         return higher != lower and kind.get(higher) in GOVERNMENT_TYPES and kind.get(lower) not in GOVERNMENT_TYPES and \
             place.get(higher) is not None and place.get(higher) in within(place.get(lower))
+
+    def ancestors(agency_id):
+        chain = []
+        while parent.get(agency_id) and parent[agency_id] not in chain:
+            agency_id = parent[agency_id]
+            chain.append(agency_id)
+        return chain
 
     def within(jurisdiction):
         chain = []

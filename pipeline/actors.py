@@ -428,7 +428,7 @@ def agents_for(ctx, trigger, sent, actors, passive):
     antecedent = relative_antecedent(ctx, trigger, left)
     if antecedent is not None:
         return [antecedent], "relative"
-    holders = [a for a in actors if is_holder(ctx, a, sent)]
+    holders = [runner_of(ctx, a, actors) or a for a in actors if is_holder(ctx, a, sent)]
     if passive and holders:
         return holders[:1], "holder"
     subject = clause_subject(ctx, trigger, sent, left)
@@ -562,6 +562,20 @@ def without_descendants(ctx, actors):
         seen.add(actor.key)
         out.append(actor)
     return out
+
+
+RUNNER_VERBS = words("runner_verb")
+
+
+def runner_of(ctx, holder, actors):
+    """"the Defense Department's network, run by the Defense Information Systems Agency": the body
+    that runs what another body holds is the one that blocks things on it."""
+    for actor in actors:
+        if holder.end < actor.start <= holder.end + 6:
+            between = ctx.lower[holder.end:actor.start]
+            if "by" in between and set(between) & RUNNER_VERBS and not {".", ";"} & set(between):
+                return actor
+    return None
 
 
 def is_holder(ctx, actor, sent):

@@ -186,6 +186,9 @@ def build_event(ctx, ms, is_main, own_sentences, other_sentences, body_offset):
     best = max(ms, key=lambda m: (not m.in_title, m.weight, m.date is not None, m.via != "context"))
     # a named body beats the country it belongs to ("blocked in Italy" + "Italy's privacy regulator")
     named_bodies = [m for m in ms if not m.actor.generic or GOVERNMENT_WORDS & set(normalize_words(m.actor.mention))]
+    # and the body that acted beats the parent it belongs to ("the Pentagon" in the headline, "DISA" in the text)
+    inner = {a for m in named_bodies if m.actor.agency_id for a in ctx.ref.reference.ancestors(m.actor.agency_id)}
+    named_bodies = [m for m in named_bodies if m.actor.agency_id not in inner] or named_bodies
     actor = max(named_bodies, key=lambda m: (m.weight, not m.in_title)).actor if named_bodies else best.actor
     # the mention naming the actor best (a named body beats "the government")
     named = [m for m in ms if not m.actor.generic] or ms

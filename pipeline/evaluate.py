@@ -311,9 +311,10 @@ def matches_measure(event, gold, same_family=False):
     """A KB event (names spelled out with aliases and source mentions) is a report of this gold event."""
     if (norm_action(event.get("action")) == "lift") != (gold.get("action") == "lift"):
         return False
-    if same_family and ACTION_FAMILIES.get(norm_action(event.get("action")), event.get("action")) != \
-            ACTION_FAMILIES.get(gold.get("action"), gold.get("action")):
-        return False
+    if same_family and (ACTION_FAMILIES.get(norm_action(event.get("action")), event.get("action")) !=
+                        ACTION_FAMILIES.get(gold.get("action"), gold.get("action"))
+                        or (event.get("stage") or "enacted") != (gold.get("stage") or "enacted")):
+        return False  # a proposed ban is not the enacted restriction of the same body
     tools = _names(event, ("tool", "tool_aliases", "tool_mentions"))
     agencies = _names(event, ("agency", "short", "agency_aliases", "mentions"))
     return any(names_match(t, a) for t in tools for a in listify(gold.get("tool"))) and \
@@ -321,7 +322,7 @@ def matches_measure(event, gold, same_family=False):
 
 
 def measure_assignment(gold_records, kb_events):
-    """{KB event id: [measure ids it reports]} matching by names and action family."""
+    """{KB event id: [measure ids it reports]} matching by names, action family and stage."""
     measures = measures_of(gold_records)
     return {e["id"]: sorted(m for m, gs in measures.items() if any(matches_measure(e, g, True) for g in gs))
             for e in kb_events}

@@ -113,6 +113,10 @@ def stage_of(ctx, trigger, sent, action):
              if c.text.lower() in AFTER_CUES and not any(w in {",", ";", ":", "."} for w in ctx.lower[trigger.end:c.start])]
     if action == "warn":  # a warning is a request: asking for caution is issuing it
         cues = [c for c in cues if c.text.lower() not in REQUEST_CUES]
+    # "Their bill ... was introduced on Feb. 7; its stated purpose is to prohibit ...": a sentence about a
+    # bill states what the bill would do, across its clauses
+    cues += [c for c in ctx.spans("proposal", sent.start, trigger.start) if c.text.lower() in LEGISLATIVE_NOUNS
+             and c not in cues]
     if not cues:
         return "enacted"
     if enacted and any(e.start > cues[0].start or e.text.lower() in LAW_MADE for e in enacted):
@@ -121,6 +125,7 @@ def stage_of(ctx, trigger, sent, action):
 
 
 CONTRAST = words("contrast") | {";"}
+LEGISLATIVE_NOUNS = words("legislative_noun")
 
 
 def clause_of(ctx, trigger, sent):
