@@ -78,7 +78,7 @@ def document_from_pdf(body, url=None, hints=None):
         raise OverBudget(str(e)) from None
     except Exception as e:  # a corrupt PDF is a recorded error, whatever pypdf raised
         raise DocumentError(f"unreadable PDF: {e}") from None
-    text = re.sub(r"[ \t]+\n", "\n", text).strip()
+    text = unwrap_lines(re.sub(r"[ \t]+\n", "\n", text).strip())
     if not text:
         raise DocumentError("PDF has no extractable text (scanned image?)")
     lines = [line.strip() for line in text.splitlines() if line.strip()]
@@ -96,6 +96,32 @@ def document_from_pdf(body, url=None, hints=None):
         "canonical_url": None,
         "language": detect_language(text),
     }
+
+
+SENTENCE_END = re.compile(r"[.!?:;\u201d\"')\]]$")
+BULLET = re.compile(r"^(?:[-•·▪◦*]|\d+[.)]|[a-z][.)])\s")
+
+
+def unwrap_lines(text):
+    """A PDF's text comes in printed lines: "...decide whether to\nblock the app" is one sentence.
+    A line joins the next unless it ends a sentence or is short (a heading), or the next starts a
+    bullet; "infor-\nmation" is one word again. Blank lines (paragraphs) stay."""
+    out = []
+    for paragraph in text.split("\n\n"):
+        lines = [line.strip() for line in paragraph.split("\n") if line.strip()]
+        joined = ""
+        for line in lines:
+            if not joined:
+                joined = line
+            elif joined.endswith("-") and line[:1].islower():
+                joined = joined[:-1] + line
+            elif BULLET.match(line) or SENTENCE_END.search(joined) or \
+                    (len(joined.rsplit("\n", 1)[-1]) < 40 and not line[:1].islower()):
+                joined += "\n" + line  # a sentence ends, a bullet starts, or a short line heads what follows
+            else:
+                joined += " " + line
+        out.append(joined)
+    return "\n\n".join(p for p in out if p)
 
 
 def clean_title(title):

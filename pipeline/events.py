@@ -26,7 +26,14 @@ ctx.settings (pipeline/settings.py).
    own sentences); the document's main event also takes the reasons stated elsewhere in it.
 """
 from banwatch.lexicon import words
-from pipeline.actors import actors_in, agents_for, education_body_of, followers_of, is_own_product, is_tool_home
+from pipeline.actors import (
+    actors_in,
+    agents_for,
+    education_body_of,
+    followers_of,
+    is_own_product,
+    is_tool_home,
+)
 from pipeline.context import POSSESSIVE, Mention
 from pipeline.event_dates import date_candidates
 from pipeline.triggers import (

@@ -4,8 +4,8 @@ import re
 from collections import Counter
 
 from pipeline import assemble, events
-from pipeline.context import DocContext
 from pipeline.budget import SECONDS_PER_DOCUMENT, OverBudget, time_budget
+from pipeline.context import DocContext
 from pipeline.dates import date_from_url, dateline, month_from_url, parse_iso
 from pipeline.decide import MODEL_PATH, DecisionModel
 from pipeline.documents import DocumentError, detect_language, document_from_html

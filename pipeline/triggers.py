@@ -115,13 +115,41 @@ def stage_of(ctx, trigger, sent, action):
         cues = [c for c in cues if c.text.lower() not in REQUEST_CUES]
     # "Their bill ... was introduced on Feb. 7; its stated purpose is to prohibit ...": a sentence about a
     # bill states what the bill would do, across its clauses
-    cues += [c for c in ctx.spans("proposal", sent.start, trigger.start) if c.text.lower() in LEGISLATIVE_NOUNS
-             and c not in cues]
-    if not cues:
+    if refers_to_the_bill(ctx, trigger, sent):
+        cues += [c for c in ctx.spans("proposal", sent.start, trigger.start) if c.text.lower() in LEGISLATIVE_NOUNS
+                 and c not in cues]
+    if not cues and not asks_the_vendor(ctx, trigger, sent):
         return "enacted"
-    if enacted and any(e.start > cues[0].start or e.text.lower() in LAW_MADE for e in enacted):
+    if enacted and any(e.start > (cues[0].start if cues else trigger.start) or e.text.lower() in LAW_MADE
+                       for e in enacted):
         return "enacted"
     return "proposed"
+
+
+VENDOR_REQUESTS = words("vendor_request")
+BILL_REFERENCES = words("bill_reference")
+
+
+def refers_to_the_bill(ctx, trigger, sent):
+    """"...was introduced on Friday; its purpose is to prohibit DeepSeek": the trigger's clause goes on
+    about the bill ("it", "its", "the bill"), rather than about another body's own measure."""
+    breaks = [i for i in range(sent.start, trigger.start) if ctx.lower[i] in STAGE_CLAUSE_END]
+    if not breaks:
+        return True
+    clause = set(ctx.lower[breaks[-1] + 1:trigger.start])
+    return bool(clause & (BILL_REFERENCES | LEGISLATIVE_NOUNS))
+
+
+def asks_the_vendor(ctx, trigger, sent):
+    """"asked DeepSeek to remove its apps from the app stores": a request the maker may refuse is a
+    demand, not a measure taken (an order, "ordered OpenAI to stop", is one)."""
+    for vendor in ctx.spans("vendor", sent.start, trigger.start):
+        if vendor.start > sent.start and ctx.lower[vendor.start - 1] in VENDOR_REQUESTS \
+                and "to" in ctx.lower[vendor.end:trigger.start] \
+                and trigger.start - vendor.end <= ctx.settings.vendor_request_window \
+                and not {";", "."} & set(ctx.lower[vendor.end:trigger.start]):
+            return True
+    return False
 
 
 CONTRAST = words("contrast") | {";"}

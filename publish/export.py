@@ -38,7 +38,14 @@ from banwatch.errors import BanwatchError
 from banwatch.kbdb import load_graph
 from banwatch.utils import is_http_url
 from banwatch.vocab import ACTIONS, GRAPH_FORMATS, STAGES, STATUSES, TIMELINE_FORMATS
-from publish.sentences import _json_list, date_note, display_date, status_label, status_note, summary
+from publish.sentences import (
+    _json_list,
+    date_note,
+    display_date,
+    status_label,
+    status_note,
+    summary,
+)
 
 FORMATS = TIMELINE_FORMATS
 STATUS_LABELS_SHORT = {"verified": "verified", "machine": "machine-read", "needs_review": "needs review"}

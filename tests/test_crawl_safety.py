@@ -11,8 +11,17 @@ import sqlite_utils
 from scrapy.core.downloader.handlers import DownloadHandlers
 from scrapy.utils.test import get_crawler
 
-from banwatch.crawldb import crawl_db_problems, ensure_crawl_db_shape, ensure_extract_shape
-from crawlers.safety import RefusedRequest, UrlGuardMiddleware, address_kind, origin_allowed
+from banwatch.crawldb import (
+    crawl_db_problems,
+    ensure_crawl_db_shape,
+    ensure_extract_shape,
+)
+from crawlers.safety import (
+    RefusedRequest,
+    UrlGuardMiddleware,
+    address_kind,
+    origin_allowed,
+)
 from crawlers.settings import crawl_settings
 from crawlers.sources import load_sources
 from tests.support.cli import run_banwatch

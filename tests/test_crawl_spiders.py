@@ -18,12 +18,12 @@ from scrapy.utils.test import get_crawler
 from twisted.internet.error import DNSLookupError
 from twisted.python.failure import Failure
 
+from banwatch.crawldb import access_wall
 from crawlers.failures import PageIsFresh, classify_failure
 from crawlers.items import FetchedPage, FetchFailure
 from crawlers.middlewares import STORED_FLAG
 from crawlers.sources import Source
 from crawlers.spiders import SPIDER_FOR_KIND
-from banwatch.crawldb import access_wall
 from crawlers.spiders.base import feed_date, page_wall
 from crawlers.spiders.federal_register import federal_register_url
 from crawlers.spiders.gdelt import gdelt_url, split_window

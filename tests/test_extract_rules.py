@@ -343,3 +343,48 @@ def test_rule_settings_are_the_config_of_the_events_component(extractor):
     assert rules.settings.same_measure_days == DEFAULT_SETTINGS.same_measure_days
     with pytest.raises(ValueError, match="unknown settings"):
         nlp.add_pipe("banwatch_events", name="typo", config={"settings": {"title_wieght": 2}})
+
+
+def test_a_tools_home_country_named_bare_is_not_its_regulator(extractor):
+    text = ("Apps tied to China, DeepSeek among them, are now banned from Texas government devices "
+            "under an order from Governor Greg Abbott.")
+    assert {e["agency_id"] for e in events_of(extractor, text)} == {"us-tx-government"}
+    # the government named as such still acts
+    assert one(events_of(extractor, "The Chinese government restricted DeepSeek on state phones."),
+               agency_id="cn-government")
+
+
+def test_deciding_whether_to_block_is_no_measure(extractor):
+    assert events_of(extractor, "Apple and Google must now decide whether to block DeepSeek in Germany.") == []
+
+
+def test_the_body_that_runs_a_network_blocks_things_on_it(extractor):
+    text = ("Blocking of DeepSeek has begun on parts of the Defense Department's network, run by the "
+            "Defense Information Systems Agency.")
+    assert one(events_of(extractor, text), tool_id="deepseek")["agency_id"] == "us-disa"
+
+
+def test_a_sentence_about_a_bill_is_proposed_across_its_clauses(extractor):
+    text = ("The House bill was introduced on Friday; its purpose is to have the Commerce Department "
+            "prohibit DeepSeek on federal devices.")
+    assert one(events_of(extractor, text), tool_id="deepseek")["stage"] == "proposed"
+    # another body's own measure in the next clause is its own, enacted
+    text = ("The House bill was introduced on Friday; the Commerce Department prohibited DeepSeek on its "
+            "devices the same day.")
+    assert one(events_of(extractor, text), agency_id="us-doc")["stage"] == "enacted"
+
+
+def test_asking_the_maker_to_withdraw_its_app_is_a_demand(extractor):
+    text = ("The Berlin data protection commissioner asked DeepSeek to remove its apps from German app stores "
+            "within a month.")
+    assert {e["stage"] for e in events_of(extractor, text)} == {"proposed"}
+    ordered = events_of(extractor, "The Garante ordered OpenAI to stop processing Italians' data in ChatGPT.")
+    assert one(ordered, agency_id="it-garante")["stage"] == "enacted"
+
+
+def test_pdf_lines_are_joined_into_sentences():
+    from pipeline.documents import unwrap_lines
+
+    text = "PRESS RELEASE\nBerlin, 27 June 2025\nThe stores must decide whether to\nblock the app. The infor-\nmation follows.\n- one\n- two"
+    assert unwrap_lines(text) == ("PRESS RELEASE\nBerlin, 27 June 2025\nThe stores must decide whether to block "
+                                  "the app. The information follows.\n- one\n- two")

@@ -5,9 +5,8 @@ import csv
 import io
 import json
 import re
-from pathlib import Path
-
 from html import unescape
+from pathlib import Path
 
 import pytest
 import yaml

@@ -11,12 +11,12 @@ import pytest
 from ics import Calendar
 
 from tests.support.browser import (
+    ARTIFACTS,
     HOSTILE_EVIDENCE,
     HOSTILE_SCOPE,
     HOSTILE_TITLE,
     NASA_EVENT,
     NAVY_EVENT,
-    ARTIFACTS,
     demo_kb,
     launch_chromium,
     running_server,

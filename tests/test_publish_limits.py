@@ -14,7 +14,11 @@ import urllib.request
 import feedparser
 import pytest
 
-from publish.datasette_plugin.limits import MAX_VALUE_BYTES, checked_printf, limit_connection
+from publish.datasette_plugin.limits import (
+    MAX_VALUE_BYTES,
+    checked_printf,
+    limit_connection,
+)
 from publish.export import export_timeline
 from publish.serve import make_datasette
 from tests.support.browser import NASA_EVENT, running_server

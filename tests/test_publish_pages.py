@@ -13,7 +13,6 @@ from ics import Calendar
 from publish.export import export_timeline
 from publish.serve import make_datasette
 from tests.support.browser import (
-    DOUBTFUL,
     DOUBTFUL_EVENT,
     HOSTILE_EVIDENCE,
     HOSTILE_SCOPE,
@@ -23,8 +22,6 @@ from tests.support.browser import (
     NASA_LATER,
     NAVY,
     NAVY_EVENT,
-    TEXAS,
-    TEXAS_EVENT,
 )
 
 PAYLOADS = ("<script>alert(", "<img src=x onerror", "<svg onload")

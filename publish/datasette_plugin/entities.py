@@ -9,8 +9,6 @@ from urllib.parse import unquote
 
 from datasette.utils.asgi import NotFound
 
-from publish.diffusion import diffusion_chart, diffusion_rows
-from publish.export import fetch_rows, resolve_filters
 from publish.datasette_plugin.pages import (
     ACTION_COLORS,
     entity_url,
@@ -23,6 +21,8 @@ from publish.datasette_plugin.pages import (
     row_url,
     timeline_item,
 )
+from publish.diffusion import diffusion_chart, diffusion_rows
+from publish.export import fetch_rows, resolve_filters
 
 ENTITIES = {  # kind -> (table, SQL for the entity's event ids: one parameter, the id)
     "agency": ("agencies", "select id from events where agency_id = ?"),

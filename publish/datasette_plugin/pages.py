@@ -22,7 +22,6 @@ from publish.diffusion import diffusion_chart, diffusion_csv, diffusion_rows
 from publish.export import (
     DEFAULT_STATUSES,
     TIMELINE_SELECT,
-    display_date_noted,
     fetch_source_documents,
     fetch_timeline,
     headline,

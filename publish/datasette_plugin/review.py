@@ -7,8 +7,15 @@ of the default timeline, feeds and exports. A curator reads the evidence here, t
 entries shown (kb/curation/README.md: `confirm`, `reject`, `correct`) to kb/curation/events.yml; the
 next build applies it and the event is published as verified, corrected, or removed.
 """
+from publish.datasette_plugin.pages import (
+    read,
+    render,
+    row_url,
+    safe_href,
+    site_of,
+    timeline_item,
+)
 from publish.export import fetch_rows
-from publish.datasette_plugin.pages import read, render, row_url, site_of, safe_href, timeline_item
 
 
 def curation_yaml(row):

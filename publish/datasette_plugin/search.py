@@ -8,8 +8,16 @@ import re
 
 from markupsafe import Markup, escape
 
+from publish.datasette_plugin.pages import (
+    entity_url,
+    event_url,
+    read,
+    render,
+    safe_href,
+    site_of,
+    timeline_item,
+)
 from publish.export import fetch_rows
-from publish.datasette_plugin.pages import entity_url, event_url, read, render, safe_href, site_of, timeline_item
 
 LIMIT = 50
 OPEN, CLOSE = "\x02", "\x03"
