@@ -271,6 +271,11 @@ class NameMatcher:
         ref = self.reference
         sent = doc[start].sent
         near = {ref.country_of(s.kb_id_) for s in jurisdictions if s.start >= sent.start and s.end <= sent.end}
+        if not near:
+            # "India. On Jan. 2 the IT ministry sent X a notice": the place a paragraph opens with
+            opening = doc.text.rfind("\n\n", 0, doc[start].idx) + 2
+            near = {ref.country_of(s.kb_id_) for s in jurisdictions
+                    if opening <= s.start_char and s.end <= sent.start}
         if near:
             chosen = [i for i in ids if ref.country_of(ref.jurisdiction_of(i)) in near]
             return chosen[0] if len(chosen) == 1 else None

@@ -60,7 +60,13 @@ def find_events(ctx):
     title_actor = None
     last_actors = []
     authors = None  # measure_authors, read only when a trigger has no actor of its own
+    heading, heading_index = None, None  # "Navy." opening a paragraph of a round-up: who acts in it
     for index, sent in enumerate(ctx.sents):
+        if is_heading(ctx, sent):
+            heading, heading_index = actors_in(ctx, sent), index
+            continue
+        if heading and not same_paragraph(ctx, heading_index, index):
+            heading = None
         triggers = ctx.in_sent("trigger", sent)
         actors = actors_in(ctx, sent) if triggers else []
         found_here = []
@@ -82,7 +88,7 @@ def find_events(ctx):
             if not agents and not weak:
                 if authors is None:
                     authors = measure_authors(ctx)
-                fallback = authors.get(index) or (last_actors[:1] if last_actors else None) or \
+                fallback = heading or authors.get(index) or (last_actors[:1] if last_actors else None) or \
                     ([title_actor] if title_actor else None)
                 if fallback:
                     agents, via = list(fallback), "context"
@@ -119,6 +125,23 @@ def find_events(ctx):
             if ctx.is_title(sent) and title_actor is None:
                 title_actor = found_here[0]
     return mentions
+
+
+def is_heading(ctx, sent):
+    """"Navy.", "Indonesia and Malaysia.", "House of Representatives:": a paragraph of a round-up
+    opened by the bodies it is about (the sentence names them and nothing else)."""
+    words = [i for i in range(sent.start, sent.end) if ctx.alpha[i]]
+    if not words or len(words) > 6 or ctx.words[sent.end - 1] not in {".", ":"} or ctx.is_title(sent):
+        return False
+    actors = actors_in(ctx, sent)
+    covered = {i for a in actors for i in range(a.start, a.end)}
+    return bool(actors) and all(i in covered or ctx.lower[i] in {"and", "the"} for i in words)
+
+
+def same_paragraph(ctx, i, j):
+    """Two sentences with no blank line between them."""
+    a, b = sorted((i, j))
+    return "\n\n" not in ctx.text(ctx.sents[a].start, ctx.sents[b].start + 1)
 
 
 def measure_authors(ctx):

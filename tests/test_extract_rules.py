@@ -388,3 +388,15 @@ def test_pdf_lines_are_joined_into_sentences():
     text = "PRESS RELEASE\nBerlin, 27 June 2025\nThe stores must decide whether to\nblock the app. The infor-\nmation follows.\n- one\n- two"
     assert unwrap_lines(text) == ("PRESS RELEASE\nBerlin, 27 June 2025\nThe stores must decide whether to block "
                                   "the app. The information follows.\n- one\n- two")
+
+
+def test_a_round_up_paragraph_acts_for_the_body_it_opens_with(extractor):
+    text = ("Where things stand.\n\nNavy. An email to sailors on Jan. 24 told them not to use DeepSeek for "
+            "any work.\n\nTexas. DeepSeek was banned on state devices on Jan. 28.")
+    found = {e["agency_id"] for e in events_of(extractor, text)}
+    assert {"us-navy", "us-tx-government"} <= found
+
+
+def test_a_ministry_named_without_its_country_takes_the_paragraphs_place(extractor):
+    text = "India. On Jan. 2 the IT ministry sent X a notice over its Grok chatbot, asking for details within 72 hours."
+    assert one(events_of(extractor, text, published="2026-01-28"), tool_id="grok")["agency_id"] == "in-meity"
