@@ -23,6 +23,7 @@ The first two only read: an incremental build runs them on the previous kb.db wh
 State passes from step to step only as arguments and return values. Temporary tables are a
 step's own business: created, filled from its arguments and used inside the one function.
 """
+import bisect
 import datetime
 import functools
 import json
@@ -589,65 +590,55 @@ GOVERNMENT_TYPES = ("national_government", "state_government")
 
 def review_overlapping_levels(conn, review_threshold):
     """Mark for review a machine-read event whose actor is a government (or a legislature) when one of
-    the bodies of its jurisdiction (or one of its own offices) took a measure of the same kind on the same tool within LEVEL_WINDOW_DAYS ("Italy
-    blocked DeepSeek" beside the Garante's block, "Taiwan barred it" beside the digital ministry's
-    ban): it may be that body's measure reported at the country level, and published twice it would be
-    one measure under two IDs. Recomputed over every event on each build (a pure function of the events table, so an
-    incremental build ends as a full one does); returns the ids whose status changed."""
+    the bodies of its jurisdiction (or one of its own offices) took a measure of the same kind on the
+    same tool within LEVEL_WINDOW_DAYS ("Italy blocked DeepSeek" beside the Garante's block, "Taiwan
+    barred it" beside the digital ministry's ban): it may be that body's measure reported at the
+    country level, and published twice it would be one measure under two IDs. Recomputed over every
+    event on each build (a pure function of the events table, so an incremental build ends as a full
+    one does); returns the ids whose status changed."""
     kind = dict(conn.execute("select id, type from agencies"))
     parent = dict(conn.execute("select id, parent_id from agencies"))
     place = dict(conn.execute("select id, jurisdiction_id from agencies"))
     place_parent = dict(conn.execute("select id, parent_id from jurisdictions"))
-    events = [dict(zip(("id", "agency_id", "tool_id", "action", "stage", "start", "end", "verified", "confidence",
-                        "status", "note"), row)) for row in conn.execute(
-        "select id, agency_id, tool_id, action, stage, date_start, date_end, verified, confidence, status, "
-        "review_note from events")]
-    by_kind = defaultdict(list)
-    for e in events:
-        by_kind[(e["tool_id"], ACTION_FAMILY.get(e["action"], e["action"]), e["stage"])].append(e)
 
+    def chain(key, links):
+        out = []
+        while key and key not in out:
+            out.append(key)
+            key = links.get(key)
+        return out
 
-    def above(higher, lower):
-        # a legislature is above its own offices (the House and its Chief Administrative Officer)
-        if kind.get(higher) == "legislature" and higher in ancestors(lower):
-            return True
-        # a government is above the bodies of its own jurisdiction and the places inside it (bodies
-        # under one another, the Pentagon and the Navy, each take measures of their own)
-        return higher != lower and kind.get(higher) in GOVERNMENT_TYPES and kind.get(lower) not in GOVERNMENT_TYPES and \
-            place.get(higher) is not None and place.get(higher) in within(place.get(lower))
-
-    def ancestors(agency_id):
-        chain = []
-        while parent.get(agency_id) and parent[agency_id] not in chain:
-            agency_id = parent[agency_id]
-            chain.append(agency_id)
-        return chain
-
-    def within(jurisdiction):
-        chain = []
-        while jurisdiction and jurisdiction not in chain:
-            chain.append(jurisdiction)
-            jurisdiction = place_parent.get(jurisdiction)
-        return chain
-
-    def near(a, b):
-        if not (a["start"] and b["start"]):
-            return False
-        gap = max(_days(a["start"]) - _days(b["end"]), _days(b["start"]) - _days(a["end"]), 0)
-        return gap <= LEVEL_WINDOW_DAYS
-
+    events = conn.execute("select id, agency_id, tool_id, action, stage, date_start, date_end, verified, "
+                          "confidence, status, review_note from events").fetchall()
+    # Who each event's body sits under: its jurisdictions (for governments) and its parent bodies (for
+    # legislatures), indexed by (tool, kind of action, stage, the one above) with the event's days.
+    below = defaultdict(list)
+    for event_id, agency_id, tool_id, action, stage, start, end, *_ in events:
+        if not start or kind.get(agency_id) in GOVERNMENT_TYPES:
+            continue
+        group = (tool_id, ACTION_FAMILY.get(action, action), stage)
+        above = set(chain(place.get(agency_id), place_parent)) | set(chain(parent.get(agency_id), parent))
+        for higher in above:
+            below[group + (higher,)].append((_days(start), _days(end), event_id))
+    for entries in below.values():
+        entries.sort()
     changed = []
-    for group in by_kind.values():
-        for e in group:
-            status = event_status(e["verified"], e["confidence"], review_threshold)
-            note = None
-            if status == "machine":
-                lower = sorted(o["id"] for o in group if above(e["agency_id"], o["agency_id"]) and near(e, o))
-                if lower:
-                    status, note = "needs_review", f"may be the measure of {', '.join(lower[:3])} reported at a higher level"
-            if (status, note) != (e["status"], e["note"]):
-                conn.execute("update events set status = ?, review_note = ? where id = ?", [status, note, e["id"]])
-                changed.append(e["id"])
+    for event_id, agency_id, tool_id, action, stage, start, end, verified, confidence, old_status, old_note in events:
+        status = event_status(verified, confidence, review_threshold)
+        note = None
+        higher = place.get(agency_id) if kind.get(agency_id) in GOVERNMENT_TYPES else \
+            agency_id if kind.get(agency_id) == "legislature" else None
+        if status == "machine" and higher and start:
+            first, last = _days(start) - LEVEL_WINDOW_DAYS, _days(end) + LEVEL_WINDOW_DAYS
+            entries = below.get((tool_id, ACTION_FAMILY.get(action, action), stage, higher), [])
+            # entries start no later than `last` and end no earlier than `first` (starts sorted)
+            lower = sorted(i for s, e, i in entries[:bisect.bisect_right(entries, (last, float("inf"), ""))]
+                           if e >= first and i != event_id)
+            if lower:
+                status, note = "needs_review", f"may be the measure of {', '.join(lower[:3])} reported at a higher level"
+        if (status, note) != (old_status, old_note):
+            conn.execute("update events set status = ?, review_note = ? where id = ?", [status, note, event_id])
+            changed.append(event_id)
     return changed
 
 
