@@ -307,6 +307,9 @@ def _ord(iso):
     return int(re.sub(r"\D", "", (iso + "-01-01")[:10]))
 
 
+PRECISE_SECURITY = {"cybersecurity", "data_privacy", "confidentiality", "data_sovereignty"}
+
+
 def reasons_for(ctx, own, others, is_main):
     """Reasons from the event's sentences (weak cues too) and their neighbours (strong cues); the
     main event also takes strong cues from the title and from sentences no other measure claims."""
@@ -317,7 +320,7 @@ def reasons_for(ctx, own, others, is_main):
         strong_from.update(i for i, s in enumerate(ctx.sents) if ctx.is_title(s))
     if is_main:
         strong_from.update(i for i in range(len(ctx.sents)) if i not in others)
-    found = {}
+    found, weak = {}, {}
     for index in sorted(strong_from):
         if not 0 <= index < len(ctx.sents):
             continue
@@ -329,6 +332,12 @@ def reasons_for(ctx, own, others, is_main):
             if any(n.start <= span.start and span.end <= n.end for n in names):
                 continue  # "Centre for Cybersecurity Belgium" names a body, not a reason
             found.setdefault(span.label_, span.text)
+            weak.setdefault(span.label_, True)
+            weak[span.label_] = weak[span.label_] and span.kb_id_ == "weak"
+    # a bare "security" concern says national security only when no more precise risk is named
+    # ("security and privacy concerns": privacy; "security of its networks": cybersecurity)
+    if weak.get("national_security") and set(found) & PRECISE_SECURITY:
+        del found["national_security"]
     if "unvetted" in found and len(found) > 1 and found["unvetted"].lower() in NOT_AUTHORIZED_CUES:
         # "not authorized" states the rule itself; it is the reason only when no other is given
         del found["unvetted"]
