@@ -8,6 +8,7 @@ from crawlers.store import save_response
 from pipeline import budget
 from pipeline.extract import Extractor
 from pipeline.run import extract_crawl_db
+from tests.support.crawl import pdf_file
 
 GOOD = ("<html><head><title>Navy memo</title></head><body><article><p>The Navy banned DeepSeek on work phones. "
         + "Officials gave security reasons for the decision. " * 5 + "</p></article></body></html>")
@@ -22,15 +23,7 @@ def shared_stream_pdf(pages, repeats):
     objects += ["<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 3 0 R "
                 f"/Resources << /Font << /F1 {4 + pages} 0 R >> >> >>" for _ in range(pages)]
     objects.append("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, obj in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n{obj}\nendobj\n".encode("latin-1")
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
+    return pdf_file(objects)
 
 
 def crawl_with(tmp_path, pages):
