@@ -267,11 +267,15 @@ def find_lawmakers(ctx, sent, found):
 
 
 def find_body_anaphors(ctx, sent, found):
-    """"The bureau said", "the regulator ordered": a body the story has named before."""
+    """"The bureau said", "the regulator ordered": a body the story has named before; "a court blocked
+    ..." then "The decision, issued by Ankara's 7th Criminal Judgeship of Peace": the body it names next."""
     for span in ctx.in_sent("body_anaphor", sent):
         if found.covers(span):
             continue
-        antecedent = antecedent_of(ctx, span, sent, found.actors)
+        if ctx.lower[span.start] in INDEFINITE:
+            antecedent = postcedent_of(ctx, span, sent)
+        else:
+            antecedent = antecedent_of(ctx, span, sent, found.actors)
         if antecedent is not None:
             actor = replace(antecedent, start=span.start, end=span.end)
             actor.via = "anaphor"
@@ -281,6 +285,36 @@ def find_body_anaphors(ctx, sent, found):
 # In this order: a token goes to the first finder's actor that claims it.
 ACTOR_FINDERS = (find_listed_ministries, find_agencies, find_people, find_places, find_described_governments,
                  find_governor_titles, find_ner_bodies, find_collectives, find_lawmakers, find_body_anaphors)
+
+
+INDEFINITE = {"a", "an"}
+
+
+def postcedent_of(ctx, span, sent):
+    """The body "a court" turns out to be, named in the next sentence (its named actors only: no
+    anaphora there, which would look back here)."""
+    index = ctx.sentence_index(sent.start)
+    if index + 1 >= len(ctx.sents):
+        return None
+    following = SentenceActors(ctx)
+    for finder in ACTOR_FINDERS:
+        if finder is not find_body_anaphors:
+            finder(ctx, ctx.sents[index + 1], following)
+    return _describes(span, following.actors)
+
+
+def _describes(span, actors):
+    """The first of `actors` the description `span` fits: a word of its label in the actor's name, or
+    a type it names."""
+    words = [w for w in span.label_.split(",") if w and not w.startswith("kind=")]
+    kinds = {w[5:] for w in span.label_.split(",") if w.startswith("kind=")}
+    for actor in actors:
+        if actor.generic and not kinds & {"national_government", "state_government"}:
+            continue
+        name = f"{actor.name} {actor.mention}".lower()
+        if actor.kind in kinds or any(re.search(rf"\b{re.escape(w)}\b", name) for w in words):
+            return actor
+    return None
 
 
 def antecedent_of(ctx, span, sent, actors_here):
@@ -293,13 +327,7 @@ def antecedent_of(ctx, span, sent, actors_here):
     # a definite description names a body of the last few sentences
     for k in range(index - 1, max(-1, index - ctx.settings.anaphor_lookback_sentences - 1), -1):
         earlier += list(reversed(actors_in(ctx, ctx.sents[k])))
-    for actor in earlier:
-        if actor.generic and not kinds & {"national_government", "state_government"}:
-            continue
-        name = f"{actor.name} {actor.mention}".lower()
-        if actor.kind in kinds or any(re.search(rf"\b{re.escape(w)}\b", name) for w in words):
-            return actor
-    return None
+    return _describes(span, earlier)
 
 
 def place_body(ctx, span, sent):
