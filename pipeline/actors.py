@@ -37,6 +37,8 @@ HOLDER_GAP_WORDS = HOLDER_LINKS | HOLDER_DETERMINERS
 NATIONAL_LEVEL = words("national_level")
 STATE_LEVEL = words("state_level")
 RELATIVE_PRONOUNS = words("relative_pronoun")
+LEGISLATIVE_NOUNS = words("legislative_noun")
+BILL_OPENERS = words("bill_opener")  # what may stand before the bill: "This bill", "The proposed legislation"
 
 
 def actors_in(ctx, sent):
@@ -320,8 +322,6 @@ def _describes(span, actors):
 def antecedent_of(ctx, span, sent, actors_here):
     """The body "the bureau" or "the regulator" refers to: the nearest actor before it whose name holds
     one of the anaphor's words ("bureau") or whose type it names (a regulator: dpa, regulator)."""
-    words = [w for w in span.label_.split(",") if w and not w.startswith("kind=")]
-    kinds = {w[5:] for w in span.label_.split(",") if w.startswith("kind=")}
     index = ctx.sentence_index(sent.start)
     earlier = [a for a in reversed(actors_here) if a.end <= span.start]
     # a definite description names a body of the last few sentences
@@ -346,6 +346,8 @@ def place_body(ctx, span, sent):
         return None  # "the U.S. Department of Education": the place is the body's own
     text = ctx.text(place.start, span.end)
     known = ctx.ref.reference.resolve("agencies", text, jurisdiction=place.kb_id_)
+    if not known and ctx.ref.education_body(ctx.ref.reference.jurisdiction_of(span.kb_id_)) == span.kb_id_:
+        known = ctx.ref.education_body(place.kb_id_)  # "New York City's education department"
     if known:
         found = ctx.ref.agencies[known]
         return Actor(key=known, name=found["name"], mention=text, agency_id=known, kind=found.get("type"),
@@ -446,6 +448,9 @@ RECIPIENT_BEFORE = words("recipient_before")
 
 def agents_for(ctx, trigger, sent, actors, passive):
     """The actors of one trigger (rule 3 of pipeline/events.py) and how they were found (the "via")."""
+    legislature = bill_legislature(ctx, trigger, sent, actors)
+    if legislature is not None:
+        return [legislature], "subject"  # the bill's subject position is its legislature's
     if not actors:
         return [], ""
     agent = by_agent(ctx, trigger, actors)
@@ -480,6 +485,23 @@ def agents_for(ctx, trigger, sent, actors, passive):
     if locative:
         return locative[:1], "locative"
     return [], ""
+
+
+def bill_legislature(ctx, trigger, sent, actors):
+    """"This bill prohibits DeepSeek", "Legislation that would require agencies to remove it": a bill
+    that is its clause's subject (before any body) proposes for the legislature it is before, the one
+    its sentence names or else the document's first."""
+    bill = next((i for i in range(sent.start, trigger.start) if ctx.lower[i] in LEGISLATIVE_NOUNS), None)
+    # the sentence opens with the bill ("This bill", "The proposed legislation"), not "signing a bill that"
+    if bill is None or bill - sent.start > 3 or any(ctx.alpha[i] and ctx.lower[i] not in BILL_OPENERS
+                                                    for i in range(sent.start, bill)) or any(ctx.lower[i] in CLAUSE_BREAKS for i in range(bill, trigger.start)) \
+            or any(a.start < bill and a.via != "locative" for a in actors):
+        return None
+    found = [a for a in actors if a.kind == "legislature"]
+    if not found:
+        found = next(([a for a in actors_in(ctx, s) if a.kind == "legislature"] for s in ctx.sents
+                      if [a for a in actors_in(ctx, s) if a.kind == "legislature"]), [])
+    return found[0] if found else None
 
 
 def by_agent(ctx, trigger, actors):

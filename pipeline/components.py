@@ -247,6 +247,11 @@ class NameMatcher:
             if chosen:
                 found["agency"].append(Span(doc, start, end, label="agency", kb_id=chosen))
         found["person"].extend(self._surnames(doc, found["person"]))
+        # "New York City": the city, not the state named by its first two words
+        places = [(span.start, span.end) for span in found["jurisdiction"]]
+        for group in ("agency", "jurisdiction"):
+            found[group] = [span for span in found[group] if not any(
+                start <= span.start and span.end <= end and end - start > len(span) for start, end in places)]
         for group in self.GROUPS:
             set_group(doc, group, found.get(group, []))
         return doc

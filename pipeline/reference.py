@@ -45,7 +45,7 @@ class ReferenceIndex:
     def education_body(self, jurisdiction_id):
         """The body that runs a jurisdiction's public schools: its ministry or department of education."""
         for agency_id, agency in self.agencies.items():
-            if agency.get("jurisdiction") == jurisdiction_id and agency.get("type") in ("ministry", "agency") \
+            if agency.get("jurisdiction") == jurisdiction_id and agency.get("type") in ("ministry", "agency", "local_government") \
                     and "education" in agency["name"].lower():
                 return agency_id
         return None

@@ -64,8 +64,20 @@ def modifies_other_noun(ctx, trigger, sent):
     previous = ctx.lower[i]
     if not ctx.alpha[i] or not ctx.is_lower[i] or previous in NOT_NOUNS or previous.endswith("ly"):
         return False
+    if len(trigger) > 1 and ctx.lower[trigger.start + 1] in ADJECTIVE_DETERMINERS or has_object(ctx, trigger, sent):
+        return False  # "the officer barred employees", "launched an investigation": a verb with its object
     return not any(s.start <= i < s.end for g in ("tool", "anaphor", "staff", "scope", "agency", "jurisdiction",
                                                   "government") for s in ctx.in_sent(g, sent))
+
+
+def has_object(ctx, trigger, sent):
+    """The word after the trigger opens a noun phrase (a determiner, staff, a tool or a body)."""
+    j = trigger.end
+    if j >= sent.end:
+        return False
+    if ctx.lower[j] in ADJECTIVE_DETERMINERS:
+        return True
+    return any(s.start == j for g in ("staff", "tool", "agency") for s in ctx.in_sent(g, sent))
 
 
 def is_passive(ctx, trigger, sent):
@@ -178,6 +190,7 @@ def left_available(ctx, tool, sent):
 
 
 ORDER_VERBS = words("ordering")
+FOLLOWING = words("joining") - words("clause_break")  # "followed", "joined"; not "after", "following"
 
 
 def tools_for(ctx, trigger, sent, sent_index):
@@ -218,11 +231,19 @@ def tools_for(ctx, trigger, sent, sent_index):
         if v.end <= trigger.start <= v.end + cfg.vendor_order_gap and v.start > sent.start \
                 and ctx.lower[v.start - 1] in ORDER_VERBS:
             return [(ctx.ref.flagship_tool(v.kb_id_), v.text)], cfg.vendor_tool_weight
-    if ctx.focus_tools and ctx.spans("anaphor", start, end) and not ctx.in_sent("other_product", sent):
+    # "the city's schools followed in January with a block": a follower acts on the tool it follows on
+    if ctx.focus_tools and (ctx.spans("anaphor", start, end) or follows_with(ctx, trigger, start)) \
+            and not ctx.in_sent("other_product", sent):
         tool_id = ctx.focus_tools[0]
         return [(tool_id, ctx.ref.tools.get(tool_id, {}).get("name") or tool_id.partition(":")[2])], \
             cfg.focus_tool_weight
     return [], 0.0
+
+
+def follows_with(ctx, trigger, start):
+    """"followed in January with a block": the measure of a body following the ones before it."""
+    before = ctx.lower[start:trigger.start]
+    return "with" in before[-3:] and bool(FOLLOWING & set(before))
 
 
 def same_paragraph_or_next(ctx, index):

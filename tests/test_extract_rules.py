@@ -400,3 +400,25 @@ def test_a_round_up_paragraph_acts_for_the_body_it_opens_with(extractor):
 def test_a_ministry_named_without_its_country_takes_the_paragraphs_place(extractor):
     text = "India. On Jan. 2 the IT ministry sent X a notice over its Grok chatbot, asking for details within 72 hours."
     assert one(events_of(extractor, text, published="2026-01-28"), tool_id="grok")["agency_id"] == "in-meity"
+
+
+def test_a_participle_with_an_object_is_the_verb_not_a_qualifier(extractor):
+    text = "NASA. The agency's top technology official barred staff from using DeepSeek on work laptops."
+    assert one(events_of(extractor, text), tool_id="deepseek")["agency_id"] == "us-nasa"
+    qualifier = "A state-owned telecom company barred from bidding last year said it uses DeepSeek."
+    assert events_of(extractor, qualifier) == []
+
+
+def test_a_bill_that_opens_its_sentence_is_its_legislatures_proposal(extractor):
+    text = ("Introduced in the House of Representatives on March 3. This bill prohibits the use of DeepSeek on "
+            "devices issued by federal agencies.")
+    e = one(events_of(extractor, text), tool_id="deepseek")
+    assert (e["agency_id"], e["stage"]) == ("us-house", "proposed")
+    signed = "The governor's office listed its actions, including signing a bill that prohibits DeepSeek."
+    assert all(e["agency_id"] not in ("us-house", "us-senate") for e in events_of(extractor, signed))
+
+
+def test_a_body_that_follows_with_a_measure_acts_on_the_tool_followed(extractor):
+    text = ("Seattle Public Schools blocked ChatGPT on school laptops in December. New York City's education "
+            "department followed in January with a block of its own.")
+    assert one(events_of(extractor, text), agency_id="us-nyc-doe")["tool_id"] == "chatgpt"
