@@ -190,6 +190,7 @@ def left_available(ctx, tool, sent):
 
 
 ORDER_VERBS = words("ordering")
+ADDITIVE = words("additive")
 FOLLOWING = words("joining") - words("clause_break")  # "followed", "joined"; not "after", "following"
 
 
@@ -198,6 +199,8 @@ def tools_for(ctx, trigger, sent, sent_index):
     listed after it, a vendor's product, or the focus tool."""
     cfg = ctx.settings
     start, end = clause_of(ctx, trigger, sent)
+    if start > sent.start and ADDITIVE & set(ctx.lower[max(start, trigger.start - 2):trigger.start]):
+        start = sent.start  # "..., while Tasmania also blocked access": the same measure on the same tools
     tools = ctx.spans("tool", start, end)
     if not tools and start > sent.start:
         tools = ctx.spans("tool", sent.start, start)

@@ -422,3 +422,10 @@ def test_a_body_that_follows_with_a_measure_acts_on_the_tool_followed(extractor)
     text = ("Seattle Public Schools blocked ChatGPT on school laptops in December. New York City's education "
             "department followed in January with a block of its own.")
     assert one(events_of(extractor, text), agency_id="us-nyc-doe")["tool_id"] == "chatgpt"
+
+
+def test_a_body_that_also_acts_in_a_contrasting_clause_acts_on_the_same_tool(extractor):
+    text = ("ChatGPT reached classrooms in December. Queensland's education department blocked the chatbot on "
+            "its networks in January, while Tasmania also blocked access from its public schools.")
+    found = {e["agency_id"]: e["tool_id"] for e in events_of(extractor, text)}
+    assert found.get("au-tas-education") == "chatgpt", found
