@@ -38,6 +38,8 @@ NATIONAL_LEVEL = words("national_level")
 STATE_LEVEL = words("state_level")
 RELATIVE_PRONOUNS = words("relative_pronoun")
 LEGISLATIVE_NOUNS = words("legislative_noun")
+REGULATOR_PLURALS = words("regulator_plural")
+PRIVACY_WORDS = {w for topic in words("regulator_topic") for w in topic.split()}
 BILL_OPENERS = words("bill_opener")  # what may stand before the bill: "This bill", "The proposed legislation"
 
 
@@ -131,6 +133,51 @@ def find_listed_ministries(ctx, sent, found):
     """First: "South Korea's foreign and trade ministries" are the ministries, not the government."""
     for actor in listed_ministries(ctx, sent):
         found.claim(actor)
+
+
+def find_place_regulators(ctx, sent, found):
+    """"the privacy authorities of Quebec, British Columbia and Alberta", "Dutch and French data
+    regulators": each place's data protection authority, not its government."""
+    places = {p.start: p for p in ctx.in_sent("jurisdiction", sent) if not ctx.is_origin(p)}
+    if not places:
+        return
+    for noun in ctx.positions_in(REGULATOR_PLURALS, sent.start, sent.end):
+        topic = noun
+        while topic > sent.start and ctx.lower[topic - 1] in PRIVACY_WORDS:
+            topic -= 1
+        if topic == noun:
+            continue  # "regulators" alone may be any kind
+        if noun + 1 < sent.end and ctx.lower[noun + 1] == "of":
+            listed = _place_chain(ctx, places, noun + 2, sent.end)
+        else:
+            by_end = {p.end: p for p in places.values()}
+            listed, i = [], topic
+            while i in by_end:
+                listed.insert(0, by_end[i])
+                i = by_end[i].start
+                while i > sent.start and ctx.lower[i - 1] in PLACE_LIST_JOINERS:
+                    i -= 1
+        for place in listed:
+            body = ctx.ref.data_protection_authority(place.kb_id_)
+            if body:
+                agency = ctx.ref.agencies[body]
+                found.claim(Actor(key=body, name=agency["name"], mention=place.text, agency_id=body,
+                                  kind=agency.get("type"), jurisdiction_id=agency.get("jurisdiction"),
+                                  start=place.start, end=place.end))
+
+
+PLACE_LIST_JOINERS = {",", "and", "&"}
+
+
+def _place_chain(ctx, places, i, end):
+    """The places listed from token i on: "Quebec, British Columbia and Alberta"."""
+    listed = []
+    while i < end and i in places:
+        listed.append(places[i])
+        i = places[i].end
+        while i < end and ctx.lower[i] in PLACE_LIST_JOINERS:
+            i += 1
+    return listed
 
 
 def find_agencies(ctx, sent, found):
@@ -285,8 +332,9 @@ def find_body_anaphors(ctx, sent, found):
 
 
 # In this order: a token goes to the first finder's actor that claims it.
-ACTOR_FINDERS = (find_listed_ministries, find_agencies, find_people, find_places, find_described_governments,
-                 find_governor_titles, find_ner_bodies, find_collectives, find_lawmakers, find_body_anaphors)
+ACTOR_FINDERS = (find_listed_ministries, find_place_regulators, find_agencies, find_people, find_places,
+                 find_described_governments, find_governor_titles, find_ner_bodies, find_collectives,
+                 find_lawmakers, find_body_anaphors)
 
 
 INDEFINITE = {"a", "an"}

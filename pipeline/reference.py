@@ -42,6 +42,9 @@ class ReferenceIndex:
                 return agency_id
         return None
 
+    def data_protection_authority(self, jurisdiction_id):
+        return self._by_type.get(("dpa", jurisdiction_id))
+
     def education_body(self, jurisdiction_id):
         """The body that runs a jurisdiction's public schools: its ministry or department of education."""
         for agency_id, agency in self.agencies.items():

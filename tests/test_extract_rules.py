@@ -429,3 +429,13 @@ def test_a_body_that_also_acts_in_a_contrasting_clause_acts_on_the_same_tool(ext
             "its networks in January, while Tasmania also blocked access from its public schools.")
     found = {e["agency_id"]: e["tool_id"] for e in events_of(extractor, text)}
     assert found.get("au-tas-education") == "chatgpt", found
+
+
+def test_places_listed_with_a_plural_privacy_regulator_are_each_places_authority(extractor):
+    after = ("The Office of the Privacy Commissioner of Canada and the privacy authorities of Quebec, British "
+             "Columbia and Alberta will investigate ChatGPT together.")
+    before = "Quebec and Alberta privacy commissioners said they would investigate ChatGPT."
+    for text, expected in ((after, {"ca-qc-cai", "ca-bc-oipc", "ca-ab-oipc"}),
+                           (before, {"ca-qc-cai", "ca-ab-oipc"})):
+        found = {e["agency_id"] for e in events_of(extractor, text)}
+        assert expected <= found and not {"ca-qc-government", "ca-ab-government"} & found, (text, found)
