@@ -32,7 +32,7 @@ from dataclasses import fields
 from pathlib import Path
 
 import numpy
-from spacy.attrs import IDX, IS_DIGIT, IS_SPACE, LENGTH, LOWER, ORTH, SENT_START
+from spacy.attrs import IDX, IS_ALPHA, IS_DIGIT, IS_SPACE, LENGTH, LOWER, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Span
@@ -57,13 +57,13 @@ def sentence_boundaries(doc):
     """Sentences end after . ! ? (and any closing quotes) and at line breaks; a bullet starts one.
 
     Abbreviations ("U.S.", "Gov.", "Jan.") are single tokens in spaCy's English tokenizer, so they
-    never end a sentence here. Worked out on token hashes and written in one array: Python Token
+    never end a sentence here; nor does a period a letter follows without a space ("Character.AI"). Worked out on token hashes and written in one array: Python Token
     objects, one per word, would cost more than the rest of the light pipeline.
     """
     n = len(doc)
     if not n:
         return doc
-    orth, is_space = doc.to_array([ORTH, IS_SPACE]).T
+    orth, is_space, spaced, alpha = doc.to_array([ORTH, IS_SPACE, SPACY, IS_ALPHA]).T
     strings = doc.vocab.strings
     ends, closers, continuing, bullets = (_hashes(strings, group) for group in
                                           (SENTENCE_END, CLOSERS, PUNCT_CONTINUE, BULLETS))
@@ -79,7 +79,8 @@ def sentence_boundaries(doc):
             broke = broke or i in breaks
             continue
         if previous in ends:
-            pending = True
+            # "Character.AI", "example.com": a period with a letter right after it ends no sentence
+            pending = bool(spaced[i - 1]) or not alpha[i]
         elif previous not in closers:
             pending = False
         if broke or word in bullets or (

@@ -439,3 +439,19 @@ def test_places_listed_with_a_plural_privacy_regulator_are_each_places_authority
                            (before, {"ca-qc-cai", "ca-ab-oipc"})):
         found = {e["agency_id"] for e in events_of(extractor, text)}
         assert expected <= found and not {"ca-qc-government", "ca-ab-government"} & found, (text, found)
+
+
+def test_a_period_inside_a_name_ends_no_sentence():
+    import spacy
+
+    from pipeline.components import sentence_boundaries
+
+    doc = sentence_boundaries(spacy.blank("en")(
+        "The attorney general opened an investigation into Character.AI on Thursday. It said so."))
+    assert [s.text.strip() for s in doc.sents] == [
+        "The attorney general opened an investigation into Character.AI on Thursday.", "It said so."]
+
+
+def test_an_attorney_general_named_by_person_acts_as_the_office(extractor):
+    text = "Texas (U.S) Attorney General Ken Paxton has opened an investigation into Character.AI."
+    assert one(events_of(extractor, text), tool_id="character-ai")["agency_id"] == "us-tx-attorney-general"
