@@ -32,7 +32,7 @@ from dataclasses import fields
 from pathlib import Path
 
 import numpy
-from spacy.attrs import IDX, IS_ALPHA, IS_DIGIT, IS_SPACE, LENGTH, LOWER, ORTH, SENT_START, SPACY
+from spacy.attrs import IDX, IS_ALPHA, IS_DIGIT, IS_LOWER, IS_SPACE, LENGTH, LOWER, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Span
@@ -43,6 +43,7 @@ from banwatch.reference import load_reference
 from pipeline.settings import DEFAULT_SETTINGS, RuleSettings
 
 SENTENCE_END = {".", "!", "?", "…", "...", "?!"}
+ELLIPSES = {"…", "...", ".."}  # a cut in a quotation; the sentence goes on when a lower-case word follows
 BULLETS = {"•", "·", "▪", "◦"}
 PUNCT_CONTINUE = {",", ";", ":", ")", "]", "-", "—", "–"}
 CLOSERS = {'"', "'", "”", "’", ")", "]", "»"}
@@ -63,10 +64,10 @@ def sentence_boundaries(doc):
     n = len(doc)
     if not n:
         return doc
-    orth, is_space, spaced, alpha = doc.to_array([ORTH, IS_SPACE, SPACY, IS_ALPHA]).T
+    orth, is_space, spaced, alpha, lower = doc.to_array([ORTH, IS_SPACE, SPACY, IS_ALPHA, IS_LOWER]).T
     strings = doc.vocab.strings
-    ends, closers, continuing, bullets = (_hashes(strings, group) for group in
-                                          (SENTENCE_END, CLOSERS, PUNCT_CONTINUE, BULLETS))
+    ends, closers, continuing, bullets, ellipses = (_hashes(strings, group) for group in
+                                                    (SENTENCE_END, CLOSERS, PUNCT_CONTINUE, BULLETS, ELLIPSES))
     breaks = {i for i in numpy.flatnonzero(is_space) if "\n" in strings[int(orth[i])]}
     starts = numpy.full(n, -1, dtype="int64")
     starts[0] = 1
@@ -81,6 +82,8 @@ def sentence_boundaries(doc):
         if previous in ends:
             # "Character.AI", "example.com": a period with a letter right after it ends no sentence
             pending = bool(spaced[i - 1]) or not alpha[i]
+            if previous in ellipses and lower[i]:
+                pending = False  # "applied to the court ... for an access ban": a quotation cut short
         elif previous not in closers:
             pending = False
         if broke or word in bullets or (
