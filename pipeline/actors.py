@@ -39,6 +39,7 @@ STATE_LEVEL = words("state_level")
 RELATIVE_PRONOUNS = words("relative_pronoun")
 LEGISLATIVE_NOUNS = words("legislative_noun")
 REGULATOR_PLURALS = words("regulator_plural")
+REGULATOR_SINGULARS = words("regulator_noun") | words("regulator_title")
 PRIVACY_WORDS = {w for topic in words("regulator_topic") for w in topic.split()}
 BILL_OPENERS = words("bill_opener")  # what may stand before the bill: "This bill", "The proposed legislation"
 
@@ -137,33 +138,38 @@ def find_listed_ministries(ctx, sent, found):
 
 def find_place_regulators(ctx, sent, found):
     """"the privacy authorities of Quebec, British Columbia and Alberta", "Dutch and French data
-    regulators": each place's data protection authority, not its government."""
-    places = {p.start: p for p in ctx.in_sent("jurisdiction", sent) if not ctx.is_origin(p)}
+    regulators", "the data protection commissioner of Hesse": each place's data protection authority,
+    not its government."""
+    # every place: is_origin would read "Hesse's data protection ..." as where some data come from
+    places = {p.start: p for p in ctx.in_sent("jurisdiction", sent)}
     if not places:
         return
-    for noun in ctx.positions_in(REGULATOR_PLURALS, sent.start, sent.end):
+    for noun in ctx.positions_in(REGULATOR_PLURALS | REGULATOR_SINGULARS, sent.start, sent.end):
+        single = ctx.lower[noun] not in REGULATOR_PLURALS
         topic = noun
         while topic > sent.start and ctx.lower[topic - 1] in PRIVACY_WORDS:
             topic -= 1
         if topic == noun:
             continue  # "regulators" alone may be any kind
         if noun + 1 < sent.end and ctx.lower[noun + 1] == "of":
-            listed = _place_chain(ctx, places, noun + 2, sent.end)
+            listed = _place_chain(ctx, places, noun + 2, sent.end)[:1 if single else None]
         else:
             by_end = {p.end: p for p in places.values()}
-            listed, i = [], topic
+            listed, i = [], topic - (topic > sent.start and ctx.lower[topic - 1] in POSSESSIVE)
             while i in by_end:
                 listed.insert(0, by_end[i])
                 i = by_end[i].start
-                while i > sent.start and ctx.lower[i - 1] in PLACE_LIST_JOINERS:
+                while i > sent.start and ctx.lower[i - 1] in PLACE_LIST_JOINERS and not single:
                     i -= 1
         for place in listed:
             body = ctx.ref.data_protection_authority(place.kb_id_)
             if body:
                 agency = ctx.ref.agencies[body]
-                found.claim(Actor(key=body, name=agency["name"], mention=place.text, agency_id=body,
+                # one body: the whole phrase is its mention; a list: each place stands for its own
+                start, end = (min(topic, place.start), max(noun + 1, place.end)) if single else (place.start, place.end)
+                found.claim(Actor(key=body, name=agency["name"], mention=ctx.text(start, end), agency_id=body,
                                   kind=agency.get("type"), jurisdiction_id=agency.get("jurisdiction"),
-                                  start=place.start, end=place.end))
+                                  start=start, end=end))
 
 
 PLACE_LIST_JOINERS = {",", "and", "&"}

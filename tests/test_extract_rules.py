@@ -431,7 +431,7 @@ def test_a_body_that_also_acts_in_a_contrasting_clause_acts_on_the_same_tool(ext
     assert found.get("au-tas-education") == "chatgpt", found
 
 
-def test_places_listed_with_a_plural_privacy_regulator_are_each_places_authority(extractor):
+def test_a_places_privacy_regulator_is_its_data_protection_authority(extractor):
     after = ("The Office of the Privacy Commissioner of Canada and the privacy authorities of Quebec, British "
              "Columbia and Alberta will investigate ChatGPT together.")
     before = "Quebec and Alberta privacy commissioners said they would investigate ChatGPT."
@@ -439,6 +439,9 @@ def test_places_listed_with_a_plural_privacy_regulator_are_each_places_authority
                            (before, {"ca-qc-cai", "ca-ab-oipc"})):
         found = {e["agency_id"] for e in events_of(extractor, text)}
         assert expected <= found and not {"ca-qc-government", "ca-ab-government"} & found, (text, found)
+    for text in ("The data protection commissioner of Hesse has opened a review of ChatGPT.",
+                 "Hesse's data protection commissioner has opened a review of ChatGPT."):
+        assert {e["agency_id"] for e in events_of(extractor, text)} == {"de-he-dpa"}, text
 
 
 def test_a_period_inside_a_name_ends_no_sentence():
