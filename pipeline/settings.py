@@ -45,6 +45,7 @@ class RuleSettings:
     list_lookahead_sentences: int = 40  # list items read after such a sentence
     list_item_max_tokens: int = 12  # a longer sentence ends the list
     vendor_order_gap: int = 4  # "ordered OpenAI to stop": words from vendor to trigger
+    vendor_object_gap: int = 2  # "an investigation into xAI": words from trigger to the maker it acts on
     close_window: int = 4  # a "close" trigger's tool sits this near ("delete DeepSeek")
     spared_window_before: int = 8  # "left ... ChatGPT available": words read before the tool
     spared_window_after: int = 4  # ... and after it

@@ -191,6 +191,7 @@ def left_available(ctx, tool, sent):
 
 ORDER_VERBS = words("ordering")
 ADDITIVE = words("additive")
+VENDOR_OBJECT_LINKS = words("vendor_object_link")
 FOLLOWING = words("joining") - words("clause_break")  # "followed", "joined"; not "after", "following"
 
 
@@ -235,6 +236,12 @@ def tools_for(ctx, trigger, sent, sent_index):
                 and ctx.lower[v.start - 1] in ORDER_VERBS:
             return [(ctx.ref.flagship_tool(v.kb_id_), v.text)], cfg.vendor_tool_weight
     # "the city's schools followed in January with a block": a follower acts on the tool it follows on
+    # "announced an investigation into xAI": a measure on the maker of the story's tool is on that tool
+    for v in vendors:
+        if 0 <= v.start - trigger.end <= cfg.vendor_object_gap and ctx.focus_tools \
+                and ctx.ref.tools.get(ctx.focus_tools[0], {}).get("vendor") == v.kb_id_ \
+                and all(w in VENDOR_OBJECT_LINKS for w in ctx.lower[trigger.end:v.start]):
+            return [(ctx.focus_tools[0], v.text)], cfg.vendor_tool_weight
     if ctx.focus_tools and (ctx.spans("anaphor", start, end) or follows_with(ctx, trigger, start)) \
             and not ctx.in_sent("other_product", sent):
         tool_id = ctx.focus_tools[0]

@@ -460,3 +460,9 @@ def test_a_period_inside_a_name_ends_no_sentence():
 def test_an_attorney_general_named_by_person_acts_as_the_office(extractor):
     text = "Texas (U.S) Attorney General Ken Paxton has opened an investigation into Character.AI."
     assert one(events_of(extractor, text), tool_id="character-ai")["agency_id"] == "us-tx-attorney-general"
+
+
+def test_a_measure_on_the_maker_of_the_storys_tool_is_on_that_tool(extractor):
+    text = ("Grok, the chatbot built into X, produced fake images of real people. California's attorney general, "
+            "Rob Bonta, announced an investigation into xAI on Friday.")
+    assert one(events_of(extractor, text), agency_id="us-ca-attorney-general")["tool_id"] == "grok"
