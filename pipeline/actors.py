@@ -9,6 +9,7 @@ pipeline/events.py): the "by X" agent, the antecedent of "which"/"who", the hold
 devices of a passive, the nearest actor to its left in the clause with those coordinated with it,
 the speaker, or where the measure holds.
 """
+import itertools
 import re
 from dataclasses import replace
 
@@ -52,11 +53,16 @@ def actors_in(ctx, sent):
     return found
 
 
+def body_actor(ctx, agency_id, mention, start, end, generic=False):
+    """A body of the reference data, named by `mention` at tokens start..end."""
+    agency = ctx.ref.agencies[agency_id]
+    return Actor(key=agency_id, name=agency["name"], mention=mention, agency_id=agency_id, kind=agency.get("type"),
+                 jurisdiction_id=agency.get("jurisdiction"), start=start, end=end, generic=generic)
+
+
 def agency_actor(ctx, span, mention=None):
-    agency = ctx.ref.agencies[span.kb_id_]
-    return Actor(key=span.kb_id_, name=agency["name"], mention=mention or span.text, agency_id=span.kb_id_,
-                 kind=agency.get("type"), jurisdiction_id=agency.get("jurisdiction"), start=span.start,
-                 end=span.end, generic=agency.get("type") in ("national_government",))
+    generic = ctx.ref.agencies[span.kb_id_].get("type") == "national_government"
+    return body_actor(ctx, span.kb_id_, mention or span.text, span.start, span.end, generic=generic)
 
 
 def government_of(ctx, jurisdiction_id, mention, start, end):
@@ -66,10 +72,7 @@ def government_of(ctx, jurisdiction_id, mention, start, end):
     jur = ctx.ref.jurisdictions.get(jurisdiction_id, {})
     agency_id = ctx.ref.government_of(jurisdiction_id)
     if agency_id:
-        agency = ctx.ref.agencies[agency_id]
-        return Actor(key=agency_id, name=agency["name"], mention=mention, agency_id=agency_id,
-                     kind=agency.get("type"), jurisdiction_id=jurisdiction_id, start=start, end=end,
-                     generic=True)
+        return body_actor(ctx, agency_id, mention, start, end, generic=True)
     name = f"Government of {jur.get('name', jurisdiction_id)}"
     return Actor(key=f"government:{jurisdiction_id}", name=name, mention=mention, kind="government",
                  jurisdiction_id=jurisdiction_id, start=start, end=end, generic=True, verified=False)
@@ -78,9 +81,7 @@ def government_of(ctx, jurisdiction_id, mention, start, end):
 def legislature_actor(ctx, jurisdiction_id, mention, start, end):
     agency_id = ctx.ref.legislature_of(jurisdiction_id)
     if agency_id:
-        agency = ctx.ref.agencies[agency_id]
-        return Actor(key=agency_id, name=agency["name"], mention=mention, agency_id=agency_id,
-                     kind=agency.get("type"), jurisdiction_id=agency.get("jurisdiction"), start=start, end=end)
+        return body_actor(ctx, agency_id, mention, start, end)
     if not jurisdiction_id:
         return None
     name = f"Legislature of {ctx.ref.jurisdictions.get(jurisdiction_id, {}).get('name', jurisdiction_id)}"
@@ -164,12 +165,9 @@ def find_place_regulators(ctx, sent, found):
         for place in listed:
             body = ctx.ref.data_protection_authority(place.kb_id_)
             if body:
-                agency = ctx.ref.agencies[body]
                 # one body: the whole phrase is its mention; a list: each place stands for its own
                 start, end = (min(topic, place.start), max(noun + 1, place.end)) if single else (place.start, place.end)
-                found.claim(Actor(key=body, name=agency["name"], mention=ctx.text(start, end), agency_id=body,
-                                  kind=agency.get("type"), jurisdiction_id=agency.get("jurisdiction"),
-                                  start=start, end=end))
+                found.claim(body_actor(ctx, body, ctx.text(start, end), start, end))
 
 
 PLACE_LIST_JOINERS = {",", "and", "&"}
@@ -209,10 +207,7 @@ def find_agencies(ctx, sent, found):
 def find_people(ctx, sent, found):
     """Office holders whose orders are their body's ("Governor Kim Reynolds")."""
     for span in ctx.in_sent("person", sent):
-        agency = ctx.ref.agencies[span.kb_id_]
-        found.claim(Actor(key=span.kb_id_, name=agency["name"], mention=span.text, agency_id=span.kb_id_,
-                          kind=agency.get("type"), jurisdiction_id=agency.get("jurisdiction"),
-                          start=span.start, end=span.end))
+        found.claim(body_actor(ctx, span.kb_id_, span.text, span.start, span.end))
 
 
 def find_places(ctx, sent, found):
@@ -403,9 +398,7 @@ def place_body(ctx, span, sent):
     if not known and ctx.ref.education_body(ctx.ref.reference.jurisdiction_of(span.kb_id_)) == span.kb_id_:
         known = ctx.ref.education_body(place.kb_id_)  # "New York City's education department"
     if known:
-        found = ctx.ref.agencies[known]
-        return Actor(key=known, name=found["name"], mention=text, agency_id=known, kind=found.get("type"),
-                     jurisdiction_id=found.get("jurisdiction"), start=place.start, end=span.end)
+        return body_actor(ctx, known, text, place.start, span.end)
     return Actor(key=f"new:{slugify(text)}", name=text, mention=text, kind=agency.get("type"),
                  jurisdiction_id=place.kb_id_, start=place.start, end=span.end, verified=False)
 
@@ -444,10 +437,7 @@ def listed_ministries(ctx, sent):
                     agency_id = bare[0]
                     break
             if agency_id:
-                agency = ctx.ref.agencies[agency_id]
-                found.append(Actor(key=agency_id, name=agency["name"], mention=f"{text} {noun}",
-                                   agency_id=agency_id, kind=agency.get("type"),
-                                   jurisdiction_id=agency.get("jurisdiction"), start=word, end=word + 1))
+                found.append(body_actor(ctx, agency_id, f"{text} {noun}", word, word + 1))
         if len(found) >= 2:
             if place:  # the possessive place belongs to the list
                 found[0].start = place[-1].start
@@ -546,16 +536,22 @@ def bill_legislature(ctx, trigger, sent, actors):
     that is its clause's subject (before any body) proposes for the legislature it is before, the one
     its sentence names or else the document's first."""
     bill = next((i for i in range(sent.start, trigger.start) if ctx.lower[i] in LEGISLATIVE_NOUNS), None)
+    if bill is None:
+        return None
     # the sentence opens with the bill ("This bill", "The proposed legislation"), not "signing a bill that"
-    if bill is None or bill - sent.start > 3 or any(ctx.alpha[i] and ctx.lower[i] not in BILL_OPENERS
-                                                    for i in range(sent.start, bill)) or any(ctx.lower[i] in CLAUSE_BREAKS for i in range(bill, trigger.start)) \
+    opening = range(sent.start, bill)
+    if len(opening) > ctx.settings.bill_opening_words or any(
+            ctx.alpha[i] and ctx.lower[i] not in BILL_OPENERS for i in opening):
+        return None
+    if any(ctx.lower[i] in CLAUSE_BREAKS for i in range(bill, trigger.start)) \
             or any(a.start < bill and a.via != "locative" for a in actors):
         return None
-    found = [a for a in actors if a.kind == "legislature"]
-    if not found:
-        found = next(([a for a in actors_in(ctx, s) if a.kind == "legislature"] for s in ctx.sents
-                      if [a for a in actors_in(ctx, s) if a.kind == "legislature"]), [])
-    return found[0] if found else None
+    # the sentence's legislature, else the document's first (its sentences read only as far as needed)
+    for candidates in itertools.chain([actors], (actors_in(ctx, s) for s in ctx.sents)):
+        legislatures = [a for a in candidates if a.kind == "legislature"]
+        if legislatures:
+            return legislatures[0]
+    return None
 
 
 def by_agent(ctx, trigger, actors):
@@ -746,9 +742,7 @@ def education_body_of(ctx, actor, sent):
     body = ctx.ref.education_body(actor.jurisdiction_id)
     if body is None:
         return actor
-    agency = ctx.ref.agencies[body]
-    return Actor(key=body, name=agency["name"], mention=actor.mention, agency_id=body, kind=agency.get("type"),
-                 jurisdiction_id=agency.get("jurisdiction"), start=actor.start, end=actor.end)
+    return body_actor(ctx, body, actor.mention, actor.start, actor.end)
 
 
 def is_tool_home(ctx, actor, tool_id):

@@ -195,7 +195,7 @@ def build_event(ctx, ms, is_main, own_sentences, other_sentences, body_offset):
     mention_text = max(named, key=lambda m: (m.via != "context", len(m.actor.mention)))
     action = choose_action(ms)
     date, precision, date_text, date_source = choose_date(ctx, ms, own_sentences, other_sentences if is_main else None)
-    reasons, reason_evidence = reasons_for(ctx, own_sentences, set(), True)
+    reasons, reason_evidence = reasons_for(ctx, own_sentences)
     scope = []
     for m in sorted(ms, key=lambda m: -m.weight):
         for s in m.scope:
@@ -310,23 +310,14 @@ def _ord(iso):
 PRECISE_SECURITY = {"cybersecurity", "data_privacy", "confidentiality", "data_sovereignty"}
 
 
-def reasons_for(ctx, own, others, is_main):
-    """Reasons from the event's sentences (weak cues too) and their neighbours (strong cues); the
-    main event also takes strong cues from the title and from sentences no other measure claims."""
-    strong_from = set(own)
-    for index in own:
-        strong_from.update(k for k in (index - 1, index + 1) if same_paragraph(ctx, index, k))
-    if is_main:
-        strong_from.update(i for i, s in enumerate(ctx.sents) if ctx.is_title(s))
-    if is_main:
-        strong_from.update(i for i in range(len(ctx.sents)) if i not in others)
+def reasons_for(ctx, own):
+    """The reasons the document states: strong cues from any of its sentences, weak ones only from the
+    event's own (measured: whole-document reasons score better than each event's neighbours')."""
     found, weak = {}, {}
-    for index in sorted(strong_from):
-        if not 0 <= index < len(ctx.sents):
-            continue
-        sent = ctx.sents[index]
-        names = [n for g in ("agency", "vendor", "tool", "outlet") for n in ctx.in_sent(g, sent)]
-        for span in ctx.in_sent("reason", sent):
+    for index, sent in enumerate(ctx.sents):
+        spans = ctx.in_sent("reason", sent)
+        names = [n for g in ("agency", "vendor", "tool", "outlet") for n in ctx.in_sent(g, sent)] if spans else []
+        for span in spans:
             if span.kb_id_ == "weak" and index not in own:
                 continue
             if any(n.start <= span.start and span.end <= n.end for n in names):

@@ -39,6 +39,7 @@ from spacy.tokens import Span
 from spacy.util import filter_spans
 
 from banwatch.lexicon import LEXICON_PATH, WORDS_GROUP, load_lexicon, words
+from banwatch.names import slugify
 from banwatch.reference import load_reference
 from pipeline.settings import DEFAULT_SETTINGS, RuleSettings
 
@@ -58,8 +59,9 @@ def sentence_boundaries(doc):
     """Sentences end after . ! ? (and any closing quotes) and at line breaks; a bullet starts one.
 
     Abbreviations ("U.S.", "Gov.", "Jan.") are single tokens in spaCy's English tokenizer, so they
-    never end a sentence here; nor does a period a letter follows without a space ("Character.AI"). Worked out on token hashes and written in one array: Python Token
-    objects, one per word, would cost more than the rest of the light pipeline.
+    never end a sentence here; nor does a period a letter follows without a space ("Character.AI").
+    Worked out on token hashes and written in one array: Python Token objects, one per word, would
+    cost more than the rest of the light pipeline.
     """
     n = len(doc)
     if not n:
@@ -684,7 +686,7 @@ class UnknownTools:
             name = self.name_after(doc, end, sent, known) or self.name_before(doc, start, sent, known)
             if name is not None and len(doc[name[0]:name[1]].text.strip(".")) > 1 \
                     and doc[name[1] - 1].lower_ not in NOT_TOOL_ENDINGS:
-                found.append(Span(doc, name[0], name[1], label="tool", kb_id=f"new:{_slug(doc[name[0]:name[1]].text)}"))
+                found.append(Span(doc, name[0], name[1], label="tool", kb_id=f"new:{slugify(doc[name[0]:name[1]].text)}"))
         set_group(doc, "tool", found)
         return doc
 
@@ -716,10 +718,6 @@ class UnknownTools:
         while start - 1 >= max(sent.start, j - self.max_words) and self.is_name(doc[start - 1], known):
             start -= 1
         return (start, j) if start < j else None
-
-
-def _slug(text):
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 @Language.factory("banwatch_events", default_config={"settings": DEFAULT_SETTINGS.as_config()})

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from banwatch.lexicon import words
 from pipeline.actors import actors_in
-from pipeline.triggers import is_background
+from pipeline.triggers import clause_words_before, is_background
 
 MODEL_DIR = Path(__file__).parent / "model"
 MODEL_PATH = MODEL_DIR / "decision.json"
@@ -94,12 +94,7 @@ def _title_end_token(ctx):
 
 def _near_words(ctx, m, words):
     """A cue among the words before the trigger (settings.cue_window), within its clause."""
-    before = ctx.lower[max(m.sentence.start, m.trigger.start - ctx.settings.cue_window):m.trigger.start]
-    for i in range(len(before) - 1, -1, -1):
-        if before[i] in CUE_CLAUSE_END:
-            before = before[i + 1:]
-            break
-    return bool(words & set(before))
+    return bool(words & set(clause_words_before(ctx, m.trigger, m.sentence, ctx.settings.cue_window, CUE_CLAUSE_END)))
 
 
 class DecisionModel:

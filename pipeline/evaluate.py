@@ -347,7 +347,7 @@ def score_measures(gold_records, kb_events):
                 continue
             dated += 1
             candidates = [e for e in events if any(matches_measure(e, g) for g in measures[measure])]
-            date_right_n += any(str(e.get("date") or "")[:len(d)] == d for e in candidates for d in gold_dates)
+            date_right_n += any(date_right(e, {"date": d}) for e in candidates for d in gold_dates)
         return {"measures": len(measures), "kb_events": len(events), "measures_found": len(found),
                 "recall": round(ratio(len(found), len(measures)), 4), "precision": round(ratio(real, len(events)), 4),
                 "date_accuracy": round(ratio(date_right_n, dated), 4), "dated_measures": dated}

@@ -22,8 +22,8 @@ ctx.settings (pipeline/settings.py).
 6. Mentions of one measure merge into one event per (actor, tool, kind of action, stage); a
    country-level mention ("Italy blocked DeepSeek") merges into the specific body of that country
    acting on the same tool in the same document ("Italy's data protection authority").
-7. *Reasons* come from the event's own sentences and their neighbours (weak cues only from its
-   own sentences); the document's main event also takes the reasons stated elsewhere in it.
+7. *Reasons* are the ones the document states (weak cues only from the event's own sentences):
+   a report gives its reasons once, rarely beside each measure it names.
 """
 from banwatch.lexicon import words
 from pipeline.actors import (

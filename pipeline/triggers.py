@@ -64,14 +64,17 @@ def modifies_other_noun(ctx, trigger, sent):
     previous = ctx.lower[i]
     if not ctx.alpha[i] or not ctx.is_lower[i] or previous in NOT_NOUNS or previous.endswith("ly"):
         return False
-    if len(trigger) > 1 and ctx.lower[trigger.start + 1] in ADJECTIVE_DETERMINERS or has_object(ctx, trigger, sent):
+    if has_object(ctx, trigger, sent):
         return False  # "the officer barred employees", "launched an investigation": a verb with its object
     return not any(s.start <= i < s.end for g in ("tool", "anaphor", "staff", "scope", "agency", "jurisdiction",
                                                   "government") for s in ctx.in_sent(g, sent))
 
 
 def has_object(ctx, trigger, sent):
-    """The word after the trigger opens a noun phrase (a determiner, staff, a tool or a body)."""
+    """The participle takes an object: a determiner right after it ("launched an investigation"), or
+    a noun phrase after the trigger (a determiner, staff, a tool or a body)."""
+    if len(trigger) > 1 and ctx.lower[trigger.start + 1] in ADJECTIVE_DETERMINERS:
+        return True
     j = trigger.end
     if j >= sent.end:
         return False
@@ -235,13 +238,13 @@ def tools_for(ctx, trigger, sent, sent_index):
         if v.end <= trigger.start <= v.end + cfg.vendor_order_gap and v.start > sent.start \
                 and ctx.lower[v.start - 1] in ORDER_VERBS:
             return [(ctx.ref.flagship_tool(v.kb_id_), v.text)], cfg.vendor_tool_weight
-    # "the city's schools followed in January with a block": a follower acts on the tool it follows on
     # "announced an investigation into xAI": a measure on the maker of the story's tool is on that tool
     for v in vendors:
         if 0 <= v.start - trigger.end <= cfg.vendor_object_gap and ctx.focus_tools \
                 and ctx.ref.tools.get(ctx.focus_tools[0], {}).get("vendor") == v.kb_id_ \
                 and all(w in VENDOR_OBJECT_LINKS for w in ctx.lower[trigger.end:v.start]):
             return [(ctx.focus_tools[0], v.text)], cfg.vendor_tool_weight
+    # "the app"; "the city's schools followed in January with a block": the story's tool
     if ctx.focus_tools and (ctx.spans("anaphor", start, end) or follows_with(ctx, trigger, start)) \
             and not ctx.in_sent("other_product", sent):
         tool_id = ctx.focus_tools[0]
@@ -303,10 +306,15 @@ def is_background(ctx, m):
     """A measure the story recalls rather than reports: a cue in the words leading up to its trigger."""
     if object_of_lift(ctx, m.trigger, ctx.in_sent("trigger", m.sentence)):
         return True
-    before = ctx.lower[max(m.sentence.start, m.trigger.start - ctx.settings.background_window):m.trigger.start]
-    for i in range(len(before) - 1, -1, -1):
-        if before[i] in BACKGROUND_CLAUSE_END:
-            before = before[i + 1:]  # only the trigger's own clause
-            break
+    before = clause_words_before(ctx, m.trigger, m.sentence, ctx.settings.background_window, BACKGROUND_CLAUSE_END)
     return bool(BACKGROUND_CUES & set(before))
+
+
+def clause_words_before(ctx, trigger, sent, window, clause_ends):
+    """The lower-case words of the trigger's own clause, at most `window` of them, before it."""
+    before = ctx.lower[max(sent.start, trigger.start - window):trigger.start]
+    for i in range(len(before) - 1, -1, -1):
+        if before[i] in clause_ends:
+            return before[i + 1:]
+    return before
 
