@@ -280,6 +280,11 @@ def check_crawl_db(path):
 def attach_readonly(conn, path, alias="crawl"):
     """ATTACH crawl.db read-only to a kb.db connection as `alias`; returns whether it has pages."""
     conn.execute(f"ATTACH DATABASE ? AS {alias}", [f"{path.resolve().as_uri()}?mode=ro"])
+    return has_pages(conn, alias)
+
+
+def has_pages(conn, alias="crawl"):
+    """Whether the crawl.db attached as `alias` has a pages table (an extract-only one has not)."""
     return bool(conn.execute(
         f"select 1 from {alias}.sqlite_master where type = 'table' and name = 'pages'").fetchone())
 
@@ -297,9 +302,9 @@ def document_versions(path):
         conn.close()
 
 
-def input_fingerprint(path, versions=None):
-    """A hash of what the build reads from crawl.db: every document's identity and version."""
-    versions = document_versions(path) if versions is None else versions
+def input_fingerprint(path, versions):
+    """A hash of what the build reads from crawl.db: every document's identity and version
+    (`versions`: document_versions(path), which the build has read already)."""
     digest = hashlib.sha1()
     digest.update("".join(f"{url}\x1f{sha}\x1f{version}\x1f{extracted_at}\x1e"
                           for url, (sha, version, extracted_at) in sorted(versions.items())).encode())

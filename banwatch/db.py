@@ -6,7 +6,6 @@
 One busy timeout for every connection: a reader waits this long for a writer, never fails at once.
 """
 import contextlib
-import os
 import sqlite3
 from pathlib import Path
 
@@ -19,10 +18,6 @@ DATA_DIR_ENV = "BANWATCH_DATA"
 CRAWL_DB = "crawl.db"
 KB_DB = "kb.db"
 BUSY_TIMEOUT_MS = 30_000
-
-
-def default_data_dir():
-    return Path(os.environ.get(DATA_DIR_ENV, DEFAULT_DATA_DIR))
 
 
 def crawl_db_path(data_dir):

@@ -20,8 +20,12 @@ from urllib.parse import urlsplit
 from banwatch.db import reading_kb
 
 
-def page_html(record, base):
-    paragraphs = [p.strip() for p in (record.get("text") or "").split("\n\n") if p.strip()]
+def paragraphs_of(record):
+    return [p.strip() for p in (record.get("text") or "").split("\n\n") if p.strip()]
+
+
+def page_html(record):
+    paragraphs = paragraphs_of(record)
     published = record.get("published")
     meta = f'<meta property="article:published_time" content="{published}T09:00:00Z">' if published else ""
     body = "\n".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
@@ -33,7 +37,7 @@ def page_html(record, base):
 def feed_xml(records, base):
     items = []
     for record in records:
-        paragraphs = [p.strip() for p in (record.get("text") or "").split("\n\n") if p.strip()]
+        paragraphs = paragraphs_of(record)
         summary = paragraphs[0][:400] if paragraphs else ""
         date = ""
         if record.get("published"):
@@ -81,7 +85,7 @@ def serving(records):
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     base = f"http://127.0.0.1:{server.server_address[1]}"
     for record in records:
-        pages[local_path(record)] = page_html(record, base).encode("utf-8")
+        pages[local_path(record)] = page_html(record).encode("utf-8")
     pages["/feed.xml"] = feed_xml(records, base).encode("utf-8")
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

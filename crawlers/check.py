@@ -17,7 +17,6 @@ import datetime
 import ipaddress
 import socket
 import time
-from http import HTTPStatus
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -26,7 +25,14 @@ from scrapy import Request
 from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
 
-from crawlers.safety import address_kind, address_refusal, origin_allowed, scheme_refusal
+from banwatch.utils import is_http_url
+from crawlers.failures import status_text
+from crawlers.safety import (
+    address_kind,
+    address_refusal,
+    origin_allowed,
+    scheme_refusal,
+)
 from crawlers.settings import BASE, POLITE, USER_AGENT
 from crawlers.spiders import SPIDER_FOR_KIND
 from crawlers.spiders.base import Link, Listing, page_wall
@@ -82,7 +88,7 @@ class Fetcher:
         """(final URL, response, body) after redirects; raises Refused or httpx.HTTPError.
         ``allow_private``: the host[:port]s that may be private (the source's allow_private)."""
         for _ in range(MAX_REDIRECTS + 1):
-            refusal = scheme_refusal(url) or (None if origin_allowed(url, allow_private) else private_refusal(url))
+            refusal = request_refusal(url, allow_private)
             if refusal:
                 raise Refused(refusal)
             self._wait(url, self.gdelt_interval if gdelt else self.delay)
@@ -108,6 +114,12 @@ class Fetcher:
 
 class Refused(Exception):
     """A request the check will not make (the crawl would not either)."""
+
+
+def request_refusal(url: str, allow_private=()) -> str | None:
+    """Why the check will not request URL (as the crawl would not): not http(s), or a non-public
+    address its source may not reach; None when it may."""
+    return scheme_refusal(url) or (None if origin_allowed(url, allow_private) else private_refusal(url))
 
 
 def private_refusal(url: str) -> str | None:
@@ -153,7 +165,7 @@ def check_source(source, fetcher: Fetcher, robots_cache: dict, now=None) -> Sour
     else:
         url = next(iter(spider.seed_listings(source))).url
     result = SourceCheck(source.name, source.kind, url)
-    refusal = scheme_refusal(url) or (None if origin_allowed(url, source.allow_private) else private_refusal(url))
+    refusal = request_refusal(url, source.allow_private)
     if refusal:  # not even its robots.txt is asked for
         result.problems.append(refusal)
         return result
@@ -176,8 +188,7 @@ def check_source(source, fetcher: Fetcher, robots_cache: dict, now=None) -> Sour
     scrapy_response = as_scrapy_response(final_url, response, body, source, spider)
     if not 200 <= response.status_code < 300:
         wall = page_wall(scrapy_response) if body else None
-        phrase = _phrase(response.status_code)
-        result.problems.append(f"HTTP {response.status_code} {phrase}".strip() + (f": {wall}" if wall else ""))
+        result.problems.append(status_text(response.status_code) + (f": {wall}" if wall else ""))
         return result
     if source.kind == "urls":
         wall = page_wall(scrapy_response)
@@ -208,7 +219,7 @@ def check_source(source, fetcher: Fetcher, robots_cache: dict, now=None) -> Sour
         result.problems.append(f"lists no items, only {len(listings)} further listing(s)")
     if result.newest and result.newest < (datetime.date.today() - datetime.timedelta(days=STALE_DAYS)).isoformat():
         result.problems.append(f"stale: the newest item is from {result.newest}")
-    blocked = [link for link in links if not is_http_ok(link.url)
+    blocked = [link for link in links if not is_http_url(link.url)
                or (parser is not None and same_origin(link.url, url) and not parser.can_fetch(link.url, USER_AGENT))]
     if blocked:
         result.problems.append(f"{len(blocked)} of {len(links)} item links are disallowed by robots.txt or not http(s)")
@@ -245,17 +256,7 @@ def as_scrapy_response(url, response: httpx.Response, body: bytes, source, spide
     return cls(url=url, status=response.status_code, headers=headers, body=body, request=request)
 
 
-def is_http_ok(url: str) -> bool:
-    return scheme_refusal(url) is None
-
-
 def same_origin(a: str, b: str) -> bool:
     return urlsplit(a).netloc.lower() == urlsplit(b).netloc.lower()
 
-
-def _phrase(status: int) -> str:
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return ""
 

@@ -67,7 +67,7 @@ class Source:
 
     def own_origins(self) -> tuple[str, ...]:
         """host:port of this source's own url/urls (what ``allow_private: true`` allows)."""
-        return tuple(dict.fromkeys(origin_of(u) for u in (self.url, *self.urls) if u))
+        return own_origins(self.url, self.urls)
 
 
 def parse_duration(value, where: str = "refresh") -> float:
@@ -221,10 +221,15 @@ def origin_of(url: str) -> str:
     return f"{(parts.hostname or '').lower().rstrip('.')}:{port}"
 
 
+def own_origins(url, urls) -> tuple[str, ...]:
+    """host:port of a source's url and urls, each once, in order."""
+    return tuple(dict.fromkeys(origin_of(u) for u in (url, *urls) if u))
+
+
 def _allow_private(value, url, urls, where) -> tuple[str, ...]:
     if value is False:
         return ()
-    own = tuple(dict.fromkeys(origin_of(u) for u in (url, *urls) if u))
+    own = own_origins(url, urls)
     if value is True:
         return own
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):

@@ -47,6 +47,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from banwatch import crawldb
 from banwatch.crawldb import (
     attach_readonly,
     check_crawl_db,
@@ -187,8 +188,7 @@ def write_kb(db, changes, fresh, reference, curation, now, full_text, review_thr
     redirects from. Returns (stats, counts)."""
     conn = db.conn
     incremental = previous is not None
-    has_pages = bool(conn.execute("select 1 from crawl.sqlite_master where type = 'table' and name = 'pages'"
-                                  ).fetchone())
+    has_pages = crawldb.has_pages(conn)
     if not incremental:
         say("loading reference data")
         steps.save_reference(db, reference)

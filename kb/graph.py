@@ -100,7 +100,7 @@ def save_graph(db, changed_event_ids=None):
         with bulk_load(db, ("graph_nodes", "graph_edges")):
             conn.execute("delete from graph_edges")
             conn.execute("delete from graph_nodes")
-            by_tool = _write_graph(conn, changed_only=False)
+            by_tool, followed = _write_graph(conn, changed_only=False)
     else:
         conn.execute("create temp table if not exists graph_changed (id text primary key)")
         conn.execute("delete from temp.graph_changed")
@@ -113,12 +113,13 @@ def save_graph(db, changed_event_ids=None):
                         where event_id in (select id from temp.graph_changed) and kind = 'reported_by'""")
         conn.execute("delete from graph_nodes where id in (select id from temp.graph_documents)")
         conn.execute("delete from graph_edges where event_id in (select id from temp.graph_changed)")
-        by_tool = _write_graph(conn, changed_only=True)
-    save_metrics(db, by_tool)
+        by_tool, followed = _write_graph(conn, changed_only=True)
+    save_metrics(db, by_tool, followed)
 
 
 def _write_graph(conn, changed_only):
-    """Edges of the (changed) events, their document nodes, the entity graph; returns adoptions()."""
+    """Edges of the (changed) events, their document nodes, the entity graph; returns adoptions() and
+    the followed edges computed from it."""
     for sql in _event_edge_sql(changed_only):
         conn.execute(sql)
     _save_document_nodes(conn, changed_only)
@@ -128,8 +129,9 @@ def _write_graph(conn, changed_only):
     _save_entity_nodes(conn)
     _save_structural_edges(conn)
     by_tool = adoptions(conn)
-    _save_followed_edges(conn, by_tool)
-    return by_tool
+    followed = followed_edges(by_tool)
+    _save_followed_edges(conn, followed)
+    return by_tool, followed
 
 
 def _save_document_nodes(conn, changed_only):
@@ -296,11 +298,11 @@ def followed_edges(by_tool, window=FOLLOW_WINDOW_DAYS):
     return edges
 
 
-def _save_followed_edges(conn, by_tool):
-    """Write the followed edges of `by_tool`, touching only the rows that differ from the stored ones
-    (a new event moves a few adopters; rewriting tens of thousands of edges would cost more)."""
+def _save_followed_edges(conn, followed):
+    """Write the followed edges, touching only the rows that differ from the stored ones (a new event
+    moves a few adopters; rewriting tens of thousands of edges would cost more)."""
     columns = ("id", "source", "target", "kind", "event_id", "tool_id", "date", "lag_days", "relation")
-    wanted = {e["id"]: tuple(e[c] for c in columns) for e in followed_edges(by_tool)}
+    wanted = {e["id"]: tuple(e[c] for c in columns) for e in followed}
     stored = {row[0]: row for row in conn.execute(
         f"select {', '.join(columns)} from graph_edges where {_id_range('followed')}")}
     gone = [(i,) for i, row in stored.items() if wanted.get(i) != row]
@@ -322,11 +324,12 @@ def _stored_digest(conn):
     return row[0] if row else None
 
 
-def compute_metrics(simple, degree, by_tool, previous=None):
+def compute_metrics(simple, degree, by_tool, followed, previous=None):
     """graph_metrics rows: centrality and components of the entity graph, diffusion per tool.
 
     `simple` is the entity graph as a simple undirected networkx Graph, `degree` each node's
-    number of edges in the full (multi-edge) entity graph; `previous` the structural metrics of
+    number of edges in the full (multi-edge) entity graph; `followed` the followed edges of `by_tool`
+    (followed_edges); `previous` the structural metrics of
     the same graph from the last build, {(node, metric): (value, detail)}, reused when complete."""
     rows = []
     if previous and all((node, metric) in previous for node in simple.nodes for metric in STRUCTURAL_METRICS):
@@ -360,7 +363,7 @@ def compute_metrics(simple, degree, by_tool, previous=None):
     rows.append(("graph", "nodes", simple.number_of_nodes(), "entity graph (documents excluded)"))
     rows.append(("graph", "edges", sum(degree.values()) // 2, "entity graph (documents excluded)"))
     follows = defaultdict(list)  # tool -> (least, most) lags of the followed edges to its first movers
-    for edge in followed_edges(by_tool):
+    for edge in followed:
         if edge["relation"] in ("first_mover", "both"):
             follows[edge["tool_id"]].append(edge)
     for tool_id, adoption_list in sorted(by_tool.items()):
@@ -387,10 +390,9 @@ def compute_metrics(simple, degree, by_tool, previous=None):
     return rows
 
 
-def save_metrics(db, by_tool=None):
-    """Analytics of the entity graph (documents left out), read straight from the graph tables.
-
-    `by_tool` is adoptions(conn), when the caller has it already."""
+def save_metrics(db, by_tool, followed):
+    """Analytics of the entity graph (documents left out), read straight from the graph tables;
+    `by_tool` is adoptions(conn), `followed` followed_edges(by_tool)."""
     conn = db.conn
     simple = nx.Graph()
     # Nodes in id order: the sampled betweenness picks its sample by position, and a full and an
@@ -412,7 +414,7 @@ def save_metrics(db, by_tool=None):
     previous = {} if _stored_digest(conn) != digest else {
         (subject, metric): (value, detail) for subject, metric, value, detail in conn.execute(
             "select subject, metric, value, detail from graph_metrics where metric in (?, ?, ?, ?)", STRUCTURAL_METRICS)}
-    rows = compute_metrics(simple, degree, by_tool if by_tool is not None else adoptions(conn), previous)
+    rows = compute_metrics(simple, degree, by_tool, followed, previous)
     rows.append(("graph", "structure_digest", None, digest))
     conn.execute("delete from graph_metrics")
     conn.executemany("insert into graph_metrics (subject, metric, value, detail) values (?, ?, ?, ?)", rows)

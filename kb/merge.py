@@ -48,6 +48,7 @@ import re
 from collections import Counter
 
 from banwatch.names import slugify
+from banwatch.vocab import REASONS
 
 WINDOW_DAYS = 45
 LOOKBACK_DAYS = 365
@@ -58,10 +59,7 @@ ACTION_FAMILY = {
 }
 # Ties in the action vote (equal counts and equal confidence) go to the first in this order.
 ACTION_ORDER = ("ban", "suspend", "restrict", "lift", "investigate", "warn")
-REASON_ORDER = (
-    "national_security", "data_privacy", "data_sovereignty", "cybersecurity", "confidentiality",
-    "disinformation_censorship", "harmful_content", "legal_compliance", "unvetted", "other",
-)
+REASON_ORDER = REASONS  # reasons are listed in the vocabulary's order
 
 _DATE_FORMATS = {"day": re.compile(r"^\d{4}-\d{2}-\d{2}$"), "month": re.compile(r"^\d{4}-\d{2}$"),
                  "year": re.compile(r"^\d{4}$")}

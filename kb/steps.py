@@ -35,7 +35,14 @@ from dataclasses import dataclass, field
 from banwatch.kbdb import TABLES
 from banwatch.names import display_name
 from kb import curation as curation_module
-from kb.merge import Draft, cluster_reports, content_hash, group_key, summary_sentence
+from kb.merge import (
+    ACTION_FAMILY,
+    Draft,
+    cluster_reports,
+    content_hash,
+    group_key,
+    summary_sentence,
+)
 from kb.resolve import Resolver, json_dict, json_list, report_from_extraction
 
 SOURCE_COLUMNS = tuple(TABLES["event_sources"].columns)
@@ -584,8 +591,8 @@ def event_status(verified, confidence, review_threshold):
 # A government's event and one of its bodies' events on one tool, in the same way, this close in time
 # (days): reports that name the country may be reporting the body's measure.
 LEVEL_WINDOW_DAYS = 45
-ACTION_FAMILY = {"ban": "measure", "restrict": "measure", "suspend": "measure"}
-GOVERNMENT_TYPES = ("national_government", "state_government")
+# the governments that stand above bodies of their jurisdiction (a city's government is a body here)
+LEVEL_GOVERNMENT_TYPES = ("national_government", "state_government")
 
 
 def review_overlapping_levels(conn, review_threshold):
@@ -596,9 +603,10 @@ def review_overlapping_levels(conn, review_threshold):
     country level, and published twice it would be one measure under two IDs. Recomputed over every
     event on each build (a pure function of the events table, so an incremental build ends as a full
     one does); returns the ids whose status changed."""
-    kind = dict(conn.execute("select id, type from agencies"))
-    parent = dict(conn.execute("select id, parent_id from agencies"))
-    place = dict(conn.execute("select id, jurisdiction_id from agencies"))
+    kind, parent, place = {}, {}, {}
+    for agency_id, agency_type, parent_id, jurisdiction_id in conn.execute(
+            "select id, type, parent_id, jurisdiction_id from agencies"):
+        kind[agency_id], parent[agency_id], place[agency_id] = agency_type, parent_id, jurisdiction_id
     place_parent = dict(conn.execute("select id, parent_id from jurisdictions"))
 
     def chain(key, links):
@@ -614,7 +622,7 @@ def review_overlapping_levels(conn, review_threshold):
     # legislatures), indexed by (tool, kind of action, stage, the one above) with the event's days.
     below = defaultdict(list)
     for event_id, agency_id, tool_id, action, stage, start, end, *_ in events:
-        if not start or kind.get(agency_id) in GOVERNMENT_TYPES:
+        if not start or kind.get(agency_id) in LEVEL_GOVERNMENT_TYPES:
             continue
         group = (tool_id, ACTION_FAMILY.get(action, action), stage)
         above = set(chain(place.get(agency_id), place_parent)) | set(chain(parent.get(agency_id), parent))
@@ -626,7 +634,7 @@ def review_overlapping_levels(conn, review_threshold):
     for event_id, agency_id, tool_id, action, stage, start, end, verified, confidence, old_status, old_note in events:
         status = event_status(verified, confidence, review_threshold)
         note = None
-        higher = place.get(agency_id) if kind.get(agency_id) in GOVERNMENT_TYPES else \
+        higher = place.get(agency_id) if kind.get(agency_id) in LEVEL_GOVERNMENT_TYPES else \
             agency_id if kind.get(agency_id) == "legislature" else None
         if status == "machine" and higher and start:
             first, last = _days(start) - LEVEL_WINDOW_DAYS, _days(end) + LEVEL_WINDOW_DAYS

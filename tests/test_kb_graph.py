@@ -143,7 +143,7 @@ def loaded(graph):
 
 def betweenness_rows(graph):
     degree = dict(graph.degree())
-    return {row[0]: row for row in compute_metrics(graph, degree, {}) if row[1] == "betweenness"}
+    return {row[0]: row for row in compute_metrics(graph, degree, {}, []) if row[1] == "betweenness"}
 
 
 def test_betweenness_is_exact_on_a_small_graph():

@@ -30,15 +30,11 @@ class ListingPageSpider(SourceSpider):
         pattern = re.compile(source.follow) if source.follow else None
         here = urlsplit(response.url)
         prefix = here.path.rstrip("/") + "/"
-        seen = set()
-        for link in LinkExtractor(unique=True).extract_links(response):
+        for link in LinkExtractor(unique=True).extract_links(response):  # unique: no URL twice
             parts = urlsplit(link.url)
             if pattern is not None:
                 if not pattern.search(link.url):
                     continue
             elif parts.hostname != here.hostname or not parts.path.startswith(prefix) or parts.path == prefix:
                 continue
-            if link.url in seen:
-                continue
-            seen.add(link.url)
             yield Link(url=link.url, title=" ".join(link.text.split()) or None)
