@@ -25,7 +25,8 @@ install: $(STAMP)
 # hash check. So the venv's bundled pip only fetches, by hash, the pip and setuptools pinned in
 # requirements-bootstrap.txt; that pip then installs exactly the lock with --no-deps (nothing is
 # resolved, so later releases cannot matter), `pip check` proves the lock complete, and the project
-# goes in editable. Output goes to $(VENV)/install.log; a failure prints one line saying what to do.
+# goes in editable. The lock's files stay in $(VENV)/wheels, so the install test runs offline.
+# Output goes to $(VENV)/install.log; a failure prints one line saying what to do.
 $(STAMP): requirements-bootstrap.txt requirements.lock pyproject.toml scripts/install-venv
 	@echo "installing the pinned Python packages into $(VENV) (log: $(VENV)/install.log)"
 	@scripts/install-venv $(PYTHON) $(VENV)
@@ -41,7 +42,7 @@ system-deps:
 	fi
 
 # Regenerate requirements.lock after changing a pin in pyproject.toml; requirements-bootstrap.txt
-# is the lock's own pip and setuptools entries (tests/test_install.py checks they agree).
+# is the lock's own pip and setuptools entries (tests/test_app_install.py checks they agree).
 lock: install
 	$(BIN)/python -m pip install --quiet pip-tools==7.7.0
 	$(BIN)/pip-compile --quiet --allow-unsafe --generate-hashes --strip-extras --no-emit-index-url \

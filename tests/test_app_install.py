@@ -1,7 +1,8 @@
 """The install a fresh machine runs: a pinned pip first, then exactly the hash-pinned lock.
 
 A fresh clone must keep installing after any number of upstream releases, so these tests check
-the lock's shape on every run and run the Makefile's own install step into an empty venv.
+the lock's shape on every run and run the Makefile's own install step into an empty venv, offline,
+from the wheelhouse the outer install kept.
 """
 
 import os
@@ -81,17 +82,29 @@ def system_python():
     return str(base if base.exists() else shutil.which("python3"))
 
 
+def offline_pip_env(**extra):
+    """This machine's environment with pip cut off from every index and from its own config."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
+    env.update(PIP_CONFIG_FILE=os.devnull, PIP_NO_INDEX="1", **extra)
+    return env
+
+
 @pytest.mark.slow
 def test_make_install_into_an_empty_venv(tmp_path):
+    # Offline, like every test: the wheelhouse the outer `make install` kept is the only source.
+    wheelhouse = Path(sys.prefix) / "wheels"
+    assert any(wheelhouse.glob("pip-*.whl")), f"no wheelhouse at {wheelhouse}: run make clean test"
     venv = tmp_path / "venv"
     result = subprocess.run(
         ["make", "--no-print-directory", "-C", str(ROOT), "install",
          f"VENV={venv}", f"PYTHON={system_python()}"],
         capture_output=True, text=True, timeout=900,
+        env=offline_pip_env(PIP_FIND_LINKS=str(wheelhouse), BANWATCH_WHEELHOUSE=str(wheelhouse)),
     )
     assert result.returncode == 0, result.stdout + result.stderr + (venv / "install.log").read_text()
     # The pinned pip installed the lock, not the one venv bundles: fails if the bootstrap goes.
     log = (venv / "install.log").read_text()
+    assert "Looking in indexes" not in log and "Looking in links" in log, "the install went online"
     assert f"requirements.lock installed by: pip {pinned_pip_version()} " in log
     # Exactly the lock, nothing newer: every installed version is the locked one.
     frozen = subprocess.run([venv / "bin" / "python", "-m", "pip", "list", "--format=freeze"],
@@ -107,9 +120,7 @@ def test_make_install_into_an_empty_venv(tmp_path):
 
 def test_a_failed_install_says_what_to_do_in_one_line(tmp_path):
     # No index, no cache, no extra links: pip cannot fetch the pinned pip, and must fail fast.
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
-    env.update(PIP_CONFIG_FILE=os.devnull, PIP_NO_CACHE_DIR="1", PIP_NO_INDEX="1",
-               PIP_FIND_LINKS=str(tmp_path))
+    env = offline_pip_env(PIP_NO_CACHE_DIR="1", PIP_FIND_LINKS=str(tmp_path))
     venv = tmp_path / "venv"
     result = subprocess.run(
         [str(ROOT / "scripts" / "install-venv"), system_python(), str(venv)],
