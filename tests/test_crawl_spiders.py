@@ -430,3 +430,18 @@ def test_a_listing_page_lists_the_links_under_its_path():
     followed, _ = make_spider("page", url="https://www.esafety.gov.au/newsroom", follow=r"/new-office", relevance=False)
     _, requests = split(listing(followed, followed.sources["test-page"], "https://www.esafety.gov.au/newsroom", body, "text/html"))
     assert [r.url for r in requests] == ["https://www.esafety.gov.au/newsroom/media-releases/new-office-opens"]
+
+
+def test_a_listing_page_follows_its_pdf_notices_but_not_other_files():
+    # Scrapy's LinkExtractor drops .pdf links by default; a regulator's order is often only a PDF.
+    body = b"""<html><body><ul>
+      <li><a href="/media/releases/2025-02-04-ministerial-direction.pdf">Direction on DeepSeek products</a></li>
+      <li><a href="/media/releases/2025-02-04-direction.pdf">Direction (again)</a></li>
+      <li><a href="/media/releases/briefing.mp4">Video briefing</a></li>
+      <li><a href="/media/releases/logo.png">Logo</a></li></ul></body></html>"""
+    spider, source = make_spider("page", url="https://www.homeaffairs.gov.au/media/releases", relevance=False)
+    _, requests = split(listing(spider, source, "https://www.homeaffairs.gov.au/media/releases", body, "text/html"))
+    assert [r.url for r in requests] == [
+        "https://www.homeaffairs.gov.au/media/releases/2025-02-04-ministerial-direction.pdf",
+        "https://www.homeaffairs.gov.au/media/releases/2025-02-04-direction.pdf"]
+    assert requests[0].meta["hints"]["title"] == "Direction on DeepSeek products"

@@ -4,9 +4,15 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from scrapy.linkextractors import LinkExtractor
+from scrapy.linkextractors import IGNORED_EXTENSIONS, LinkExtractor
 
 from crawlers.spiders.base import Link, SourceSpider
+
+
+# Scrapy skips links to .pdf files by default, but many bodies publish their orders and notices
+# only as PDFs, which extract reads; the other binary types stay skipped.
+READABLE_EXTENSIONS = {"pdf"}
+LINKS = LinkExtractor(unique=True, deny_extensions=sorted(set(IGNORED_EXTENSIONS) - READABLE_EXTENSIONS))
 
 
 class ListingPageSpider(SourceSpider):
@@ -15,7 +21,7 @@ class ListingPageSpider(SourceSpider):
     text as the title hint: by default those on the same host whose path lies under the page's own
     path (``/newsroom/media-releases`` -> ``/newsroom/media-releases/<release>``), or those whose URL
     matches the source's ``follow`` regular expression. Links are extracted with Scrapy's
-    LinkExtractor; the relevance filter applies as for feeds."""
+    LinkExtractor (links to PDFs included); the relevance filter applies as for feeds."""
 
     name = "page"
     kind = "page"
@@ -30,7 +36,7 @@ class ListingPageSpider(SourceSpider):
         pattern = re.compile(source.follow) if source.follow else None
         here = urlsplit(response.url)
         prefix = here.path.rstrip("/") + "/"
-        for link in LinkExtractor(unique=True).extract_links(response):  # unique: no URL twice
+        for link in LINKS.extract_links(response):
             parts = urlsplit(link.url)
             if pattern is not None:
                 if not pattern.search(link.url):
