@@ -38,6 +38,7 @@ HOLDER_GAP_WORDS = HOLDER_LINKS | HOLDER_DETERMINERS
 NATIONAL_LEVEL = words("national_level")
 STATE_LEVEL = words("state_level")
 RELATIVE_PRONOUNS = words("relative_pronoun")
+ARTICLES = words("article")
 LEGISLATIVE_NOUNS = words("legislative_noun")
 REGULATOR_PLURALS = words("regulator_plural")
 REGULATOR_SINGULARS = words("regulator_noun") | words("regulator_title")
@@ -143,8 +144,6 @@ def find_place_regulators(ctx, sent, found):
     not its government."""
     # every place: is_origin would read "Hesse's data protection ..." as where some data come from
     places = {p.start: p for p in ctx.in_sent("jurisdiction", sent)}
-    if not places:
-        return
     for noun in ctx.positions_in(REGULATOR_PLURALS | REGULATOR_SINGULARS, sent.start, sent.end):
         single = ctx.lower[noun] not in REGULATOR_PLURALS
         topic = noun
@@ -162,6 +161,8 @@ def find_place_regulators(ctx, sent, found):
                 i = by_end[i].start
                 while i > sent.start and ctx.lower[i - 1] in PLACE_LIST_JOINERS and not single:
                     i -= 1
+            if not listed and single:
+                home_regulator(ctx, topic, noun, sent, found)
         for place in listed:
             body = ctx.ref.data_protection_authority(place.kb_id_)
             if body:
@@ -171,6 +172,19 @@ def find_place_regulators(ctx, sent, found):
 
 
 PLACE_LIST_JOINERS = {",", "and", "&"}
+HOME_PLACES = words("home_place")
+
+
+def home_regulator(ctx, topic, noun, sent, found):
+    """"the country's data protection authority": the data protection authority of the country the
+    story is about."""
+    if topic - 2 < sent.start or ctx.lower[topic - 2] not in HOME_PLACES or ctx.lower[topic - 1] not in POSSESSIVE:
+        return
+    country = ctx.dominant_of("country")
+    body = ctx.ref.data_protection_authority(country) if country else None
+    if body:
+        start = topic - 2 - (topic - 3 >= sent.start and ctx.lower[topic - 3] in ARTICLES)
+        found.claim(body_actor(ctx, body, ctx.text(start, noun + 1), start, noun + 1))
 
 
 def _place_chain(ctx, places, i, end):
@@ -194,6 +208,8 @@ def find_agencies(ctx, sent, found):
     for span in spans:
         if ctx.is_origin(span) or set(range(span.start, span.end)) & tool_tokens:
             continue
+        if is_foreign_description(ctx, span):
+            continue
         actor = place_body(ctx, span, sent) or agency_actor(ctx, span)
         previous = ctx.lower[span.start - 1] if span.start > sent.start else ""
         if (span.start, span.end) in place_names and previous in NOT_AGENT_BEFORE:
@@ -202,6 +218,17 @@ def find_agencies(ctx, sent, found):
                 continue
             actor.via = "locative"
         found.claim(actor)
+
+
+def is_foreign_description(ctx, span):
+    """"a warning from the national cyber security agency" in a Czech story is the Czech agency
+    described, not Malaysia's of that name: a body written all in lower case is only a name in its
+    own country's stories."""
+    if any(c.isupper() for c in span.text):
+        return False
+    home = ctx.dominant_of("country")
+    country = ctx.ref.country_of(ctx.ref.agencies[span.kb_id_].get("jurisdiction") or "")
+    return bool(home and country and country != home)
 
 
 def find_people(ctx, sent, found):
@@ -555,11 +582,15 @@ def bill_legislature(ctx, trigger, sent, actors):
 
 
 def by_agent(ctx, trigger, actors):
-    """"banned by X", "a ban issued by X"."""
+    """"banned by X", "a ban issued by X"; "a warning from X" when the trigger is a noun (a company
+    is where a thing is removed from, not who acts: "its removal from Apple's store")."""
+    nominal = any(ctx.lower[i] in ARTICLES for i in range(max(0, trigger.start - 2), trigger.start))
     for actor in actors:
         if trigger.end <= actor.start <= trigger.end + ctx.settings.by_agent_window:
             between = ctx.lower[trigger.end:actor.start]
-            if "by" in between and not any(w in {";", "."} for w in between):
+            if any(w in {";", "."} for w in between):
+                continue
+            if "by" in between or nominal and between[0] == "from" and actor.kind != "company":
                 return actor
     return None
 

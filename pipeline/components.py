@@ -27,6 +27,7 @@ The rules, by concern (docs/extraction.md, "How the rules are organised"):
 """
 import bisect
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import fields
 from pathlib import Path
@@ -110,6 +111,15 @@ def with_curly_quotes(phrases):
         if "'" in phrase:
             out.append(phrase.replace("'", "’"))
     return out
+
+
+def with_plain_letters(phrases):
+    """English-language wires drop the accents of foreign names: "NÚKIB" is written "NUKIB"."""
+    out = set(phrases)
+    for phrase in phrases:
+        plain = "".join(c for c in unicodedata.normalize("NFKD", phrase) if not unicodedata.combining(c))
+        out.add(plain)
+    return sorted(out)
 
 
 @Language.factory("banwatch_names", default_config={"reference_dir": None, "ai_context_window": 12,
@@ -200,7 +210,7 @@ class NameMatcher:
             if group == "tool" and not needs_context:
                 # "character.ai" is one token, "Character.AI" three: lower case needs its own pattern
                 phrases = set(phrases) | {p.lower() for p in phrases if "." in p}
-            for phrase in with_curly_quotes(sorted(phrases)):
+            for phrase in with_curly_quotes(with_plain_letters(phrases)):
                 doc = nlp.make_doc(phrase)
                 one_word = len(doc) == 1 or phrase.isupper() or group in ("jurisdiction", "person")
                 if needs_context or one_word:

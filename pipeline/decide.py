@@ -50,6 +50,8 @@ def event_features(ctx, ms, event, is_main, n_candidates):
         "actor_acronym_unknown": float(not actor.agency_id and len(name) <= 4 and name.isupper()),
         "actor_one_word_unknown": float(not actor.agency_id and len(name.split()) == 1),
         "actor_in_title": float(any(m.in_title for m in ms)),
+        # "lawmakers", "the education department": described, never named, so which body is a guess
+        "actor_described": float(all(m.actor.mention and not any(c.isupper() for c in m.actor.mention) for m in ms)),
         "actor_of_document_country": float(bool(actor.jurisdiction_id) and
                                            ctx.ref.country_of(actor.jurisdiction_id) == ctx.dominant_of("country")),
         "tool_unknown": float(ms[0].tool_id.startswith("new:")),

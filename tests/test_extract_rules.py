@@ -466,3 +466,25 @@ def test_a_measure_on_the_maker_of_the_storys_tool_is_on_that_tool(extractor):
     text = ("Grok, the chatbot built into X, produced fake images of real people. California's attorney general, "
             "Rob Bonta, announced an investigation into xAI on Friday.")
     assert one(events_of(extractor, text), agency_id="us-ca-attorney-general")["tool_id"] == "grok"
+
+
+def test_a_warning_from_a_body_is_that_bodys_and_wires_may_drop_its_accents(extractor):
+    # "NÚKIB" in the reference data, "NUKIB" on the wire; "a warning from X": X warns
+    text = "The cabinet's decision on DeepSeek followed a warning from NUKIB about access to data held in China."
+    e = one(events_of(extractor, text), agency_id="cz-nukib")
+    assert (e["action"], e["tool_id"]) == ("warn", "deepseek")
+
+
+def test_a_body_described_in_lower_case_is_not_another_countrys_namesake(extractor):
+    # Malaysia has a "National Cyber Security Agency"; in a Czech story these words describe the Czech one
+    text = ("The Czech government banned DeepSeek in its public administration on Wednesday after a warning "
+            "from the national cyber security agency.")
+    found = {e["agency_id"] for e in events_of(extractor, text)}
+    assert "cz-government" in found and "my-nacsa" not in found
+
+
+def test_the_countrys_data_protection_authority_is_the_storys_countrys(extractor):
+    text = ("Italy has cut off DeepSeek. The country's data protection authority ordered a limitation on the "
+            "processing of Italian users' data by DeepSeek on Thursday.")
+    e = one(events_of(extractor, text), agency_id="it-garante")
+    assert e["agency_mention"] == "The country's data protection authority"
