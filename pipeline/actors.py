@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from banwatch.lexicon import words
 from banwatch.names import name_words, slugify
-from pipeline.context import NOT_AGENT_BEFORE, POSSESSIVE, Actor
+from pipeline.context import NOT_AGENT_BEFORE, POSSESSIVE, Actor, only_described
 
 CLAUSE_BREAKS = words("clause_break") | {";", "—", "–"}
 COORDINATION = words("coordination") | {",", "&"}
@@ -224,7 +224,7 @@ def is_foreign_description(ctx, span):
     """"a warning from the national cyber security agency" in a Czech story is the Czech agency
     described, not Malaysia's of that name: a body written all in lower case is only a name in its
     own country's stories."""
-    if any(c.isupper() for c in span.text):
+    if not only_described(span.text):
         return False
     home = ctx.dominant_of("country")
     country = ctx.ref.country_of(ctx.ref.agencies[span.kb_id_].get("jurisdiction") or "")
@@ -590,7 +590,7 @@ def by_agent(ctx, trigger, actors):
             between = ctx.lower[trigger.end:actor.start]
             if any(w in {";", "."} for w in between):
                 continue
-            if "by" in between or nominal and between[0] == "from" and actor.kind != "company":
+            if "by" in between or nominal and between[:1] == ["from"] and actor.kind != "company":
                 return actor
     return None
 

@@ -56,6 +56,12 @@ class TokenStrings:
         return word
 
 
+def only_described(text):
+    """"lawmakers", "the national cyber security agency": words without a capital letter describe a
+    body rather than name it."""
+    return bool(text) and not any(c.isupper() for c in text)
+
+
 @dataclass
 class Actor:
     key: str

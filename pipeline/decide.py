@@ -17,6 +17,7 @@ from pathlib import Path
 
 from banwatch.lexicon import words
 from pipeline.actors import actors_in
+from pipeline.context import only_described
 from pipeline.triggers import clause_words_before, is_background
 
 MODEL_DIR = Path(__file__).parent / "model"
@@ -51,7 +52,7 @@ def event_features(ctx, ms, event, is_main, n_candidates):
         "actor_one_word_unknown": float(not actor.agency_id and len(name.split()) == 1),
         "actor_in_title": float(any(m.in_title for m in ms)),
         # "lawmakers", "the education department": described, never named, so which body is a guess
-        "actor_described": float(all(m.actor.mention and not any(c.isupper() for c in m.actor.mention) for m in ms)),
+        "actor_described": float(all(only_described(m.actor.mention) for m in ms)),
         "actor_of_document_country": float(bool(actor.jurisdiction_id) and
                                            ctx.ref.country_of(actor.jurisdiction_id) == ctx.dominant_of("country")),
         "tool_unknown": float(ms[0].tool_id.startswith("new:")),

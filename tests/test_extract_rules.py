@@ -475,6 +475,13 @@ def test_a_warning_from_a_body_is_that_bodys_and_wires_may_drop_its_accents(extr
     assert (e["action"], e["tool_id"]) == ("warn", "deepseek")
 
 
+def test_a_body_right_after_a_nominal_trigger_is_read_not_a_failure(extractor):
+    # nothing between trigger and body: the "a warning from X" check must not index an empty gap
+    result = extractor.extract({"id": "t", "url": "https://example.org/t", "title": "", "published": "2025-02-03",
+                                "text": "In a warning NASA told its staff to avoid DeepSeek on agency devices."})
+    assert result["error"] is None and result["events"], result["error"]
+
+
 def test_a_body_described_in_lower_case_is_not_another_countrys_namesake(extractor):
     # Malaysia has a "National Cyber Security Agency"; in a Czech story these words describe the Czech one
     text = ("The Czech government banned DeepSeek in its public administration on Wednesday after a warning "
