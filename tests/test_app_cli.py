@@ -9,7 +9,7 @@ from tests.support.cli import run_banwatch
 
 BANWATCH = Path(sys.executable).with_name("banwatch")
 COMMANDS = ["crawl", "ingest", "extract", "build", "verify", "serve", "run", "demo", "eval",
-            "export", "export timeline", "export graph"]
+            "export", "export timeline", "export graph", "train", "sources", "sources check"]
 
 
 @pytest.fixture
