@@ -195,6 +195,7 @@ def left_available(ctx, tool, sent):
 ORDER_VERBS = words("ordering")
 ADDITIVE = words("additive")
 VENDOR_OBJECT_LINKS = words("vendor_object_link")
+ADDRESSING = ORDER_VERBS | words("addressing")  # "sent the companies a request", "ordered the firm to stop"
 FOLLOWING = words("joining") - words("clause_break")  # "followed", "joined"; not "after", "following"
 
 
@@ -244,6 +245,11 @@ def tools_for(ctx, trigger, sent, sent_index):
                 and ctx.ref.tools.get(ctx.focus_tools[0], {}).get("vendor") == v.kb_id_ \
                 and all(w in VENDOR_OBJECT_LINKS for w in ctx.lower[trigger.end:v.start]):
             return [(ctx.focus_tools[0], v.text)], cfg.vendor_tool_weight
+    # "the Garante had sent the companies a formal request for information": the maker of the story's tool
+    maker = ctx.focus_tools and ctx.ref.tools.get(ctx.focus_tools[0], {}).get("vendor")
+    for v in ctx.spans("vendor_anaphor", start, end) if maker else ():
+        if acts_on_vendor(ctx, trigger, sent, v):
+            return [(ctx.focus_tools[0], v.text)], cfg.vendor_tool_weight
     # "the app"; "the city's schools followed in January with a block": the story's tool
     if ctx.focus_tools and (ctx.spans("anaphor", start, end) or follows_with(ctx, trigger, start)) \
             and not ctx.in_sent("other_product", sent):
@@ -251,6 +257,16 @@ def tools_for(ctx, trigger, sent, sent_index):
         return [(tool_id, ctx.ref.tools.get(tool_id, {}).get("name") or tool_id.partition(":")[2])], \
             cfg.focus_tool_weight
     return [], 0.0
+
+
+def acts_on_vendor(ctx, trigger, sent, vendor):
+    """The measure is addressed to the vendor: "an investigation into the company" (its object) or
+    "sent the companies a request for information" (the one the measure is sent to)."""
+    cfg = ctx.settings
+    if 0 <= vendor.start - trigger.end <= cfg.vendor_object_gap:
+        return all(w in VENDOR_OBJECT_LINKS for w in ctx.lower[trigger.end:vendor.start])
+    return vendor.end <= trigger.start <= vendor.end + cfg.vendor_order_gap and vendor.start > sent.start \
+        and ctx.lower[vendor.start - 1] in ADDRESSING
 
 
 def follows_with(ctx, trigger, start):

@@ -495,3 +495,17 @@ def test_the_countrys_data_protection_authority_is_the_storys_countrys(extractor
             "processing of Italian users' data by DeepSeek on Thursday.")
     e = one(events_of(extractor, text), agency_id="it-garante")
     assert e["agency_mention"] == "The country's data protection authority"
+
+
+def test_a_request_sent_to_the_company_is_on_the_storys_tool(extractor):
+    # "the companies" as the one a measure is sent to: the maker of the tool the story is about
+    text = ("DeepSeek topped the download charts this week.\n\nOn Tuesday the Garante sent the companies "
+            "a formal request for information on how they handle Italian users' data.")
+    e = one(events_of(extractor, text), agency_id="it-garante")
+    assert (e["action"], e["tool_id"]) == ("investigate", "deepseek")
+
+
+def test_a_company_sending_a_request_is_not_the_object_of_a_measure(extractor):
+    # the company here sends, it is not sent to: no measure on the story's tool
+    text = "DeepSeek topped the download charts.\n\nThe company sent reporters a statement on its data practices."
+    assert not [e for e in events_of(extractor, text) if e["tool_id"] == "deepseek"]
