@@ -359,10 +359,22 @@ def find_body_anaphors(ctx, sent, found):
             found.claim(actor)
 
 
+FIRST_PERSON = words("first_person")
+
+
+def find_the_publisher(ctx, sent, found):
+    """On a body's own site (its `domains` in agencies.yml) "we ordered the limitation" is the body's own
+    voice."""
+    if ctx.publisher is None:
+        return
+    for i in ctx.positions_in(FIRST_PERSON, sent.start, sent.end):
+        found.claim(body_actor(ctx, ctx.publisher, ctx.words[i], i, i + 1))
+
+
 # In this order: a token goes to the first finder's actor that claims it.
 ACTOR_FINDERS = (find_listed_ministries, find_place_regulators, find_agencies, find_people, find_places,
                  find_described_governments, find_governor_titles, find_ner_bodies, find_collectives,
-                 find_lawmakers, find_body_anaphors)
+                 find_lawmakers, find_the_publisher, find_body_anaphors)
 
 
 INDEFINITE = {"a", "an"}

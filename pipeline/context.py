@@ -106,6 +106,7 @@ class DocContext:
         self.default_year = default_year
         self.published_month = None  # 'YYYY-MM' when only the month of publication is known
         self.dateline = None  # (start, end) characters of the story's dateline: its date is no measure's
+        self.publisher = None  # the agency whose own site published the document ("we" there is that body)
         self.sents, self.sent_starts = sentences(doc)
         # token attributes as plain lists: the rules read them thousands of times per document, and
         # doc[i] builds a new Token object each time

@@ -14,7 +14,7 @@ ctx.settings (pipeline/settings.py).
    else the nearest actor to its left in the clause, with the others coordinated with it
    ("NASA, the Navy and the Pentagon"). An actor told to act by another ("X ordered Y to block")
    yields to the one giving the order. Failing all these, the author of the memo or order the
-   document is about, or the actor of the headline.
+   document is about, the body whose own site published the document, or the actor of the headline.
 4. *Stage*: proposed when a proposal cue (bill, urge, would, considering...) governs the trigger
    and no enactment cue (signed, took effect) overrides it.
 5. *Date*: the nearest date expression in the sentence, resolved against the publication date;
@@ -29,6 +29,7 @@ from banwatch.lexicon import words
 from pipeline.actors import (
     actors_in,
     agents_for,
+    body_actor,
     education_body_of,
     followers_of,
     is_own_product,
@@ -88,10 +89,16 @@ def find_events(ctx):
             if not agents and not weak:
                 if authors is None:
                     authors = measure_authors(ctx)
-                fallback = heading or authors.get(index) or (last_actors[:1] if last_actors else None) or \
-                    ([title_actor] if title_actor else None)
+                fallback = heading or authors.get(index) or (last_actors[:1] if last_actors else None)
                 if fallback:
                     agents, via = list(fallback), "context"
+                elif ctx.publisher:
+                    agents, via = [publisher_actor(ctx, sent)], "publisher"
+                elif title_actor:
+                    agents, via = [title_actor], "context"
+            elif ctx.publisher and len(agents) == 1 and agents[0].via == "locative" and publishes_for(ctx, agents[0]):
+                # the Garante's own notice "ChatGPT is accessible again in Italy": where, and whose measure
+                agents, via = [publisher_actor(ctx, sent)], "publisher"
             if not agents:
                 continue
             if via == "subject":
@@ -125,6 +132,19 @@ def find_events(ctx):
             if ctx.is_title(sent) and title_actor is None:
                 title_actor = found_here[0]
     return mentions
+
+
+def publisher_actor(ctx, sent):
+    """The body whose own site the document is (pipeline.actors.find_the_publisher): the one a notice
+    speaks for when a measure of it names nobody."""
+    name = ctx.ref.agencies[ctx.publisher]["name"]
+    return body_actor(ctx, ctx.publisher, name, sent.start, sent.start)
+
+
+def publishes_for(ctx, actor):
+    """The place `actor` stands for lies in the country of the publisher's own jurisdiction."""
+    home = ctx.ref.country_of(ctx.ref.agencies[ctx.publisher].get("jurisdiction"))
+    return home is not None and ctx.ref.country_of(actor.jurisdiction_id) == home
 
 
 def is_heading(ctx, sent):

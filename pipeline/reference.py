@@ -30,6 +30,9 @@ class ReferenceIndex:
     def names(self, entry):
         return self.reference.names(entry)
 
+    def publisher_of(self, url):
+        return self.reference.publisher_of(url)
+
     def country_of(self, jurisdiction_id):
         if not jurisdiction_id:
             return None

@@ -469,3 +469,31 @@ def test_shipped_types_match_the_architecture_vocabulary():
         "company", "other",
     )
     assert TOOL_KINDS == ("chatbot", "model", "assistant", "image_generator", "app")
+
+
+def test_a_body_is_found_by_its_own_site_and_its_subdomains(tmp_path):
+    data = minimal()
+    data["agencies"][1]["domains"] = ["army.example"]
+    ref = load_reference(write_reference(tmp_path, data))
+    assert ref.publisher_of("https://www.army.example/news/1") == "xx-army"
+    assert ref.publisher_of("https://press.army.example./notice") == "xx-army"
+    # a look-alike host, a host that only contains the domain, and no URL at all are nobody's
+    for url in ("https://notarmy.example/", "https://army.example.evil.test/", "", None, "not a url"):
+        assert ref.publisher_of(url) is None, url
+
+
+def test_a_domain_must_be_a_host_name_and_belong_to_one_body(tmp_path):
+    data = minimal()
+    data["agencies"][0]["domains"] = ["https://gov.example/", "army.example"]
+    data["agencies"][1]["domains"] = ["army.example"]
+    _, problems = load_error(tmp_path, data)
+    text = " | ".join(problems)
+    assert "domains: 'https://gov.example/' is not a lower-case host name" in text
+    assert "entry 'xx-army': domain 'army.example' is also given to 'xx-government'" in text
+
+
+def test_shipped_domains_are_real_host_names_of_one_body_each(ref):
+    owners = [(d, agency_id) for agency_id, a in ref.agencies.items() for d in a["domains"]]
+    assert len(owners) >= 50
+    assert ref.publisher_of("https://www.garanteprivacy.it/home/docweb/-/docweb-display/docweb/9870832") == "it-garante"
+    assert ref.publisher_of("https://www.cnil.fr/fr/intelligence-artificielle") == "fr-cnil"

@@ -509,3 +509,21 @@ def test_a_company_sending_a_request_is_not_the_object_of_a_measure(extractor):
     # the company here sends, it is not sent to: no measure on the story's tool
     text = "DeepSeek topped the download charts.\n\nThe company sent reporters a statement on its data practices."
     assert not [e for e in events_of(extractor, text) if e["tool_id"] == "deepseek"]
+
+
+def test_we_on_a_bodys_own_site_is_that_body(extractor):
+    # the regulator's own notice: "we" is the regulator; on a news site "we" is nobody's
+    text = "On 30 January we ordered DeepSeek to stop processing the data of Italian users, with immediate effect."
+    doc = {"id": "t", "title": "", "published": "2025-02-03", "text": text}
+    official = extractor.extract({**doc, "url": "https://www.garanteprivacy.it/home/docweb/-/docweb-display/docweb/1"})
+    assert [(e["agency_id"], e["tool_id"]) for e in official["events"]] == [("it-garante", "deepseek")]
+    news = extractor.extract({**doc, "url": "https://news.example.com/2025/02/03/deepseek"})
+    assert not [e for e in news["events"] if e["agency_id"] == "it-garante"]
+
+
+def test_a_measure_where_the_notice_names_only_its_own_country_is_the_publishers(extractor):
+    text = "ChatGPT is accessible again to users in Italy after OpenAI introduced the changes requested."
+    doc = {"id": "t", "title": "", "published": "2023-04-28", "text": text,
+           "url": "https://www.garanteprivacy.it/home/docweb/-/docweb-display/docweb/9881490"}
+    e = one(extractor.extract(doc)["events"], tool_id="chatgpt")
+    assert (e["agency_id"], e["action"]) == ("it-garante", "lift")

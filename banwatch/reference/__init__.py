@@ -45,6 +45,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -67,7 +68,7 @@ _SCHEMA = {
     "agencies": {
         "required": ("id", "name", "type", "jurisdiction"),
         "optional": {"short": None, "aliases": [], "parent": None, "qid": None, "people": [],
-                     "needs_context": []},
+                     "needs_context": [], "domains": []},
     },
     "tools": {
         "required": ("id", "name", "vendor", "kind"),
@@ -90,6 +91,7 @@ _TOP_LEVEL_JURISDICTIONS = ("country", "supranational")
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 _QID = re.compile(r"^Q[1-9][0-9]*$")
+_HOST = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$")
 
 
 # the bodies a reporter names by function once the country is clear: "the interior ministry"
@@ -112,6 +114,7 @@ class Reference:
     # table -> the names its file allows several entries to share
     ambiguous_aliases: dict = field(default_factory=dict)
     _index: dict = field(default_factory=dict, repr=False)
+    _sites: dict = field(default_factory=dict, repr=False)  # domain -> agency id, filled on first use
 
     def table(self, name):
         if name not in TABLES:
@@ -142,6 +145,18 @@ class Reference:
             chain.append(current)
             current = self.agencies[current]["parent"]
         return chain
+
+    def publisher_of(self, url):
+        """The agency whose own site `url` is on (one of its domains, or a subdomain of one), or None."""
+        if not self._sites:
+            self._sites.update((d, agency_id) for agency_id, a in self.agencies.items() for d in a["domains"])
+        host = (urlsplit(url or "").hostname or "").rstrip(".")
+        labels = host.split(".")
+        for k in range(len(labels) - 1):
+            found = self._sites.get(".".join(labels[k:]))
+            if found:
+                return found
+        return None
 
     def jurisdiction_of(self, agency_id):
         """The agency's jurisdiction id, or the nearest ancestor's (None for None)."""
@@ -358,6 +373,9 @@ def _check_entry(table, entry, label, problems):
             entry[list_field] = []
     if entry.get("qid") is not None and not (isinstance(entry["qid"], str) and _QID.match(entry["qid"])):
         problems.append(f"{label}: qid {entry['qid']!r} is not a Wikidata QID like 'Q30'")
+    for domain in entry.get("domains", ()):
+        if not (isinstance(domain, str) and _HOST.match(domain)):
+            problems.append(f"{label}: domains: {domain!r} is not a lower-case host name like 'cnil.fr'")
     if entry.get("released") is not None:
         # YAML reads 2025-01 as text; a full date would come back as a date object
         entry["released"] = str(entry["released"])
@@ -407,6 +425,13 @@ def _check_references(tables, paths, problems):
             if value is not None and value not in tables[target]:
                 problems.append(f"{path[table]}: entry {entry_id!r}: {link} {value!r} "
                                 f"is not an id in {target}.yml")
+    owners = {}
+    for entry_id, entry in tables["agencies"].items():
+        for domain in entry.get("domains", ()):
+            if domain in owners:  # a site speaks for one body: two owners would make "we" ambiguous
+                problems.append(f"{path['agencies']}: entry {entry_id!r}: domain {domain!r} is also "
+                                f"given to {owners[domain]!r}")
+            owners.setdefault(domain, entry_id)
     for table in ("jurisdictions", "agencies", "tools", "vendors"):
         holders = {}
         for entry_id, entry in tables[table].items():
