@@ -206,7 +206,7 @@ def find_agencies(ctx, sent, found):
     tool_tokens = _tokens(ctx.in_sent("tool", sent))
     place_names = {(s.start, s.end) for s in ctx.in_sent("jurisdiction", sent)}
     for span in spans:
-        if ctx.is_origin(span) or set(range(span.start, span.end)) & tool_tokens:
+        if ctx.is_origin(span) or set(range(span.start, span.end)) & tool_tokens or party_tag(ctx, span):
             continue
         if is_foreign_description(ctx, span):
             continue
@@ -246,7 +246,7 @@ def find_places(ctx, sent, found):
     staff = ctx.in_sent("staff", sent)
     lawmakers = ctx.in_sent("lawmaker", sent)
     for span in ctx.in_sent("jurisdiction", sent):
-        if ctx.is_origin(span) or found.covers(span):
+        if ctx.is_origin(span) or found.covers(span) or party_tag(ctx, span):
             continue
         following = [g for g in governments + staff + lawmakers if 0 <= g.start - span.end <= gap]
         end = following[0].end if following else span.end
@@ -263,6 +263,14 @@ def find_places(ctx, sent, found):
         if actor:
             actor.via = "locative" if previous in LOCATIVE and not following else ""
             found.claim(actor)
+
+
+PARTY_LETTERS = words("party_letter")
+
+
+def party_tag(ctx, span):
+    """"Sen. Jon Husted, R-Ohio": the state a lawmaker represents, not a body acting."""
+    return span.start >= 2 and ctx.words[span.start - 1] == "-" and ctx.lower[span.start - 2] in PARTY_LETTERS
 
 
 def find_described_governments(ctx, sent, found):
@@ -334,11 +342,13 @@ def find_collectives(ctx, sent, found):
 
 
 def find_lawmakers(ctx, sent, found):
-    """"Lawmakers" no place names: the legislature of the story's country."""
+    """"Lawmakers" no place names: the legislature of the story's country ("state lawmakers": of its
+    state)."""
     for span in ctx.in_sent("lawmaker", sent):
         if found.covers(span):
             continue
-        actor = legislature_actor(ctx, ctx.dominant_of("country"), span.text, span.start, span.end)
+        level = "state" if span.start > sent.start and ctx.lower[span.start - 1] in STATE_LEVEL else "country"
+        actor = legislature_actor(ctx, ctx.dominant_of(level), span.text, span.start, span.end)
         if actor:
             found.claim(actor)
 

@@ -103,6 +103,16 @@ def _hashes(strings, words):
     return {strings.add(w) for w in words}
 
 
+def tokenized_casings(nlp, pattern):
+    """The pattern, and its capitalised form where the tokenizer splits that one otherwise: its
+    abbreviation exceptions are case-sensitive ("Sen." is one token, "sen." two)."""
+    forms = [pattern]
+    capitalised = pattern[:1].upper() + pattern[1:]
+    if [t.lower_ for t in nlp.make_doc(capitalised)] != [t.lower_ for t in nlp.make_doc(pattern)]:
+        forms.append(capitalised)
+    return forms
+
+
 def with_curly_quotes(phrases):
     """Reporters' pages use typographic apostrophes: "People’s Republic", "can’t use"."""
     out = []
@@ -374,7 +384,7 @@ class LexiconMatcher:
             elif entry.get("case_sensitive"):
                 by_key[key]["exact"].extend(nlp.make_doc(p) for p in with_curly_quotes([pattern]))
             else:
-                by_key[key]["phrases"].extend(nlp.make_doc(p) for p in with_curly_quotes([pattern]))
+                by_key[key]["phrases"].extend(nlp.make_doc(p) for p in with_curly_quotes(tokenized_casings(nlp, pattern)))
         for key, kinds in by_key.items():
             self.targets[nlp.vocab.strings.add(key)] = tuple(key.split("|"))
             if kinds["phrases"]:

@@ -527,3 +527,22 @@ def test_a_measure_where_the_notice_names_only_its_own_country_is_the_publishers
            "url": "https://www.garanteprivacy.it/home/docweb/-/docweb-display/docweb/9881490"}
     e = one(extractor.extract(doc)["events"], tool_id="chatgpt")
     assert (e["agency_id"], e["action"]) == ("it-garante", "lift")
+
+
+def test_a_lawmakers_party_and_state_tag_is_no_actor(extractor):
+    # "R-Ohio" says whom the senator represents; Ohio's government does not act
+    text = "Sen. Jon Husted, R-Ohio, introduced a bill on Thursday that would ban DeepSeek on federal devices."
+    found = events_of(extractor, text)
+    assert found and not [e for e in found if e["agency_id"] == "us-oh-government"]
+    assert one(found, tool_id="deepseek")["stage"] == "proposed"
+
+
+def test_state_lawmakers_are_their_states_legislature(extractor):
+    text = "In Texas, state senators passed a bill on Monday to ban DeepSeek on state devices."
+    assert one(events_of(extractor, text), tool_id="deepseek")["agency_id"] == "us-tx-legislature"
+
+
+def test_a_lexicon_abbreviation_matches_as_the_tokenizer_splits_it(extractor):
+    # spaCy keeps "Sen." as one token but splits "sen." in two: the lexicon's "sen." must match both
+    doc = extractor._pipeline()("Sen. Jane Roe and Rep. John Doe spoke; the sen. left.")
+    assert [s.text for s in doc.spans["lawmaker"]] == ["Sen.", "Rep.", "sen."]
