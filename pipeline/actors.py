@@ -612,9 +612,27 @@ def by_agent(ctx, trigger, actors):
             between = ctx.lower[trigger.end:actor.start]
             if any(w in {";", "."} for w in between):
                 continue
-            if "by" in between or nominal and between[:1] == ["from"] and actor.kind != "company":
+            if "by" in between or nominal and between[:1] == ["from"] and actor.kind != "company" \
+                    or requested_by(ctx, between, actor):
                 return actor
     return None
+
+
+REQUEST_NOUNS = words("request_noun")
+
+
+def requested_by(ctx, between, actor):
+    """"pulled from the stores at the commission's request", "removed at the request of the Garante":
+    who asked for the measure took it."""
+    if "at" not in between:
+        return False
+    phrase = between[len(between) - between[::-1].index("at"):]  # the words after the last "at"
+    named = [w for w in phrase if w not in ARTICLES]
+    if named[-1:] == ["of"] and REQUEST_NOUNS & set(named):
+        return True  # "at the request of X"
+    after = ctx.lower[actor.end:actor.end + 2]
+    return not named and len(after) == 2 and after[0] in POSSESSIVE \
+        and after[1] in REQUEST_NOUNS  # "at the commission's request"
 
 
 def relative_antecedent(ctx, trigger, left):

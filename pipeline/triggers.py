@@ -230,7 +230,8 @@ def tools_for(ctx, trigger, sent, sent_index):
         listed = {t.kb_id_: t.text for t in ctx.in_sent("tool", following)}
         if len(listed) >= 2 and same_paragraph_or_next(ctx, sent_index):
             return list(listed.items()), cfg.class_list_tool_weight
-    vendors = [v for v in ctx.spans("vendor", start, end) if ctx.ref.flagship_tool(v.kb_id_)]
+    vendors = [v for v in ctx.spans("vendor", start, end) if ctx.ref.flagship_tool(v.kb_id_)
+               and not runs_a_store(ctx, v, end)]
     if vendors and ctx.spans("anaphor", start, end):
         # "suspend Meta's use of personal data to train its AI": the vendor's AI product
         return [(ctx.ref.flagship_tool(v.kb_id_), v.text) for v in vendors[:1]], cfg.vendor_tool_weight
@@ -267,6 +268,14 @@ def acts_on_vendor(ctx, trigger, sent, vendor):
         return all(w in VENDOR_OBJECT_LINKS for w in ctx.lower[trigger.end:vendor.start])
     return vendor.end <= trigger.start <= vendor.end + cfg.vendor_order_gap and vendor.start > sent.start \
         and ctx.lower[vendor.start - 1] in ADDRESSING
+
+
+STORE_NOUNS = words("store_noun")
+
+
+def runs_a_store(ctx, vendor, end):
+    """"pulled from the Apple and Google stores", "Google Play": the maker named as a shop, not a product."""
+    return bool(STORE_NOUNS & set(ctx.lower[vendor.end:min(end, vendor.end + ctx.settings.store_window)]))
 
 
 def follows_with(ctx, trigger, start):

@@ -546,3 +546,20 @@ def test_a_lexicon_abbreviation_matches_as_the_tokenizer_splits_it(extractor):
     # spaCy keeps "Sen." as one token but splits "sen." in two: the lexicon's "sen." must match both
     doc = extractor._pipeline()("Sen. Jane Roe and Rep. John Doe spoke; the sen. left.")
     assert [s.text for s in doc.spans["lawmaker"]] == ["Sen.", "Rep.", "sen."]
+
+
+def test_pulled_from_the_stores_at_a_bodys_request_is_that_bodys_suspension(extractor):
+    # Apple and Google run the stores here: no Apple product is suspended, and who asked acted
+    text = ("South Korea's Personal Information Protection Commission reviewed DeepSeek in February.\n\n"
+            "DeepSeek was pulled from the Apple and Google app stores at the commission's request.")
+    found = events_of(extractor, text)
+    e = one(found, tool_id="deepseek", action="suspend")
+    assert e["agency_id"] == "kr-pipc"
+    assert {x["tool_id"] for x in found} == {"deepseek"}
+
+
+@pytest.mark.parametrize("asked", ["at the Garante's request", "at the request of the Garante"])
+def test_at_a_bodys_request_names_who_took_the_measure(extractor, asked):
+    # the store removes the app; the body that asked for it took the measure
+    text = f"Apple removed DeepSeek from its Italian store {asked} on Thursday."
+    assert one(events_of(extractor, text), tool_id="deepseek", action="suspend")["agency_id"] == "it-garante"
