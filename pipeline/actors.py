@@ -280,9 +280,15 @@ def find_described_governments(ctx, sent, found):
             continue
         left_start = max(sent.start, span.start - ctx.settings.government_words_before)
         jid = _described_jurisdiction(ctx, set(ctx.lower[left_start:span.start]), span.text.lower())
+        # the description starts at its first describing word: "require federal agencies" is "federal agencies"
+        while left_start < span.start and ctx.lower[left_start] not in DESCRIBING_WORDS:
+            left_start += 1
         actor = government_of(ctx, jid, ctx.text(left_start, span.end), left_start, span.end)
         if actor:
             found.claim(actor)
+
+
+DESCRIBING_WORDS = NATIONAL_LEVEL | STATE_LEVEL | ARTICLES
 
 
 def _described_jurisdiction(ctx, words, noun):

