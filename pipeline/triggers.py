@@ -120,6 +120,8 @@ def stage_of(ctx, trigger, sent, action):
     cues = [c for c in ctx.spans("proposal", start, min(sent.end, trigger.end + cfg.proposal_window_after))
             if not (c.start >= trigger.start and c.end <= trigger.end)]
     cues = [c for c in cues if not any(w in STAGE_CLAUSE_END for w in ctx.lower[c.end:trigger.start])]
+    # "announced an investigation and urged users to be careful": a cue of the next predicate
+    cues = [c for c in cues if not (c.start >= trigger.end and "and" in ctx.lower[trigger.end:c.start])]
     # "may no longer be used", "may not install": a prohibition in force, not a possibility
     cues = [c for c in cues if not (c.text.lower() in MODALS and c.end < len(ctx.lower)
                                     and ctx.lower[c.end] in NEGATORS)]

@@ -577,3 +577,11 @@ def test_a_bills_sponsors_give_the_order_it_would_require(extractor):
             "government phones.")
     e = one(events_of(extractor, text), tool_id="deepseek")
     assert (e["agency_id"], e["stage"]) == ("us-congress", "proposed")
+
+
+def test_a_cue_of_the_next_predicate_does_not_make_a_measure_proposed(extractor):
+    # "announced an investigation and urged users ...": the urging is the next measure, not this one's stage
+    text = ("DeepSeek topped the charts.\n\nThe Dutch data protection authority has announced an investigation "
+            "and urged Dutch users to be careful with the app.")
+    e = one(events_of(extractor, text), tool_id="deepseek", action="investigate")
+    assert e["stage"] == "enacted"
