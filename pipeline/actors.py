@@ -210,7 +210,7 @@ def find_agencies(ctx, sent, found):
             continue
         if is_foreign_description(ctx, span):
             continue
-        actor = place_body(ctx, span, sent) or agency_actor(ctx, span)
+        actor = place_body(ctx, span, sent) or local_education_body(ctx, span) or agency_actor(ctx, span)
         previous = ctx.lower[span.start - 1] if span.start > sent.start else ""
         if (span.start, span.end) in place_names and previous in NOT_AGENT_BEFORE:
             # "a school board in Virginia": a place, not the state government acting
@@ -218,6 +218,23 @@ def find_agencies(ctx, sent, found):
                 continue
             actor.via = "locative"
         found.claim(actor)
+
+
+def local_education_body(ctx, span):
+    """"the education department" in a story about New York City's schools is the city's, not the U.S.
+    Department of Education: a described (lower-case) education body is that of the story's own place,
+    the first of its dominant places inside the body's jurisdiction that has one."""
+    if not only_described(span.text):
+        return None
+    home = ctx.ref.agencies[span.kb_id_].get("jurisdiction")
+    if not home or ctx.ref.education_body(home) != span.kb_id_:
+        return None
+    for jid in ctx.dominant:
+        if jid != home and home in ctx.ref.reference.jurisdiction_chain(jid):
+            local = ctx.ref.education_body(jid)
+            if local:
+                return body_actor(ctx, local, span.text, span.start, span.end)
+    return None
 
 
 def is_foreign_description(ctx, span):

@@ -585,3 +585,11 @@ def test_a_cue_of_the_next_predicate_does_not_make_a_measure_proposed(extractor)
             "and urged Dutch users to be careful with the app.")
     e = one(events_of(extractor, text), tool_id="deepseek", action="investigate")
     assert e["stage"] == "enacted"
+
+
+def test_the_education_department_of_a_city_story_is_the_citys(extractor):
+    # described in lower case, "the education department" is the story's own place's, not the nation's
+    text = ("New York City public schools will drop their ban on ChatGPT, the schools chancellor said on "
+            "Thursday, four months after the education department blocked the chatbot on school devices.")
+    found = {e["agency_id"] for e in events_of(extractor, text)}
+    assert "us-nyc-doe" in found and "us-ed" not in found
