@@ -593,3 +593,9 @@ def test_the_education_department_of_a_city_story_is_the_citys(extractor):
             "Thursday, four months after the education department blocked the chatbot on school devices.")
     found = {e["agency_id"] for e in events_of(extractor, text)}
     assert "us-nyc-doe" in found and "us-ed" not in found
+
+
+def test_calling_for_caution_is_the_warning_itself_not_a_proposal(extractor):
+    text = "Dutch regulator calls for great caution with DeepSeek"
+    e = one(events_of(extractor, text), tool_id="deepseek")
+    assert (e["action"], e["stage"]) == ("warn", "enacted")
