@@ -777,7 +777,7 @@ def is_holder(ctx, actor, sent):
     cfg = ctx.settings
     nouns = ctx.in_sent("staff", sent) + ctx.in_sent("scope", sent)
     for noun in nouns:
-        gap = ctx.lower[actor.end:noun.start]
+        gap = without_parenthetical(ctx.lower[actor.end:noun.start])  # "the Storting's (parliament) systems"
         if actor.end <= noun.start and (len(gap) == 0 or all(
                 w in HOLDER_SUFFIXES or w in POSSESSIVE for w in gap) and len(gap) <= cfg.holder_suffix_gap):
             return True
@@ -787,6 +787,15 @@ def is_holder(ctx, actor, sent):
                     and all(w in HOLDER_GAP_WORDS for w in gap):
                 return True
     return False
+
+
+def without_parenthetical(tokens):
+    """The tokens with one bracketed aside taken out."""
+    if "(" in tokens and ")" in tokens[tokens.index("("):]:
+        opening = tokens.index("(")
+        closing = tokens.index(")", opening)
+        return tokens[:opening] + tokens[closing + 1:]
+    return tokens
 
 
 def speaker(ctx, actor, sent):

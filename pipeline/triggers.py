@@ -186,6 +186,16 @@ def clause_of(ctx, trigger, sent):
     return start, end
 
 
+RIVAL_CUES = words("rival_cue")
+
+
+def is_rival(ctx, tool):
+    """"The app, a cheaper alternative to ChatGPT, was banned": a tool named as what another one rivals."""
+    before = ctx.lower[max(0, tool.start - 3):tool.start]
+    return bool(before) and (before[-1] in RIVAL_CUES or before[-1] in {"to", "than", "of"} and
+                             bool(RIVAL_CUES & set(before[:-1])))
+
+
 def left_available(ctx, tool, sent):
     """"...left other services, such as ChatGPT, available to staff": a tool the measure spares."""
     cfg = ctx.settings
@@ -211,10 +221,10 @@ def tools_for(ctx, trigger, sent, sent_index):
     tools = ctx.spans("tool", start, end)
     if not tools and start > sent.start:
         tools = ctx.spans("tool", sent.start, start)
-    tools = [t for t in tools if not left_available(ctx, t, sent)]
+    tools = [t for t in tools if not left_available(ctx, t, sent) and not is_rival(ctx, t)]
     if tools:
         return [(t.kb_id_, t.text) for t in tools], cfg.named_tool_weight
-    if ctx.in_sent("tool", sent):
+    if any(not is_rival(ctx, t) for t in ctx.in_sent("tool", sent)):
         return [], 0.0  # the sentence names tools, but in another clause
     # a list introduced by the sentence ("...the following apps:" then one item per line)
     if ":" in ctx.words[max(sent.start, sent.end - cfg.list_colon_window):sent.end]:

@@ -599,3 +599,15 @@ def test_calling_for_caution_is_the_warning_itself_not_a_proposal(extractor):
     text = "Dutch regulator calls for great caution with DeepSeek"
     e = one(events_of(extractor, text), tool_id="deepseek")
     assert (e["action"], e["stage"]) == ("warn", "enacted")
+
+
+def test_a_tool_named_as_what_another_rivals_is_not_the_one_banned(extractor):
+    text = ("Norwegian politicians can no longer use the Chinese app DeepSeek.\n\nThe app, which is a cheaper "
+            "alternative to ChatGPT, has been banned on devices with access to the Storting's systems.")
+    assert {e["tool_id"] for e in events_of(extractor, text)} == {"deepseek"}
+
+
+def test_a_holder_named_with_an_aside_still_holds_the_devices(extractor):
+    text = ("DeepSeek is a Chinese chatbot.\n\nThe app has been banned on devices with access to the Storting's "
+            "(Norwegian parliament) systems.")
+    assert one(events_of(extractor, text), tool_id="deepseek")["agency_id"] == "no-parliament"
