@@ -611,3 +611,12 @@ def test_a_holder_named_with_an_aside_still_holds_the_devices(extractor):
     text = ("DeepSeek is a Chinese chatbot.\n\nThe app has been banned on devices with access to the Storting's "
             "(Norwegian parliament) systems.")
     assert one(events_of(extractor, text), tool_id="deepseek")["agency_id"] == "no-parliament"
+
+
+@pytest.mark.parametrize("sentence", [
+    "The Catholic school system refuses to impose a blanket ban on ChatGPT.",
+    "The school board decided against a ban on ChatGPT on Monday.",
+    "The council voted against banning ChatGPT in city offices.",
+])
+def test_refusing_or_deciding_against_a_measure_is_none(extractor, sentence):
+    assert not events_of(extractor, sentence)
