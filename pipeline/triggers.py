@@ -225,7 +225,9 @@ def tools_for(ctx, trigger, sent, sent_index):
     if tools:
         return [(t.kb_id_, t.text) for t in tools], cfg.named_tool_weight
     if any(not is_rival(ctx, t) for t in ctx.in_sent("tool", sent)):
-        return [], 0.0  # the sentence names tools, but in another clause
+        # the sentence names tools, but in another clause: only a measure addressed to the maker ("opened
+        # an investigation into Meta ..., while leaving Meta AI in place") is on one
+        return tool_of_addressed_maker(ctx, trigger, sent, start, end)
     # a list introduced by the sentence ("...the following apps:" then one item per line)
     if ":" in ctx.words[max(sent.start, sent.end - cfg.list_colon_window):sent.end]:
         listed = []
@@ -252,23 +254,31 @@ def tools_for(ctx, trigger, sent, sent_index):
         if v.end <= trigger.start <= v.end + cfg.vendor_order_gap and v.start > sent.start \
                 and ctx.lower[v.start - 1] in ORDER_VERBS:
             return [(ctx.ref.flagship_tool(v.kb_id_), v.text)], cfg.vendor_tool_weight
-    # "announced an investigation into xAI": a measure on the maker of the story's tool is on that tool
-    for v in vendors:
-        if 0 <= v.start - trigger.end <= cfg.vendor_object_gap and ctx.focus_tools \
-                and ctx.ref.tools.get(ctx.focus_tools[0], {}).get("vendor") == v.kb_id_ \
-                and all(w in VENDOR_OBJECT_LINKS for w in ctx.lower[trigger.end:v.start]):
-            return [(ctx.focus_tools[0], v.text)], cfg.vendor_tool_weight
-    # "the Garante had sent the companies a formal request for information": the maker of the story's tool
-    maker = ctx.focus_tools and ctx.ref.tools.get(ctx.focus_tools[0], {}).get("vendor")
-    for v in ctx.spans("vendor_anaphor", start, end) if maker else ():
-        if acts_on_vendor(ctx, trigger, sent, v):
-            return [(ctx.focus_tools[0], v.text)], cfg.vendor_tool_weight
+    found = tool_of_addressed_maker(ctx, trigger, sent, start, end)
+    if found[0]:
+        return found
     # "the app"; "the city's schools followed in January with a block": the story's tool
     if ctx.focus_tools and (ctx.spans("anaphor", start, end) or follows_with(ctx, trigger, start)) \
             and not ctx.in_sent("other_product", sent):
         tool_id = ctx.focus_tools[0]
         return [(tool_id, ctx.ref.tools.get(tool_id, {}).get("name") or tool_id.partition(":")[2])], \
             cfg.focus_tool_weight
+    return [], 0.0
+
+
+def tool_of_addressed_maker(ctx, trigger, sent, start, end):
+    """The story's tool, when the measure is addressed to its maker: "announced an investigation into
+    xAI", "the Garante had sent the companies a formal request for information"."""
+    maker = ctx.focus_tools and ctx.ref.tools.get(ctx.focus_tools[0], {}).get("vendor")
+    if not maker:
+        return [], 0.0
+    for v in ctx.spans("vendor", start, end):
+        if v.kb_id_ == maker and 0 <= v.start - trigger.end <= ctx.settings.vendor_object_gap \
+                and all(w in VENDOR_OBJECT_LINKS for w in ctx.lower[trigger.end:v.start]):
+            return [(ctx.focus_tools[0], v.text)], ctx.settings.vendor_tool_weight
+    for v in ctx.spans("vendor_anaphor", start, end):
+        if acts_on_vendor(ctx, trigger, sent, v):
+            return [(ctx.focus_tools[0], v.text)], ctx.settings.vendor_tool_weight
     return [], 0.0
 
 

@@ -620,3 +620,16 @@ def test_a_holder_named_with_an_aside_still_holds_the_devices(extractor):
 ])
 def test_refusing_or_deciding_against_a_measure_is_none(extractor, sentence):
     assert not events_of(extractor, sentence)
+
+
+def test_an_investigation_into_the_maker_holds_when_its_tool_is_named_in_another_clause(extractor):
+    text = ("Meta AI is built into WhatsApp.\n\nThe European Commission on Thursday opened a formal antitrust "
+            "investigation into Meta over new WhatsApp terms that shut out rival chatbots while leaving Meta AI in place.")
+    e = one(events_of(extractor, text), agency_id="eu-commission")
+    assert (e["action"], e["tool_id"]) == ("investigate", "meta-ai")
+
+
+def test_does_not_allow_its_staff_to_use_is_a_ban(extractor):
+    text = "Microsoft does not allow its employees to use the DeepSeek app, its president told senators on Thursday."
+    e = one(events_of(extractor, text), tool_id="deepseek")
+    assert (e["agency_id"], e["action"]) == ("us-microsoft", "ban")
