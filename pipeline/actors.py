@@ -517,6 +517,9 @@ def listed_ministries(ctx, sent):
     return out
 
 
+PRODUCT_ENDINGS = words("product_ending")
+
+
 def ner_actor(ctx, span, sent):
     text = re.sub(r"^(?i:the)\s+", "", span.text).strip()
     text = re.sub(r"['’]s$", "", text).strip()
@@ -530,8 +533,8 @@ def ner_actor(ctx, span, sent):
             return None  # "London", "Los Angeles": a place the reference does not know is where, not who
         return Actor(key=f"new:{slugify(text)}", name=text, mention=span.text, kind="local_government",
                      jurisdiction_id=ctx.dominant_of("country"), start=span.start, end=span.end, verified=False)
-    if span.label_ == "PERSON":
-        return None
+    if span.label_ == "PERSON" or text.lower().split()[-1] in PRODUCT_ENDINGS:
+        return None  # a person; "WhatsApp AI", "Acme Labs": a product or a company, not a public body
     # an unknown body: its jurisdiction from a place named just before it or inside it, else the document's
     jid = None
     window = ctx.settings.ner_place_window
@@ -636,12 +639,27 @@ def by_agent(ctx, trigger, actors):
             if any(w in {";", "."} for w in between):
                 continue
             if "by" in between or nominal and between[:1] == ["from"] and actor.kind != "company" \
-                    or requested_by(ctx, between, actor):
+                    or requested_by(ctx, between, actor) or nominal and launched_by(ctx, between, actor):
                 return actor
     return None
 
 
+def launched_by(ctx, between, actor):
+    """"a probe that Italy's competition authority, the AGCM, launched in July": the subject of the
+    relative clause naming the measure launched it."""
+    if [w for w in between if w not in ARTICLES] not in ([], ["that"], ["which"]):
+        return False
+    after = ctx.lower[actor.end:actor.end + ctx.settings.launched_window]
+    for w in after:
+        if w in ANNOUNCING_VERBS:
+            return True
+        if w in {".", ";", "and"} or w in RELATIVE_PRONOUNS:
+            return False
+    return False
+
+
 REQUEST_NOUNS = words("request_noun")
+ANNOUNCING_VERBS = words("announcing")
 
 
 def requested_by(ctx, between, actor):

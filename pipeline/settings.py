@@ -64,6 +64,7 @@ class RuleSettings:
 
     # ---- who acts (pipeline/actors.py, agents_for and its helpers) ----
     by_agent_window: int = 6  # "banned by X": words from trigger to X
+    launched_window: int = 6  # "a probe that X, the AGCM, launched": words from X to its verb
     relative_gap: int = 8  # "the Navy, which banned it": words from the actor to the trigger
     bill_opening_words: int = 3  # "This bill prohibits": words a sentence may open with before its bill
     urged_window: int = 6  # "urged Google and Apple to remove it": words before the addressee...

@@ -633,3 +633,18 @@ def test_does_not_allow_its_staff_to_use_is_a_ban(extractor):
     text = "Microsoft does not allow its employees to use the DeepSeek app, its president told senators on Thursday."
     e = one(events_of(extractor, text), tool_id="deepseek")
     assert (e["agency_id"], e["action"]) == ("us-microsoft", "ban")
+
+
+def test_a_probe_that_a_body_launched_is_that_bodys(extractor):
+    text = ("Meta AI is built into WhatsApp.\n\nThe case follows a probe that Italy's competition authority, "
+            "the AGCM, launched in July into the integration of Meta AI into WhatsApp.")
+    e = one(events_of(extractor, text), tool_id="meta-ai")
+    assert (e["agency_id"], e["action"]) == ("it-agcm", "investigate")
+
+
+def test_an_unknown_name_ending_in_ai_is_a_product_not_a_body(extractor):
+    from pipeline.actors import ner_actor
+
+    class Span:  # the NER span's attributes ner_actor reads
+        text, label_, start, end = "WhatsApp AI", "ORG", 0, 2
+    assert ner_actor(None, Span(), None) is None
