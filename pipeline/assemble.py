@@ -18,7 +18,7 @@ REFER_BACK_DETERMINERS = words("refer_back_determiner")
 
 
 def action_class(action):
-    return action if action in ("lift", "investigate") else "measure"
+    return action if action in ("lift", "investigate", "warn") else "measure"
 
 
 def assemble(ctx, mentions, body_offset):

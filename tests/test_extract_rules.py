@@ -648,3 +648,11 @@ def test_an_unknown_name_ending_in_ai_is_a_product_not_a_body(extractor):
     class Span:  # the NER span's attributes ner_actor reads
         text, label_, start, end = "WhatsApp AI", "ORG", 0, 2
     assert ner_actor(None, Span(), None) is None
+
+
+def test_one_bodys_warning_and_its_later_ban_are_two_events(extractor):
+    # a warning is a measure of its own, not another description of the ban that followed
+    text = ("Taiwan's Ministry of Digital Affairs warned government staff against DeepSeek on Monday.\n\n"
+            "On Friday the ministry banned DeepSeek on all government devices in Taiwan.")
+    found = [e for e in events_of(extractor, text) if e["tool_id"] == "deepseek"]
+    assert sorted(e["action"] for e in found if e["agency_id"] == "tw-moda") == ["ban", "warn"]
