@@ -43,5 +43,12 @@ STATUSES = ("verified", "machine", "needs_review")
 # The default review threshold (`banwatch build --review-threshold`, $BANWATCH_REVIEW_THRESHOLD).
 REVIEW_THRESHOLD = 0.8
 
+# Policy diffusion (the "followed" edges, the adoption curves): published restrictive measures in
+# force, by public bodies. A needs_review event is no fact yet; a company's or a university's rule for its
+# staff is a measure, but no government "follows" it.
+DIFFUSION_ACTIONS = ("ban", "restrict", "suspend")
+PUBLISHED_STATUSES = ("verified", "machine")
+NOT_DIFFUSING_TYPES = ("company", "university", "other")
+
 # What happened to one source report in the build.
 SOURCE_STATUSES = ("merged", "rejected", "invalid")

@@ -39,15 +39,14 @@ from typing import NamedTuple
 import networkx as nx
 
 from banwatch.kbdb import bulk_load
-from banwatch.vocab import STRUCTURAL_EDGE_KINDS
+from banwatch.vocab import (
+    DIFFUSION_ACTIONS,
+    NOT_DIFFUSING_TYPES,
+    PUBLISHED_STATUSES,
+    STRUCTURAL_EDGE_KINDS,
+)
 
 GRAPH_VERSION = "2"
-DIFFUSION_ACTIONS = ("ban", "restrict", "suspend")
-# Diffusion counts published facts only: a needs_review event is kept in kb.db but is no fact yet.
-PUBLISHED_STATUSES = ("verified", "machine")
-# ... and public bodies only: a bank's or a university's rule for its staff is a measure (an event, an
-# acted_on edge), but no government "follows" it; policy diffusion is between governments.
-NOT_DIFFUSING_TYPES = ("company", "university", "other")
 # A measure more than this many days after another is no "following" of it: policy diffusion works over
 # weeks and months (the DeepSeek bans of early 2025 came within ~60 days of each other), and an edge
 # between acts two years apart would claim an influence nobody saw.

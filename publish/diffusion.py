@@ -15,10 +15,8 @@ import csv
 import datetime
 import io
 
-DIFFUSION_ACTIONS = ("ban", "restrict", "suspend")
-PUBLISHED = ("verified", "machine")
-# Companies' and universities' measures are events, not the diffusion of a policy between governments.
-NOT_DIFFUSING_TYPES = ("company", "university", "other")
+from banwatch.vocab import DIFFUSION_ACTIONS, NOT_DIFFUSING_TYPES, PUBLISHED_STATUSES
+
 CSV_FIELDS = ("tool_id", "tool", "date", "jurisdictions_by", "jurisdictions_possibly", "agencies_by",
               "agencies_possibly", "new_jurisdictions", "new_agencies")
 
@@ -35,9 +33,9 @@ def adoptions(conn, tool_ids=None):
         from events e join tools t on t.id = e.tool_id join agencies a on a.id = e.agency_id
         left join jurisdictions j on j.id = coalesce(e.jurisdiction_id, e.country_id)
         where e.stage = 'enacted' and e.action in ({', '.join('?' * len(DIFFUSION_ACTIONS))})
-          and e.status in ({', '.join('?' * len(PUBLISHED))}) and e.date_start is not null
+          and e.status in ({', '.join('?' * len(PUBLISHED_STATUSES))}) and e.date_start is not null
           and coalesce(a.type, '') not in ({', '.join('?' * len(NOT_DIFFUSING_TYPES))}) {where}
-        group by e.tool_id, e.agency_id""", [*DIFFUSION_ACTIONS, *PUBLISHED, *NOT_DIFFUSING_TYPES, *params]).fetchall()
+        group by e.tool_id, e.agency_id""", [*DIFFUSION_ACTIONS, *PUBLISHED_STATUSES, *NOT_DIFFUSING_TYPES, *params]).fetchall()
     tools = {}
     for tool_id, tool, agency_id, agency, jurisdiction_id, jurisdiction, start, end in rows:
         entry = tools.setdefault(tool_id, {"tool": tool, "agencies": {}, "jurisdictions": {}})

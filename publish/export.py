@@ -39,6 +39,7 @@ from banwatch.kbdb import load_graph
 from banwatch.utils import is_http_url
 from banwatch.vocab import ACTIONS, GRAPH_FORMATS, STAGES, STATUSES, TIMELINE_FORMATS
 from publish.sentences import (
+    STATUS_LABELS,
     _json_list,
     date_note,
     display_date,
@@ -48,7 +49,6 @@ from publish.sentences import (
 )
 
 FORMATS = TIMELINE_FORMATS
-STATUS_LABELS_SHORT = {"verified": "verified", "machine": "machine-read", "needs_review": "needs review"}
 
 # the design's timeline record (the first fourteen fields are the contract), plus useful extras.
 RECORD_FIELDS = (
@@ -142,7 +142,7 @@ class TimelineFilters:
                  for values in (self.tools, self.jurisdictions, self.actions, self.stages) if values]
         if self.statuses != list(DEFAULT_STATUSES):
             parts.append("all statuses" if set(self.statuses) == set(STATUSES)
-                         else ", ".join(STATUS_LABELS_SHORT.get(s, s) for s in self.statuses))
+                         else ", ".join(STATUS_LABELS.get(s, s) for s in self.statuses))
         if self.since:
             parts.append(f"since {self.since}")
         if self.until:
@@ -486,7 +486,7 @@ def title_text(rows, filters):
     statuses = filters.statuses if filters else list(DEFAULT_STATUSES)
     shown = ("verified and machine-read events (those needing review are left out)"
              if set(statuses) == set(DEFAULT_STATUSES) else
-             ", ".join(STATUS_LABELS_SHORT.get(s, s) for s in statuses) + " events")
+             ", ".join(STATUS_LABELS.get(s, s) for s in statuses) + " events")
     intro = (f"{span_of(dated)}: {shown}. Every slide says whether a curator verified it or it was machine-read, "
              "and links its sources; event IDs are stable, cite them.")
     left_out = len(rows) - len(dated)

@@ -8,7 +8,7 @@ never the original document), and each says so on its first line.
 
 A minimal PDF writer is hand-written here (one font, plain text lines) because the project
 needs PDFs only as fixtures; pulling reportlab into the pinned dependencies for that is not
-worth it. pypdf (already a dependency) reads the result back, which tests/test_demo_manifest.py
+worth it. pypdf (already a dependency) reads the result back, which tests/test_app_demo_manifest.py
 checks.
 """
 import textwrap

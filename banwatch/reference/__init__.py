@@ -36,7 +36,7 @@ Two entries of one table may not share a name unless the file lists it under
 and Taiwan); a shared name then resolves only with a jurisdiction to tell the candidates apart.
 Names are compared after `name_key` (case, accents, punctuation, a leading "the" ignored).
 
-Run `python -m pytest tests/test_reference.py` after an edit: the loader refuses duplicate
+Run `python -m pytest tests/test_app_reference.py` after an edit: the loader refuses duplicate
 ids, dangling or circular references, missing fields, unknown types and unlisted shared names,
 naming the file and the entry.
 """

@@ -18,6 +18,7 @@ import json
 from pathlib import Path
 
 from banwatch.errors import BanwatchError
+from banwatch.vocab import NOT_DIFFUSING_TYPES
 from publish.datasette_plugin.pages import (
     ACTION_COLORS,
     canonical_args,
@@ -29,12 +30,10 @@ from publish.datasette_plugin.pages import (
     read,
     render,
 )
-from publish.diffusion import NOT_DIFFUSING_TYPES
 from publish.export import parse_date_bound, resolve_filters
 
 GEOMETRY = Path(__file__).resolve().parent / "static" / "vendor" / "regions-50m.json"
 STRENGTH = ("ban", "suspend", "restrict", "investigate", "warn", "lift")
-SUBDIVIDED = ("US", "CA", "AU")
 
 
 @functools.lru_cache(maxsize=1)

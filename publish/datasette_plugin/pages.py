@@ -18,6 +18,7 @@ from datasette.views.base import DatasetteError
 
 from banwatch.errors import BanwatchError
 from banwatch.kbdb import ACTIONS, STAGES
+from banwatch.vocab import DIFFUSION_ACTIONS, PUBLISHED_STATUSES
 from publish.diffusion import diffusion_chart, diffusion_csv, diffusion_rows
 from publish.export import (
     DEFAULT_STATUSES,
@@ -280,9 +281,10 @@ async def timeline(datasette, request):
                         order by e.date_start desc, e.id desc limit 1)""", params * 2).fetchone()
         # The diffusion curve of the tool chosen, or of the tool most agencies acted on.
         tool_ids = filters.tools or [r[0] for r in conn.execute(
-            """select tool_id from events where stage = 'enacted' and action in ('ban', 'restrict', 'suspend')
-               and status in ('verified', 'machine') and date_start is not null
-               group by tool_id order by count(distinct agency_id) desc, tool_id limit 1""")]
+            f"""select tool_id from events where stage = 'enacted' and action in ({', '.join('?' * len(DIFFUSION_ACTIONS))})
+               and status in ({', '.join('?' * len(PUBLISHED_STATUSES))}) and date_start is not null
+               group by tool_id order by count(distinct agency_id) desc, tool_id limit 1""",
+            (*DIFFUSION_ACTIONS, *PUBLISHED_STATUSES))]
         curves = diffusion_rows(conn, tool_ids[:3])
         return {"filters": filters, "total": total, "undated": undated or 0, "rows": rows, "options": options,
                 "histogram": month_histogram(conn, filters, canonical_args(args, filters)), "span": span,
