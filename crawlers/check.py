@@ -84,9 +84,10 @@ class Fetcher:
     def close(self):
         self.client.close()
 
-    def get(self, url: str, allow_private=(), gdelt=False) -> tuple[str, httpx.Response, bytes]:
+    def get(self, url: str, allow_private=(), gdelt=False, max_body=MAX_BODY) -> tuple[str, httpx.Response, bytes]:
         """(final URL, response, body) after redirects; raises Refused or httpx.HTTPError.
-        ``allow_private``: the host[:port]s that may be private (the source's allow_private)."""
+        ``allow_private``: the host[:port]s that may be private (the source's allow_private);
+        ``max_body``: the crawl's size limit for this request."""
         for _ in range(MAX_REDIRECTS + 1):
             refusal = request_refusal(url, allow_private)
             if refusal:
@@ -99,8 +100,8 @@ class Fetcher:
                 body = bytearray()
                 for chunk in response.iter_bytes():
                     body += chunk
-                    if len(body) > MAX_BODY:
-                        raise Refused(f"too big: more than {MAX_BODY // (1024 * 1024)} MB")
+                    if len(body) > max_body:
+                        raise Refused(f"too big: more than {max_body // (1024 * 1024)} MB")
                 return url, response, bytes(body)
         raise Refused(f"more than {MAX_REDIRECTS} redirects")
 
@@ -177,7 +178,10 @@ def check_source(source, fetcher: Fetcher, robots_cache: dict, now=None) -> Sour
                                "a polite crawl fetches nothing from this source")
         return result
     try:
-        final_url, response, body = fetcher.get(url, source.allow_private, gdelt=source.kind == "gdelt")
+        # the limit the crawl's own listing request has (a sitemap may hold 50 MB)
+        limit = spider.listing_meta(source).get("download_maxsize", MAX_BODY) if source.kind != "urls" else MAX_BODY
+        final_url, response, body = fetcher.get(url, source.allow_private, gdelt=source.kind == "gdelt",
+                                                max_body=limit)
     except Refused as e:
         result.problems.append(str(e))
         return result

@@ -236,6 +236,45 @@ def test_sitemap_spider_filters_by_since_and_keeps_news_titles():
     assert requests[0].meta["hints"]["published"] == "2025-01-30"
 
 
+def test_a_sitemap_may_hold_more_than_the_article_download_limit():
+    # the protocol allows 50 MB uncompressed; DOWNLOAD_MAXSIZE (10 MB) is the articles' limit, not the sitemaps'
+    spider, source = make_spider("sitemap", url="https://news.example.com/sitemap.xml.gz",
+                                 since=datetime.date(2025, 1, 1))
+    (seed,) = spider.seed_requests()
+    assert seed.meta["download_maxsize"] == 50 * 1024 * 1024
+    entry = b"<url><loc>https://news.example.com/2025/02/04/deepseek-ban</loc></url>"
+    filler = b"<url><loc>https://news.example.com/2019/%06d-archive</loc><lastmod>2019-05-01</lastmod></url>"
+    padding = b"".join(filler % i for i in range(140_000))  # about 12 MB of old entries
+    xml = b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">' + padding + entry + b"</urlset>"
+    _, requests = split(listing(spider, source, seed.url, gzip.compress(xml), "application/x-gzip", cls=Response))
+    assert [r.url for r in requests] == ["https://news.example.com/2025/02/04/deepseek-ban"]
+    assert requests[0].meta.get("download_maxsize") is None  # the article keeps the crawl's own limit
+
+
+def test_sources_check_reads_a_sitemap_as_large_as_the_crawl_would():
+    import httpx
+
+    from crawlers.check import Fetcher, check_source
+
+    entry = b"<url><loc>https://news.example.com/2025/02/04/%06d</loc><image:caption>" + b"x" * 1500 \
+        + b"</image:caption></url>"  # long entries: what is large is the file, not the number of links
+    xml = (b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+           b'xmlns:image="http://www.google.com/schemas/sitemap-image/1.1">'
+           + b"".join(entry % i for i in range(8_000)) + b"</urlset>")  # about 12 MB, not gzipped
+    assert len(xml) > 10 * 1024 * 1024
+
+    def serve(request):
+        if request.url.path == "/robots.txt":
+            return httpx.Response(404)
+        return httpx.Response(200, content=xml, headers={"Content-Type": "application/xml"})
+
+    fetcher = Fetcher(delay=0, transport=httpx.MockTransport(serve))
+    sitemap = Source(name="big-sitemap", kind="sitemap", url="https://news.example.com/sitemap.xml")
+    assert not [p for p in check_source(sitemap, fetcher, {}).problems if "too big" in p]
+    feed = Source(name="big-feed", kind="feed", url="https://news.example.com/feed.xml")
+    assert [p for p in check_source(feed, fetcher, {}).problems if "too big" in p]  # a feed keeps 10 MB
+
+
 def test_sitemap_index_follows_recent_child_sitemaps():
     spider, source = make_spider("sitemap", url="https://news.example.com/index.xml", since=datetime.date(2025, 1, 1))
     _, requests = split(listing(spider, source, "https://news.example.com/index.xml", "sitemap_index.xml", "application/xml"))

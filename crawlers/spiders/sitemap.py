@@ -54,11 +54,15 @@ class SitemapSpider(SourceSpider):
     def seed_urls(self, source):
         return [source.url]
 
+    def listing_meta(self, source):
+        # A sitemap may legally hold 50 MB (more than DOWNLOAD_MAXSIZE, which stays the articles' limit):
+        # Scrapy reads this per-request limit for the download and for its Content-Encoding decompression.
+        return {"download_maxsize": MAX_SITEMAP_SIZE}
+
     def entries(self, response, source):
         body = response.body
-        if body[:2] == b"\x1f\x8b":
-            settings = getattr(self, "settings", None)
-            body = gunzip(body, max_size=settings.getint("DOWNLOAD_MAXSIZE") if settings else MAX_SITEMAP_SIZE)
+        if body[:2] == b"\x1f\x8b":  # a .xml.gz file, not a compressed transfer
+            body = gunzip(body, max_size=MAX_SITEMAP_SIZE)
         kind, entries = parse_sitemap(body)
         since = self.since_for(source)
         for entry in entries:
