@@ -687,12 +687,21 @@ def relative_antecedent(ctx, trigger, left):
     return None
 
 
+PERFECT_AUXILIARIES = {"has", "have", "had"}
+
+
+def breaks_clause(words):
+    """A clause break among `words`; "has since banned" is an adverb, not "since the ban ..."."""
+    return any(w in CLAUSE_BREAKS and not (w == "since" and k and words[k - 1] in PERFECT_AUXILIARIES)
+               for k, w in enumerate(words))
+
+
 def clause_subject(ctx, trigger, sent, left):
     """The nearest actor to the trigger's left in its clause, skipping one who is written to or told
     ("the ministry wrote to central agencies asking...": the writer acts, not the addressee)."""
     for n, actor in enumerate(reversed(left)):
         between = ctx.lower[actor.end:trigger.start]
-        if any(w in CLAUSE_BREAKS for w in between):
+        if breaks_clause(between):
             return None
         if actor.start > sent.start and ctx.lower[actor.start - 1] in RECIPIENT_BEFORE and n + 1 < len(left) \
                 and not any(w in CLAUSE_BREAKS for w in ctx.lower[left[-n - 2].end:actor.start]):

@@ -656,3 +656,9 @@ def test_one_bodys_warning_and_its_later_ban_are_two_events(extractor):
             "On Friday the ministry banned DeepSeek on all government devices in Taiwan.")
     found = [e for e in events_of(extractor, text) if e["tool_id"] == "deepseek"]
     assert sorted(e["action"] for e in found if e["agency_id"] == "tw-moda") == ["ban", "warn"]
+
+
+def test_has_since_is_no_clause_break(extractor):
+    # "since" after "has" is an adverb ("has since banned"), not the start of a clause ("since the ban")
+    text = "ChatGPT is blocked in WA public schools.\n\nVictoria has since banned it from public schools."
+    assert "au-vic-education" in {e["agency_id"] for e in events_of(extractor, text)}
