@@ -72,8 +72,7 @@ def find_events(ctx):
         actors = actors_in(ctx, sent) if triggers else []
         found_here = []
         for trigger in triggers:
-            if is_negated(ctx, trigger, sent) or is_elsewhere(ctx, trigger, sent) or is_opinion(ctx, trigger) \
-                    or modifies_other_noun(ctx, trigger, sent):
+            if is_negated(ctx, trigger, sent) or is_opinion(ctx, trigger) or modifies_other_noun(ctx, trigger, sent):
                 continue
             if any(trigger.start >= s.start and trigger.end <= s.end
                    for g in ("tool", "agency", "vendor") for s in ctx.in_sent(g, sent)):
@@ -85,6 +84,9 @@ def find_events(ctx):
                 continue
             passive = is_passive(ctx, trigger, sent)
             agents, via = agents_for(ctx, trigger, sent, actors, passive)
+            if is_elsewhere(ctx, trigger, sent) and not (agents and via == "subject"):
+                continue  # "similar restrictions": someone else's, named for comparison ("NSW issued a
+                # similar ban" is NSW's own)
             weak = trigger.kb_id_ == "weak"
             if not agents and not weak:
                 if authors is None:

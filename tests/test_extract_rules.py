@@ -662,3 +662,12 @@ def test_has_since_is_no_clause_break(extractor):
     # "since" after "has" is an adverb ("has since banned"), not the start of a clause ("since the ban")
     text = "ChatGPT is blocked in WA public schools.\n\nVictoria has since banned it from public schools."
     assert "au-vic-education" in {e["agency_id"] for e in events_of(extractor, text)}
+
+
+def test_a_similar_measure_with_its_own_subject_is_that_bodys(extractor):
+    # "NSW issued a similar ban" is NSW's own ban; "other states are weighing similar restrictions" is nobody's
+    text = ("ChatGPT will be blocked in Victorian state schools.\n\nThe NSW education department last month issued "
+            "a similar ban on ChatGPT in state schools. Other states are weighing similar restrictions on ChatGPT.")
+    found = events_of(extractor, text)
+    assert one(found, agency_id="au-nsw-education")["action"] == "ban"
+    assert not [e for e in found if e["stage"] == "proposed"]
