@@ -671,3 +671,11 @@ def test_a_similar_measure_with_its_own_subject_is_that_bodys(extractor):
     found = events_of(extractor, text)
     assert one(found, agency_id="au-nsw-education")["action"] == "ban"
     assert not [e for e in found if e["stage"] == "proposed"]
+
+
+def test_switched_off_and_allowed_back_are_a_ban_and_its_lift(extractor):
+    text = ("At the end of March, Italy's Garante ordered OpenAI to stop handling Italians' data, which amounted to "
+            "switching ChatGPT off for the whole country.\n\nFour weeks later the Italian authority allowed the "
+            "service back.")
+    found = [e for e in events_of(extractor, text, published="2023-05-10") if e["agency_id"] == "it-garante"]
+    assert sorted(e["action"] for e in found) == ["ban", "lift"]
