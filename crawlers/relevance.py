@@ -4,6 +4,7 @@ Broad sources (agency newsroom feeds, news sitemaps, search results) list far mo
 A link is followed when its title, summary or URL slug
 
 - names an AI tool (DeepSeek, ChatGPT, Copilot... from banwatch/reference/tools.yml), or
+- is headed by an AI term (the story under an AI headline may state a measure its headline leaves out), or
 - pairs an AI term ("AI", "chatbot", "intelligenza artificiale"...) or a tool whose name is also an
   ordinary word (``needs_context`` in the reference: Grok, Claude, Gemini, Manus, Pi) with a measure
   word: the measure words of extraction itself (banwatch/lexicon.jsonl, group "trigger": ban,
@@ -12,7 +13,8 @@ A link is followed when its title, summary or URL slug
 
 A measure word alone is not enough: every agency feed "bans" or "restricts" something. A skipped
 link never reaches the knowledge base, so the filter leans to fetching: it reads like the extractor,
-and `banwatch eval --site` measures its recall. Links skipped are counted in the crawl stats.
+a preview too thin to judge (a few words, a URL of ids) is fetched, and `banwatch eval --site`
+measures its recall. Links skipped are counted in the crawl stats.
 """
 from __future__ import annotations
 
@@ -29,9 +31,11 @@ WORDS_FILE = Path(__file__).with_name("relevance.yml")
 
 
 class RelevanceFilter:
-    def __init__(self, tools, ai_terms, measure_words, case_sensitive=()):
+    def __init__(self, tools, ai_terms, measure_words, case_sensitive=(), context_tools=()):
         self.tools = _pattern(tools)
         self.ai_terms = _pattern(ai_terms)
+        # tools named like ordinary words ("Gemini season") count as AI only beside a measure word
+        self.context_tools = _pattern(context_tools)
         self.ai_terms_exact = _pattern(case_sensitive, ignore_case=False)
         self.measures = _pattern(measure_words)
 
@@ -39,13 +43,30 @@ class RelevanceFilter:
         text = " \n ".join(filter(None, [title, summary, url_words(url) if url else None]))
         if not text:
             return False
+        if says_nothing(title, summary, url):
+            return True  # no evidence either way: only the page itself can tell
         if self.tools and self.tools.search(text):
             return True
-        has_ai = bool(
-            (self.ai_terms and self.ai_terms.search(text))
-            or (self.ai_terms_exact and self.ai_terms_exact.search(text))
-        )
-        return has_ai and bool(self.measures and self.measures.search(text))
+        if title and self.names_ai(title):
+            return True  # a headline about AI: the story may state a measure its headline leaves out
+        names_ai = self.names_ai(text) or bool(self.context_tools and self.context_tools.search(text))
+        return names_ai and bool(self.measures and self.measures.search(text))
+
+    def names_ai(self, text: str) -> bool:
+        return bool((self.ai_terms and self.ai_terms.search(text))
+                    or (self.ai_terms_exact and self.ai_terms_exact.search(text)))
+
+
+THIN_PREVIEW_WORDS = 6  # a feed item's title alone usually says more than this
+
+
+def says_nothing(title, summary, url) -> bool:
+    """A preview that cannot be judged: a few words of title and summary ("Press release | Distributed
+    on 01/15/2026") and a URL path of ids and hashes (/view/6FD95EF6C1...) rather than a slug."""
+    preview = {w for w in re.findall(r"[^\W\d_]{3,}", f"{title or ''} {summary or ''}".lower())}
+    path_words = {t for t in re.split(r"[\W_]+", unquote(urlsplit(url or "").path).lower())
+                  if len(t) >= 3 and t.isalpha()}  # "6fd95ef6c1..." is an id, not a word
+    return bool(url) and len(preview) < THIN_PREVIEW_WORDS and len(path_words) < 2
 
 
 def url_words(url: str) -> str:
@@ -60,7 +81,8 @@ def default_filter() -> RelevanceFilter:
     tools, context_tools = reference_tool_names()
     return RelevanceFilter(
         tools=tools,
-        ai_terms=[*words["ai_terms"], *context_tools],
+        ai_terms=words["ai_terms"],
+        context_tools=context_tools,
         measure_words=[*words["measure_words"], *lexicon.phrases("trigger")],
         case_sensitive=words.get("case_sensitive", ()),
     )
