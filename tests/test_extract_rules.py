@@ -151,6 +151,7 @@ def test_country_mention_merges_into_the_named_authority(extractor):
     ("citing national security risks", "national_security"),
     ("over concerns about the handling of personal data", "data_privacy"),
     ("because user data is stored on servers in China", "data_sovereignty"),
+    ("because user data is kept on servers in the People's Republic of China", "data_sovereignty"),
     ("after researchers found malware in the app", "cybersecurity"),
     ("for fear of leaks of sensitive information", "confidentiality"),
     ("after it produced answers insulting the country's president", "disinformation_censorship"),
