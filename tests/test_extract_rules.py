@@ -680,3 +680,9 @@ def test_switched_off_and_allowed_back_are_a_ban_and_its_lift(extractor):
             "service back.")
     found = [e for e in events_of(extractor, text, published="2023-05-10") if e["agency_id"] == "it-garante"]
     assert sorted(e["action"] for e in found) == ["ban", "lift"]
+
+
+def test_content_that_exploits_children_is_harm_not_a_cyber_risk(extractor):
+    text = "The eSafety Commissioner restricted Grok on Friday over images that sexually exploit children."
+    reasons = one(events_of(extractor, text), tool_id="grok")["reasons"]
+    assert "harmful_content" in reasons and "cybersecurity" not in reasons
