@@ -686,3 +686,12 @@ def test_content_that_exploits_children_is_harm_not_a_cyber_risk(extractor):
     text = "The eSafety Commissioner restricted Grok on Friday over images that sexually exploit children."
     reasons = one(events_of(extractor, text), tool_id="grok")["reasons"]
     assert "harmful_content" in reasons and "cybersecurity" not in reasons
+
+
+def test_the_word_cybersecurity_elsewhere_in_a_story_is_no_reason(extractor):
+    # a bare "cybersecurity" is the topic of many stories; it is the measure's reason only beside it
+    text = ("Cybersecurity jobs keep growing in the state.\n\nSeparately, the Texas governor banned DeepSeek on "
+            "state devices on Friday, citing the risk of data leaks.")
+    assert "cybersecurity" not in one(events_of(extractor, text), tool_id="deepseek")["reasons"]
+    beside = "The Texas governor banned DeepSeek on state devices on Friday over cybersecurity concerns."
+    assert "cybersecurity" in one(events_of(extractor, beside), tool_id="deepseek")["reasons"]
