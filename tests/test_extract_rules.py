@@ -158,6 +158,8 @@ def test_country_mention_merges_into_the_named_authority(extractor):
     ("over sexually explicit deepfakes", "harmful_content"),
     ("for violating the GDPR", "legal_compliance"),
     ("until the tool passes a security review", "unvetted"),
+    ("as an interim measure while it assesses the tool", "unvetted"),
+    ("because its terms of use require users to be at least 18", "legal_compliance"),
 ])
 def test_each_reason_family(extractor, phrase, reason):
     events = events_of(extractor, f"The Australian Government banned DeepSeek on government devices {phrase}.")
