@@ -27,6 +27,7 @@ def assemble(ctx, mentions, body_offset):
         groups[(m.actor.key, m.tool_id, action_class(m.action), m.stage)].append(m)
     merge_country_mentions(ctx, groups)
     merge_nested_bodies(ctx, groups)
+    drop_summing_collectives(ctx, groups)
     groups = split_by_date(ctx, groups)
     if not groups:
         return []
@@ -65,8 +66,10 @@ def merge_country_mentions(ctx, groups):
         if not actor.generic or actor.kind == "officials":
             continue  # officeholders acting together are nobody's stand-in
         country = ctx.ref.country_of(actor.jurisdiction_id)
+        # a body inside the place named: Italy -> its Garante; Texas -> a Texas body, never New York's
         targets = [k for k in groups if k != key and k[1:] == key[1:] and not groups[k][0].actor.generic
-                   and ctx.ref.country_of(groups[k][0].actor.jurisdiction_id) == country
+                   and actor.jurisdiction_id in ctx.ref.reference.jurisdiction_chain(
+                       groups[k][0].actor.jurisdiction_id or actor.jurisdiction_id)
                    and (only_warnings(ms) or not only_warnings(groups[k]))]
         if len(targets) == 1:
             groups[targets[0]].extend(ms)
@@ -82,6 +85,17 @@ def merge_country_mentions(ctx, groups):
                                       jurisdiction_id=agency.get("jurisdiction"), start=m.actor.start,
                                       end=m.actor.end)
             groups.setdefault((regulator,) + key[1:], []).extend(ms)
+            del groups[key]
+
+
+def drop_summing_collectives(ctx, groups):
+    """"At least three governors have barred DeepSeek", then each governor's ban: the collective mention
+    only sums up the bodies' own measures (it stays when it is all the story says)."""
+    for key in [k for k in groups if str(k[0]).startswith("collective:")]:
+        country = ctx.ref.country_of(groups[key][0].actor.jurisdiction_id)
+        bodies = [k for k in groups if k != key and k[1:] == key[1:] and not str(k[0]).startswith("collective:")
+                  and ctx.ref.country_of(groups[k][0].actor.jurisdiction_id) == country]
+        if len(bodies) >= 2:
             del groups[key]
 
 

@@ -697,3 +697,13 @@ def test_the_word_cybersecurity_elsewhere_in_a_story_is_no_reason(extractor):
     assert "cybersecurity" not in one(events_of(extractor, text), tool_id="deepseek")["reasons"]
     beside = "The Texas governor banned DeepSeek on state devices on Friday over cybersecurity concerns."
     assert "cybersecurity" in one(events_of(extractor, beside), tool_id="deepseek")["reasons"]
+
+
+def test_governors_summed_up_yield_to_each_governors_own_ban(extractor):
+    text = ("At least three governors have now barred DeepSeek from state-owned devices.\n\n"
+            "Texas Gov. Greg Abbott moved first, ordering on Jan. 28 that state agencies keep DeepSeek, along with "
+            "the Chinese social apps RedNote and Lemon8, off government-issued devices. New York Gov. Kathy Hochul "
+            "followed on Feb. 10 with a ban covering state devices and networks.")
+    found = {e["agency_id"] or e["agency"] for e in events_of(extractor, text, published="2025-02-20")}
+    assert {"us-tx-government", "us-ny-government"} <= found
+    assert not [a for a in found if "overnors" in a]  # the summary is no body of its own
