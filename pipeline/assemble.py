@@ -59,6 +59,9 @@ def merge_country_mentions(ctx, groups):
             targets = [k for k in groups if k != key and k[1:] == key[1:] and groups[k][0].actor.verified
                        and words and words <= set(normalize_words(groups[k][0].actor.name)
                                                   + normalize_words(groups[k][0].actor.mention))]
+            if not targets and ctx.publisher:
+                # "the Office of the Chief Information Officer" in a NASA memo on nasa.gov: NASA's own office
+                targets = [k for k in groups if k != key and k[1:] == key[1:] and k[0] == ctx.publisher]
             if len(targets) == 1:
                 groups[targets[0]].extend(ms)
                 del groups[key]

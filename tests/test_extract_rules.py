@@ -707,3 +707,12 @@ def test_governors_summed_up_yield_to_each_governors_own_ban(extractor):
     found = {e["agency_id"] or e["agency"] for e in events_of(extractor, text, published="2025-02-20")}
     assert {"us-tx-government", "us-ny-government"} <= found
     assert not [a for a in found if "overnors" in a]  # the summary is no body of its own
+
+
+def test_an_unnamed_office_on_a_bodys_own_site_is_that_body(extractor):
+    # NASA's memo on nasa.gov: "the Office of the Chief Information Officer" is NASA's, one measure with it
+    text = ("DeepSeek must not be downloaded, installed or accessed on NASA devices.\n\nThe Office of the Chief "
+            "Information Officer has blocked access to DeepSeek from agency systems.")
+    doc = {"id": "t", "title": "NASA memo: DeepSeek blocked", "published": "2025-01-31", "text": text,
+           "url": "https://www.nasa.gov/internal/ai-memo-deepseek"}
+    assert [e["agency_id"] for e in extractor.extract(doc)["events"]] == ["us-nasa"]
