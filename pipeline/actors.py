@@ -249,9 +249,17 @@ def is_foreign_description(ctx, span):
 
 
 def find_people(ctx, sent, found):
-    """Office holders whose orders are their body's ("Governor Kim Reynolds")."""
+    """Office holders whose orders are their body's ("Governor Kim Reynolds"); not one named as a
+    lawmaker ("Pete Ricketts (R-NE)": once Nebraska's governor, here a senator)."""
     for span in ctx.in_sent("person", sent):
-        found.claim(body_actor(ctx, span.kb_id_, span.text, span.start, span.end))
+        if not tagged_as_lawmaker(ctx, span):
+            found.claim(body_actor(ctx, span.kb_id_, span.text, span.start, span.end))
+
+
+def tagged_as_lawmaker(ctx, span):
+    """A party-and-state tag right after a name: "(R-NE)", ", R-Ohio,"."""
+    after = ctx.lower[span.end:span.end + 3]
+    return len(after) == 3 and after[0] in {"(", ","} and after[1] in PARTY_LETTERS and after[2] == "-"
 
 
 def find_places(ctx, sent, found):

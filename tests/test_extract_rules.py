@@ -716,3 +716,11 @@ def test_an_unnamed_office_on_a_bodys_own_site_is_that_body(extractor):
     doc = {"id": "t", "title": "NASA memo: DeepSeek blocked", "published": "2025-01-31", "text": text,
            "url": "https://www.nasa.gov/internal/ai-memo-deepseek"}
     assert [e["agency_id"] for e in extractor.extract(doc)["events"]] == ["us-nasa"]
+
+
+def test_a_former_governor_tagged_as_a_lawmaker_is_no_governors_order(extractor):
+    # Pete Ricketts is listed as Nebraska's governor; "(R-NE)" marks him as the senator he is now
+    text = ("Today, U.S. Senators Jacky Rosen (D-NV), Jon Husted (R-OH), and Pete Ricketts (R-NE) introduced "
+            "bipartisan legislation to prohibit the use of DeepSeek on all government devices.")
+    found = {e["agency_id"] for e in events_of(extractor, text)}
+    assert found and not found & {"us-ne-government", "us-oh-government", "us-nv-government"}
