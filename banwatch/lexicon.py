@@ -7,8 +7,9 @@ crawl-time relevance filter reads the measure words (group "trigger") so that a 
 the same words extraction will look for.
 
 The group "words" is not matched against text: it holds the word sets the extraction rules test
-tokens against, one word or phrase per line (lower case, as the rules compare it; "governor_title"
-and "title_abbreviation", the tokenizer's extra abbreviations, keep the case names are written in), the label naming the set:
+tokens against, one word or phrase per line (lower case, as the rules compare it; "governor_title",
+"company_suffix" and "title_abbreviation", the tokenizer's extra abbreviations, keep the case names are
+written in), the label naming the set:
 {"group": "words", "label": "clause_break", "pattern": "but"}. The rules read a set with
 words("clause_break"), a frozenset; punctuation the rules test stays in their code.
 """

@@ -75,7 +75,8 @@ def find_events(ctx):
             if is_negated(ctx, trigger, sent) or is_opinion(ctx, trigger) or modifies_other_noun(ctx, trigger, sent):
                 continue
             if any(trigger.start >= s.start and trigger.end <= s.end
-                   for g in ("tool", "agency", "vendor") for s in ctx.in_sent(g, sent)):
+                   for g in ("tool", "agency", "vendor") for s in ctx.in_sent(g, sent)) \
+                    or ends_a_company_name(ctx, trigger, sent):
                 continue  # "Block" inside a name
             tools, tool_weight = tools_for(ctx, trigger, sent, index)
             if trigger.kb_id_ == "close":
@@ -134,6 +135,15 @@ def find_events(ctx):
             if ctx.is_title(sent) and title_actor is None:
                 title_actor = found_here[0]
     return mentions
+
+
+COMPANY_SUFFIXES = words("company_suffix")
+
+
+def ends_a_company_name(ctx, trigger, sent):
+    """"Google Ireland Limited": a capitalised company suffix after a capitalised name, not "limited"."""
+    i = trigger.start
+    return trigger.end - i == 1 and ctx.words[i] in COMPANY_SUFFIXES and i > sent.start and ctx.is_title_case[i - 1]
 
 
 def publisher_actor(ctx, sent):

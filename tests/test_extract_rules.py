@@ -724,3 +724,10 @@ def test_a_former_governor_tagged_as_a_lawmaker_is_no_governors_order(extractor)
             "bipartisan legislation to prohibit the use of DeepSeek on all government devices.")
     found = {e["agency_id"] for e in events_of(extractor, text)}
     assert found and not found & {"us-ne-government", "us-oh-government", "us-nv-government"}
+
+
+def test_limited_ending_a_company_name_is_no_restriction(extractor):
+    text = ("On 12 September 2024, Ireland's Data Protection Commission announced an inquiry into Google Ireland "
+            "Limited concerning its AI model, Pathways Language Model 2 (PaLM 2).")
+    found = events_of(extractor, text, published="2024-09-16")
+    assert [(e["tool_id"], e["action"]) for e in found] == [("palm-2", "investigate")]
