@@ -4,6 +4,7 @@ test_extract_*, test_kb_*, test_publish_*."""
 import pytest
 
 from tests.support.browser import build_sample_kb
+from tests.support.cli import run_demo
 from tests.support.kb import load_test_reference
 from tests.support.redis import RedisServer
 
@@ -15,6 +16,24 @@ def sample_kb(tmp_path_factory):
     Shared by every publishing test: read it, never write to it (copy it first).
     """
     return build_sample_kb(tmp_path_factory.mktemp("sample-kb"))
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory):
+    """`banwatch demo --no-serve`, run once per test run: (its data directory, the finished process).
+
+    The demo tests read its output and databases; the browser and sentence tests serve and read its kb.db
+    (through demo_kb). Read it, never write to it (copy it first).
+    """
+    data_dir = tmp_path_factory.mktemp("demo")
+    return data_dir, run_demo(data_dir)
+
+
+@pytest.fixture(scope="session")
+def demo_kb(demo_run):
+    """The data directory of the bundled demo: demo_run's, for tests that need only its files."""
+    data_dir, _ = demo_run
+    return data_dir
 
 
 @pytest.fixture

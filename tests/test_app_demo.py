@@ -2,31 +2,19 @@
 
 The crawl replays the WARC built from banwatch/demo/ through the real spiders and middlewares (a
 replay server on 127.0.0.1), then extract and build run; kb.db is checked against the manifest.
+The run is the session fixture demo_run (tests/conftest.py), built once and shared with the browser tests.
 """
 import json
-import os
 import sqlite3
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from banwatch.demo import demo_manifest
 from pipeline.evaluate import names_match
+from tests.support.cli import BANWATCH
 
 pytestmark = pytest.mark.slow
-BANWATCH = Path(sys.executable).with_name("banwatch")
-
-
-@pytest.fixture(scope="module")
-def demo_run(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("demo")
-    result = subprocess.run([str(BANWATCH), "demo", "--no-serve", "--data-dir", str(data_dir)],
-                            capture_output=True, text=True, timeout=900,
-                            env={**os.environ, "BANWATCH_DATA": str(data_dir)})
-    assert result.returncode == 0, result.stderr[-3000:]
-    return data_dir, result
 
 
 def query(path, sql, params=()):

@@ -1,9 +1,9 @@
 """Faults, run as a user would meet them: kill -9 during `extract` and `build`, SIGTERM to a crawl
 worker, and `extract --workers 2` against `--workers 1`.
 
-The data is the bundled demo archive replayed through the real crawlers (see test_demo_e2e.py). The
-kill -9 and SIGTERM of a single-process crawl are covered in test_crawl_e2e.py; the distributed
-crawl's kill -9 cases in test_distributed.py.
+The data is the bundled demo archive replayed through the real crawlers (the whole demo run is
+test_app_demo.py; the replay alone, test_crawl_e2e.py). The kill -9 and SIGTERM of a single-process
+crawl are covered in test_crawl_e2e.py; the distributed crawl's kill -9 cases in test_crawl_distributed.py.
 """
 import json
 import os

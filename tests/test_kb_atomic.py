@@ -1,6 +1,5 @@
 """A failed or killed build never replaces a good kb.db, and leaves nothing behind."""
 import fcntl
-import hashlib
 import os
 import signal
 import subprocess
@@ -18,18 +17,13 @@ from tests.support.kb import (
     add_document,
     build,
     crawl_db,
+    digest,
     event,
     events,
 )
 
 TESTS = Path(__file__).parent
 ROOT = TESTS.parent
-
-
-
-
-def digest(path):
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def built(tmp_path, reference):

@@ -1,7 +1,6 @@
 """Nothing lost to a replaced crawl.db or a damaged kb.db: builds refuse to retire most of the KB,
 keep the kb.db they replace (kb.db.previous), keep first_seen across a retire-and-return, and
 find a damaged kb.db instead of trusting it."""
-import hashlib
 import itertools
 import os
 import shutil
@@ -15,14 +14,10 @@ from kb import build as build_module
 from kb.build import PREVIOUS_NAME, RETIRE_FEW, RETIRE_SHARE
 from kb.verify import verify_data
 from tests.support.cli import run_banwatch
-from tests.support.kb import add_document, build, crawl_db, event, events, kb
+from tests.support.kb import add_document, build, crawl_db, digest, event, events, kb
 
 AGENCIES = ["NASA", "Texas", "U.S. Navy", "Garante", "House", "Pentagon", "PIPC", "Virginia", "MODA"]
 MEASURES = list(itertools.product(["DeepSeek", "ChatGPT"], ["ban", "investigate"], AGENCIES))
-
-
-def digest(path):
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def crawl(data, n, skip=()):

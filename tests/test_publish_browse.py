@@ -1,6 +1,5 @@
 """The pages a visitor browses besides the timeline: status and review, entity pages, the map, the diffusion
 curve, the export index, and the graph's legend and followed edges."""
-import asyncio
 import csv
 import io
 import json
@@ -20,6 +19,8 @@ from tests.support.browser import (
     NASA_EVENT,
     NAVY_EVENT,
     TEXAS_EVENT,
+    cards,
+    get,
 )
 from tests.support.kb import kb
 
@@ -27,14 +28,6 @@ from tests.support.kb import kb
 @pytest.fixture(scope="module")
 def datasette(sample_kb):
     return make_datasette(sample_kb)
-
-
-def get(datasette, path):
-    return asyncio.run(datasette.client.get(path))
-
-
-def cards(html):
-    return re.findall(r'<p class="banwatch-measure-title"><a href="/-/event/([^"]+)">', html)
 
 
 def test_timeline_cards_say_their_status_and_leave_needs_review_out(datasette):

@@ -17,7 +17,6 @@ from tests.support.browser import (
     HOSTILE_TITLE,
     NASA_EVENT,
     NAVY_EVENT,
-    demo_kb,
     launch_chromium,
     running_server,
     screenshot,
@@ -239,8 +238,8 @@ LOAD_BUDGET_MS = 1000
 
 
 @pytest.fixture(scope="module")
-def demo_server(tmp_path_factory):
-    with running_server(demo_kb(tmp_path_factory)) as url:
+def demo_server(demo_kb):
+    with running_server(demo_kb) as url:
         yield url
 
 

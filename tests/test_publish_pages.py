@@ -22,6 +22,8 @@ from tests.support.browser import (
     NASA_LATER,
     NAVY,
     NAVY_EVENT,
+    cards,
+    get,
 )
 
 PAYLOADS = ("<script>alert(", "<img src=x onerror", "<svg onload")
@@ -35,10 +37,6 @@ def data(sample_kb):
 @pytest.fixture(scope="module")
 def datasette(data):
     return make_datasette(data)
-
-
-def get(datasette, path):
-    return asyncio.run(datasette.client.get(path))
 
 
 def assert_inert(html):
@@ -81,7 +79,7 @@ def test_timeline_lists_measures_in_order_linked_to_their_events(datasette):
     assert response.status_code == 200
     html = response.text
     assert "<strong>12</strong> measures" in html and "(1 undated, listed last)" in html
-    event_links = re.findall(r'<p class="banwatch-measure-title"><a href="/-/event/([^"]+)">', html)
+    event_links = cards(html)
     assert len(event_links) == 12 and event_links[0] == "it-garante--chatgpt--suspend--2023-03"
     assert event_links[-1] == "jp-government--deepseek--warn--undated" and 'id="y-Undated"' in html
     assert event_links.index(NAVY_EVENT) < event_links.index(NASA_EVENT)
@@ -315,13 +313,11 @@ def test_search_lists_events_first_with_the_match_highlighted(datasette):
     html = get(datasette, "/-/search?q=sailors").text
     assert 'class="banwatch-tabs"' in html  # the site's layout
     events = html.index("<h2>Events")
-    cards = re.findall(r'<p class="banwatch-measure-title"><a href="/-/event/([^"]+)">', html)
-    assert cards == [NAVY_EVENT]
+    assert cards(html) == [NAVY_EVENT]
     assert "<mark>sailors</mark>" in html and html.index("<mark>sailors</mark>") > events
     assert_inert(html)  # the snippet is the hostile evidence: escaped, only <mark> is markup
     found = get(datasette, "/-/search?q=downloads").text
-    assert re.findall(r'<p class="banwatch-measure-title"><a href="/-/event/([^"]+)">', found) == \
-        ["kr-pipc--deepseek--suspend--2025-02"]
+    assert cards(found) == ["kr-pipc--deepseek--suspend--2025-02"]
     assert "Documents" in get(datasette, "/-/search?q=Italy").text
     # Words are terms, never FTS syntax; needs_review events only when asked for.
     assert get(datasette, '/-/search?q=%22NEAR(%29+OR+*').status_code == 200
@@ -341,7 +337,7 @@ def test_timeline_pages_through_long_selections(datasette, monkeypatch):
     assert "Measures 5–8 of 9." in second and 'href="?tool=deepseek"' in second  # back to page 1
     assert "us-ny-government--deepseek--ban--2025-02" in titles and NAVY_EVENT not in titles
     last = get(datasette, "/-/timeline?tool=deepseek&page=3").text  # the page where the dated run out
-    titles = re.findall(r'<p class="banwatch-measure-title"><a href="/-/event/([^"]+)">', last)
+    titles = cards(last)
     assert titles == ["jp-government--deepseek--warn--undated"] and "later →" not in last
 
 

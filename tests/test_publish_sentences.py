@@ -17,11 +17,8 @@ DAYS_AND_MONTHS = "|".join([*calendar.day_name, *(m for m in calendar.month_name
 
 
 @pytest.fixture(scope="module")
-def demo_events(tmp_path_factory):
-    from tests.support.browser import demo_kb
-
-    data = demo_kb(tmp_path_factory)
-    conn = sqlite3.connect(f"{(data / 'kb.db').as_uri()}?mode=ro", uri=True)
+def demo_events(demo_kb):
+    conn = sqlite3.connect(f"{(demo_kb / 'kb.db').as_uri()}?mode=ro", uri=True)
     conn.row_factory = sqlite3.Row
     rows = [dict(r) for r in conn.execute(
         "select t.*, e.curated_fields from timeline t join events e on e.id = t.event_id order by t.event_id")]

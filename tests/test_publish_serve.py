@@ -11,17 +11,13 @@ import pytest
 
 from banwatch.errors import BanwatchError
 from publish.serve import SETTINGS, listen, make_datasette, serve_kb
-from tests.support.browser import ROOT, running_server
+from tests.support.browser import ROOT, get, running_server
 from tests.support.cli import run_banwatch
 
 
 @pytest.fixture(scope="module")
 def data(sample_kb):
     return sample_kb
-
-
-def get(datasette, path):
-    return asyncio.run(datasette.client.get(path))
 
 
 def test_missing_kb_is_one_clear_error(tmp_path):

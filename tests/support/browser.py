@@ -1,14 +1,17 @@
-"""The sample knowledge base the publishing tests share, a `banwatch serve` they can start, and Chromium.
+"""The sample knowledge base the publishing tests share, helpers to read its pages in process, a
+`banwatch serve` they can start, and Chromium.
 
 The facts are real (NASA blocked DeepSeek on 2025-01-31, the Navy told sailors to stay off it on
 2025-01-24, Italy's Garante halted ChatGPT on 2023-03-30 and let it back on 2023-04-28, ...); the
 sentences are written here for the tests. One document is hostile: its title, evidence and
 scope carry <script>, onerror= and onload= payloads, which every page must show as text.
 """
+import asyncio
 import contextlib
 import copy
 import os
 import queue
+import re
 import shutil
 import signal
 import subprocess
@@ -62,7 +65,7 @@ NASA_EVENT = "nasa--deepseek--ban--2025-01"
 
 
 def sample_reference(directory):
-    """kb_helpers' reference data plus New York (a state, and its government)."""
+    """The kb tests' reference data (REFERENCE, tests/support/kb.py) plus New York (a state, and its government)."""
     from banwatch.reference import load_reference
 
     data = copy.deepcopy(REFERENCE)
@@ -149,6 +152,16 @@ def build_sample_kb(base):
     return data
 
 
+def get(datasette, path):
+    """GET path from a Datasette in this process (no server, no port); returns the httpx response."""
+    return asyncio.run(datasette.client.get(path))
+
+
+def cards(html):
+    """The event IDs of a page's measure cards (timeline, entity and search pages), in page order."""
+    return re.findall(r'<p class="banwatch-measure-title"><a href="/-/event/([^"]+)">', html)
+
+
 def chromium_path():
     """Debian's chromium, or a failure that says how to get it (the browser tests do not skip)."""
     path = shutil.which("chromium")
@@ -198,16 +211,3 @@ def screenshot(page, name):
     page.screenshot(path=str(path), full_page=True)
     return path
 
-
-_DEMO = {}
-
-
-def demo_kb(tmp_path_factory):
-    """The data directory of the bundled demo (`banwatch demo --no-serve`), built once per test run."""
-    if "data" not in _DEMO:
-        data = tmp_path_factory.getbasetemp() / "demo-kb"
-        result = subprocess.run([sys.executable, "-m", "banwatch.cli", "demo", "--no-serve", "--data-dir", str(data)],
-                                cwd=ROOT.parent, capture_output=True, text=True, timeout=900)
-        assert result.returncode == 0, result.stderr[-3000:]
-        _DEMO["data"] = data
-    return _DEMO["data"]

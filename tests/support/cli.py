@@ -7,7 +7,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from banwatch.db import DATA_DIR_ENV
+
 REPO = Path(__file__).resolve().parents[2]
+BANWATCH = Path(sys.executable).with_name("banwatch")  # the installed console script
 
 
 def run_banwatch(*args, in_process=False, env=None, check=True, timeout=180, cwd=REPO):
@@ -54,3 +57,13 @@ def finish_banwatch(process, timeout=120, name="process", log_path=None):
     log = log_path.read_text() if log_path else err
     assert process.returncode == 0, f"{name} failed ({process.returncode}):\n{out}\n{(log or '')[-4000:]}"
     return out
+
+
+def run_demo(data_dir):
+    """`banwatch demo --no-serve --data-dir DATA_DIR` through the installed script, exactly as a user types it
+    (with $BANWATCH_DATA pointing there too, so nothing can fall back to ./data); returns the CompletedProcess."""
+    result = subprocess.run([str(BANWATCH), "demo", "--no-serve", "--data-dir", str(data_dir)], cwd=REPO,
+                            capture_output=True, text=True, timeout=900,
+                            env={**os.environ, DATA_DIR_ENV: str(data_dir)})
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result

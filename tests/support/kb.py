@@ -180,6 +180,11 @@ def build(data_dir, reference, curation_dir=None, **options):
     return build_kb(data_dir, curation_dir=curation_dir, reference=reference, **options)
 
 
+def digest(path):
+    """SHA-256 of a file's bytes, to tell that a build left a kb.db exactly as it was."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
 def table_snapshot(data_dir, table, order, drop=()):
     """A table's rows (minus volatile columns) for comparing two builds."""
     rows = list(kb(data_dir).query(f"select * from [{table}] order by {order}"))
