@@ -13,8 +13,7 @@ A link is followed when its title, summary or URL slug
 
 A measure word alone is not enough: every agency feed "bans" or "restricts" something. A skipped
 link never reaches the knowledge base, so the filter leans to fetching: it reads like the extractor,
-a preview too thin to judge (a few words, a URL of ids) is fetched, and `banwatch eval --site`
-measures its recall. Links skipped are counted in the crawl stats.
+and `banwatch eval --site` measures its recall. Links skipped are counted in the crawl stats.
 """
 from __future__ import annotations
 
@@ -43,8 +42,6 @@ class RelevanceFilter:
         text = " \n ".join(filter(None, [title, summary, url_words(url) if url else None]))
         if not text:
             return False
-        if says_nothing(title, summary, url):
-            return True  # no evidence either way: only the page itself can tell
         if self.tools and self.tools.search(text):
             return True
         if title and self.names_ai(title):
@@ -55,18 +52,6 @@ class RelevanceFilter:
     def names_ai(self, text: str) -> bool:
         return bool((self.ai_terms and self.ai_terms.search(text))
                     or (self.ai_terms_exact and self.ai_terms_exact.search(text)))
-
-
-THIN_PREVIEW_WORDS = 6  # a feed item's title alone usually says more than this
-
-
-def says_nothing(title, summary, url) -> bool:
-    """A preview that cannot be judged: a few words of title and summary ("Press release | Distributed
-    on 01/15/2026") and a URL path of ids and hashes (/view/6FD95EF6C1...) rather than a slug."""
-    preview = {w for w in re.findall(r"[^\W\d_]{3,}", f"{title or ''} {summary or ''}".lower())}
-    path_words = {t for t in re.split(r"[\W_]+", unquote(urlsplit(url or "").path).lower())
-                  if len(t) >= 3 and t.isalpha()}  # "6fd95ef6c1..." is an id, not a word
-    return bool(url) and len(preview) < THIN_PREVIEW_WORDS and len(path_words) < 2
 
 
 def url_words(url: str) -> str:
