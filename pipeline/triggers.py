@@ -273,8 +273,7 @@ def tool_of_addressed_maker(ctx, trigger, sent, start, end):
     if not maker:
         return [], 0.0
     for v in ctx.spans("vendor", start, end):
-        if v.kb_id_ == maker and 0 <= v.start - trigger.end <= ctx.settings.vendor_object_gap \
-                and all(w in VENDOR_OBJECT_LINKS for w in ctx.lower[trigger.end:v.start]):
+        if v.kb_id_ == maker and is_object_of(ctx, trigger, v):
             return [(ctx.focus_tools[0], v.text)], ctx.settings.vendor_tool_weight
     for v in ctx.spans("vendor_anaphor", start, end):
         if acts_on_vendor(ctx, trigger, sent, v):
@@ -287,9 +286,15 @@ def acts_on_vendor(ctx, trigger, sent, vendor):
     "sent the companies a request for information" (the one the measure is sent to)."""
     cfg = ctx.settings
     if 0 <= vendor.start - trigger.end <= cfg.vendor_object_gap:
-        return all(w in VENDOR_OBJECT_LINKS for w in ctx.lower[trigger.end:vendor.start])
+        return is_object_of(ctx, trigger, vendor)
     return vendor.end <= trigger.start <= vendor.end + cfg.vendor_order_gap and vendor.start > sent.start \
         and ctx.lower[vendor.start - 1] in ADDRESSING
+
+
+def is_object_of(ctx, trigger, span):
+    """`span` follows the trigger as its object: "an investigation into xAI", "a probe of the company"."""
+    return 0 <= span.start - trigger.end <= ctx.settings.vendor_object_gap \
+        and all(w in VENDOR_OBJECT_LINKS for w in ctx.lower[trigger.end:span.start])
 
 
 STORE_NOUNS = words("store_noun")

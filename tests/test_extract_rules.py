@@ -12,9 +12,8 @@ def extractor():
     return Extractor(candidates=True)
 
 
-def events_of(extractor, text, published="2025-02-03", title=""):
-    return extractor.extract({"id": "t", "url": "https://example.org/t", "title": title,
-                              "published": published, "text": text})["events"]
+def events_of(extractor, text, published="2025-02-03", title="", url="https://example.org/t"):
+    return extractor.extract({"id": "t", "url": url, "title": title, "published": published, "text": text})["events"]
 
 
 def one(events, **fields):
@@ -517,18 +516,16 @@ def test_a_company_sending_a_request_is_not_the_object_of_a_measure(extractor):
 def test_we_on_a_bodys_own_site_is_that_body(extractor):
     # the regulator's own notice: "we" is the regulator; on a news site "we" is nobody's
     text = "On 30 January we ordered DeepSeek to stop processing the data of Italian users, with immediate effect."
-    doc = {"id": "t", "title": "", "published": "2025-02-03", "text": text}
-    official = extractor.extract({**doc, "url": "https://www.garanteprivacy.it/home/docweb/-/docweb-display/docweb/1"})
-    assert [(e["agency_id"], e["tool_id"]) for e in official["events"]] == [("it-garante", "deepseek")]
-    news = extractor.extract({**doc, "url": "https://news.example.com/2025/02/03/deepseek"})
-    assert not [e for e in news["events"] if e["agency_id"] == "it-garante"]
+    official = events_of(extractor, text, url="https://www.garanteprivacy.it/home/docweb/-/docweb-display/docweb/1")
+    assert [(e["agency_id"], e["tool_id"]) for e in official] == [("it-garante", "deepseek")]
+    news = events_of(extractor, text, url="https://news.example.com/2025/02/03/deepseek")
+    assert not [e for e in news if e["agency_id"] == "it-garante"]
 
 
 def test_a_measure_where_the_notice_names_only_its_own_country_is_the_publishers(extractor):
     text = "ChatGPT is accessible again to users in Italy after OpenAI introduced the changes requested."
-    doc = {"id": "t", "title": "", "published": "2023-04-28", "text": text,
-           "url": "https://www.garanteprivacy.it/home/docweb/-/docweb-display/docweb/9881490"}
-    e = one(extractor.extract(doc)["events"], tool_id="chatgpt")
+    e = one(events_of(extractor, text, published="2023-04-28",
+                      url="https://www.garanteprivacy.it/home/docweb/-/docweb-display/docweb/9881490"), tool_id="chatgpt")
     assert (e["agency_id"], e["action"]) == ("it-garante", "lift")
 
 
@@ -713,9 +710,9 @@ def test_an_unnamed_office_on_a_bodys_own_site_is_that_body(extractor):
     # NASA's memo on nasa.gov: "the Office of the Chief Information Officer" is NASA's, one measure with it
     text = ("DeepSeek must not be downloaded, installed or accessed on NASA devices.\n\nThe Office of the Chief "
             "Information Officer has blocked access to DeepSeek from agency systems.")
-    doc = {"id": "t", "title": "NASA memo: DeepSeek blocked", "published": "2025-01-31", "text": text,
-           "url": "https://www.nasa.gov/internal/ai-memo-deepseek"}
-    assert [e["agency_id"] for e in extractor.extract(doc)["events"]] == ["us-nasa"]
+    found = events_of(extractor, text, published="2025-01-31", title="NASA memo: DeepSeek blocked",
+                      url="https://www.nasa.gov/internal/ai-memo-deepseek")
+    assert [e["agency_id"] for e in found] == ["us-nasa"]
 
 
 def test_a_former_governor_tagged_as_a_lawmaker_is_no_governors_order(extractor):

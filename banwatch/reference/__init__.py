@@ -114,7 +114,7 @@ class Reference:
     # table -> the names its file allows several entries to share
     ambiguous_aliases: dict = field(default_factory=dict)
     _index: dict = field(default_factory=dict, repr=False)
-    _sites: dict = field(default_factory=dict, repr=False)  # domain -> agency id, filled on first use
+    _sites: dict | None = field(default=None, repr=False)  # domain -> agency id, built on first use
 
     def table(self, name):
         if name not in TABLES:
@@ -148,8 +148,8 @@ class Reference:
 
     def publisher_of(self, url):
         """The agency whose own site `url` is on (one of its domains, or a subdomain of one), or None."""
-        if not self._sites:
-            self._sites.update((d, agency_id) for agency_id, a in self.agencies.items() for d in a["domains"])
+        if self._sites is None:  # once, even when no agency lists a domain
+            self._sites = {d: agency_id for agency_id, a in self.agencies.items() for d in a["domains"]}
         host = (urlsplit(url or "").hostname or "").rstrip(".")
         labels = host.split(".")
         for k in range(len(labels) - 1):
