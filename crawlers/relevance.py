@@ -5,6 +5,8 @@ A link is followed when its title, summary or URL slug
 
 - names an AI tool (DeepSeek, ChatGPT, Copilot... from banwatch/reference/tools.yml), or
 - is headed by an AI term (the story under an AI headline may state a measure its headline leaves out), or
+- has no headline of its own (an RSS item may carry only a description; readers show its opening as the
+  title) and a summary too short to judge (a press-wire dateline), or one that names AI, or
 - pairs an AI term ("AI", "chatbot", "intelligenza artificiale"...) or a tool whose name is also an
   ordinary word (``needs_context`` in the reference: Grok, Claude, Gemini, Manus, Pi) with a measure
   word: the measure words of extraction itself (banwatch/lexicon.jsonl, group "trigger": ban,
@@ -27,6 +29,7 @@ from banwatch.reference import load_reference
 from banwatch.utils import load_yaml
 
 WORDS_FILE = Path(__file__).with_name("relevance.yml")
+THIN_SUMMARY_WORDS = 25  # a headless item's summary shorter than this says too little to skip it on
 
 
 class RelevanceFilter:
@@ -46,12 +49,21 @@ class RelevanceFilter:
             return True
         if title and self.names_ai(title):
             return True  # a headline about AI: the story may state a measure its headline leaves out
+        if summary and is_headless(title, summary) and (
+                len(summary.split()) < THIN_SUMMARY_WORDS or self.names_ai(summary)):
+            return True  # no headline to judge: the summary stands in for it, and a few words cannot justify a skip
         names_ai = self.names_ai(text) or bool(self.context_tools and self.context_tools.search(text))
         return names_ai and bool(self.measures and self.measures.search(text))
 
     def names_ai(self, text: str) -> bool:
         return bool((self.ai_terms and self.ai_terms.search(text))
                     or (self.ai_terms_exact and self.ai_terms_exact.search(text)))
+
+
+def is_headless(title: str | None, summary: str) -> bool:
+    """True when a listed item has no headline of its own: none, or the opening of its summary."""
+    title, summary = " ".join((title or "").split()), " ".join(summary.split())
+    return not title or summary.startswith(title.rstrip(".…").rstrip())
 
 
 def url_words(url: str) -> str:

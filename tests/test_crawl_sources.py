@@ -148,6 +148,11 @@ def relevant():
     ("Ministry blocks Clothoff", "The nudify app generated fake images", None),  # a tool outside the reference
     ("Italy fines OpenAI", None, None),  # a vendor of AI tools with a measure word
     ("AI tools", "Artificial intelligence tools for students", None),  # an AI headline: a measure may be inside
+    # no headline of its own (none, or the summary's opening): a few words of summary cannot justify a skip
+    (None, "12/03/2025 | Press release | Distributed on 12/03/2025", None),
+    ("12/03/2025 | Press release", "12/03/2025 | Press release | Distributed on 12/03/2025", None),
+    (None, "The commissioner opened an inquiry into how the chatbot answered children's questions about "
+           "medicines, and said the findings would be published once the company had replied to the office", None),
 ])
 def test_relevant_links_are_followed(relevant, title, summary, url):
     assert relevant(title, summary, url)
@@ -162,6 +167,9 @@ def test_relevant_links_are_followed(relevant, title, summary, url):
     ("Pi day celebrations at the school", None, None),
     ("Weekend weather", None, "https://news.example.com/2025/01/30/weekend-weather-outlook"),
     (None, None, None),
+    # a headless item is judged by its summary when the summary is long enough to say what it is about
+    (None, "Crews will resurface the interstate between exits 4 and 9 over the weekend, and drivers should "
+           "expect delays on both carriageways until Monday morning when the lanes reopen to traffic", None),
 ])
 def test_irrelevant_links_are_skipped(relevant, title, summary, url):
     assert not relevant(title, summary, url)
