@@ -108,7 +108,7 @@ class Extractor:
         ctx = DocContext(sdoc, self.ref, published=published, title_end=body_offset,
                          default_year=default_year, settings=self._pipeline().get_pipe("banwatch_events").settings)
         ctx.published_month = month
-        ctx.publisher = self.ref.publisher_of(doc.get("url"))
+        ctx.publisher = self.ref.publisher_of(doc.get("url"), [s.kb_id_ for s in sdoc.spans.get("agency", ()) if s.kb_id_])
         if head:
             ctx.dateline = (body_offset, body_offset + head[1])
         mentions = events.find_events(ctx)

@@ -30,8 +30,10 @@ class ReferenceIndex:
     def names(self, entry):
         return self.reference.names(entry)
 
-    def publisher_of(self, url):
-        return self.reference.publisher_of(url)
+    def publisher_of(self, url, named=()):
+        """The body whose site `url` is: by its listed domains, else the one of the `named` agencies whose
+        name the host spells."""
+        return self.reference.publisher_of(url) or self.reference.publisher_spelled_by(url, named)
 
     def country_of(self, jurisdiction_id):
         if not jurisdiction_id:

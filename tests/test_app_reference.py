@@ -482,6 +482,31 @@ def test_a_body_is_found_by_its_own_site_and_its_subdomains(tmp_path):
         assert ref.publisher_of(url) is None, url
 
 
+@pytest.mark.parametrize("url, name, spelled", [
+    ("https://www.seattleschools.org/ai", "Seattle Public Schools", True),  # words in full, a kind word left out
+    ("https://utexas.atlassian.net/wiki", "University of Texas at Austin", True),  # an initial, a word, on a hosted wiki
+    ("https://www.nasa.gov/news", "National Aeronautics and Space Administration", True),  # every initial
+    ("https://security.sa.gov.au/", "Government of South Australia", True),  # a state's initials under gov.au
+    ("https://www.texastribune.org/2025/", "State of Texas", False),  # 'tribune' is not in the name
+    ("https://nltimes.nl/", "Government of the Netherlands", False),
+    ("https://www.cnbc.com/", "Central Bank", False),  # initials that leave a word out
+])
+def test_a_site_that_spells_a_named_body_is_its_own(url, name, spelled):
+    from banwatch.reference import site_labels, spelled_share
+    assert bool(any(spelled_share(label, name) for label in site_labels(url))) is spelled
+
+
+def test_the_publisher_spelled_by_a_host_is_one_of_the_bodies_the_page_names(ref):
+    assert ref.publisher_spelled_by("https://texas.gov/news/1", ["us-tx-government"]) == "us-tx-government"
+    assert ref.publisher_spelled_by("https://texas.gov/news/1", []) is None  # the page names nobody
+    assert ref.publisher_spelled_by("https://example.org/texas", ["us-tx-government"]) is None  # a path is no site
+    # two letters name a place only under a government suffix: not on a commercial site
+    assert ref.publisher_spelled_by("https://sa.gov.au/x", ["au-sa-government"]) == "au-sa-government"
+    assert ref.publisher_spelled_by("https://sa.com.tr/x", ["au-sa-government"]) is None
+    # of two bodies the host fits, the one it spells more of ('texas' is half of "State of Texas")
+    assert ref.publisher_spelled_by("https://texas.gov/news/1", ["us-ut-austin", "us-tx-government"]) == "us-tx-government"
+
+
 def test_a_domain_must_be_a_host_name_and_belong_to_one_body(tmp_path):
     data = minimal()
     data["agencies"][0]["domains"] = ["https://gov.example/", "army.example"]

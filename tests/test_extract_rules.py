@@ -522,6 +522,16 @@ def test_we_on_a_bodys_own_site_is_that_body(extractor):
     assert not [e for e in news if e["agency_id"] == "it-garante"]
 
 
+def test_we_on_a_site_that_spells_a_body_named_in_the_page_is_that_body(extractor):
+    # no listed domain, but the host spells a body the page names: "we" there is that body
+    text = ("A message to Seattle Public Schools families.\n\n"
+            "From Monday we are blocking ChatGPT on all district devices and networks.")
+    own = events_of(extractor, text, url="https://www.seattleschools.org/news/chatgpt")
+    assert [(e["agency_id"], e["tool_id"], e["action"]) for e in own] == [("us-seattle-schools", "chatgpt", "ban")]
+    elsewhere = events_of(extractor, text, url="https://www.kuow.org/stories/chatgpt")
+    assert not [e for e in elsewhere if e["agency_id"] == "us-seattle-schools" and e["action"] == "ban"]
+
+
 def test_a_measure_where_the_notice_names_only_its_own_country_is_the_publishers(extractor):
     text = "ChatGPT is accessible again to users in Italy after OpenAI introduced the changes requested."
     e = one(events_of(extractor, text, published="2023-04-28",

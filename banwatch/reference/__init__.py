@@ -158,6 +158,28 @@ class Reference:
                 return found
         return None
 
+    def publisher_spelled_by(self, url, agency_ids):
+        """The one agency among `agency_ids` (those a page names) whose name the page's site spells, or
+        None: seattleschools.org is Seattle Public Schools, utexas.edu the University of Texas, nasa.gov
+        NASA. Bodies publish on sites nobody lists; the name in the host says whose voice "we" is."""
+        labels = site_labels(url)
+        official = bool(OFFICIAL_SITE_LABELS & set((urlsplit(url or "").hostname or "").lower().split(".")))
+        for label in labels:  # the owner's label first: utexas.atlassian.net is on atlassian
+            if len(label) < 3 and not official:
+                continue  # two letters name a place only under a government suffix (sa.gov.au), not aa.com.tr
+            scores = {}
+            for agency_id in set(agency_ids):
+                entry = self.agencies[agency_id]
+                names = [entry.get("name"), entry.get("short"), *entry.get("aliases", ())]
+                best = max((spelled_share(label, n) for n in names if n), default=0.0)
+                if best:
+                    scores[agency_id] = best
+            ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+            if ranked:
+                # two bodies that fit the host equally well: no guess
+                return ranked[0][0] if len(ranked) == 1 or ranked[1][1] < ranked[0][1] else None
+        return None
+
     def jurisdiction_of(self, agency_id):
         """The agency's jurisdiction id, or the nearest ancestor's (None for None)."""
         if agency_id is None:
@@ -482,3 +504,45 @@ def _build_index(table, entries, allowed, path, problems):
             problems.append(f"{path}: ambiguous_aliases lists {name!r}, which fewer than two "
                             f"entries use; remove it")
     return {key: tuple(ids) for key, ids in index.items()}
+
+
+# second-level labels that say what kind of site, not whose (gov.au, ac.uk, k12.tx.us...)
+GENERIC_SITE_LABELS = {"www", "gov", "govt", "gob", "gouv", "go", "edu", "ac", "co", "com", "org", "or", "net",
+                       "ne", "nic", "mil", "k12", "int", "eu", "us", "web", "news", "public"}
+OFFICIAL_SITE_LABELS = {"gov", "govt", "gob", "gouv", "go", "mil"}
+BODY_KIND_WORDS = {"government", "department", "ministry", "office", "public", "state", "city", "county",
+                   "district", "agency", "commission", "authority", "council"}
+NAME_FILLERS = {"of", "the", "and", "for", "on", "at", "de", "du", "des", "la", "le", "&"}
+
+
+def site_labels(url):
+    """The labels of a host that may name its owner, the registered name first: 'security.sa.gov.au' ->
+    ['sa', 'security'], 'www.seattleschools.org' -> ['seattleschools'] (hand-written: the public-suffix
+    list is a download, and this needs only the generic labels)."""
+    labels = [x for x in (urlsplit(url or "").hostname or "").rstrip(".").lower().split(".") if x][:-1]
+    return [x.replace("-", "") for x in reversed(labels) if x not in GENERIC_SITE_LABELS]
+
+
+def spelled_share(label, name):
+    """How much of `name` the host label spells, in order, each word in full or by its initial: the share
+    of the name's words spelled. 0.0 unless the label is spelled out entirely, with a word in full or, by
+    initials alone, every word but the kind of body ("Government", "Department"...)."""
+    words = [w for w in re.findall(r"[a-z0-9]+", name.lower()) if w not in NAME_FILLERS]
+    if not words or len(label) < 2:
+        return 0.0
+    best = 0.0
+    stack = [(0, 0, 0, 0, 0)]  # position in label, word index, words in full, words spelled, others skipped
+    while stack:
+        pos, j, full, spelled, skipped = stack.pop()
+        if j == len(words) or pos == len(label):
+            skipped += sum(1 for w in words[j:] if w not in BODY_KIND_WORDS)
+            if pos == len(label) and (full or (spelled >= 2 and not skipped)):
+                best = max(best, spelled / len(words))
+            continue
+        word = words[j]
+        if len(word) >= 3 and label.startswith(word, pos):
+            stack.append((pos + len(word), j + 1, full + 1, spelled + 1, skipped))
+        if label[pos] == word[0]:
+            stack.append((pos + 1, j + 1, full, spelled + 1, skipped))
+        stack.append((pos, j + 1, full, spelled, skipped + (word not in BODY_KIND_WORDS)))
+    return best
