@@ -537,8 +537,12 @@ def ner_actor(ctx, span, sent):
         jid = ctx.ref.find_jurisdiction(text)
         if jid:
             return government_of(ctx, jid, span.text, span.start, span.end)
-        if span.label_ == "NORP" or not LOCAL_GOVERNMENT_WORDS & set(text.lower().split()):
-            return None  # "London", "Los Angeles": a place the reference does not know is where, not who
+        by_agent = (span.start > sent.start and ctx.lower[span.start - 1] == "by"
+                    and not (span.end < len(ctx.words) and ctx.words[span.end] == "-"))  # "by London-based X"
+        if span.label_ == "NORP" or not (by_agent or LOCAL_GOVERNMENT_WORDS & set(text.lower().split())):
+            # "London", "Los Angeles": a place the reference does not know is where, not who; but what a
+            # measure is "by" acts (NER calls many bodies it does not know places)
+            return None
         return Actor(key=f"new:{slugify(text)}", name=text, mention=span.text, kind="local_government",
                      jurisdiction_id=ctx.dominant_of("country"), start=span.start, end=span.end, verified=False)
     if span.label_ == "PERSON" or text.lower().split()[-1] in PRODUCT_ENDINGS:

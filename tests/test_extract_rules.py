@@ -522,6 +522,15 @@ def test_we_on_a_bodys_own_site_is_that_body(extractor):
     assert not [e for e in news if e["agency_id"] == "it-garante"]
 
 
+def test_a_place_the_reference_does_not_know_acts_when_the_measure_is_by_it(extractor):
+    found = events_of(extractor, "DeepSeek banned by Zeeland on work phones.")
+    assert [(e["agency"], e["tool_id"], e["action"]) for e in found] == [("Zeeland", "deepseek", "ban")]
+    # where a measure holds, or whose firm wrote a report, is no actor
+    for text in ("DeepSeek was banned on government phones in Zeeland.",
+                 "DeepSeek was flagged in a report by Zeeland-based researchers."):
+        assert not [e for e in events_of(extractor, text) if e["agency"].startswith("Zeeland")], text
+
+
 def test_we_on_a_site_that_spells_a_body_named_in_the_page_is_that_body(extractor):
     # no listed domain, but the host spells a body the page names: "we" there is that body
     text = ("A message to Seattle Public Schools families.\n\n"
