@@ -716,7 +716,7 @@ def clause_subject(ctx, trigger, sent, left):
         if breaks_clause(between):
             return None
         if actor.start > sent.start and ctx.lower[actor.start - 1] in RECIPIENT_BEFORE and n + 1 < len(left) \
-                and not any(w in CLAUSE_BREAKS for w in ctx.lower[left[-n - 2].end:actor.start]):
+                and not breaks_clause(ctx.lower[left[-n - 2].end:actor.start]):
             continue
         return actor
     return None
