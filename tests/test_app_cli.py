@@ -1,13 +1,10 @@
 """The CLI: help everywhere, and a clear one-line message (never a traceback) for bad arguments."""
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-from tests.support.cli import run_banwatch
+from tests.support.cli import BANWATCH, run_banwatch
 
-BANWATCH = Path(sys.executable).with_name("banwatch")
 COMMANDS = ["crawl", "ingest", "extract", "build", "verify", "serve", "run", "demo", "eval",
             "export", "export timeline", "export graph", "train", "sources", "sources check"]
 
