@@ -212,7 +212,10 @@ def build_event(ctx, ms, is_main, own_sentences, other_sentences, body_offset):
     mention_text = max(named, key=lambda m: (m.via != "context", len(m.actor.mention)))
     action = choose_action(ms)
     date, precision, date_text, date_source = choose_date(ctx, ms, own_sentences, other_sentences if is_main else None)
-    reasons, reason_evidence = reasons_for(ctx, own_sentences)
+    if all(m.via == "following" for m in ms):
+        reasons, reason_evidence = [], {}  # "joins NSW and Queensland": the story's reasons are its own measure's
+    else:
+        reasons, reason_evidence = reasons_for(ctx, own_sentences)
     scope = []
     for m in sorted(ms, key=lambda m: -m.weight):
         for s in m.scope:

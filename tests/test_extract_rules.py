@@ -426,6 +426,14 @@ def test_a_body_that_follows_with_a_measure_acts_on_the_tool_followed(extractor)
     assert one(events_of(extractor, text), agency_id="us-nyc-doe")["tool_id"] == "chatgpt"
 
 
+def test_the_bodies_a_measure_joins_do_not_take_the_storys_reasons(extractor):
+    # the privacy concern is Tasmania's; the story says nothing of why Queensland and WA acted
+    text = "Tasmania has banned ChatGPT in its public schools over privacy concerns, joining Queensland and Western Australia."
+    reasons = {e["agency_id"]: e["reasons"] for e in events_of(extractor, text)}
+    assert reasons.get("au-tas-education") == ["data_privacy"], reasons
+    assert [r for a, r in reasons.items() if a != "au-tas-education"] == [[], []], reasons
+
+
 def test_a_body_that_also_acts_in_a_contrasting_clause_acts_on_the_same_tool(extractor):
     text = ("ChatGPT reached classrooms in December. Queensland's education department blocked the chatbot on "
             "its networks in January, while Tasmania also blocked access from its public schools.")
