@@ -36,6 +36,8 @@ from pipeline.actors import (
     is_tool_home,
 )
 from pipeline.context import POSSESSIVE, Mention
+
+JOINING_VERBS = words("joining") - {"after", "following", "followed", "follows"}  # "X joined Y in banning"
 from pipeline.event_dates import date_candidates
 from pipeline.triggers import (
     close_tools,
@@ -105,7 +107,8 @@ def find_events(ctx):
             if not agents:
                 continue
             if via == "subject":
-                followers = [a for a in followers_of(ctx, trigger, sent, actors) if a not in agents]
+                agents, joined = split_joined(ctx, agents, trigger)
+                followers = joined + [a for a in followers_of(ctx, trigger, sent, actors) if a not in agents + joined]
             else:
                 followers = []
             agents = [education_body_of(ctx, a, sent) for a in agents]
@@ -174,6 +177,17 @@ def same_paragraph(ctx, i, j):
     """Two sentences with no blank line between them."""
     a, b = sorted((i, j))
     return "\n\n" not in ctx.text(ctx.sents[a].start, ctx.sents[b].start + 1)
+
+
+def split_joined(ctx, agents, trigger):
+    """"WA joined NSW, Queensland and Tasmania in blocking ChatGPT": (the joiners, the bodies joined). The
+    bodies joined took the measure before; the story is the joiners'."""
+    verbs = [i for i in ctx.positions_in(JOINING_VERBS, min(a.start for a in agents), trigger.start)]
+    if not verbs:
+        return agents, []
+    joiners = [a for a in agents if a.end <= verbs[0]]
+    joined = [a for a in agents if a.start > verbs[0]]
+    return (joiners, joined) if joiners and joined else (agents, [])
 
 
 def measure_authors(ctx):

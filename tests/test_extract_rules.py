@@ -434,6 +434,16 @@ def test_the_bodies_a_measure_joins_do_not_take_the_storys_reasons(extractor):
     assert [r for a, r in reasons.items() if a != "au-tas-education"] == [[], []], reasons
 
 
+def test_the_bodies_a_joiner_joined_took_the_measure_before(extractor):
+    text = ("WA's Education Department joined NSW, Queensland and Tasmania in blocking ChatGPT on Wednesday "
+            "because students could use it to cheat.")
+    found = {e["agency_id"]: e for e in events_of(extractor, text, published="2023-02-01")}
+    assert found["au-wa-education"]["date_source"] == "text" and found["au-wa-education"]["reasons"]
+    # "on Wednesday" and "to cheat" are WA's: the others keep only the report's date, and no reasons
+    others = [e for a, e in found.items() if a != "au-wa-education"]
+    assert len(others) == 3 and all(e["date_source"] != "text" and e["reasons"] == [] for e in others), others
+
+
 def test_a_body_that_also_acts_in_a_contrasting_clause_acts_on_the_same_tool(extractor):
     text = ("ChatGPT reached classrooms in December. Queensland's education department blocked the chatbot on "
             "its networks in January, while Tasmania also blocked access from its public schools.")
