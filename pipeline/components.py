@@ -417,8 +417,9 @@ class LexiconMatcher:
             found[group].append(Span(doc, start, end, label=label, kb_id=weak))
         for group in self.groups:
             spans = found.get(group, [])
-            # reasons may overlap across families ("data security" vs "security"): longest wins
-            set_group(doc, group, spans)
+            # reasons may overlap across families ("data security" vs "security"): longest wins, and
+            # of two as long the later, whose last word heads the phrase ("potential security breaches")
+            set_group(doc, group, spans, heads_last=group == "reason")
         return doc
 
 
@@ -511,10 +512,19 @@ def _date_anchors(vocab):
     return _ANCHORS[id(vocab)]
 
 
-def set_group(doc, name, spans):
+def set_group(doc, name, spans, heads_last=False):
     """doc.spans[name] without overlaps, plus its (start, end) pairs for the other components
-    (iterating a SpanGroup builds a Span object per entry)."""
-    kept = filter_spans(spans)
+    (iterating a SpanGroup builds a Span object per entry). Overlaps keep the longest span; of two as
+    long, the first (spaCy's filter_spans) or, with `heads_last`, the one ending later."""
+    if heads_last:
+        kept, taken = [], set()
+        for span in sorted(spans, key=lambda s: (s.end - s.start, s.end), reverse=True):
+            if not taken & set(range(span.start, span.end)):
+                kept.append(span)
+                taken.update(range(span.start, span.end))
+        kept.sort(key=lambda s: s.start)
+    else:
+        kept = filter_spans(spans)
     doc.spans[name] = kept
     doc.user_data.setdefault("banwatch_marks", {})[name] = sorted((s.start, s.end) for s in kept)
 

@@ -165,6 +165,13 @@ def test_each_reason_family(extractor, phrase, reason):
     assert reason in one(events, tool_id="deepseek")["reasons"]
 
 
+def test_of_two_overlapping_reason_phrases_the_one_its_last_word_heads_wins(extractor):
+    # "potential security" (a national-security cue) and "security breaches" (a cyber one) share a word
+    events = events_of(extractor, "The Australian Government banned DeepSeek on government devices over "
+                                  "potential security breaches.")
+    assert one(events, tool_id="deepseek")["reasons"] == ["cybersecurity"]
+
+
 def test_non_english_document_is_recorded_not_guessed(extractor):
     result = extractor.extract({"id": "nl", "title": "Ambtenaren krijgen verbod", "published": "2025-02-03",
                                 "text": "Rijksambtenaren mogen de app voortaan niet meer gebruiken op hun werktelefoon, "
