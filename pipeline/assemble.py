@@ -13,6 +13,7 @@ from pipeline.triggers import is_background
 # ban, a ban outranks the restriction it implies, and a warning is the weakest statement.
 ACTION_RANK = {"suspend": 4, "ban": 3, "restrict": 2, "warn": 1}
 NOT_AUTHORIZED_CUES = words("not_authorized")
+GENERIC_SECURITY = words("generic_security")  # "security concerns": whose security, the tool's origin says
 NAME_FILLERS = words("name_filler")
 REFER_BACK_DETERMINERS = words("refer_back_determiner")
 
@@ -215,7 +216,7 @@ def build_event(ctx, ms, is_main, own_sentences, other_sentences, body_offset):
     if all(m.via == "following" for m in ms):
         reasons, reason_evidence = [], {}  # "joins NSW and Queensland": the story's reasons are its own measure's
     else:
-        reasons, reason_evidence = reasons_for(ctx, own_sentences)
+        reasons, reason_evidence = reasons_for(ctx, own_sentences, domestic=is_domestic(ctx, actor, best.tool_id))
     scope = []
     for m in sorted(ms, key=lambda m: -m.weight):
         for s in m.scope:
@@ -330,10 +331,19 @@ def _ord(iso):
 PRECISE_SECURITY = {"cybersecurity", "data_privacy", "confidentiality", "data_sovereignty"}
 
 
-def reasons_for(ctx, own):
+def is_domestic(ctx, actor, tool_id):
+    """Whether the tool's maker is based in the acting body's own country."""
+    vendor = ctx.ref.vendors.get((ctx.ref.tools.get(tool_id) or {}).get("vendor"), {})
+    home = ctx.ref.country_of(actor.jurisdiction_id)
+    return bool(home) and vendor.get("country") == home
+
+
+def reasons_for(ctx, own, domestic=False):
     """The reasons the document states: strong cues from any of its sentences, weak ones only from the
-    event's own (measured: whole-document reasons score better than each event's neighbours')."""
-    found, weak = {}, {}
+    event's own (measured: whole-document reasons score better than each event's neighbours'). A generic
+    "security concern" is national security when the tool is foreign, a cyber one when it is the
+    acting body's own country's (docs/extraction.md, the annotation conventions)."""
+    found, weak, generic = {}, {}, {}
     for index, sent in enumerate(ctx.sents):
         spans = ctx.in_sent("reason", sent)
         names = [n for g in ("agency", "vendor", "tool", "outlet") for n in ctx.in_sent(g, sent)] if spans else []
@@ -345,9 +355,13 @@ def reasons_for(ctx, own):
             found.setdefault(span.label_, span.text)
             weak.setdefault(span.label_, True)
             weak[span.label_] = weak[span.label_] and span.kb_id_ == "weak"
+            generic[span.label_] = generic.get(span.label_, True) and span.text.lower() in GENERIC_SECURITY
     # a bare "security" concern says national security only when no more precise risk is named
     # ("security and privacy concerns": privacy; "security of its networks": cybersecurity)
     if weak.get("national_security") and set(found) & PRECISE_SECURITY:
+        del found["national_security"]
+    elif domestic and generic.get("national_security"):
+        found.setdefault("cybersecurity", found["national_security"])
         del found["national_security"]
     if "unvetted" in found and len(found) > 1 and found["unvetted"].lower() in NOT_AUTHORIZED_CUES:
         # "not authorized" states the rule itself; it is the reason only when no other is given

@@ -172,6 +172,16 @@ def test_of_two_overlapping_reason_phrases_the_one_its_last_word_heads_wins(extr
     assert one(events, tool_id="deepseek")["reasons"] == ["cybersecurity"]
 
 
+def test_a_generic_security_concern_is_national_for_a_foreign_tool_and_cyber_for_a_domestic_one(extractor):
+    foreign = events_of(extractor, "The Australian Government banned DeepSeek on its devices over security concerns.")
+    assert one(foreign, tool_id="deepseek")["reasons"] == ["national_security"]
+    domestic = events_of(extractor, "The U.S. Patent and Trademark Office barred staff from ChatGPT over security concerns.")
+    assert one(domestic, tool_id="chatgpt")["reasons"] == ["cybersecurity"]
+    # a stated national-security reason stays what it says
+    stated = events_of(extractor, "The U.S. Patent and Trademark Office barred ChatGPT on national security grounds.")
+    assert one(stated, tool_id="chatgpt")["reasons"] == ["national_security"]
+
+
 def test_non_english_document_is_recorded_not_guessed(extractor):
     result = extractor.extract({"id": "nl", "title": "Ambtenaren krijgen verbod", "published": "2025-02-03",
                                 "text": "Rijksambtenaren mogen de app voortaan niet meer gebruiken op hun werktelefoon, "
