@@ -155,6 +155,7 @@ def test_country_mention_merges_into_the_named_authority(extractor):
     ("for fear of leaks of sensitive information", "confidentiality"),
     ("after it produced answers insulting the country's president", "disinformation_censorship"),
     ("over sexually explicit deepfakes", "harmful_content"),
+    ("over child safety concerns", "harmful_content"),
     ("for violating the GDPR", "legal_compliance"),
     ("until the tool passes a security review", "unvetted"),
     ("as an interim measure while it assesses the tool", "unvetted"),
