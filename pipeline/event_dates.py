@@ -6,6 +6,7 @@ DATE_SKIP_BEFORE = words("date_skip_before")
 RELATIVE_CLAUSE = words("relative_pronoun") | {";"}
 OTHER_CLAUSE = words("date_contrast")
 DATE_CUES = words("date_cue")
+IMPOSING = words("imposing")  # "a ban it imposed in February": the verb of the measure a lift ends
 
 
 def date_candidates(ctx, sent, trigger=None, after=0):
@@ -40,6 +41,8 @@ def date_candidates(ctx, sent, trigger=None, after=0):
                 score -= cfg.date_relative_clause_penalty
             if any(w in OTHER_CLAUSE for w in ctx.lower[lo:hi]):
                 continue  # "X banned it, while Y acted on Wednesday": the date is Y's
+            if trigger.label_ == "lift" and span.start >= trigger.end and IMPOSING & set(ctx.lower[trigger.end:span.start]):
+                continue  # "reversing a ban it imposed in February": the date of the measure lifted
         if before & DATE_CUES:
             score += cfg.date_cue_bonus
         if precision == "day":

@@ -326,6 +326,17 @@ def test_the_suspension_a_lift_ends_is_not_dated_by_the_lift(extractor):
     assert all(e["date"] in (None, "2025-02") for e in suspension), suspension
 
 
+@pytest.mark.parametrize("text", [
+    "The University of Hong Kong drops its student ChatGPT ban.",
+    "The University of Hong Kong is reversing the ChatGPT ban it imposed in February.",
+    "The University of Hong Kong will let students use ChatGPT from September, ending its ban.",
+])
+def test_dropping_reversing_or_ending_a_ban_is_a_lift_dated_by_the_lift(extractor, text):
+    e = one(events_of(extractor, text, published="2023-08-04"), tool_id="chatgpt")
+    assert e["action"] == "lift"
+    assert e["date"] != "2023-02"  # "imposed in February" dates the ban the lift ends
+
+
 def test_a_measure_that_looks_likely_is_proposed(extractor):
     events = events_of(extractor, "A ban on DeepSeek for federal devices looks likely, the Journal reported.",
                        published="2025-03-07")
