@@ -337,6 +337,12 @@ def test_dropping_reversing_or_ending_a_ban_is_a_lift_dated_by_the_lift(extracto
     assert e["date"] != "2023-02"  # "imposed in February" dates the ban the lift ends
 
 
+def test_a_consumer_alert_urging_people_to_think_carefully_is_a_warning(extractor):
+    text = ("Consumer Alert: Know the Risks Before You Use DeepSeek\n\nThe Tennessee Attorney General is urging "
+            "Tennesseans to think carefully before using DeepSeek.")
+    assert one(events_of(extractor, text), tool_id="deepseek")["action"] == "warn"
+
+
 def test_a_measure_that_looks_likely_is_proposed(extractor):
     events = events_of(extractor, "A ban on DeepSeek for federal devices looks likely, the Journal reported.",
                        published="2025-03-07")
