@@ -78,6 +78,8 @@ def event_features(ctx, ms, event, is_main, n_candidates):
         "actors_in_sentence": math.log1p(len(actors_in(ctx, best.sentence))),
         "reasons": math.log1p(len(event["reasons"])),
         "scope": float(bool(event["scope"])),
+        # a measure dated long before the report is more often recalled than reported
+        "years_before_report": _years_before(ctx, event),
     }
     for kind in REFERENCE_KINDS:
         f[f"kind={kind}"] = float(actor.kind == kind)
@@ -86,6 +88,15 @@ def event_features(ctx, ms, event, is_main, n_candidates):
     for action in ACTIONS:
         f[f"action={action}"] = float(event["action"] == action)
     return f
+
+
+def _years_before(ctx, event):
+    """How long before the publication date the event's text date lies, in years (0 to 2)."""
+    if event["date_source"] != "text" or not event["date"] or ctx.published is None:
+        return 0.0
+    year, month = int(event["date"][:4]), int(event["date"][5:7] or 6) if len(event["date"]) >= 7 else 6
+    months = (ctx.published.year - year) * 12 + ctx.published.month - month
+    return min(max(months, 0), 24) / 12
 
 
 def _title_end_token(ctx):
