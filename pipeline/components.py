@@ -626,13 +626,17 @@ class CandidateNER:
         sents, starts = sentences(doc)
         lower = doc.to_array(LOWER)
         places = {doc.vocab.strings.add(w) for w in PLACE_PREPOSITIONS}
+        of_word = doc.vocab.strings.add("of")
 
         def sentences_with(groups, keep=lambda start: True):
             return {bisect.bisect_right(starts, start) - 1 for g in groups for start, _ in marks(doc, g) if keep(start)}
 
         def is_agent(start):
-            # a place after a preposition ("a board in Virginia") names where, not who
-            return not (start and int(lower[start - 1]) in places)
+            # a place after a preposition ("a board in Virginia") names where, not who; after "of" in a
+            # capitalised name ("University of British Columbia") it is part of an unknown body's name
+            if start and int(lower[start - 1]) in places:
+                return False
+            return not (start >= 2 and int(lower[start - 1]) == of_word and doc[start - 2].is_title)
 
         wanted = sentences_with(["trigger"]) & sentences_with(["tool", "anaphor"])
         wanted -= sentences_with(ACTOR_GROUPS, is_agent)

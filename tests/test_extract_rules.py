@@ -584,6 +584,12 @@ def test_a_place_the_reference_does_not_know_acts_when_the_measure_is_by_it(extr
         assert not [e for e in events_of(extractor, text) if e["agency"].startswith("Zeeland")], text
 
 
+def test_a_place_inside_an_unknown_bodys_name_leaves_the_body_to_ner(extractor):
+    # "British Columbia" is a known name, but here it is part of the university's
+    found = events_of(extractor, "The University of British Columbia has barred DeepSeek from its devices.")
+    assert [(e["agency"], e["action"]) for e in found] == [("University of British Columbia", "ban")]
+
+
 def test_we_on_a_site_that_spells_a_body_named_in_the_page_is_that_body(extractor):
     # no listed domain, but the host spells a body the page names: "we" there is that body
     text = ("A message to Seattle Public Schools families.\n\n"
