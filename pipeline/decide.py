@@ -94,8 +94,9 @@ def _years_before(ctx, event):
     """How long before the publication date the event's text date lies, in years (0 to 2)."""
     if event["date_source"] != "text" or not event["date"] or ctx.published is None:
         return 0.0
-    year, month = int(event["date"][:4]), int(event["date"][5:7] or 6) if len(event["date"]) >= 7 else 6
-    months = (ctx.published.year - year) * 12 + ctx.published.month - month
+    date = event["date"]
+    month = int(date[5:7]) if len(date) >= 7 else 6  # a year alone: its middle
+    months = (ctx.published.year - int(date[:4])) * 12 + ctx.published.month - month
     return min(max(months, 0), 24) / 12
 
 

@@ -27,6 +27,7 @@ ctx.settings (pipeline/settings.py).
 """
 from banwatch.lexicon import words
 from pipeline.actors import (
+    JOINING,
     actors_in,
     agents_for,
     body_actor,
@@ -36,8 +37,6 @@ from pipeline.actors import (
     is_tool_home,
 )
 from pipeline.context import POSSESSIVE, Mention
-
-JOINING_VERBS = words("joining") - {"after", "following", "followed", "follows"}  # "X joined Y in banning"
 from pipeline.event_dates import date_candidates
 from pipeline.triggers import (
     close_tools,
@@ -179,10 +178,13 @@ def same_paragraph(ctx, i, j):
     return "\n\n" not in ctx.text(ctx.sents[a].start, ctx.sents[b].start + 1)
 
 
+JOINING_VERBS = JOINING - {"after", "following", "followed", "follows"}  # "X joined Y in banning"
+
+
 def split_joined(ctx, agents, trigger):
     """"WA joined NSW, Queensland and Tasmania in blocking ChatGPT": (the joiners, the bodies joined). The
     bodies joined took the measure before; the story is the joiners'."""
-    verbs = [i for i in ctx.positions_in(JOINING_VERBS, min(a.start for a in agents), trigger.start)]
+    verbs = ctx.positions_in(JOINING_VERBS, min(a.start for a in agents), trigger.start)
     if not verbs:
         return agents, []
     joiners = [a for a in agents if a.end <= verbs[0]]
