@@ -342,6 +342,21 @@ def find_governor_titles(ctx, sent, found):
                 found.claim(actor)
 
 
+def find_state_offices(ctx, sent, found):
+    """"The Office of the Attorney General", "Attorney General Jonathan Skrmetti" in a Tennessee story: the
+    office of the document's state (a place named right before the title is its own, left to the names)."""
+    for span in ctx.in_sent("state_office", sent):
+        if found.covers(span) or ctx.spans("jurisdiction", max(sent.start, span.start - 2), span.start):
+            continue
+        state = ctx.dominant_of("state")
+        if not state:
+            continue
+        name = f"{ctx.ref.jurisdictions[state]['name']} {span.label_}"
+        agency_id = ctx.ref.reference.resolve("agencies", name, state)
+        if agency_id:
+            found.claim(body_actor(ctx, agency_id, span.text, span.start, span.end))
+
+
 def find_ner_bodies(ctx, sent, found):
     """Stage two: bodies the reference data does not know, found by statistical NER."""
     spans = ctx.in_sent("ner", sent)
@@ -412,10 +427,38 @@ def find_the_publisher(ctx, sent, found):
         found.claim(body_actor(ctx, ctx.publisher, ctx.words[i], i, i + 1))
 
 
+BODY_PRONOUNS = words("body_pronoun")
+PERSON_PRONOUNS = words("person_pronoun")
+
+
+def find_subject_pronouns(ctx, sent, found):
+    """"Sophia University went further. It said that ...": a sentence opening on "It", "They" or "He"
+    continues the sentence before when that one opened on a body (or, for "he"/"she", an office
+    holder). Only the topic of the sentence right before: anything further is guesswork."""
+    first = ctx.lower[sent.start]
+    if first not in BODY_PRONOUNS | PERSON_PRONOUNS or found.taken & {sent.start}:
+        return
+    index = ctx.sentence_index(sent.start)
+    if index < 1:
+        return
+    before = ctx.sents[index - 1]
+    actors = actors_in(ctx, before)
+    opening = before.start + (ctx.lower[before.start] in ARTICLES)
+    topic = next((a for a in actors if a.start == opening and a.via != "anaphor"), None)
+    if topic is None or topic.generic:
+        return
+    is_person = any(p.start == topic.start for p in ctx.in_sent("person", before))
+    if is_person != (first in PERSON_PRONOUNS):
+        return
+    actor = replace(topic, mention=ctx.words[sent.start], start=sent.start, end=sent.start + 1)
+    actor.via = "anaphor"
+    found.claim(actor)
+
+
 # In this order: a token goes to the first finder's actor that claims it.
 ACTOR_FINDERS = (find_listed_ministries, find_place_regulators, find_agencies, find_people, find_places,
-                 find_described_governments, find_governor_titles, find_ner_bodies, find_collectives,
-                 find_lawmakers, find_the_publisher, find_body_anaphors)
+                 find_described_governments, find_governor_titles, find_state_offices, find_ner_bodies,
+                 find_collectives, find_lawmakers, find_the_publisher, find_body_anaphors, find_subject_pronouns)
 
 
 INDEFINITE = {"a", "an"}
@@ -423,13 +466,13 @@ INDEFINITE = {"a", "an"}
 
 def postcedent_of(ctx, span, sent):
     """The body "a court" turns out to be, named in the next sentence (its named actors only: no
-    anaphora there, which would look back here)."""
+    anaphora or pronouns there, which would look back here)."""
     index = ctx.sentence_index(sent.start)
     if index + 1 >= len(ctx.sents):
         return None
     following = SentenceActors(ctx)
     for finder in ACTOR_FINDERS:
-        if finder is not find_body_anaphors:
+        if finder not in (find_body_anaphors, find_subject_pronouns):
             finder(ctx, ctx.sents[index + 1], following)
     return _describes(span, following.actors)
 

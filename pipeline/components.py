@@ -607,6 +607,7 @@ def make_candidate_ner(nlp, name, labels):
 ACTOR_GROUPS = ("agency", "person", "jurisdiction", "government", "lawmaker")
 COMMON_CAPITALISED = words("common_capitalised")
 PLACE_PREPOSITIONS = words("place_preposition")
+SUBJECT_PRONOUNS = words("body_pronoun") | words("person_pronoun")
 
 
 class CandidateNER:
@@ -640,6 +641,9 @@ class CandidateNER:
 
         wanted = sentences_with(["trigger"]) & sentences_with(["tool", "anaphor"])
         wanted -= sentences_with(ACTOR_GROUPS, is_agent)
+        # "Sophia University went further. It said ...": the pronoun's body is named in the sentence before
+        pronouns = {doc.vocab.strings.add(w) for w in SUBJECT_PRONOUNS}
+        wanted |= {k - 1 for k in wanted if k and int(lower[sents[k].start]) in pronouns}
         return [sents[k] for k in sorted(wanted) if self.has_unknown_name(doc, sents[k])]
 
     @staticmethod
@@ -651,8 +655,10 @@ class CandidateNER:
             for start, end in marks(doc, group):
                 if start < sent.end and end > sent.start:
                     known.update(range(start, end))
-        for token in sent[1:]:
-            if token.i not in known and token.is_alpha and (token.is_title or token.is_upper) \
+        for token in sent:
+            # a sentence's first word is capitalised anyway; an acronym there still names something ("UBC says")
+            capitalised = token.is_upper if token.i == sent.start else (token.is_title or token.is_upper)
+            if token.i not in known and token.is_alpha and capitalised \
                     and len(token) > 1 and token.lower_ not in COMMON_CAPITALISED:
                 return True
         return False

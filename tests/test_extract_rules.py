@@ -806,3 +806,28 @@ def test_limited_ending_a_company_name_is_no_restriction(extractor):
             "Limited concerning its AI model, Pathways Language Model 2 (PaLM 2).")
     found = events_of(extractor, text, published="2024-09-16")
     assert [(e["tool_id"], e["action"]) for e in found] == [("palm-2", "investigate")]
+
+
+def test_a_sentence_opening_on_it_continues_the_body_the_sentence_before_opened_on(extractor):
+    text = ("Kestrel Polytechnic Institute, in the north of Ohio, tightened its rules in March. "
+            "It said that essays written by ChatGPT may not be used in coursework.")
+    e = one(events_of(extractor, text), tool_id="chatgpt")
+    assert e["agency"] == "Kestrel Polytechnic Institute"
+    # "he" is a person's pronoun: it does not stand for a body
+    text = text.replace("It said", "He said")
+    assert not [e for e in events_of(extractor, text) if e["agency"] == "Kestrel Polytechnic Institute"]
+
+
+def test_an_acronym_opening_a_sentence_is_a_name_for_ner(extractor):
+    text = "KPI says it will block DeepSeek on its campus network from next week."
+    e = one(events_of(extractor, text), tool_id="deepseek")
+    assert e["agency"] == "KPI"
+
+
+def test_a_bare_attorney_general_is_the_office_of_the_documents_state(extractor):
+    text = ("The Office of the Attorney General is urging residents to think carefully before using DeepSeek. "
+            "Reports can be filed with the Tennessee Division of Consumer Affairs.")
+    e = one(events_of(extractor, text), tool_id="deepseek", action="warn")
+    assert e["agency_id"] == "us-tn-attorney-general"
+    # with no state in the story there is no office to name
+    assert not [e for e in events_of(extractor, text.split(" Reports")[0]) if e["agency_id"]]
