@@ -400,8 +400,9 @@ def find_lawmakers(ctx, sent, found):
 
 
 def find_body_anaphors(ctx, sent, found):
-    """"The bureau said", "the regulator ordered": a body the story has named before; "a court blocked
-    ..." then "The decision, issued by Ankara's 7th Criminal Judgeship of Peace": the body it names next."""
+    """"The bureau said", "the regulator ordered": a body the story has named before, or on a body's own
+    site the body itself; "a court blocked ..." then "The decision, issued by Ankara's 7th Criminal
+    Judgeship of Peace": the body it names next."""
     for span in ctx.in_sent("body_anaphor", sent):
         if found.covers(span):
             continue
@@ -409,6 +410,9 @@ def find_body_anaphors(ctx, sent, found):
             antecedent = postcedent_of(ctx, span, sent)
         else:
             antecedent = antecedent_of(ctx, span, sent, found.actors)
+        if antecedent is None and ctx.publisher:
+            # on the Commission's own site, "the Commission" is the Commission
+            antecedent = _describes(span, [body_actor(ctx, ctx.publisher, span.text, span.start, span.end)])
         if antecedent is not None:
             actor = replace(antecedent, start=span.start, end=span.end)
             actor.via = "anaphor"

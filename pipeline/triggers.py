@@ -208,6 +208,7 @@ ORDER_VERBS = words("ordering")
 ADDITIVE = words("additive")
 VENDOR_OBJECT_LINKS = words("vendor_object_link")
 ADDRESSING = ORDER_VERBS | words("addressing")  # "sent the companies a request", "ordered the firm to stop"
+REFER_BACK_DETERMINERS = words("refer_back_determiner")  # "The request concerns ...", "This ban ..."
 FOLLOWING = words("joining") - words("clause_break")  # "followed", "joined"; not "after", "following"
 
 
@@ -244,6 +245,9 @@ def tools_for(ctx, trigger, sent, sent_index):
         listed = {t.kb_id_: t.text for t in ctx.in_sent("tool", following)}
         if len(listed) >= 2 and same_paragraph_or_next(ctx, sent_index):
             return list(listed.items()), cfg.class_list_tool_weight
+    named_next = tools_of_next_sentence(ctx, trigger, sent_index)
+    if named_next:
+        return named_next, cfg.class_list_tool_weight
     vendors = [v for v in ctx.spans("vendor", start, end) if ctx.ref.flagship_tool(v.kb_id_)
                and not runs_a_store(ctx, v, end)]
     if vendors and ctx.spans("anaphor", start, end):
@@ -264,6 +268,19 @@ def tools_for(ctx, trigger, sent, sent_index):
         return [(tool_id, ctx.ref.tools.get(tool_id, {}).get("name") or tool_id.partition(":")[2])], \
             cfg.focus_tool_weight
     return [], 0.0
+
+
+def tools_of_next_sentence(ctx, trigger, sent_index):
+    """"adopted a request for information addressed to Microsoft." then "The request concerns ... 'Copilot
+    in Bing' and 'Image Creator by Designer'": the tools of a sentence that opens on the measure itself."""
+    if sent_index + 1 >= len(ctx.sents) or not same_paragraph_or_next(ctx, sent_index):
+        return []
+    following = ctx.sents[sent_index + 1]
+    opening = ctx.lower[following.start:following.start + 2]
+    measure_words = {w for w in ctx.lower[trigger.start:trigger.end] if w.isalpha() and len(w) > 3}
+    if len(opening) < 2 or opening[0] not in REFER_BACK_DETERMINERS or opening[1] not in measure_words:
+        return []
+    return list({t.kb_id_: t.text for t in ctx.in_sent("tool", following) if not is_rival(ctx, t)}.items())
 
 
 def tool_of_addressed_maker(ctx, trigger, sent, start, end):

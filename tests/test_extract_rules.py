@@ -831,3 +831,23 @@ def test_a_bare_attorney_general_is_the_office_of_the_documents_state(extractor)
     assert e["agency_id"] == "us-tn-attorney-general"
     # with no state in the story there is no office to name
     assert not [e for e in events_of(extractor, text.split(" Reports")[0]) if e["agency_id"]]
+
+
+def test_a_sentence_opening_on_the_measure_names_its_tools(extractor):
+    text = ("The Commission today sent a formal request for information to Microsoft under the Digital Services Act. "
+            "The request covers the risks of Microsoft Copilot in elections.")
+    e = one(events_of(extractor, text, url="https://ec.europa.eu/commission/presscorner/detail/en/ip_t"),
+            tool_id="microsoft-copilot")
+    assert (e["agency_id"], e["action"]) == ("eu-commission", "investigate")
+    # a next sentence about something else lends the measure no tool
+    other = text.replace("The request covers", "The weather spoiled")
+    assert not [e for e in events_of(extractor, other) if e["tool_id"] == "microsoft-copilot"]
+
+
+def test_the_commission_on_its_own_site_is_the_publisher(extractor):
+    text = "The Commission has opened an investigation into the Grok chatbot."
+    e = one(events_of(extractor, text, url="https://ec.europa.eu/commission/presscorner/detail/en/ip_t"),
+            tool_id="grok")
+    assert e["agency_id"] == "eu-commission"
+    # on a news site nobody says which commission
+    assert not [e for e in events_of(extractor, text, url="https://news.example.com/a") if e["agency_id"] == "eu-commission"]
