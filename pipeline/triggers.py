@@ -31,10 +31,14 @@ BACKGROUND_CLAUSE_END = words("clause_cut") | {";", "—"}
 
 
 def is_negated(ctx, trigger, sent):
-    """'has not banned', 'no plans to ban', 'declined to restrict' cancel the measure."""
+    """'has not banned', 'no plans to ban', 'declined to restrict' cancel the measure, and so does a
+    verdict after it: 'A DeepSeek block across the EU is unlikely'."""
     window_start = max(sent.start, trigger.start - ctx.settings.negation_window)
     for neg in ctx.spans("negation", window_start, trigger.start):
         if not any(w in {",", ";", ":"} for w in ctx.words[neg.end:trigger.start]):
+            return True
+    for verdict in ctx.spans("negative_verdict", trigger.end, min(sent.end, trigger.end + ctx.settings.verdict_window)):
+        if not any(w in {",", ";", ":", "and"} for w in ctx.lower[trigger.end:verdict.start]):
             return True
     return False
 

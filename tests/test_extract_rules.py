@@ -851,3 +851,11 @@ def test_the_commission_on_its_own_site_is_the_publisher(extractor):
     assert e["agency_id"] == "eu-commission"
     # on a news site nobody says which commission
     assert not [e for e in events_of(extractor, text, url="https://news.example.com/a") if e["agency_id"] == "eu-commission"]
+
+
+def test_a_measure_judged_unlikely_is_none(extractor):
+    text = ("The Dutch data protection authority announced an investigation into DeepSeek. "
+            "A DeepSeek block by the Dutch authority is unlikely in the short term.")
+    assert [e["action"] for e in events_of(extractor, text)] == ["investigate"]
+    # a comma ends the verdict's reach: the measure before it stands
+    assert events_of(extractor, "Italy blocked DeepSeek on Thursday, an EU-wide ban is unlikely.")
