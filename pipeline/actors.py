@@ -693,7 +693,8 @@ def by_agent(ctx, trigger, actors):
     is where a thing is removed from, not who acts: "its removal from Apple's store")."""
     nominal = any(ctx.lower[i] in ARTICLES for i in range(max(0, trigger.start - 2), trigger.start))
     for actor in actors:
-        if trigger.end <= actor.start <= trigger.end + ctx.settings.by_agent_window:
+        if trigger.end <= actor.start <= trigger.end + ctx.settings.by_agent_window \
+                or described_before(ctx, ctx.lower[trigger.end:actor.start]):
             between = ctx.lower[trigger.end:actor.start]
             if any(w in {";", "."} for w in between):
                 continue
@@ -701,6 +702,19 @@ def by_agent(ctx, trigger, actors):
                     or requested_by(ctx, between, actor) or nominal and launched_by(ctx, between, actor):
                 return actor
     return None
+
+
+def described_before(ctx, between):
+    """"a warning from the national cyber security agency, NUKIB": the body is named after a
+    description of it, so it stands further from the trigger than by_agent_window."""
+    if len(between) > 2 * ctx.settings.by_agent_window or between[:1] not in (["by"], ["from"]):
+        return False
+    if "," not in between:
+        return False
+    comma = between.index(",")
+    description, rest = between[1:comma], between[comma + 1:]
+    return bool(GENERIC_ACTOR_WORDS & set(description)) and all(w.isalpha() or w == "'s" for w in description) \
+        and all(w in ARTICLES for w in rest)
 
 
 def launched_by(ctx, between, actor):

@@ -746,9 +746,15 @@ class UnknownTools:
         return (i, j) if j > i else None
 
     def name_before(self, doc, i, sent, known):
-        # "the Clothoff app", "Talkie, an AI companion app"
+        # "the Clothoff app", "Talkie, an AI companion app", "ZAO, the face-swapping app"
         j = i
-        if i - 1 >= sent.start and doc[i - 1].lower_ in ARTICLES:
+        k = i - 1
+        while k > sent.start and i - k <= self.max_words and (doc[k].is_lower or doc[k].text == "-") \
+                and doc[k].lower_ not in ARTICLES:
+            k -= 1  # the noun's lower-case modifiers ("face-swapping"), back to the article
+        if k < i - 1 and k - 1 >= sent.start and doc[k].lower_ in ARTICLES and doc[k - 1].text == ",":
+            j = k - 1
+        elif i - 1 >= sent.start and doc[i - 1].lower_ in ARTICLES:
             # appositive: "Talkie, an AI companion app": the name before the comma
             comma = next((k for k in range(i - 2, max(sent.start, i - self.window) - 1, -1) if doc[k].text == ","), None)
             if comma is None:

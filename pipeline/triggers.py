@@ -28,6 +28,7 @@ SPARING = words("sparing")
 NOT_SCOPE_MODIFIERS = words("scope_modifier_stop")
 LIFT_OBJECT_DETERMINERS = words("lift_object_determiner")
 BACKGROUND_CLAUSE_END = words("clause_cut") | {";", "—"}
+OTHERS_BODIES = words("others_body")  # "other governments", "other school districts"
 
 
 def is_negated(ctx, trigger, sent):
@@ -44,10 +45,16 @@ def is_negated(ctx, trigger, sent):
 
 
 def is_elsewhere(ctx, trigger, sent):
-    """'similar restrictions', 'such bans': a measure someone else took, named for comparison."""
+    """'similar restrictions', 'such bans': a measure someone else took, named for comparison;
+    'Several other governments have kept the chatbot off their devices': others than the story's."""
     cfg = ctx.settings
     cues = ctx.spans("elsewhere", max(sent.start, trigger.start - cfg.elsewhere_window), trigger.start)
-    return any(trigger.start - cue.end <= cfg.elsewhere_gap for cue in cues)
+    if any(trigger.start - cue.end <= cfg.elsewhere_gap for cue in cues):
+        return True
+    before = ctx.lower[sent.start:trigger.start]
+    if any(w in BACKGROUND_CLAUSE_END for w in before):
+        return False
+    return any(w == "other" and OTHERS_BODIES & set(before[k + 1:k + 3]) for k, w in enumerate(before))
 
 
 def is_opinion(ctx, trigger):

@@ -859,3 +859,31 @@ def test_a_measure_judged_unlikely_is_none(extractor):
     assert [e["action"] for e in events_of(extractor, text)] == ["investigate"]
     # a comma ends the verdict's reach: the measure before it stands
     assert events_of(extractor, "Italy blocked DeepSeek on Thursday, an EU-wide ban is unlikely.")
+
+
+def test_a_body_named_after_its_description_is_the_agent(extractor):
+    text = "The Czech cabinet acted on a warning from the country's cyber security watchdog, NUKIB, about DeepSeek."
+    e = one(events_of(extractor, text), tool_id="deepseek", action="warn")
+    assert e["agency_id"] == "cz-nukib"
+    # a description that names no body ("the weekend, ...") lends nothing
+    other = "The Czech cabinet acted on a warning from the long and quiet holiday weekend, NUKIB, about DeepSeek."
+    assert not [e for e in events_of(extractor, other) if e["agency_id"] == "cz-nukib" and e["action"] == "warn"]
+
+
+def test_an_unknown_tool_before_a_described_noun(extractor):
+    text = "China's industry ministry summoned the developer over ZAO, the face-swapping app, over privacy."
+    e = one(events_of(extractor, text), action="investigate")
+    assert (e["tool"], e["tool_id"]) == ("ZAO", None)  # an unverified tool
+
+
+def test_app_stores_are_no_tool(extractor):
+    text = "Italy's privacy regulator blocked the Clothoff app, which had topped the App Store charts."
+    assert {e["tool"] for e in events_of(extractor, text)} == {"Clothoff"}
+
+
+def test_other_governments_measures_are_not_the_storys(extractor):
+    # on the agency's own site a measure naming nobody would be the agency's: not when others took it
+    text = "Several other governments have banned DeepSeek on official devices."
+    assert not events_of(extractor, text, url="https://www.nukib.cz/en/t")
+    assert events_of(extractor, text.replace("Several other governments have", "The agency has"),
+                     url="https://www.nukib.cz/en/t")
