@@ -887,3 +887,10 @@ def test_other_governments_measures_are_not_the_storys(extractor):
     assert not events_of(extractor, text, url="https://www.nukib.cz/en/t")
     assert events_of(extractor, text.replace("Several other governments have", "The agency has"),
                      url="https://www.nukib.cz/en/t")
+
+
+def test_the_website_is_the_storys_tool(extractor):
+    text = ("School systems are starting to wall off ChatGPT. "
+            "Montgomery County Public Schools blocked the website on Jan. 3, a spokeswoman said.")
+    e = one(events_of(extractor, text), tool_id="chatgpt")
+    assert (e["agency"], e["date"]) == ("Montgomery County Public Schools", "2025-01-03")
