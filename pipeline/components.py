@@ -163,6 +163,7 @@ def regulator_descriptions(ref):
 
 
 AI_CONTEXT = words("ai_context")
+REGION_PREFIXES = words("region_prefix")  # "Latin America", "Central Asia": as written, case kept
 GOVERNOR_TITLES = words("governor_title")  # "Gov. Reynolds", "Governor Reynolds": as written, case kept
 
 
@@ -278,9 +279,21 @@ class NameMatcher:
         for group in ("agency", "jurisdiction"):
             found[group] = [span for span in found[group] if not any(
                 start <= span.start and span.end <= end and end - start > len(span) for start, end in places)]
+        # "Ibero-American", "Latin America": the end of a compound or a region's name names no place of ours
+        for group in ("agency", "jurisdiction"):
+            found[group] = [span for span in found[group] if not self.ends_a_compound(doc, span)]
         for group in self.GROUPS:
             set_group(doc, group, found.get(group, []))
         return doc
+
+    @staticmethod
+    def ends_a_compound(doc, span):
+        i = span.start
+        if i >= 1 and doc[i - 1].text in REGION_PREFIXES:
+            return True
+        # not a party's letter: "R-Ohio" names the senator's state
+        return i >= 2 and doc[i - 1].text == "-" and not doc[i - 2].whitespace_ and not doc[i - 1].whitespace_ \
+            and doc[i - 2].is_alpha and len(doc[i - 2]) > 1
 
     @staticmethod
     def _surnames(doc, people):

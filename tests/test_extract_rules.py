@@ -894,3 +894,12 @@ def test_the_website_is_the_storys_tool(extractor):
             "Montgomery County Public Schools blocked the website on Jan. 3, a spokeswoman said.")
     e = one(events_of(extractor, text), tool_id="chatgpt")
     assert (e["agency"], e["date"]) == ("Montgomery County Public Schools", "2025-01-03")
+
+
+def test_a_regions_name_or_a_compounds_end_is_no_place(extractor):
+    for text in ("Latin America's regulators have opened an investigation into DeepSeek.",
+                 "The Latin America network has opened an investigation into DeepSeek.",
+                 "The Sino-American network has opened an investigation into DeepSeek."):
+        assert not [e for e in events_of(extractor, text) if e["agency_id"] == "us-government"], text
+    e = one(events_of(extractor, "The United States has opened an investigation into DeepSeek."), tool_id="deepseek")
+    assert e["agency_id"] == "us-government"
