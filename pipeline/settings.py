@@ -46,6 +46,7 @@ class RuleSettings:
     list_item_max_tokens: int = 12  # a longer sentence ends the list
     vendor_order_gap: int = 4  # "ordered OpenAI to stop": words from vendor to trigger
     vendor_object_gap: int = 2  # "an investigation into xAI": words from trigger to the maker it acts on
+    processing_by_window: int = 16  # "the limitation of the processing of ... data by the company": words from trigger to "by" and its maker
     store_window: int = 4  # "the Apple and Google app stores": words from a vendor to the store it runs
     close_window: int = 4  # a "close" trigger's tool sits this near ("delete DeepSeek")
     spared_window_before: int = 8  # "left ... ChatGPT available": words read before the tool

@@ -315,8 +315,18 @@ def acts_on_vendor(ctx, trigger, sent, vendor):
     cfg = ctx.settings
     if 0 <= vendor.start - trigger.end <= cfg.vendor_object_gap:
         return is_object_of(ctx, trigger, vendor)
+    if processed_by(ctx, trigger, vendor):
+        return True
     return vendor.end <= trigger.start <= vendor.end + cfg.vendor_order_gap and vendor.start > sent.start \
         and ctx.lower[vendor.start - 1] in ADDRESSING
+
+
+def processed_by(ctx, trigger, vendor):
+    """"the temporary limitation of the processing of Italian users' data by the US company": a data
+    protection order on the processing the vendor does is a measure on its service."""
+    between = ctx.lower[trigger.end:vendor.start]
+    return 0 < len(between) <= ctx.settings.processing_by_window and between[-1:] == ["by"] \
+        and PROCESSING & set(between) and not CLAUSE_CUT & set(between)
 
 
 def is_object_of(ctx, trigger, span):
@@ -326,6 +336,8 @@ def is_object_of(ctx, trigger, span):
 
 
 STORE_NOUNS = words("store_noun")
+PROCESSING = words("processing")  # "the processing of ... data by the company"
+CLAUSE_CUT = words("clause_cut") | {";", "."}
 
 
 def runs_a_store(ctx, vendor, end):

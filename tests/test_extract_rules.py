@@ -903,3 +903,13 @@ def test_a_regions_name_or_a_compounds_end_is_no_place(extractor):
         assert not [e for e in events_of(extractor, text) if e["agency_id"] == "us-government"], text
     e = one(events_of(extractor, "The United States has opened an investigation into DeepSeek."), tool_id="deepseek")
     assert e["agency_id"] == "us-government"
+
+
+def test_an_order_on_the_processing_a_maker_does_is_on_its_tool(extractor):
+    text = ("ChatGPT is run by OpenAI. On 31 March the Garante ordered the temporary limitation of the "
+            "processing of Italian users' personal data by the US company.")
+    e = one(events_of(extractor, text), tool_id="chatgpt")
+    assert (e["agency_id"], e["action"], e["date"]) == ("it-garante", "suspend", "2024-03-31")  # a day-month after publication is last year's
+    # processing by someone else is not the maker's
+    other = text.replace("by the US company", "by the US embassy")
+    assert not events_of(extractor, other)
