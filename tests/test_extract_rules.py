@@ -913,3 +913,10 @@ def test_an_order_on_the_processing_a_maker_does_is_on_its_tool(extractor):
     # processing by someone else is not the maker's
     other = text.replace("by the US company", "by the US embassy")
     assert not events_of(extractor, other)
+
+
+def test_published_guidance_and_calls_on_users_are_warnings(extractor):
+    text = "The Dutch data protection authority is calling on people to object before Meta AI is trained on their posts."
+    assert one(events_of(extractor, text), tool_id="meta-ai")["action"] == "warn"
+    text = "The UK Cabinet Office published guidance on ChatGPT for civil servants."
+    assert one(events_of(extractor, text), tool_id="chatgpt")["action"] == "warn"
