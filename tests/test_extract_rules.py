@@ -920,3 +920,9 @@ def test_published_guidance_and_calls_on_users_are_warnings(extractor):
     assert one(events_of(extractor, text), tool_id="meta-ai")["action"] == "warn"
     text = "The UK Cabinet Office published guidance on ChatGPT for civil servants."
     assert one(events_of(extractor, text), tool_id="chatgpt")["action"] == "warn"
+
+
+def test_a_tool_declared_unauthorized_is_banned(extractor):
+    text = "The Chief Administrative Officer told House offices on Jan. 30 that DeepSeek is unauthorized for official use."
+    e = one(events_of(extractor, text), tool_id="deepseek")
+    assert (e["action"], e["date"]) == ("ban", "2025-01-30")
