@@ -926,3 +926,11 @@ def test_a_tool_declared_unauthorized_is_banned(extractor):
     text = "The Chief Administrative Officer told House offices on Jan. 30 that DeepSeek is unauthorized for official use."
     e = one(events_of(extractor, text), tool_id="deepseek")
     assert (e["action"], e["date"]) == ("ban", "2025-01-30")
+
+
+def test_a_regulator_writing_to_a_maker_for_answers_investigates(extractor):
+    text = "Ireland's Data Protection Commission has written to DeepSeek asking how it processes the data of Irish users."
+    e = one(events_of(extractor, text), tool_id="deepseek")
+    assert (e["agency_id"], e["action"]) == ("ie-dpc", "investigate")
+    # a letter that asks nothing is no probe
+    assert not events_of(extractor, "Ireland's Data Protection Commission has written to DeepSeek on Monday.")
