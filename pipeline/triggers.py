@@ -273,12 +273,24 @@ def tools_for(ctx, trigger, sent, sent_index):
     if found[0]:
         return found
     # "the app"; "the city's schools followed in January with a block": the story's tool
-    if ctx.focus_tools and (ctx.spans("anaphor", start, end) or follows_with(ctx, trigger, start)) \
+    if ctx.focus_tools and (ctx.spans("anaphor", start, end) or follows_with(ctx, trigger, start)
+                            or continues_measure(ctx, trigger, sent_index)) \
             and not ctx.in_sent("other_product", sent):
         tool_id = ctx.focus_tools[0]
         return [(tool_id, ctx.ref.tools.get(tool_id, {}).get("name") or tool_id.partition(":")[2])], \
             cfg.focus_tool_weight
     return [], 0.0
+
+
+def continues_measure(ctx, trigger, sent_index):
+    """"Four regulators are investigating whether Clearview AI ..." then "The commissioners said they had
+    opened a joint investigation after ...": the same kind of measure right after one on the story's
+    tool tells more of it."""
+    if not sent_index or not same_paragraph_or_next(ctx, sent_index - 1):
+        return False
+    before = ctx.sents[sent_index - 1]
+    return any(t.label_ == trigger.label_ for t in ctx.in_sent("trigger", before)) \
+        and any(t.kb_id_ == ctx.focus_tools[0] for t in ctx.in_sent("tool", before))
 
 
 def tools_of_next_sentence(ctx, trigger, sent_index):

@@ -934,3 +934,14 @@ def test_a_regulator_writing_to_a_maker_for_answers_investigates(extractor):
     assert (e["agency_id"], e["action"]) == ("ie-dpc", "investigate")
     # a letter that asks nothing is no probe
     assert not events_of(extractor, "Ireland's Data Protection Commission has written to DeepSeek on Monday.")
+
+
+def test_a_measure_continuing_the_one_before_is_on_its_tool(extractor):
+    text = ("Newspapers have asked whether Clearview AI breaks privacy law, and regulators are investigating it. "
+            "The Office of the Privacy Commissioner of Canada said Friday that the office had opened an investigation "
+            "after media reports.")
+    e = one(events_of(extractor, text), agency_id="ca-opc")
+    assert (e["tool_id"], e["action"]) == ("clearview-ai", "investigate")
+    # a sentence of another kind of measure does not continue it
+    other = text.replace("had opened an investigation", "had issued a warning")
+    assert not [e for e in events_of(extractor, other) if e["action"] == "warn"]
