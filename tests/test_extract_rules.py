@@ -945,3 +945,8 @@ def test_a_measure_continuing_the_one_before_is_on_its_tool(extractor):
     # a sentence of another kind of measure does not continue it
     other = text.replace("had opened an investigation", "had issued a warning")
     assert not [e for e in events_of(extractor, other) if e["action"] == "warn"]
+
+
+def test_use_allowed_only_on_conditions_is_a_restriction(extractor):
+    text = "Senate staff may now use ChatGPT, but only for research and evaluation, the Sergeant at Arms said."
+    assert one(events_of(extractor, text), tool_id="chatgpt")["action"] == "restrict"
