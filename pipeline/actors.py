@@ -573,6 +573,7 @@ def listed_ministries(ctx, sent):
 
 
 PRODUCT_ENDINGS = words("product_ending")
+JOB_TITLES = words("job_title")  # "CFO Rich Bressler", "COO": someone's post, not a body
 
 
 def ner_actor(ctx, span, sent):
@@ -592,8 +593,8 @@ def ner_actor(ctx, span, sent):
             return None
         return Actor(key=f"new:{slugify(text)}", name=text, mention=span.text, kind="local_government",
                      jurisdiction_id=ctx.dominant_of("country"), start=span.start, end=span.end, verified=False)
-    if span.label_ == "PERSON" or text.lower().split()[-1] in PRODUCT_ENDINGS:
-        return None  # a person; "WhatsApp AI", "Acme Labs": a product or a company, not a public body
+    if span.label_ == "PERSON" or text.lower().split()[-1] in PRODUCT_ENDINGS or text.lower().split()[0] in JOB_TITLES:
+        return None  # a person ("CFO Rich Bressler"); "WhatsApp AI", "Acme Labs": a product or a company
     # an unknown body: its jurisdiction from a place named just before it or inside it, else the document's
     jid = None
     window = ctx.settings.ner_place_window

@@ -950,3 +950,9 @@ def test_a_measure_continuing_the_one_before_is_on_its_tool(extractor):
 def test_use_allowed_only_on_conditions_is_a_restriction(extractor):
     text = "Senate staff may now use ChatGPT, but only for research and evaluation, the Sergeant at Arms said."
     assert one(events_of(extractor, text), tool_id="chatgpt")["action"] == "restrict"
+
+
+def test_a_job_title_is_no_body(extractor):
+    # NER tags "CFO Jane Roe" an organisation: a post and its holder are nobody's measure of their own
+    text = "In a memo, CFO Richard Hale and COO Michael Grant told employees not to use ChatGPT on company devices."
+    assert not [e for e in events_of(extractor, text) if e["agency"].split()[0] in ("CFO", "COO")]
