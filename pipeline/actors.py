@@ -593,7 +593,8 @@ def ner_actor(ctx, span, sent):
             return None
         return Actor(key=f"new:{slugify(text)}", name=text, mention=span.text, kind="local_government",
                      jurisdiction_id=ctx.dominant_of("country"), start=span.start, end=span.end, verified=False)
-    if span.label_ == "PERSON" or text.lower().split()[-1] in PRODUCT_ENDINGS or text.lower().split()[0] in JOB_TITLES:
+    words_of_name = text.lower().split()
+    if span.label_ == "PERSON" or words_of_name[-1] in PRODUCT_ENDINGS or words_of_name[0] in JOB_TITLES:
         return None  # a person ("CFO Rich Bressler"); "WhatsApp AI", "Acme Labs": a product or a company
     # an unknown body: its jurisdiction from a place named just before it or inside it, else the document's
     jid = None
@@ -694,14 +695,15 @@ def by_agent(ctx, trigger, actors):
     is where a thing is removed from, not who acts: "its removal from Apple's store")."""
     nominal = any(ctx.lower[i] in ARTICLES for i in range(max(0, trigger.start - 2), trigger.start))
     for actor in actors:
-        if trigger.end <= actor.start <= trigger.end + ctx.settings.by_agent_window \
-                or described_before(ctx, ctx.lower[trigger.end:actor.start]):
-            between = ctx.lower[trigger.end:actor.start]
-            if any(w in {";", "."} for w in between):
-                continue
-            if "by" in between or nominal and between[:1] == ["from"] and actor.kind != "company" \
-                    or requested_by(ctx, between, actor) or nominal and launched_by(ctx, between, actor):
-                return actor
+        between = ctx.lower[trigger.end:actor.start]
+        if not (trigger.end <= actor.start <= trigger.end + ctx.settings.by_agent_window
+                or described_before(ctx, between)):
+            continue
+        if any(w in {";", "."} for w in between):
+            continue
+        if "by" in between or nominal and between[:1] == ["from"] and actor.kind != "company" \
+                or requested_by(ctx, between, actor) or nominal and launched_by(ctx, between, actor):
+            return actor
     return None
 
 

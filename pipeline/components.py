@@ -276,12 +276,10 @@ class NameMatcher:
         found["person"].extend(self._surnames(doc, found["person"]))
         # "New York City": the city, not the state named by its first two words
         places = [(span.start, span.end) for span in found["jurisdiction"]]
+        # and "Ibero-American", "Latin America": the end of a compound or a region's name names no place of ours
         for group in ("agency", "jurisdiction"):
-            found[group] = [span for span in found[group] if not any(
+            found[group] = [span for span in found[group] if not self.ends_a_compound(doc, span) and not any(
                 start <= span.start and span.end <= end and end - start > len(span) for start, end in places)]
-        # "Ibero-American", "Latin America": the end of a compound or a region's name names no place of ours
-        for group in ("agency", "jurisdiction"):
-            found[group] = [span for span in found[group] if not self.ends_a_compound(doc, span)]
         for group in self.GROUPS:
             set_group(doc, group, found.get(group, []))
         return doc
