@@ -700,6 +700,8 @@ NOT_TOOL_NAMES = words("not_tool_name")
 NOT_TOOL_ENDINGS = words("not_tool_ending")
 TOOL_NAME_LEADS = words("tool_name_lead")  # "the AI app called Clothoff"
 ARTICLES = words("article")
+TOOL_LIST_LEADS = words("tool_list_lead")  # "AI tools such as ...", "chatbots including ..."
+POSSESSIVES = {"'s", "’s"}
 
 
 class UnknownTools:
@@ -729,15 +731,21 @@ class UnknownTools:
             for start, end in marks(doc, group):
                 known.update(range(start, end))
         found = list(doc.spans.get("tool", []))
+        tools = dict(marks(doc, "tool"))
+        vendors = dict(marks(doc, "vendor"))
+        products = dict(marks(doc, "other_product"))
         for start, end in nouns:
             k = bisect.bisect_right(starts, start) - 1
             if k not in with_trigger or self.title_case(sents[k]):
                 continue
             sent = sents[k]
-            name = self.name_after(doc, end, sent, known) or self.name_before(doc, start, sent, known)
-            if name is not None and len(doc[name[0]:name[1]].text.strip(".")) > 1 \
-                    and doc[name[1] - 1].lower_ not in NOT_TOOL_ENDINGS:
-                found.append(Span(doc, name[0], name[1], label="tool", kb_id=f"new:{slugify(doc[name[0]:name[1]].text)}"))
+            names = self.listed_after(doc, end, sent, known, tools, vendors, products) \
+                or [self.name_after(doc, end, sent, known) or self.name_before(doc, start, sent, known)]
+            for name in names:
+                if name is not None and len(doc[name[0]:name[1]].text.strip(".")) > 1 \
+                        and doc[name[1] - 1].lower_ not in NOT_TOOL_ENDINGS:
+                    found.append(Span(doc, name[0], name[1], label="tool",
+                                      kb_id=f"new:{slugify(doc[name[0]:name[1]].text)}"))
         set_group(doc, "tool", found)
         return doc
 
@@ -755,6 +763,43 @@ class UnknownTools:
         while j < min(sent.end, i + self.max_words) and self.is_name(doc[j], known):
             j += 1
         return (i, j) if j > i else None
+
+    def listed_after(self, doc, i, sent, known, tools, vendors, products):
+        """"AI tools such as ChatGPT, Harvey.AI or Google Bard": every name the list gives, known tools
+        passed over (they are marked already), each unknown one a new tool."""
+        if i + 2 < sent.end and doc[i].is_lower and doc[i].is_alpha and doc[i + 1].lower_ == "such":
+            i += 1  # "generative AI tools such as": the noun the lexicon's mark stopped short of
+        if i + 1 < sent.end and doc[i].lower_ == "," and doc[i + 1].lower_ in TOOL_LIST_LEADS:
+            i += 1
+        if i + 1 < sent.end and (doc[i].lower_, doc[i + 1].lower_) == ("such", "as"):
+            i += 2
+        elif i < sent.end and doc[i].lower_ in TOOL_LIST_LEADS:
+            i += 1
+        else:
+            return []
+        names = []
+        while i < sent.end:
+            if i in vendors and vendors[i] < sent.end and doc[vendors[i]].lower_ in POSSESSIVES:
+                i = vendors[i] + 1  # "Microsoft's Bing": the product, not its maker
+            if i in tools:
+                j = tools[i]
+            elif i in products:  # "Microsoft's Bing" in a list of AI tools is its chatbot
+                j = products[i]
+                names.append((i, j))
+            else:
+                j = i
+                while j < min(sent.end, i + self.max_words) and self.is_name(doc[j], known):
+                    j += 1
+                if j == i:
+                    break
+                names.append((i, j))
+            k = j + 1 if j < sent.end and doc[j].text == "," else j
+            if k < sent.end and doc[k].lower_ in ("and", "or"):
+                k += 1
+            if k == j:
+                break  # no separator: the list has ended
+            i = k
+        return names
 
     def name_before(self, doc, i, sent, known):
         # "the Clothoff app", "Talkie, an AI companion app", "ZAO, the face-swapping app"

@@ -876,6 +876,16 @@ def test_an_unknown_tool_before_a_described_noun(extractor):
     assert (e["tool"], e["tool_id"]) == ("ZAO", None)  # an unverified tool
 
 
+def test_every_tool_a_list_of_ai_tools_names(extractor):
+    # "Harvey" is outside the reference data, "Bing" is otherwise a search engine: in a list of AI
+    # tools each is a tool of the measure
+    text = ("NASA barred its staff from drafting reports with generative AI tools such as ChatGPT, "
+            "Harvey or Microsoft's Bing.")
+    tools = {e["tool"] for e in events_of(extractor, text)}
+    assert tools == {"ChatGPT", "Harvey", "Bing"}
+    assert {e["tool"] for e in events_of(extractor, text.replace("such as", "with"))} == {"ChatGPT"}
+
+
 def test_app_stores_are_no_tool(extractor):
     text = "Italy's privacy regulator blocked the Clothoff app, which had topped the App Store charts."
     assert {e["tool"] for e in events_of(extractor, text)} == {"Clothoff"}
