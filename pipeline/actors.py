@@ -149,8 +149,8 @@ def find_place_regulators(ctx, sent, found):
         topic = noun
         while topic > sent.start and ctx.lower[topic - 1] in PRIVACY_WORDS:
             topic -= 1
-        if topic == noun:
-            continue  # "regulators" alone may be any kind
+        if topic == noun and not (single and about_privacy(ctx)):
+            continue  # "regulators" alone may be any kind; "Italy's watchdog" in a privacy story is its DPA
         if noun + 1 < sent.end and ctx.lower[noun + 1] == "of":
             listed = _place_chain(ctx, places, noun + 2, sent.end)[:1 if single else None]
         else:
@@ -169,6 +169,13 @@ def find_place_regulators(ctx, sent, found):
                 # one body: the whole phrase is its mention; a list: each place stands for its own
                 start, end = (min(topic, place.start), max(noun + 1, place.end)) if single else (place.start, place.end)
                 found.claim(body_actor(ctx, body, ctx.text(start, end), start, end))
+
+
+def about_privacy(ctx):
+    """The story gives data privacy as a reason somewhere (read once per document)."""
+    if ctx.about_privacy is None:
+        ctx.about_privacy = any(r.label_ == "data_privacy" for r in ctx.spans("reason"))
+    return ctx.about_privacy
 
 
 PLACE_LIST_JOINERS = {",", "and", "&"}
@@ -807,6 +814,7 @@ def passive_agent(ctx, trigger, sent, actors, left):
 JOINING = words("joining")
 JOIN_BREAKS = (CLAUSE_BREAKS - {"after"}) | {".", ":"}  # "joined NSW after..." is no break
 FOLLOWING_CUES = JOINING | {"like"}
+JOINING_VERBS = JOINING - {"after", "following"}  # "joined", "followed": a verb of joining, not a time
 
 
 def joined_by(ctx, group, left):
@@ -821,6 +829,8 @@ def joined_by(ctx, group, left):
     if not (set(between) & JOINING) or any(w in JOIN_BREAKS for w in between) \
             or len(between) > ctx.settings.joined_gap:
         return []
+    if not (set(between) & JOINING_VERBS) and any(w.isalpha() and w not in JOINING for w in between):
+        return []  # "the task force regulators set up after Italy blocked it": they did something else
     return [nearest] + coordinated(ctx, nearest, left)
 
 

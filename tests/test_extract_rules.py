@@ -886,6 +886,21 @@ def test_every_tool_a_list_of_ai_tools_names(extractor):
     assert {e["tool"] for e in events_of(extractor, text.replace("such as", "with"))} == {"ChatGPT"}
 
 
+def test_acting_after_another_body_is_no_joining(extractor):
+    # the board set up a task force; only the watchdog suspended the tool ("joined X in banning" joins)
+    text = ("Regulators across the bloc formed a working group that the European Data Protection Board set up "
+            "in April after Italy's privacy watchdog temporarily blocked ChatGPT.")
+    suspenders = {e["agency"] for e in events_of(extractor, text) if e["action"] == "suspend"}
+    assert suspenders == {"Garante per la protezione dei dati personali"}
+
+
+def test_a_places_bare_watchdog_in_a_privacy_story_is_its_dpa(extractor):
+    text = ("Italy's watchdog temporarily blocked ChatGPT over the way it collects users' personal data.")
+    assert {e["agency"] for e in events_of(extractor, text)} == {"Garante per la protezione dei dati personali"}
+    other = "Italy's watchdog temporarily blocked ChatGPT over false answers about elections."
+    assert "Garante per la protezione dei dati personali" not in {e["agency"] for e in events_of(extractor, other)}
+
+
 def test_app_stores_are_no_tool(extractor):
     text = "Italy's privacy regulator blocked the Clothoff app, which had topped the App Store charts."
     assert {e["tool"] for e in events_of(extractor, text)} == {"Clothoff"}
