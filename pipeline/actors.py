@@ -631,6 +631,13 @@ def urged_addressee(ctx, actor, trigger):
 
 
 RECIPIENT_BEFORE = words("recipient_before")
+REACTING = words("reacting")  # "welcomed", "criticised": an opinion of someone else's measure
+
+
+def reacts_to(ctx, actor, trigger):
+    """"Toby Walsh, the chief scientist at UNSW's AI Institute, welcomed the move to reverse the ban":
+    who welcomes or criticises a measure comments on it; it is someone else's."""
+    return any(w in REACTING for w in ctx.lower[actor.end:trigger.start])
 
 
 def agents_for(ctx, trigger, sent, actors, passive):
@@ -644,7 +651,7 @@ def agents_for(ctx, trigger, sent, actors, passive):
     if agent is not None:
         return [agent], "by"
     left = [a for a in actors if a.end <= trigger.start and a.via != "locative"
-            and not urged_addressee(ctx, a, trigger)]
+            and not urged_addressee(ctx, a, trigger) and not reacts_to(ctx, a, trigger)]
     antecedent = relative_antecedent(ctx, trigger, left)
     if antecedent is not None:
         return [antecedent], "relative"

@@ -901,6 +901,15 @@ def test_a_places_bare_watchdog_in_a_privacy_story_is_its_dpa(extractor):
     assert "Garante per la protezione dei dati personali" not in {e["agency"] for e in events_of(extractor, other)}
 
 
+def test_who_welcomes_a_measure_did_not_take_it(extractor):
+    text = ("Dana Holt, a researcher at the University of Melbourne, welcomed the decision to reverse the "
+            "ban on ChatGPT in public schools.")
+    assert "University of Melbourne" not in {e["agency"] for e in events_of(extractor, text)}
+    acted = text.replace(", a researcher at the University of Melbourne, welcomed the decision",
+                         " said the University of Melbourne decided")
+    assert "University of Melbourne" in {e["agency"] for e in events_of(extractor, acted)}
+
+
 def test_app_stores_are_no_tool(extractor):
     text = "Italy's privacy regulator blocked the Clothoff app, which had topped the App Store charts."
     assert {e["tool"] for e in events_of(extractor, text)} == {"Clothoff"}
