@@ -440,6 +440,8 @@ def find_the_publisher(ctx, sent, found):
 
 BODY_PRONOUNS = words("body_pronoun")
 PERSON_PRONOUNS = words("person_pronoun")
+ACTION_OWNERS = words("action_owner")  # "These actions", "Its measures": the previous subject's own
+ACTION_NOUNS = words("action_noun")
 
 
 def find_subject_pronouns(ctx, sent, found):
@@ -447,7 +449,10 @@ def find_subject_pronouns(ctx, sent, found):
     continues the sentence before when that one opened on a body (or, for "he"/"she", an office
     holder). Only the topic of the sentence right before: anything further is guesswork."""
     first = ctx.lower[sent.start]
-    if first not in BODY_PRONOUNS | PERSON_PRONOUNS or found.taken & {sent.start}:
+    # "Governor Rhoden continues to take actions ... These actions include banning DeepSeek": the
+    # actions of whoever the sentence before opened on
+    own_actions = first in ACTION_OWNERS and sent.start + 1 < sent.end and ctx.lower[sent.start + 1] in ACTION_NOUNS
+    if not (first in BODY_PRONOUNS | PERSON_PRONOUNS or own_actions) or found.taken & {sent.start}:
         return
     index = ctx.sentence_index(sent.start)
     if index < 1:
@@ -459,9 +464,10 @@ def find_subject_pronouns(ctx, sent, found):
     if topic is None or topic.generic:
         return
     is_person = any(p.start == topic.start for p in ctx.in_sent("person", before))
-    if is_person != (first in PERSON_PRONOUNS):
+    if not own_actions and is_person != (first in PERSON_PRONOUNS):
         return
-    actor = replace(topic, mention=ctx.words[sent.start], start=sent.start, end=sent.start + 1)
+    end = sent.start + 1 + own_actions
+    actor = replace(topic, mention=ctx.text(sent.start, end), start=sent.start, end=end)
     actor.via = "anaphor"
     found.claim(actor)
 

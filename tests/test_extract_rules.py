@@ -910,6 +910,12 @@ def test_who_welcomes_a_measure_did_not_take_it(extractor):
     assert "University of Melbourne" in {e["agency"] for e in events_of(extractor, acted)}
 
 
+def test_these_actions_are_the_previous_subjects(extractor):
+    text = ("Governor Youngkin has moved against foreign apps this year. These actions include an order "
+            "banning DeepSeek on state devices.")
+    assert {e["agency"] for e in events_of(extractor, text)} == {"Commonwealth of Virginia"}
+
+
 def test_app_stores_are_no_tool(extractor):
     text = "Italy's privacy regulator blocked the Clothoff app, which had topped the App Store charts."
     assert {e["tool"] for e in events_of(extractor, text)} == {"Clothoff"}
