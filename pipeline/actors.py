@@ -215,7 +215,7 @@ def find_agencies(ctx, sent, found):
     for span in spans:
         if ctx.is_origin(span) or set(range(span.start, span.end)) & tool_tokens or party_tag(ctx, span):
             continue
-        if is_foreign_description(ctx, span):
+        if is_foreign_description(ctx, span) or is_stray_acronym(ctx, span):
             continue
         actor = place_body(ctx, span, sent) or local_education_body(ctx, span) or agency_actor(ctx, span)
         previous = ctx.lower[span.start - 1] if span.start > sent.start else ""
@@ -253,6 +253,24 @@ def is_foreign_description(ctx, span):
     home = ctx.dominant_of("country")
     country = ctx.ref.country_of(ctx.ref.agencies[span.kb_id_].get("jurisdiction") or "")
     return bool(home and country and country != home)
+
+
+def is_stray_acronym(ctx, span):
+    """"PTA representatives" in a Virginia story are no Pakistani regulator: a short acronym of a foreign
+    body is its name only when the story names that body's country or the body by another name."""
+    text = span.text
+    if not (text.isupper() and len(text) <= STRAY_ACRONYM_LENGTH and text.isalpha()):
+        return False
+    home = ctx.dominant_of("country")
+    country = ctx.ref.country_of(ctx.ref.agencies[span.kb_id_].get("jurisdiction") or "")
+    if not home or not country or country == home:
+        return False
+    named = any(ctx.ref.country_of(j.kb_id_) == country for j in ctx.spans("jurisdiction")) or \
+        any(a.kb_id_ == span.kb_id_ and a.text != text for a in ctx.spans("agency"))
+    return not named
+
+
+STRAY_ACRONYM_LENGTH = 5  # "PTA", "CNIL": longer all-capital words are rarely another body's initials
 
 
 def find_people(ctx, sent, found):
@@ -398,12 +416,29 @@ def find_lawmakers(ctx, sent, found):
     """"Lawmakers" no place names: the legislature of the story's country ("state lawmakers": of its
     state)."""
     for span in ctx.in_sent("lawmaker", sent):
-        if found.covers(span):
+        if found.covers(span) or represents_others(ctx, span, sent):
             continue
         level = "state" if span.start > sent.start and ctx.lower[span.start - 1] in STATE_LEVEL else "country"
         actor = legislature_actor(ctx, ctx.dominant_of(level), span.text, span.start, span.end)
         if actor:
             found.claim(actor)
+
+
+AMBIGUOUS_LAWMAKERS = words("ambiguous_lawmaker")  # "representatives", "delegates": of anyone
+NOT_LEGISLATURES = words("not_legislature")  # "union representatives", "industry delegates"
+
+
+def represents_others(ctx, span, sent):
+    """"PTA representatives", "union delegates": people speaking for an organisation, not lawmakers
+    (a capitalised name that is no place, or a word naming who they represent, right before)."""
+    if ctx.lower[span.start] not in AMBIGUOUS_LAWMAKERS or span.start == sent.start:
+        return False
+    i = span.start - 1
+    if ctx.lower[i] in NOT_LEGISLATURES:
+        return True
+    named = ctx.is_title_case[i] or ctx.words[i].isupper()
+    is_place = any(s.start <= i < s.end for s in ctx.in_sent("jurisdiction", sent))
+    return named and ctx.alpha[i] and not is_place and i > sent.start
 
 
 def find_body_anaphors(ctx, sent, found):

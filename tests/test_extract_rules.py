@@ -916,6 +916,21 @@ def test_these_actions_are_the_previous_subjects(extractor):
     assert {e["agency"] for e in events_of(extractor, text)} == {"Commonwealth of Virginia"}
 
 
+def test_an_organisations_representatives_are_no_lawmakers(extractor):
+    text = "Deepfakes worry America. Union representatives urged a ban on DeepSeek in America."
+    assert "United States Congress" not in {e["agency"] for e in events_of(extractor, text)}
+    assert "United States Congress" in {e["agency"] for e in events_of(extractor, text.replace("Union r", "R"))}
+
+
+def test_a_foreign_bodys_initials_need_its_country_in_the_story(extractor):
+    # "PTA" is also Pakistan's telecoms regulator: not in a story about Virginia's schools
+    text = ("Fairfax County parents in Virginia, with PTA members, say Virginia schools should stop using "
+            "ChatGPT. PTA asked Virginia's schools to suspend ChatGPT.")
+    assert "Pakistan Telecommunication Authority" not in {e["agency"] for e in events_of(extractor, text)}
+    text = "Pakistan's PTA blocked ChatGPT on Tuesday."
+    assert "Pakistan Telecommunication Authority" in {e["agency"] for e in events_of(extractor, text)}
+
+
 def test_app_stores_are_no_tool(extractor):
     text = "Italy's privacy regulator blocked the Clothoff app, which had topped the App Store charts."
     assert {e["tool"] for e in events_of(extractor, text)} == {"Clothoff"}
