@@ -45,6 +45,13 @@ def test_year_less_date_takes_the_publication_year(extractor):
     assert one(events, agency_id="us-nasa")["date"] == "2025-01-31"
 
 
+def test_a_month_with_its_year_after_a_preposition_keeps_that_year(extractor):
+    # "from March" alone would take the publication year
+    events = events_of(extractor, "The reversal ends a ban dating from March 2024, when NASA barred staff from "
+                                  "using ChatGPT on agency devices.", published="2025-09-17")
+    assert one(events, agency_id="us-nasa", action="ban")["date"] == "2024-03"
+
+
 def test_proposal_is_not_an_enacted_ban(extractor):
     events = events_of(extractor, "A bill introduced in Congress on Thursday would prohibit federal employees "
                                   "from downloading DeepSeek on government phones, two lawmakers said.",
