@@ -26,7 +26,7 @@ WORDS_GROUP = "words"  # word sets the rules read, not patterns to match
 @functools.lru_cache(maxsize=4)
 def load_lexicon(path=LEXICON_PATH):
     """Every entry of the lexicon file, in order (BanwatchError naming the line for a bad one)."""
-    entries = []
+    entries, seen = [], {}
     for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
             continue
@@ -36,6 +36,10 @@ def load_lexicon(path=LEXICON_PATH):
             raise BanwatchError(f"{path}:{n}: invalid JSON ({e.msg})") from None
         if not isinstance(entry, dict) or not {"group", "label", "pattern"} <= set(entry):
             raise BanwatchError(f"{path}:{n}: an entry needs group, label and pattern")
+        key = json.dumps(entry, sort_keys=True)
+        if key in seen:  # a second copy would hide that one of them was meant to differ
+            raise BanwatchError(f"{path}:{n}: the same entry as line {seen[key]}")
+        seen[key] = n
         entries.append(entry)
     return tuple(entries)
 

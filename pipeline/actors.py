@@ -416,7 +416,7 @@ def find_lawmakers(ctx, sent, found):
     """"Lawmakers" no place names: the legislature of the story's country ("state lawmakers": of its
     state)."""
     for span in ctx.in_sent("lawmaker", sent):
-        if found.covers(span) or represents_others(ctx, span, sent):
+        if found.covers(span) or represents_others(ctx, span, sent) or one_member(ctx, span, sent):
             continue
         level = "state" if span.start > sent.start and ctx.lower[span.start - 1] in STATE_LEVEL else "country"
         actor = legislature_actor(ctx, ctx.dominant_of(level), span.text, span.start, span.end)
@@ -424,6 +424,7 @@ def find_lawmakers(ctx, sent, found):
             found.claim(actor)
 
 
+SINGLE_LAWMAKERS = words("single_lawmaker")  # "a lawmaker", "a senator": one member
 AMBIGUOUS_LAWMAKERS = words("ambiguous_lawmaker")  # "representatives", "delegates": of anyone
 NOT_LEGISLATURES = words("not_legislature")  # "union representatives", "industry delegates"
 
@@ -439,6 +440,13 @@ def represents_others(ctx, span, sent):
     named = ctx.is_title_case[i] or ctx.words[i].isupper()
     is_place = any(s.start <= i < s.end for s in ctx.in_sent("jurisdiction", sent))
     return named and ctx.alpha[i] and not is_place and i > sent.start
+
+
+def one_member(ctx, span, sent):
+    """"Wang Ting-yu, a lawmaker from the ruling party, called on companies to stay away": one member
+    speaks for himself, not for the legislature (a bill he introduces is found by its own rule)."""
+    return span.start > sent.start and ctx.lower[span.start - 1] in INDEFINITE and \
+        ctx.lower[span.start] in SINGLE_LAWMAKERS
 
 
 def find_body_anaphors(ctx, sent, found):

@@ -375,6 +375,18 @@ def test_word_sets_are_lexicon_entries_no_component_matches(extractor):
     assert "words" not in doc.spans and "trigger" in doc.spans
 
 
+def test_a_lexicon_entry_written_twice_is_an_error(tmp_path):
+    from banwatch.errors import BanwatchError
+    from banwatch.lexicon import load_lexicon
+
+    entry = '{"group": "trigger", "label": "ban", "pattern": "not authorised"}\n'
+    path = tmp_path / "lexicon.jsonl"
+    path.write_text(entry + '{"group": "trigger", "label": "ban", "pattern": "barred"}\n' + entry)
+    with pytest.raises(BanwatchError, match=r"lexicon.jsonl:3: the same entry as line 1"):
+        load_lexicon(path)
+    assert load_lexicon()  # the shipped lexicon has none
+
+
 def test_rule_settings_are_the_config_of_the_events_component(extractor):
     import spacy
 
@@ -936,6 +948,14 @@ def test_a_foreign_bodys_initials_need_its_country_in_the_story(extractor):
     assert "Pakistan Telecommunication Authority" not in {e["agency"] for e in events_of(extractor, text)}
     text = "Pakistan's PTA blocked ChatGPT on Tuesday."
     assert "Pakistan Telecommunication Authority" in {e["agency"] for e in events_of(extractor, text)}
+
+
+def test_one_lawmaker_is_not_the_legislature(extractor):
+    text = ("Lin Mei-hua, a lawmaker from the ruling party, called on companies to stay away from DeepSeek "
+            "over security risks in Taiwan.")
+    assert "Legislative Yuan" not in {e["agency"] for e in events_of(extractor, text)}
+    text = text.replace("Lin Mei-hua, a lawmaker from the ruling party,", "Lawmakers in Taiwan")
+    assert "Legislative Yuan" in {e["agency"] for e in events_of(extractor, text)}
 
 
 def test_app_stores_are_no_tool(extractor):
