@@ -57,3 +57,23 @@ def test_eval_on_the_bundled_demo_manifest():
     assert scores["documents"] >= 50
     assert scores["f1"] >= 0.8, scores
     assert scores["action_accuracy"] >= 0.85, scores
+
+
+def test_the_split_keeps_a_measures_reports_together_and_a_pinned_part_wins():
+    from pipeline.evaluate import split_parts
+
+    records = [{"id": f"d{n}", "events": [{"event_id": f"m{n}"}]} for n in range(200)]
+    records.append({"id": "twin", "events": [{"event_id": "m7"}]})  # a second report of measure m7
+    parts = split_parts(records)
+    assert parts == split_parts(list(reversed(records)))  # the order of the file does not matter
+    assert parts["twin"] == parts["d7"]
+    assert 0.3 < sum(p == "check" for p in parts.values()) / len(parts) < 0.5
+    # a report pinned to a part (its measure is in that part of another gold file) takes its group along;
+    # when members disagree, check wins: a measure of a check part must never train the model
+    working = next(r for r in records[:200] if parts[r["id"]] == "working")
+    pinned = records + [{"id": "pin", "part": "check", "events": [{"event_id": working["events"][0]["event_id"]}]},
+                        {"id": "pin2", "part": "working", "events": [{"event_id": working["events"][0]["event_id"]}]}]
+    repinned = split_parts(pinned)
+    assert repinned[working["id"]] == repinned["pin"] == repinned["pin2"] == "check"
+    assert {k: v for k, v in repinned.items() if k in parts and k != working["id"]} == \
+        {k: v for k, v in parts.items() if k != working["id"]}
