@@ -495,8 +495,9 @@ def train(gold):
     Candidate events are labelled against gold events; a logistic regression
     over their features decides which are measures, and its cross-validated
     scores calibrate the confidence. Training reads the working part of the gold
-    file, the demo's pages and the working part of our own corpus
-    (pipeline/model/corpus/fresh.jsonl); check parts are for scoring only. Without
+    file, the demo's pages (but those about a measure of the check part) and the
+    working part of our own corpus (pipeline/model/corpus/fresh.jsonl); check
+    parts are for scoring only. Without
     --gold the model is refitted from pipeline/model/training.jsonl, which
     reproduces the committed model exactly.
 
@@ -505,7 +506,7 @@ def train(gold):
         banwatch train
         banwatch train --gold dev.jsonl
     """
-    from banwatch.demo import demo_gold_records
+    from banwatch.demo import demo_training_records
     from pipeline.evaluate import read_gold
     from pipeline.train import (
         FRESH_CORPUS,
@@ -523,7 +524,7 @@ def train(gold):
         fresh = list(read_gold(FRESH_CORPUS, part="working").values())
         click.echo(f"train: collecting candidates from {len(working)} working documents, the demo pages and "
                    f"{len(fresh)} working documents of our own corpus", err=True)
-        rows = collect_rows(working, "gold-working") + collect_rows(demo_gold_records(), "demo") + \
+        rows = collect_rows(working, "gold-working") + collect_rows(demo_training_records(), "demo") + \
             collect_rows(fresh, "fresh-working")
         write_rows(rows)
     else:

@@ -12,7 +12,8 @@ Two steps, each reproducible:
    maximises cross-validated event F1. Written as pipeline/model/decision.json.
 
 Only the working part of a gold file's split (pipeline.evaluate.split_parts) and the demo's own
-reconstructed pages are ever trained on; the check part is for scoring.
+reconstructed pages are ever trained on; the check part is for scoring. A demo page about a measure
+of the dev set's check part (`part: check` in the manifest) is left out too.
 """
 import json
 

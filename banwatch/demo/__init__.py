@@ -83,5 +83,12 @@ def demo_gold_records(manifest=None):
             "html": decode_html(body, entry.get("content_type")),
             "events": [{k: (str(v) if k == "date" and v else v) for k, v in e.items()}
                        for e in entry.get("events") or []],
+            **({"part": entry["part"]} if entry.get("part") else {}),
         })
     return records
+
+
+def demo_training_records():
+    """The demo's pages that may train the extractor's decision model: not those about a measure of
+    the development set's check part (`part: check` in the manifest)."""
+    return [r for r in demo_gold_records() if r.get("part") != "check"]
