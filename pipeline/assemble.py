@@ -38,12 +38,16 @@ def assemble(ctx, mentions, body_offset):
     for key, ms in groups.items():
         for m in ms:
             used_sentences[key].add(ctx.sentence_index(m.sentence.start))
+    kinds_of = defaultdict(set)  # (actor, tool) -> the kinds of action the document gives it
+    for key in groups:  # (actor, tool, kind, stage[, date cluster])
+        kinds_of[key[:2]].add(key[2])
     events = []
     for key, ms in groups.items():
         others = set().union(*(s for k, s in used_sentences.items() if k != key)) if len(used_sentences) > 1 \
             else set()
         event = build_event(ctx, ms, key == main_key, used_sentences[key], others, body_offset)
-        event["features"] = event_features(ctx, ms, event, key == main_key, len(groups))
+        beside_measure = key[2] != "measure" and "measure" in kinds_of[key[:2]]
+        event["features"] = event_features(ctx, ms, event, key == main_key, len(groups), beside_measure)
         events.append(event)
     events.sort(key=lambda e: (e["date"] or "", e["agency"], e["tool"]))
     return events

@@ -34,8 +34,10 @@ VIAS = ("by", "relative", "subject", "holder", "speaker", "locative", "context",
 ACTIONS = ("ban", "restrict", "suspend", "lift", "investigate", "warn")
 
 
-def event_features(ctx, ms, event, is_main, n_candidates):
-    """The features of one candidate event (its mentions `ms` and the event assembled from them)."""
+def event_features(ctx, ms, event, is_main, n_candidates, beside_measure=False):
+    """The features of one candidate event (its mentions `ms` and the event assembled from them);
+    `beside_measure`: the same body takes a ban, restriction or suspension of the same tool in the
+    document (a warning or probe beside it is often part of that one measure)."""
     cfg = ctx.settings
     best = max(ms, key=lambda m: m.weight)
     actor = ms[0].actor
@@ -80,6 +82,7 @@ def event_features(ctx, ms, event, is_main, n_candidates):
         "scope": float(bool(event["scope"])),
         # a measure dated long before the report is more often recalled than reported
         "years_before_report": _years_before(ctx, event),
+        "beside_measure": float(beside_measure),
     }
     for kind in REFERENCE_KINDS:
         f[f"kind={kind}"] = float(actor.kind == kind)

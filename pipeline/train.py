@@ -17,6 +17,7 @@ of the dev set's check part (`part: check` in the manifest) is left out too.
 """
 import json
 
+from banwatch.errors import BanwatchError
 from pipeline.decide import MODEL_DIR, MODEL_PATH
 from pipeline.evaluate import listify, pair_events
 
@@ -43,6 +44,8 @@ def collect_rows(records, source):
     results = extractor.extract_many([{k: r.get(k) for k in fields if k in r} for r in records])
     rows = []
     for record, result in zip(records, results):
+        if result["error"]:  # a document the extractor fails on would silently drop out of training
+            raise BanwatchError(f"train: document {record['id']} ({source}) failed: {result['error']}")
         candidates = result["events"]
         gold = [g for g in listify(record.get("events")) if isinstance(g, dict)]
         paired = dict(pair_events(gold, candidates))

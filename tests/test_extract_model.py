@@ -85,3 +85,18 @@ def test_extraction_reads_no_gold_and_no_known_events(tmp_path, monkeypatch):
     extract_jsonl(source, out)
     (line,) = [json.loads(x) for x in real_open(out, encoding="utf-8")]
     assert [e["agency_id"] for e in line["events"]] == ["us-nasa"]
+
+
+def test_a_document_the_extractor_fails_on_stops_training(monkeypatch):
+    # extract_many records a failing document and goes on; training must not quietly lose its rows
+    from banwatch.errors import BanwatchError
+    from pipeline.extract import Extractor
+
+    def broken(self, sdoc, doc):
+        raise ValueError("a rule broke")
+
+    monkeypatch.setattr(Extractor, "events_of", broken)
+    record = {"id": "d1", "url": "https://example.org/a", "title": "", "published": "2025-02-03",
+              "text": "NASA banned DeepSeek.", "events": []}
+    with pytest.raises(BanwatchError, match=r"document d1 \(gold-working\) failed: ValueError: a rule broke"):
+        collect_rows([record], "gold-working")
