@@ -267,11 +267,17 @@ def evaluate(gold_path, output_path=None, full_pipeline=False, part=None):
         with open(output_path, "w", encoding="utf-8") as out:
             for r in results:
                 out.write(json.dumps({"id": r["id"], "events": r["events"]}, ensure_ascii=False) + "\n")
-    return score(gold, predictions)
+    scores, details = score(gold, predictions)
+    # a document the extractor failed on counts as missed; say so, or a broken rule reads as a bad score
+    failed = [(r["id"], r["error"]) for r in results if r["error"]]
+    scores["failed_documents"] = len(failed)
+    return scores, [f"FAILED {doc_id}: {error}" for doc_id, error in failed] + details
 
 
 def format_scores(s):
-    return "\n".join([
+    failed = [f"FAILED: the extractor failed on {s['failed_documents']} documents (--details names them)"] \
+        if s.get("failed_documents") else []
+    return "\n".join(failed + [
         f"documents {s['documents']}  gold events {s['gold_events']}  predicted {s['predicted_events']}  "
         f"matched {s['matched']}",
         f"event precision  {s['precision']:.3f}",

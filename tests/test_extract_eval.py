@@ -48,6 +48,24 @@ def test_eval_command_on_a_gold_file(tmp_path):
     assert (scores["matched"], scores["f1"], scores["date_accuracy"]) == (1, 1.0, 1.0)
     assert scores["reason_f1"] == 1.0
     assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == ["1", "2"]
+    assert scores["failed_documents"] == 0
+
+
+def test_eval_names_the_documents_the_extractor_failed_on(tmp_path, monkeypatch):
+    from pipeline.evaluate import evaluate, format_scores
+    from pipeline.extract import Extractor
+
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"id": "1", "title": "", "published": "2025-02-01", "text": "NASA banned DeepSeek.",
+                                "events": []}) + "\n")
+
+    def broken(self, sdoc, doc):
+        raise ValueError("a rule broke")
+
+    monkeypatch.setattr(Extractor, "events_of", broken)
+    scores, details = evaluate(gold)
+    assert scores["failed_documents"] == 1 and "FAILED 1: ValueError: a rule broke" in details
+    assert format_scores(scores).startswith("FAILED: the extractor failed on 1 documents")
 
 
 def test_eval_on_the_bundled_demo_manifest():
