@@ -144,6 +144,7 @@ def find_place_regulators(ctx, sent, found):
     not its government."""
     # every place: is_origin would read "Hesse's data protection ..." as where some data come from
     places = {p.start: p for p in ctx.in_sent("jurisdiction", sent)}
+    agencies = ctx.in_sent("agency", sent)
     for noun in ctx.positions_in(REGULATOR_PLURALS | REGULATOR_SINGULARS, sent.start, sent.end):
         single = ctx.lower[noun] not in REGULATOR_PLURALS
         topic = noun
@@ -168,6 +169,11 @@ def find_place_regulators(ctx, sent, found):
             if body:
                 # one body: the whole phrase is its mention; a list: each place stands for its own
                 start, end = (min(topic, place.start), max(noun + 1, place.end)) if single else (place.start, place.end)
+                if any(a.start < end and a.end > end or a.start < start < a.end or
+                       (a.start, a.end) != (start, end) and a.start <= start and a.end >= end for a in agencies):
+                    # part of a body's full name: "the Information and Privacy Commissioner of Alberta",
+                    # "Quebec's Commission d'accès à l'information"
+                    continue
                 found.claim(body_actor(ctx, body, ctx.text(start, end), start, end))
 
 
@@ -215,7 +221,7 @@ def find_agencies(ctx, sent, found):
     for span in spans:
         if ctx.is_origin(span) or set(range(span.start, span.end)) & tool_tokens or party_tag(ctx, span):
             continue
-        if is_foreign_description(ctx, span) or is_stray_acronym(ctx, span):
+        if is_foreign_description(ctx, span) or is_stray_acronym(ctx, span) or owns_named_body(ctx, span, spans):
             continue
         actor = place_body(ctx, span, sent) or local_education_body(ctx, span) or agency_actor(ctx, span)
         previous = ctx.lower[span.start - 1] if span.start > sent.start else ""
@@ -253,6 +259,12 @@ def is_foreign_description(ctx, span):
     home = ctx.dominant_of("country")
     country = ctx.ref.country_of(ctx.ref.agencies[span.kb_id_].get("jurisdiction") or "")
     return bool(home and country and country != home)
+
+
+def owns_named_body(ctx, span, agencies):
+    """"Quebec's Commission d'accès à l'information": the place owns the body named next; the body acts."""
+    return span.end + 1 < len(ctx.lower) and ctx.lower[span.end] in POSSESSIVE and \
+        any(a.start == span.end + 1 for a in agencies)
 
 
 def is_stray_acronym(ctx, span):
@@ -301,7 +313,7 @@ def find_places(ctx, sent, found):
         following = [g for g in governments + staff + lawmakers if 0 <= g.start - span.end <= gap]
         end = following[0].end if following else span.end
         is_demonym = span.text in (ctx.ref.jurisdictions.get(span.kb_id_, {}).get("demonyms") or [])
-        if is_demonym and not following:
+        if is_demonym and not following or not following and owns_named_body(ctx, span, ctx.in_sent("agency", sent)):
             continue
         previous = ctx.lower[span.start - 1] if span.start > sent.start else ""
         if previous in NOT_AGENT_BEFORE and previous not in LOCATIVE and not following:
@@ -991,7 +1003,7 @@ def coordinated(ctx, actor, left):
     group = []
     current = actor
     for other in reversed([a for a in left if a.end <= actor.start]):
-        between = ctx.lower[other.end:current.start]
+        between = ctx.lower[other.end:_owner_start(ctx, current)]
         if between and all(w in COORDINATION or not w.strip() for w in between) \
                 or _parenthetical(ctx.text(other.end, current.start)):
             group.append(other)
@@ -999,6 +1011,15 @@ def coordinated(ctx, actor, left):
         else:
             break
     return group
+
+
+def _owner_start(ctx, actor):
+    """Where an actor's name starts with its owner: "Quebec's Commission d'accès ..." from "Quebec"."""
+    i = actor.start - 1
+    if i < 1 or ctx.lower[i] not in POSSESSIVE:
+        return actor.start
+    owners = [s for g in ("jurisdiction", "agency") for s in ctx.spans(g, max(0, i - 6), i) if s.end == i]
+    return min((s.start for s in owners), default=actor.start)
 
 
 def _parenthetical(text):

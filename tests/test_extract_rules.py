@@ -958,6 +958,14 @@ def test_one_lawmaker_is_not_the_legislature(extractor):
     assert "Legislative Yuan" in {e["agency"] for e in events_of(extractor, text)}
 
 
+def test_a_regulators_full_name_wins_over_its_place_and_title(extractor):
+    # "Privacy Commissioner of Alberta" inside the body's full name must not break the list of bodies
+    text = ("The Office of the Privacy Commissioner of Canada, Quebec's Commission d'accès à l'information and "
+            "the Information and Privacy Commissioner of Alberta said they had opened a joint investigation "
+            "into Clearview AI over consent to use personal data.")
+    assert {e["agency_id"] for e in events_of(extractor, text)} == {"ca-opc", "ca-qc-cai", "ca-ab-oipc"}
+
+
 def test_app_stores_are_no_tool(extractor):
     text = "Italy's privacy regulator blocked the Clothoff app, which had topped the App Store charts."
     assert {e["tool"] for e in events_of(extractor, text)} == {"Clothoff"}
