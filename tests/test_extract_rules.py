@@ -966,6 +966,12 @@ def test_a_regulators_full_name_wins_over_its_place_and_title(extractor):
     assert {e["agency_id"] for e in events_of(extractor, text)} == {"ca-opc", "ca-qc-cai", "ca-ab-oipc"}
 
 
+def test_a_regulators_expectations_are_a_warning(extractor):
+    text = ("On Monday the UK Information Commissioner's Office published a set of expectations for employers "
+            "whose staff use ChatGPT.")
+    assert one(events_of(extractor, text), agency_id="gb-ico")["action"] == "warn"
+
+
 def test_app_stores_are_no_tool(extractor):
     text = "Italy's privacy regulator blocked the Clothoff app, which had topped the App Store charts."
     assert {e["tool"] for e in events_of(extractor, text)} == {"Clothoff"}
