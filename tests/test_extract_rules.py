@@ -972,6 +972,13 @@ def test_a_regulators_expectations_are_a_warning(extractor):
     assert one(events_of(extractor, text), agency_id="gb-ico")["action"] == "warn"
 
 
+def test_referring_a_complaint_is_a_probe(extractor):
+    for text in ("The Federal Trade Commission said it had referred to the Justice Department a complaint "
+                 "about Snapchat's My AI chatbot.",
+                 "The Federal Trade Commission referred a complaint about Snapchat's My AI to prosecutors."):
+        assert one(events_of(extractor, text), agency_id="us-ftc")["action"] == "investigate"
+
+
 def test_app_stores_are_no_tool(extractor):
     text = "Italy's privacy regulator blocked the Clothoff app, which had topped the App Store charts."
     assert {e["tool"] for e in events_of(extractor, text)} == {"Clothoff"}
