@@ -44,6 +44,7 @@ from pipeline.triggers import (
     is_negated,
     is_opinion,
     is_passive,
+    is_question,
     modifies_other_noun,
     object_of_lift,
     scope_phrase,
@@ -73,7 +74,8 @@ def find_events(ctx):
         actors = actors_in(ctx, sent) if triggers else []
         found_here = []
         for trigger in triggers:
-            if is_negated(ctx, trigger, sent) or is_opinion(ctx, trigger) or modifies_other_noun(ctx, trigger, sent):
+            if is_negated(ctx, trigger, sent) or is_opinion(ctx, trigger) or modifies_other_noun(ctx, trigger, sent) \
+                    or is_question(ctx, sent):
                 continue
             if any(trigger.start >= s.start and trigger.end <= s.end
                    for g in ("tool", "agency", "vendor") for s in ctx.in_sent(g, sent)) \

@@ -62,6 +62,21 @@ def is_opinion(ctx, trigger):
     return trigger.label_ == "warn" and trigger.end < len(ctx.lower) and ctx.lower[trigger.end] == "that"
 
 
+YES_NO_OPENERS = words("yes_no_opener")  # "Are", "Will", "Should": a question that states nothing
+
+
+def is_question(ctx, sent):
+    """"Are civil servants banned from using ChatGPT?", "Will Europe ban DeepSeek?": asked, not stated
+    ("Why did SPS unblock ChatGPT?" takes the lift as given)."""
+    last = sent.end - 1
+    while last > sent.start and not ctx.words[last].strip():
+        last -= 1
+    first = sent.start
+    while first < last and not ctx.alpha[first]:
+        first += 1
+    return ctx.words[last] == "?" and ctx.lower[first] in YES_NO_OPENERS
+
+
 NOT_NOUNS = BE_FORMS | PASSIVE_SKIP | words("not_noun")
 
 

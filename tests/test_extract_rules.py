@@ -979,6 +979,13 @@ def test_referring_a_complaint_is_a_probe(extractor):
         assert one(events_of(extractor, text), agency_id="us-ftc")["action"] == "investigate"
 
 
+def test_a_yes_no_question_states_no_measure(extractor):
+    assert not events_of(extractor, "Will the Navy ban DeepSeek on its ships?")
+    assert not events_of(extractor, "Are civil servants at NASA banned from using ChatGPT?")
+    # a question that takes the measure as given still states it
+    assert events_of(extractor, "Why did the Navy ban DeepSeek on its ships?")
+
+
 def test_app_stores_are_no_tool(extractor):
     text = "Italy's privacy regulator blocked the Clothoff app, which had topped the App Store charts."
     assert {e["tool"] for e in events_of(extractor, text)} == {"Clothoff"}
