@@ -986,6 +986,12 @@ def test_a_yes_no_question_states_no_measure(extractor):
     assert events_of(extractor, "Why did the Navy ban DeepSeek on its ships?")
 
 
+def test_a_notice_requiring_a_maker_to_explain_is_a_probe(extractor):
+    text = ("Australia's eSafety Commissioner has issued legal notices to the makers of companion chatbots "
+            "such as Character.AI, requiring them to explain their safeguards for children.")
+    assert {e["action"] for e in events_of(extractor, text) if e["tool_id"] == "character-ai"} == {"investigate"}
+
+
 def test_app_stores_are_no_tool(extractor):
     text = "Italy's privacy regulator blocked the Clothoff app, which had topped the App Store charts."
     assert {e["tool"] for e in events_of(extractor, text)} == {"Clothoff"}
