@@ -472,6 +472,9 @@ def find_body_anaphors(ctx, sent, found):
             antecedent = postcedent_of(ctx, span, sent)
         else:
             antecedent = antecedent_of(ctx, span, sent, found.actors)
+            if antecedent is None and ctx.is_title(sent):
+                # "..., prosecutors open probe": a headline's body is named in the story below it
+                antecedent = postcedent_of(ctx, span, sent, ctx.settings.anaphor_lookback_sentences)
         if antecedent is None and ctx.publisher:
             # on the Commission's own site, "the Commission" is the Commission
             antecedent = _describes(span, [body_actor(ctx, ctx.publisher, span.text, span.start, span.end)])
@@ -536,17 +539,20 @@ ACTOR_FINDERS = (find_listed_ministries, find_place_regulators, find_agencies, f
 INDEFINITE = {"a", "an"}
 
 
-def postcedent_of(ctx, span, sent):
-    """The body "a court" turns out to be, named in the next sentence (its named actors only: no
-    anaphora or pronouns there, which would look back here)."""
+def postcedent_of(ctx, span, sent, sentences=1):
+    """The body "a court" turns out to be, named in the next sentence (or the next few: a headline's
+    "prosecutors" are named in the story); its named actors only: no anaphora or pronouns there,
+    which would look back here."""
     index = ctx.sentence_index(sent.start)
-    if index + 1 >= len(ctx.sents):
-        return None
-    following = SentenceActors(ctx)
-    for finder in ACTOR_FINDERS:
-        if finder not in (find_body_anaphors, find_subject_pronouns):
-            finder(ctx, ctx.sents[index + 1], following)
-    return _describes(span, following.actors)
+    for k in range(index + 1, min(len(ctx.sents), index + 1 + sentences)):
+        following = SentenceActors(ctx)
+        for finder in ACTOR_FINDERS:
+            if finder not in (find_body_anaphors, find_subject_pronouns):
+                finder(ctx, ctx.sents[k], following)
+        found = _describes(span, following.actors)
+        if found is not None:
+            return found
+    return None
 
 
 def _describes(span, actors):

@@ -992,6 +992,15 @@ def test_a_notice_requiring_a_maker_to_explain_is_a_probe(extractor):
     assert {e["action"] for e in events_of(extractor, text) if e["tool_id"] == "character-ai"} == {"investigate"}
 
 
+def test_a_headlines_bodies_are_named_in_the_story_below(extractor):
+    record = {"id": "t", "url": "https://example.org/t", "published": "2025-07-10",
+              "title": "Prosecutors open probe into Grok replies",
+              "text": "Grok, the chatbot from xAI, posted insults about national leaders this week. "
+                      "The case is with the Ankara prosecutor's office, which has received complaints."}
+    events = extractor.extract(record)["events"]
+    assert one(events, action="investigate")["agency_id"] == "tr-ankara-prosecutor"
+
+
 def test_app_stores_are_no_tool(extractor):
     text = "Italy's privacy regulator blocked the Clothoff app, which had topped the App Store charts."
     assert {e["tool"] for e in events_of(extractor, text)} == {"Clothoff"}
