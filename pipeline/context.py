@@ -30,7 +30,7 @@ from pipeline.settings import DEFAULT_SETTINGS
 
 ORIGIN_NOUNS = words("origin_noun")
 NOT_AGENT_BEFORE = words("not_agent_before")
-POSSESSIVE = frozenset({"'s", "’s"})  # spaCy's token for the possessive, either apostrophe
+POSSESSIVE = frozenset({"'s", "’s", "'", "’"})  # spaCy's token for the possessive, either apostrophe; a bare one after a plural ("Netherlands'")
 
 
 class TokenStrings:

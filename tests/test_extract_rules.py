@@ -1001,6 +1001,16 @@ def test_a_headlines_bodies_are_named_in_the_story_below(extractor):
     assert one(events, action="investigate")["agency_id"] == "tr-ankara-prosecutor"
 
 
+def test_a_plural_places_bare_apostrophe_is_possessive(extractor):
+    text = "The Netherlands' data protection regulator warned users against DeepSeek."
+    assert one(events_of(extractor, text), action="warn")["agency"] == "Autoriteit Persoonsgegevens"
+
+
+def test_urging_users_is_a_warning_however_they_are_described(extractor):
+    text = "Italy's privacy watchdog is urging Italian users of Instagram to object to Meta AI training on their posts."
+    assert one(events_of(extractor, text), tool_id="meta-ai")["action"] == "warn"
+
+
 def test_app_stores_are_no_tool(extractor):
     text = "Italy's privacy regulator blocked the Clothoff app, which had topped the App Store charts."
     assert {e["tool"] for e in events_of(extractor, text)} == {"Clothoff"}
