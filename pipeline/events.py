@@ -45,6 +45,7 @@ from pipeline.triggers import (
     is_opinion,
     is_passive,
     is_question,
+    limits_a_harm,
     modifies_other_noun,
     object_of_lift,
     scope_phrase,
@@ -75,7 +76,7 @@ def find_events(ctx):
         found_here = []
         for trigger in triggers:
             if is_negated(ctx, trigger, sent) or is_opinion(ctx, trigger) or modifies_other_noun(ctx, trigger, sent) \
-                    or is_question(ctx, sent):
+                    or is_question(ctx, sent) or limits_a_harm(ctx, trigger, sent):
                 continue
             if any(trigger.start >= s.start and trigger.end <= s.end
                    for g in ("tool", "agency", "vendor") for s in ctx.in_sent(g, sent)) \

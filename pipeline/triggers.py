@@ -62,6 +62,19 @@ def is_opinion(ctx, trigger):
     return trigger.label_ == "warn" and trigger.end < len(ctx.lower) and ctx.lower[trigger.end] == "that"
 
 
+HARMS = words("harm_object")  # "limit the harm", "curb the risks": a measure on a harm, not a tool
+OBJECT_DETERMINERS = {"the", "its", "their", "any", "such", "these", "those", "this", "that"}
+
+
+def limits_a_harm(ctx, trigger, sent):
+    """"ordered the companies to ... limit the harm their products may cause": what is limited is a
+    harm, not a tool."""
+    i = trigger.end
+    while i < sent.end and ctx.lower[i] in OBJECT_DETERMINERS:
+        i += 1
+    return i < sent.end and ctx.lower[i] in HARMS
+
+
 YES_NO_OPENERS = words("yes_no_opener")  # "Are", "Will", "Should": a question that states nothing
 
 

@@ -1011,6 +1011,12 @@ def test_urging_users_is_a_warning_however_they_are_described(extractor):
     assert one(events_of(extractor, text), tool_id="meta-ai")["action"] == "warn"
 
 
+def test_limiting_a_harm_is_no_restriction_and_an_order_to_tell_is_a_probe(extractor):
+    text = ("The Federal Trade Commission has ordered the makers of ChatGPT and Grok to tell it how they "
+            "limit the harm their chatbots may do to teenagers.")
+    assert {e["action"] for e in events_of(extractor, text)} == {"investigate"}
+
+
 def test_app_stores_are_no_tool(extractor):
     text = "Italy's privacy regulator blocked the Clothoff app, which had topped the App Store charts."
     assert {e["tool"] for e in events_of(extractor, text)} == {"Clothoff"}
