@@ -44,6 +44,7 @@ from pipeline.triggers import (
     is_negated,
     is_opinion,
     is_passive,
+    investigates_people,
     is_question,
     limits_a_harm,
     modifies_other_noun,
@@ -88,6 +89,8 @@ def find_events(ctx):
             if not tools:
                 continue
             passive = is_passive(ctx, trigger, sent)
+            if investigates_people(ctx, trigger, sent, passive):
+                continue
             agents, via = agents_for(ctx, trigger, sent, actors, passive)
             if is_elsewhere(ctx, trigger, sent) and not (agents and via == "subject"):
                 continue  # "similar restrictions": someone else's, named for comparison ("NSW issued a

@@ -75,6 +75,20 @@ def limits_a_harm(ctx, trigger, sent):
     return i < sent.end and ctx.lower[i] in HARMS
 
 
+SUSPECTS = words("suspect_people")  # "students are being investigated": people suspected, not a tool
+
+
+def investigates_people(ctx, trigger, sent, passive):
+    """"400 students are being investigated for cheating with ChatGPT": the probe is of the people
+    who used the tool, not of the tool."""
+    # a passive ("are being investigated"), however is_passive reads the auxiliaries
+    if trigger.label_ != "investigate" or not (passive or set(ctx.lower[max(sent.start, trigger.start - 2):
+                                                                          trigger.start]) & BE_FORMS):
+        return False
+    before = ctx.lower[max(sent.start, trigger.start - ctx.settings.suspect_window):trigger.start]
+    return any(w in SUSPECTS for w in before)
+
+
 YES_NO_OPENERS = words("yes_no_opener")  # "Are", "Will", "Should": a question that states nothing
 
 

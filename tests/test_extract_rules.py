@@ -1017,6 +1017,13 @@ def test_limiting_a_harm_is_no_restriction_and_an_order_to_tell_is_a_probe(extra
     assert {e["action"] for e in events_of(extractor, text)} == {"investigate"}
 
 
+def test_a_probe_of_people_who_used_a_tool_is_no_probe_of_the_tool(extractor):
+    text = "Hundreds of law students in the United Kingdom are being investigated for cheating with ChatGPT."
+    assert not [e for e in events_of(extractor, text) if e["action"] == "investigate"]
+    text = "ChatGPT is being investigated by Ireland's Data Protection Commission."
+    assert [e for e in events_of(extractor, text) if e["action"] == "investigate"]
+
+
 def test_app_stores_are_no_tool(extractor):
     text = "Italy's privacy regulator blocked the Clothoff app, which had topped the App Store charts."
     assert {e["tool"] for e in events_of(extractor, text)} == {"Clothoff"}
