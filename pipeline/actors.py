@@ -169,9 +169,8 @@ def find_place_regulators(ctx, sent, found):
             if body:
                 # one body: the whole phrase is its mention; a list: each place stands for its own
                 start, end = (min(topic, place.start), max(noun + 1, place.end)) if single else (place.start, place.end)
-                if any(a.start < end and a.end > end or a.start < start < a.end or
-                       (a.start, a.end) != (start, end) and a.start <= start and a.end >= end for a in agencies):
-                    # part of a body's full name: "the Information and Privacy Commissioner of Alberta",
+                if any(a.start < end and a.end > start and (a.start < start or a.end > end) for a in agencies):
+                    # part of a body's longer name: "the Information and Privacy Commissioner of Alberta",
                     # "Quebec's Commission d'accès à l'information"
                     continue
                 found.claim(body_actor(ctx, body, ctx.text(start, end), start, end))
