@@ -292,6 +292,67 @@ def find_people(ctx, sent, found):
             found.claim(body_actor(ctx, span.kb_id_, span.text, span.start, span.end))
 
 
+JUDGE_TITLES = words("judge_title")  # "Judge Brantley Starr": a court's own order
+JUDGE_TITLE_PARTS = words("judge_title_part")  # "U.S. District Judge", "Chief Magistrate Judge"
+COURT_NOUNS = words("court_noun")
+NAME_LINKS = {"of", "for", "the"}
+
+
+def find_judges(ctx, sent, found):
+    """A judge's standing order is the court's: "Judge Brantley Starr of the U.S. District Court for the
+    Northern District of Texas" (the court, by its full name), else "Judge Brantley Starr" himself."""
+    for i in ctx.positions_in(JUDGE_TITLES, sent.start, sent.end - 1):
+        if not ctx.is_title_case[i]:
+            court = court_before(ctx, i, sent)  # "a Northern District of Texas judge": its court
+            if court is not None and not found.taken & set(range(court, i + 1)):
+                name = ctx.text(court, i)
+                found.claim(Actor(key=f"new:{slugify(name)}", name=name, mention=ctx.text(court, i + 1), kind="court",
+                                  jurisdiction_id=ctx.dominant_of("country"), start=court, end=i + 1, verified=False))
+            continue
+        if not ctx.is_title_case[i + 1] or i in found.taken:
+            continue
+        end = i + 1
+        while end < sent.end and end - i <= 3 and ctx.is_title_case[end]:
+            end += 1
+        start = i
+        while start > sent.start and ctx.lower[start - 1] in JUDGE_TITLE_PARTS and ctx.is_title_case[start - 1]:
+            start -= 1
+        name = f"Judge {ctx.text(i + 1, end)}"
+        court_end = court_name_end(ctx, end + 2, sent) if ctx.lower[end:end + 2] == ["of", "the"] else None
+        if court_end:
+            name, end = ctx.text(end + 2, court_end), court_end
+            known = ctx.ref.reference.resolve("agencies", name, ctx.dominant_of("country"))
+            if known:
+                found.claim(body_actor(ctx, known, ctx.text(start, end), start, end))
+                continue
+        found.claim(Actor(key=f"new:{slugify(name)}", name=name, mention=ctx.text(start, end), kind="court",
+                          jurisdiction_id=ctx.dominant_of("country"), start=start, end=end, verified=False))
+
+
+def court_before(ctx, end, sent):
+    """Where a court's name ending right before `end` begins ("Northern District of Texas"), if it names a
+    court or a judicial district; else None."""
+    start = end
+    while start > sent.start and (ctx.is_title_case[start - 1] or ctx.lower[start - 1] in NAME_LINKS - {"the"}):
+        start -= 1
+    while start < end and ctx.lower[start] in NAME_LINKS | {"a", "an"}:  # "A Northern District ... judge"
+        start += 1
+    judicial = COURT_NOUNS | {"district"}
+    return start if start < end and any(w in judicial for w in ctx.lower[start:end]) else None
+
+
+def court_name_end(ctx, start, sent):
+    """Where a court's name beginning at `start` ends: capitalised words and the links between them,
+    holding a court noun ("U.S. District Court for the Northern District of Texas"); None for no court."""
+    end, last_named, has_court = start, None, False
+    while end < sent.end and (ctx.is_title_case[end] or ctx.words[end].isupper() or ctx.lower[end] in NAME_LINKS):
+        if ctx.lower[end] not in NAME_LINKS:
+            last_named = end + 1
+            has_court = has_court or ctx.lower[end] in COURT_NOUNS
+        end += 1
+    return last_named if has_court else None
+
+
 def tagged_as_lawmaker(ctx, span):
     """A party-and-state tag right after a name: "(R-NE)", ", R-Ohio,"."""
     after = ctx.lower[span.end:span.end + 3]
@@ -529,8 +590,9 @@ def find_subject_pronouns(ctx, sent, found):
     found.claim(actor)
 
 
-# In this order: a token goes to the first finder's actor that claims it.
-ACTOR_FINDERS = (find_listed_ministries, find_place_regulators, find_agencies, find_people, find_places,
+# In this order: a token goes to the first finder's actor that claims it (a judge first: "Judge X of the U.S.
+# District Court" is the court, not the United States).
+ACTOR_FINDERS = (find_judges, find_listed_ministries, find_place_regulators, find_agencies, find_people, find_places,
                  find_described_governments, find_governor_titles, find_state_offices, find_ner_bodies,
                  find_collectives, find_lawmakers, find_the_publisher, find_body_anaphors, find_subject_pronouns)
 

@@ -17,6 +17,7 @@ PASSIVE_OPENINGS = words("passive_opening")
 PASSIVE_OPENING_PREFIXES = tuple(sorted(w + " " for w in PASSIVE_OPENINGS))
 PASSIVE_PARTICIPLES = words("passive_participle")
 ADJECTIVE_DETERMINERS = words("adjective_determiner")
+USAGE_OBJECTS = words("usage_object")  # "blocked access to", "banned use of": a verb with its object
 CONTRACTED_SUBJECTS = words("contracted_subject")
 STAGE_CLAUSE_END = words("clause_cut") | {";"}
 MODALS = words("modal")
@@ -131,9 +132,9 @@ def has_object(ctx, trigger, sent):
     j = trigger.end
     if j >= sent.end:
         return False
-    if ctx.lower[j] in ADJECTIVE_DETERMINERS:
+    if ctx.lower[j] in ADJECTIVE_DETERMINERS or ctx.lower[j] in USAGE_OBJECTS:
         return True
-    return any(s.start == j for g in ("staff", "tool", "agency") for s in ctx.in_sent(g, sent))
+    return any(s.start == j for g in ("staff", "tool", "agency", "anaphor", "tool_noun") for s in ctx.in_sent(g, sent))
 
 
 def is_passive(ctx, trigger, sent):

@@ -1024,6 +1024,33 @@ def test_a_probe_of_people_who_used_a_tool_is_no_probe_of_the_tool(extractor):
     assert [e for e in events_of(extractor, text) if e["action"] == "investigate"]
 
 
+def test_a_participle_taking_access_or_use_is_a_verb(extractor):
+    # not "a court [that was] blocked": the participle has its object
+    text = ("On July 9 a court blocked access to Grok, the AI chatbot. The decision, issued by Ankara's 7th "
+            "Criminal Judgeship of Peace, cited insults to the president.")
+    assert [(e["agency"], e["tool"]) for e in events_of(extractor, text)] == [("Criminal Judgeships of Peace", "Grok")]
+    text = "Workers at a state-owned company barred from operating here were told to stop using ChatGPT."
+    assert not [e for e in events_of(extractor, text) if e["action"] == "ban"]
+
+
+def test_a_judges_standing_order_is_the_courts(extractor):
+    text = ("On May 30, 2023, Judge Brantley Starr of the U.S. District Court for the Northern District of Texas "
+            "required every attorney to file a certificate on any use of ChatGPT.")
+    events = events_of(extractor, text)
+    assert [(e["agency"], e["tool"], e["action"]) for e in events] == [
+        ("U.S. District Court for the Northern District of Texas", "ChatGPT", "restrict")]
+    text = "Judge Ana Reyes required lawyers to certify that no filing was drafted with ChatGPT."
+    assert [e["agency"] for e in events_of(extractor, text)] == ["Judge Ana Reyes"]
+    text = "A Northern District of Texas judge requires lawyers to certify any use of ChatGPT."
+    assert [e["agency"] for e in events_of(extractor, text)] == ["Northern District of Texas"]
+
+
+def test_a_participle_before_a_tool_phrase_is_a_verb(extractor):
+    # not "a court [that was] banned": "generative AI tools" is the participle's object
+    text = "The Texas court banned generative AI tools such as ChatGPT in its courtroom."
+    assert [e["tool"] for e in events_of(extractor, text)] == ["ChatGPT"]
+
+
 def test_app_stores_are_no_tool(extractor):
     text = "Italy's privacy regulator blocked the Clothoff app, which had topped the App Store charts."
     assert {e["tool"] for e in events_of(extractor, text)} == {"Clothoff"}
