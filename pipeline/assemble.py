@@ -2,6 +2,7 @@
 import datetime
 import re
 from collections import Counter, defaultdict
+from dataclasses import replace
 
 from banwatch.lexicon import words
 from banwatch.names import name_words
@@ -24,7 +25,7 @@ def action_class(action):
 
 def assemble(ctx, mentions, body_offset):
     groups = defaultdict(list)
-    for m in mentions:
+    for m in spell_out_initials(mentions):
         groups[(m.actor.key, m.tool_id, action_class(m.action), m.stage)].append(m)
     merge_country_mentions(ctx, groups)
     merge_nested_bodies(ctx, groups)
@@ -51,6 +52,35 @@ def assemble(ctx, mentions, body_offset):
         events.append(event)
     events.sort(key=lambda e: (e["date"] or "", e["agency"], e["tool"]))
     return events
+
+
+INITIALS_SKIP = {"of", "and", "the", "for", "&"}
+
+
+def spell_out_initials(mentions):
+    """"OIT" and "UI" beside "University of Idaho Office of Information Technology": one body the
+    reference does not know, under its initials and its name; the initials' mentions go to the name
+    (the longest one holding a run of words with those initials)."""
+    names = {m.actor.name: m.actor for m in mentions if not m.actor.verified}
+    out = []
+    for m in mentions:
+        initials = m.actor.name
+        if m.actor.verified or not (initials.isupper() and initials.isalpha() and 2 <= len(initials) <= 5):
+            out.append(m)
+            continue
+        spelled = [a for name, a in names.items() if name != initials and initials in runs_of_initials(name)]
+        if spelled:
+            full = max(spelled, key=lambda a: len(a.name))
+            m = replace(m, actor=replace(full, mention=m.actor.mention, start=m.actor.start, end=m.actor.end))
+        out.append(m)
+    return out
+
+
+def runs_of_initials(name):
+    """The initials of every run of capitalised words in `name`, linking words skipped: "University of
+    Idaho Office" gives "U", "UI", "UIO", "I", "IO", "O"."""
+    initials = "".join(w[0] for w in name.split() if w.lower() not in INITIALS_SKIP and w[:1].isupper())
+    return {initials[i:j] for i in range(len(initials)) for j in range(i + 1, len(initials) + 1)}
 
 
 def merge_country_mentions(ctx, groups):

@@ -1051,6 +1051,12 @@ def test_a_participle_before_a_tool_phrase_is_a_verb(extractor):
     assert [e["tool"] for e in events_of(extractor, text)] == ["ChatGPT"]
 
 
+def test_a_bodys_initials_are_the_body(extractor):
+    text = ("The Wexford County Office of Information Technology banned DeepSeek on county computers. "
+            "WCOIT blocked the DeepSeek app on August 7, and OIT said the ban on DeepSeek protects county data.")
+    assert {e["agency"] for e in events_of(extractor, text)} == {"Wexford County Office of Information Technology"}
+
+
 def test_app_stores_are_no_tool(extractor):
     text = "Italy's privacy regulator blocked the Clothoff app, which had topped the App Store charts."
     assert {e["tool"] for e in events_of(extractor, text)} == {"Clothoff"}
