@@ -27,7 +27,9 @@ ctx.settings (pipeline/settings.py).
 """
 from banwatch.lexicon import words
 from pipeline.actors import (
+    FIRST_PERSON,
     JOINING,
+    PERSON_PRONOUNS,
     actors_in,
     agents_for,
     body_actor,
@@ -106,6 +108,9 @@ def find_events(ctx):
                     agents, via = [publisher_actor(ctx, sent)], "publisher"
                 elif title_actor:
                     agents, via = [title_actor], "context"
+                elif not ctx.positions_in(SPEAKER_PRONOUNS, sent.start, trigger.start):  # "we", "he": someone
+                    nearby = named_before(ctx, index)
+                    agents, via = ([nearby], "nearby") if nearby else ([], "")
             elif ctx.publisher and len(agents) == 1 and agents[0].via == "locative" and publishes_for(ctx, agents[0]):
                 # the Garante's own notice "ChatGPT is accessible again in Italy": where, and whose measure
                 agents, via = [publisher_actor(ctx, sent)], "publisher"
@@ -143,6 +148,20 @@ def find_events(ctx):
             if ctx.is_title(sent) and title_actor is None:
                 title_actor = found_here[0]
     return mentions
+
+
+SPEAKER_PRONOUNS = FIRST_PERSON | PERSON_PRONOUNS
+
+
+def named_before(ctx, index):
+    """The body named last in the few sentences before sentence `index` that state no measure ("Judge
+    Starr of the Northern District of Texas added a requirement. Attorneys must certify ..."): whose
+    measure a sentence naming nobody states, when nothing else tells."""
+    for k in range(index - 1, max(-1, index - 1 - ctx.settings.nearby_body_sentences), -1):
+        named = [a for a in actors_in(ctx, ctx.sents[k]) if not a.generic and a.via not in ("locative", "anaphor")]
+        if named:
+            return max(named, key=lambda a: a.start)
+    return None
 
 
 COMPANY_SUFFIXES = words("company_suffix")

@@ -87,6 +87,7 @@ class RuleSettings:
     author_possessive_gap: int = 2  # "X's directive"
     author_announcing_gap: int = 3  # "X announced the ban"
     author_spread_sentences: int = 3  # an author names the measure of its sentence and the next two
+    nearby_body_sentences: int = 2  # a measure naming nobody, with no other context: a body named this close before
 
     # ---- dates (pipeline/event_dates.py) ----
     date_words_before: int = 3  # words before a date read for "released", "on", "effective"

@@ -1057,6 +1057,14 @@ def test_a_bodys_initials_are_the_body(extractor):
     assert {e["agency"] for e in events_of(extractor, text)} == {"Wexford County Office of Information Technology"}
 
 
+def test_a_measure_naming_nobody_is_the_body_named_just_before(extractor):
+    text = ("On May 30, Judge Brantley Starr of the U.S. District Court for the Northern District of Texas added "
+            "an item to his standing requirements. Every attorney appearing before him must now file a certificate "
+            "on any use of ChatGPT.")
+    assert [(e["agency"], e["tool"]) for e in events_of(extractor, text)] == [
+        ("U.S. District Court for the Northern District of Texas", "ChatGPT")]
+
+
 def test_app_stores_are_no_tool(extractor):
     text = "Italy's privacy regulator blocked the Clothoff app, which had topped the App Store charts."
     assert {e["tool"] for e in events_of(extractor, text)} == {"Clothoff"}
