@@ -9,6 +9,7 @@ pipeline/events.py): the "by X" agent, the antecedent of "which"/"who", the hold
 devices of a passive, the nearest actor to its left in the clause with those coordinated with it,
 the speaker, or where the measure holds.
 """
+import functools
 import itertools
 import re
 from dataclasses import replace
@@ -1127,13 +1128,21 @@ def is_own_product(ctx, actor, tool_id):
 
 
 def _is_own_product(ctx, actor, tool_id):
-    vendor_id = ctx.ref.tools.get(tool_id, {}).get("vendor")
-    chain = [vendor_id]
-    while chain[-1] and ctx.ref.vendors.get(chain[-1], {}).get("parent"):
-        chain.append(ctx.ref.vendors[chain[-1]]["parent"])
-    names = {fold_name(n) for v in chain if v for n in ctx.ref.names(ctx.ref.vendors[v])}
+    names = makers_names(ctx.ref, tool_id)
     return fold_name(actor.name) in names or fold_name(actor.mention) in names
 
 
+def makers_names(ref, tool_id):
+    """The folded names of a tool's maker and its parents (kept on the reference: they never change)."""
+    cache = ref.__dict__.setdefault("_makers_names", {})
+    if tool_id not in cache:
+        chain = [ref.tools.get(tool_id, {}).get("vendor")]
+        while chain[-1] and ref.vendors.get(chain[-1], {}).get("parent"):
+            chain.append(ref.vendors[chain[-1]]["parent"])
+        cache[tool_id] = frozenset(fold_name(n) for v in chain if v for n in ref.names(ref.vendors[v]))
+    return cache[tool_id]
+
+
+@functools.lru_cache(maxsize=8192)
 def fold_name(text):
     return name_words(text).replace(" inc", "")

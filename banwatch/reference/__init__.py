@@ -42,6 +42,7 @@ naming the file and the entry.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -523,6 +524,7 @@ def site_labels(url):
     return [x.replace("-", "") for x in reversed(labels) if x not in GENERIC_SITE_LABELS]
 
 
+@functools.lru_cache(maxsize=65536)  # every page of a site asks again for the same names
 def spelled_share(label, name):
     """How much of `name` the host label spells, in order, each word in full or by its initial: the share
     of the name's words spelled. 0.0 unless the label is spelled out entirely, with a word in full or, by
