@@ -1065,6 +1065,13 @@ def test_a_measure_naming_nobody_is_the_body_named_just_before(extractor):
         ("U.S. District Court for the Northern District of Texas", "ChatGPT")]
 
 
+def test_the_models_this_app_and_the_chatbots_are_the_storys_tool(extractor):
+    for phrase in ("the models", "this app", "the chatbots"):
+        text = ("DeepSeek released two new versions this month. Taiwan's Ministry of Digital Affairs "
+                f"banned {phrase} from government networks.")
+        assert [(e["tool"], e["action"]) for e in events_of(extractor, text)] == [("DeepSeek", "ban")], phrase
+
+
 def test_app_stores_are_no_tool(extractor):
     text = "Italy's privacy regulator blocked the Clothoff app, which had topped the App Store charts."
     assert {e["tool"] for e in events_of(extractor, text)} == {"Clothoff"}
