@@ -163,6 +163,7 @@ def regulator_descriptions(ref):
 
 
 AI_CONTEXT = words("ai_context")
+LIST_LINKS = {",", "and", "or", "&"}
 REGION_PREFIXES = words("region_prefix")  # "Latin America", "Central Asia": as written, case kept
 GOVERNOR_TITLES = words("governor_title")  # "Gov. Reynolds", "Governor Reynolds": as written, case kept
 
@@ -238,6 +239,7 @@ class NameMatcher:
     def __call__(self, doc):
         by_place = defaultdict(set)
         ai_words = None
+        pending = []  # names needing AI context that have none around them
         for match_id, start, end in [*self.exact(doc), *self.folded(doc)]:
             group, entity_id, needs_context = self.targets[match_id]
             if needs_context:
@@ -246,8 +248,16 @@ class NameMatcher:
                     ai_words = numpy.flatnonzero(numpy.isin(lower, self.ai_context))
                 near = ai_words[(ai_words > start - self.ai_window) & (ai_words < start + self.ai_window)]
                 if len(ai_words) < self.ai_in_document and not len(near):
+                    pending.append((group, start, end, entity_id))
                     continue
             by_place[(group, start, end)].add(entity_id)
+        # "DeepSeek, Kimi and Doubao": listed with a tool, a name needing AI context has it
+        tool_ends = {e for g, _, e in by_place if g == "tool"}
+        tool_starts = {b for g, b, _ in by_place if g == "tool"}
+        for group, start, end, entity_id in pending:
+            if group == "tool" and (start >= 2 and doc[start - 1].lower_ in LIST_LINKS and start - 1 in tool_ends
+                                    or end + 1 < len(doc) and doc[end].lower_ in LIST_LINKS and end + 1 in tool_starts):
+                by_place[(group, start, end)].add(entity_id)
         found = defaultdict(list)
         ambiguous = []
         for (group, start, end), ids in by_place.items():

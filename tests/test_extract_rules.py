@@ -1072,6 +1072,13 @@ def test_the_models_this_app_and_the_chatbots_are_the_storys_tool(extractor):
         assert [(e["tool"], e["action"]) for e in events_of(extractor, text)] == [("DeepSeek", "ban")], phrase
 
 
+def test_a_name_needing_ai_context_listed_with_a_tool_has_it(extractor):
+    text = "Taiwan's Ministry of Digital Affairs blocked DeepSeek, Doubao and Kimi on state phones."
+    assert {e["tool_id"] for e in events_of(extractor, text)} == {"deepseek", "doubao", "kimi"}
+    # alone, "Kimi" is a name like any other
+    assert not events_of(extractor, "Taiwan's Ministry of Digital Affairs blocked Kimi on state phones.")
+
+
 def test_app_stores_are_no_tool(extractor):
     text = "Italy's privacy regulator blocked the Clothoff app, which had topped the App Store charts."
     assert {e["tool"] for e in events_of(extractor, text)} == {"Clothoff"}
