@@ -732,6 +732,8 @@ def ner_actor(ctx, span, sent):
     words_of_name = text.lower().split()
     if span.label_ == "PERSON" or words_of_name[-1] in PRODUCT_ENDINGS or words_of_name[0] in JOB_TITLES:
         return None  # a person ("CFO Rich Bressler"); "WhatsApp AI", "Acme Labs": a product or a company
+    if len(words_of_name) >= 2 and re.sub(r"[^a-z0-9]", "", text.lower()) in ctx.outlet_names:
+        return None  # "told Cyber Daily" on cyberdaily.au: the outlet reporting
     # an unknown body: its jurisdiction from a place named just before it or inside it, else the document's
     jid = None
     window = ctx.settings.ner_place_window

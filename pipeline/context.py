@@ -107,6 +107,7 @@ class DocContext:
         self.published_month = None  # 'YYYY-MM' when only the month of publication is known
         self.dateline = None  # (start, end) characters of the story's dateline: its date is no measure's
         self.publisher = None  # the agency whose own site published the document ("we" there is that body)
+        self.outlet_names = frozenset()  # what a news site's host spells ("cyberdaily"): the outlet's name
         self.sents, self.sent_starts = sentences(doc)
         # token attributes as plain lists: the rules read them thousands of times per document, and
         # doc[i] builds a new Token object each time

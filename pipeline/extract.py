@@ -109,6 +109,7 @@ class Extractor:
                          default_year=default_year, settings=self._pipeline().get_pipe("banwatch_events").settings)
         ctx.published_month = month
         ctx.publisher = self.ref.publisher_of(doc.get("url"), [s.kb_id_ for s in sdoc.spans.get("agency", ()) if s.kb_id_])
+        ctx.outlet_names = self.ref.outlet_names(doc.get("url"))
         if head:
             ctx.dateline = (body_offset, body_offset + head[1])
         mentions = events.find_events(ctx)

@@ -1,9 +1,13 @@
 """The extractor's view of banwatch/reference: lookups the event rules need, built once per process."""
 import functools
+from urllib.parse import urlsplit
 
 from banwatch.names import name_words
-from banwatch.reference import load_reference
+from banwatch.reference import OFFICIAL_SITE_LABELS, load_reference, site_labels
 from banwatch.vocab import GOVERNMENT_TYPES
+
+
+NOT_OUTLET_LABELS = OFFICIAL_SITE_LABELS | {"edu", "ac", "k12", "sch", "int", "europa", "parliament"}
 
 
 class ReferenceIndex:
@@ -34,6 +38,16 @@ class ReferenceIndex:
         """The body whose site `url` is: by its listed domains, else the one of the `named` agencies whose
         name the host spells."""
         return self.reference.publisher_of(url) or self.reference.publisher_spelled_by(url, named)
+
+    @staticmethod
+    def outlet_names(url):
+        """What a news site's host spells, squashed ("cyberdaily.au": "cyberdaily"): a name the page gives
+        that the host spells in full is the outlet reporting it ("told Cyber Daily"), not a body acting.
+        Never on a government's, a school's or a university's own site, where it is the body itself."""
+        host = (urlsplit(url or "").hostname or "").lower().split(".")
+        if set(host) & NOT_OUTLET_LABELS:
+            return frozenset()
+        return frozenset(site_labels(url))
 
     def country_of(self, jurisdiction_id):
         if not jurisdiction_id:

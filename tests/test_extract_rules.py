@@ -1079,6 +1079,16 @@ def test_a_name_needing_ai_context_listed_with_a_tool_has_it(extractor):
     assert not events_of(extractor, "Taiwan's Ministry of Digital Affairs blocked Kimi on state phones.")
 
 
+def test_the_outlet_a_news_sites_host_spells_is_no_body(extractor):
+    text = "The department told Harbour Daily that it blocked access to DeepSeek after analysing it."
+    assert not [e for e in events_of(extractor, text, url="https://www.harbourdaily.com.au/t")
+                if e["agency"] == "Harbour Daily"]
+    # elsewhere the name is NER's guess at a body (the decision layer weighs it); on a government's own
+    # site the host spells the body itself
+    assert [e for e in events_of(extractor, text, url="https://example.org/t") if e["agency"] == "Harbour Daily"]
+    assert "harbourdaily" not in extractor.ref.outlet_names("https://www.harbourdaily.gov.au/t")
+
+
 def test_app_stores_are_no_tool(extractor):
     text = "Italy's privacy regulator blocked the Clothoff app, which had topped the App Store charts."
     assert {e["tool"] for e in events_of(extractor, text)} == {"Clothoff"}
