@@ -158,7 +158,10 @@ def named_before(ctx, index):
     Starr of the Northern District of Texas added a requirement. Attorneys must certify ..."): whose
     measure a sentence naming nobody states, when nothing else tells."""
     for k in range(index - 1, max(-1, index - 1 - ctx.settings.nearby_body_sentences), -1):
-        named = [a for a in actors_in(ctx, ctx.sents[k]) if not a.generic and a.via not in ("locative", "anaphor")]
+        sent = ctx.sents[k]
+        objects = {t.end for t in ctx.in_sent("trigger", sent)}  # "like banning Google": what is banned
+        named = [a for a in actors_in(ctx, sent) if not a.generic and a.via not in ("locative", "anaphor")
+                 and a.start not in objects]
         if named:
             return max(named, key=lambda a: a.start)
     return None

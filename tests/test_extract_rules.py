@@ -1063,6 +1063,10 @@ def test_a_measure_naming_nobody_is_the_body_named_just_before(extractor):
             "on any use of ChatGPT.")
     assert [(e["agency"], e["tool"]) for e in events_of(extractor, text)] == [
         ("U.S. District Court for the Northern District of Texas", "ChatGPT")]
+    # what a measure word is about ("like banning Google") acts in no later sentence
+    text = ("Teachers say that banning ChatGPT would be like banning Google. Chatbots such as ChatGPT have "
+            "been banned in several states.")
+    assert not [e for e in events_of(extractor, text) if e["agency"] == "Google"]
 
 
 def test_the_models_this_app_and_the_chatbots_are_the_storys_tool(extractor):
