@@ -193,11 +193,24 @@ def home_regulator(ctx, topic, noun, sent, found):
     story is about."""
     if topic - 2 < sent.start or ctx.lower[topic - 2] not in HOME_PLACES or ctx.lower[topic - 1] not in POSSESSIVE:
         return
-    country = ctx.dominant_of("country")
+    country = country_in_view(ctx, topic - 2, sent)
     body = ctx.ref.data_protection_authority(country) if country else None
     if body:
         start = topic - 2 - (topic - 3 >= sent.start and ctx.lower[topic - 3] in ARTICLES)
         found.claim(body_actor(ctx, body, ctx.text(start, noun + 1), start, noun + 1))
+
+
+def country_in_view(ctx, i, sent):
+    """The country "the country's" at token i means: the last one named before it in its sentence or in
+    the sentence before ("Italy was first. In 2023 the country's data protection authority ..."), else
+    the story's (a round-up moves from country to country)."""
+    index = ctx.sentence_index(sent.start)
+    spans = [(sent.start, i)] + ([(ctx.sents[index - 1].start, ctx.sents[index - 1].end)] if index else [])
+    for start, end in spans:
+        places = [p for p in ctx.spans("jurisdiction", start, end) if p.end <= end and not ctx.is_origin(p)]
+        if places:
+            return ctx.ref.country_of(places[-1].kb_id_)
+    return ctx.dominant_of("country")
 
 
 def _place_chain(ctx, places, i, end):

@@ -1093,6 +1093,15 @@ def test_the_outlet_a_news_sites_host_spells_is_no_body(extractor):
     assert "harbourdaily" not in extractor.ref.outlet_names("https://www.harbourdaily.gov.au/t")
 
 
+def test_the_countrys_regulator_is_of_the_country_just_named(extractor):
+    # a round-up about the United States, but "the country" here is Italy
+    text = ("Regulators in the United States, from Texas to California and New York, have moved against "
+            "companion apps. Italy was first. In February 2023 the country's data protection authority ordered "
+            "Luka Inc. to stop processing data through Replika.")
+    assert [e["agency"] for e in events_of(extractor, text) if e["tool"] == "Replika"] == [
+        "Garante per la protezione dei dati personali"]
+
+
 def test_app_stores_are_no_tool(extractor):
     text = "Italy's privacy regulator blocked the Clothoff app, which had topped the App Store charts."
     assert {e["tool"] for e in events_of(extractor, text)} == {"Clothoff"}
