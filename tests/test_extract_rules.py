@@ -1102,6 +1102,13 @@ def test_the_countrys_regulator_is_of_the_country_just_named(extractor):
         "Garante per la protezione dei dati personali"]
 
 
+def test_a_rule_that_no_longer_applies_is_lifted_on_the_day_it_ends(extractor):
+    text = ("Kestrel Polytechnic Institute said on Thursday that its interim rule adopted in February, under "
+            "which students could not use ChatGPT, will no longer apply.")
+    e = one(events_of(extractor, text, published="2023-08-03"), action="lift")
+    assert e["date"] == "2023-08-03"  # not February: that is the rule's date
+
+
 def test_app_stores_are_no_tool(extractor):
     text = "Italy's privacy regulator blocked the Clothoff app, which had topped the App Store charts."
     assert {e["tool"] for e in events_of(extractor, text)} == {"Clothoff"}
