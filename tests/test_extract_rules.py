@@ -1109,6 +1109,15 @@ def test_a_rule_that_no_longer_applies_is_lifted_on_the_day_it_ends(extractor):
     assert e["date"] == "2023-08-03"  # not February: that is the rule's date
 
 
+def test_an_ai_agent_website_or_video_generator_names_its_tool(extractor):
+    for text, name in [
+            ("China's Ministry of Industry and Information Technology warned users about the AI agent OpenClaw.",
+             "OpenClaw"),
+            ("Italy's data protection authority blocked the AI website Undressly over nude images.", "Undressly"),
+            ("Ofcom opened an investigation into the video generator Vidmora.", "Vidmora")]:
+        assert name in {e["tool"] for e in events_of(extractor, text)}, text
+
+
 def test_app_stores_are_no_tool(extractor):
     text = "Italy's privacy regulator blocked the Clothoff app, which had topped the App Store charts."
     assert {e["tool"] for e in events_of(extractor, text)} == {"Clothoff"}
