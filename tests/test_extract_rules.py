@@ -1118,6 +1118,13 @@ def test_an_ai_agent_website_or_video_generator_names_its_tool(extractor):
         assert name in {e["tool"] for e in events_of(extractor, text)}, text
 
 
+def test_a_requirement_set_the_day_before_dates_the_measure_it_sets(extractor):
+    text = ("U.S. District Judge Brantley Starr set out the requirement on Tuesday among the standing rules of "
+            "his courtroom. Attorneys must certify that no filing was drafted with ChatGPT.")
+    e = one(events_of(extractor, text, published="2023-05-31"), tool_id="chatgpt")
+    assert e["date"] == "2023-05-30"
+
+
 def test_app_stores_are_no_tool(extractor):
     text = "Italy's privacy regulator blocked the Clothoff app, which had topped the App Store charts."
     assert {e["tool"] for e in events_of(extractor, text)} == {"Clothoff"}
