@@ -19,8 +19,9 @@ def date_candidates(ctx, sent, trigger=None, after=0):
         if span.start < after:
             continue
         before = set(ctx.lower[max(sent.start, span.start - cfg.date_words_before):span.start])
-        if before & DATE_SKIP_BEFORE:
-            continue
+        if before & DATE_SKIP_BEFORE and not ctx.spans("measure_noun", max(sent.start, span.start - cfg.date_measure_window),
+                                                      span.start):
+            continue  # "launched in January": the product's date; not "a letter published in November"
         if ctx.dateline and ctx.dateline[0] <= ctx.idx[span.start] < ctx.dateline[1]:
             continue
         resolved = datemod.resolve(span.label_, span.text, ctx.published, ctx.default_year, ctx.not_before)

@@ -91,6 +91,7 @@ class RuleSettings:
 
     # ---- dates (pipeline/event_dates.py) ----
     date_words_before: int = 3  # words before a date read for "released", "on", "effective"
+    date_measure_window: int = 8  # "an open letter to providers published in November": a measure this close owns the date
     date_untargeted_score: float = 2.0  # a date scored for no trigger
     date_base_score: float = 3.0  # a date right by its trigger...
     date_distance_cap: int = 30  # ...losing 1 per date_distance_scale words, up to this many

@@ -1125,6 +1125,13 @@ def test_a_requirement_set_the_day_before_dates_the_measure_it_sets(extractor):
     assert e["date"] == "2023-05-30"
 
 
+def test_a_measure_published_on_a_day_is_dated_by_it_a_product_launched_is_not(extractor):
+    text = "Ofcom warned the makers of chatbots such as Character.AI in an open letter published in November 2024."
+    assert one(events_of(extractor, text, published="2024-12-10"), tool_id="character-ai")["date"] == "2024-11"
+    text = "Ofcom warned users about DeepSeek, the Chinese chatbot launched in January 2025."
+    assert one(events_of(extractor, text, published="2025-03-10"), tool_id="deepseek")["date"] != "2025-01"
+
+
 def test_app_stores_are_no_tool(extractor):
     text = "Italy's privacy regulator blocked the Clothoff app, which had topped the App Store charts."
     assert {e["tool"] for e in events_of(extractor, text)} == {"Clothoff"}
