@@ -33,7 +33,7 @@ from dataclasses import fields
 from pathlib import Path
 
 import numpy
-from spacy.attrs import IDX, IS_ALPHA, IS_DIGIT, IS_LOWER, IS_SPACE, LENGTH, LOWER, ORTH, SENT_START, SPACY
+from spacy.attrs import IDX, IS_ALPHA, IS_DIGIT, IS_LOWER, IS_SPACE, LENGTH, LOWER, ORTH, SENT_START, SHAPE, SPACY
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Span
@@ -488,9 +488,11 @@ def find_date_spans(doc):
         set_group(doc, "date", [])
         return doc
     text = document_text(doc)
-    lower, is_digit, length, idx = doc.to_array([LOWER, IS_DIGIT, LENGTH, IDX]).T
-    # a year, or a month, weekday or relative word (a day number never stands without one of them)
-    anchors = numpy.isin(lower, _date_anchors(doc.vocab)) | ((is_digit == 1) & (length == 4))
+    lower, is_digit, length, idx, shape = doc.to_array([LOWER, IS_DIGIT, LENGTH, IDX, SHAPE]).T
+    # a year, a month, weekday or relative word (a day number never stands without one of them), or a
+    # numeric date in one token ("29/01/2024")
+    anchors = numpy.isin(lower, _date_anchors(doc.vocab)) | ((is_digit == 1) & (length == 4)) \
+        | numpy.isin(shape, _numeric_date_shapes(doc.vocab))
     positions = idx[numpy.flatnonzero(anchors)].tolist()
     found = {}
     for region_start, region_end in regions:
@@ -525,6 +527,14 @@ DATE_ANCHOR_WORDS = (
 
 
 _ANCHORS = {}
+NUMERIC_DATE_SHAPES = ("dd/dd/dddd", "d/dd/dddd", "dd/d/dddd", "d/d/dddd")
+
+
+def _numeric_date_shapes(vocab):
+    key = ("shapes", id(vocab))
+    if key not in _ANCHORS:
+        _ANCHORS[key] = numpy.array([vocab.strings.add(w) for w in NUMERIC_DATE_SHAPES], dtype="uint64")
+    return _ANCHORS[key]
 
 
 def _date_anchors(vocab):

@@ -50,7 +50,17 @@ def resolve(kind, text, published=None, default_year=None, not_before=None):
     if kind == "iso":
         d = parse_iso(clean)
         return (d.isoformat(), "day") if d else None
-    if kind in {"month_day_year", "day_month_year", "numeric"}:
+    if kind == "numeric":
+        # "29/01/2024" reads one way only; "05/06/2024" is May 6 in the US and 5 June elsewhere: no guess
+        first, second, year = (int(n) for n in re.findall(r"\d+", clean)[:3])
+        if first <= 12 and second <= 12 and first != second:
+            return None
+        day, month = (first, second) if first > 12 else (second, first)
+        try:
+            return datetime.date(year, month, day).isoformat(), "day"
+        except ValueError:
+            return None
+    if kind in {"month_day_year", "day_month_year"}:
         parsed = _dateparser(re.sub(r"(?i)(\d)(st|nd|rd|th)\b", r"\1", clean).replace(" of ", " "))
         return (parsed.date().isoformat(), "day") if parsed else None
     if kind in {"month_year", "part_month_year"}:

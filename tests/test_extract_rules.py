@@ -1132,6 +1132,14 @@ def test_a_measure_published_on_a_day_is_dated_by_it_a_product_launched_is_not(e
     assert one(events_of(extractor, text, published="2025-03-10"), tool_id="deepseek")["date"] != "2025-01"
 
 
+def test_a_numeric_date_is_read_only_when_it_reads_one_way(extractor):
+    text = "On 29/01/2024 Italy's data protection authority opened an investigation into ChatGPT."
+    assert one(events_of(extractor, text, published="2024-02-05"), tool_id="chatgpt")["date"] == "2024-01-29"
+    # 05/06/2024: May 6 in the United States, 5 June elsewhere
+    text = "On 05/06/2024 Italy's data protection authority opened an investigation into ChatGPT."
+    assert one(events_of(extractor, text, published="2024-06-20"), tool_id="chatgpt")["date"] == "2024-06-20"
+
+
 def test_app_stores_are_no_tool(extractor):
     text = "Italy's privacy regulator blocked the Clothoff app, which had topped the App Store charts."
     assert {e["tool"] for e in events_of(extractor, text)} == {"Clothoff"}
