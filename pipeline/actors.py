@@ -9,14 +9,14 @@ pipeline/events.py): the "by X" agent, the antecedent of "which"/"who", the hold
 devices of a passive, the nearest actor to its left in the clause with those coordinated with it,
 the speaker, or where the measure holds.
 """
-import functools
 import itertools
 import re
 from dataclasses import replace
 
 from banwatch.lexicon import words
-from banwatch.names import name_words, slugify
+from banwatch.names import slugify
 from pipeline.context import NOT_AGENT_BEFORE, POSSESSIVE, Actor, only_described
+from pipeline.reference import fold_name
 
 CLAUSE_BREAKS = words("clause_break") | {";", "—", "–"}
 COORDINATION = words("coordination") | {",", "&"}
@@ -202,12 +202,14 @@ def home_regulator(ctx, topic, noun, sent, found):
 
 def country_in_view(ctx, i, sent):
     """The country "the country's" at token i means: the last one named before it in its sentence or in
-    the sentence before ("Italy was first. In 2023 the country's data protection authority ..."), else
-    the story's (a round-up moves from country to country)."""
+    the two before ("Italy was first. In 2023 the country's data protection authority ..."), not where
+    something is ("servers in China") nor a comparison ("unlike Italy"); else the story's (a round-up
+    moves from country to country)."""
     index = ctx.sentence_index(sent.start)
-    spans = [(sent.start, i)] + ([(ctx.sents[index - 1].start, ctx.sents[index - 1].end)] if index else [])
+    spans = [(sent.start, i)] + [(ctx.sents[k].start, ctx.sents[k].end) for k in (index - 1, index - 2) if k >= 0]
     for start, end in spans:
-        places = [p for p in ctx.spans("jurisdiction", start, end) if p.end <= end and not ctx.is_origin(p)]
+        places = [p for p in ctx.spans("jurisdiction", start, end) if not ctx.is_origin(p)
+                  and not (p.start > start and ctx.lower[p.start - 1] in NOT_AGENT_BEFORE)]
         if places:
             return ctx.ref.country_of(places[-1].kb_id_)
     return ctx.dominant_of("country")
@@ -308,29 +310,33 @@ def find_people(ctx, sent, found):
 
 JUDGE_TITLES = words("judge_title")  # "Judge Brantley Starr": a court's own order
 JUDGE_TITLE_PARTS = words("judge_title_part")  # "U.S. District Judge", "Chief Magistrate Judge"
-COURT_NOUNS = words("court_noun")
-NAME_LINKS = {"of", "for", "the"}
+JUDICIAL_WORDS = words("judicial_word")  # "court", "district": what a court's name holds
+NAME_LINKS = words("name_link")  # "of", "for", "the" inside a court's name
+NOT_JUDGE_NAMES = words("not_judge_name")  # "Judge Advocate General": a post, not a judge's name
 
 
 def find_judges(ctx, sent, found):
     """A judge's standing order is the court's: "Judge Brantley Starr of the U.S. District Court for the
-    Northern District of Texas" (the court, by its full name), else "Judge Brantley Starr" himself."""
+    Northern District of Texas" (the court, by its full name), else "Judge Brantley Starr" himself; "a
+    Northern District of Texas judge" is that district's court. Not one addressed ("told Judge X")."""
     for i in ctx.positions_in(JUDGE_TITLES, sent.start, sent.end - 1):
         if not ctx.is_title_case[i]:
-            court = court_before(ctx, i, sent)  # "a Northern District of Texas judge": its court
+            court = court_before(ctx, i, sent)
             if court is not None and not found.taken & set(range(court, i + 1)):
                 name = ctx.text(court, i)
                 found.claim(Actor(key=f"new:{slugify(name)}", name=name, mention=ctx.text(court, i + 1), kind="court",
                                   jurisdiction_id=ctx.dominant_of("country"), start=court, end=i + 1, verified=False))
             continue
-        if not ctx.is_title_case[i + 1] or i in found.taken:
+        if not ctx.is_title_case[i + 1] or i in found.taken or ctx.lower[i + 1] in NOT_JUDGE_NAMES:
             continue
         end = i + 1
-        while end < sent.end and end - i <= 3 and ctx.is_title_case[end]:
+        while end < sent.end and end - i <= ctx.settings.judge_name_words and ctx.is_title_case[end]:
             end += 1
         start = i
         while start > sent.start and ctx.lower[start - 1] in JUDGE_TITLE_PARTS and ctx.is_title_case[start - 1]:
             start -= 1
+        if start > sent.start and ctx.lower[start - 1] in RECIPIENT_BEFORE:
+            continue
         name = f"Judge {ctx.text(i + 1, end)}"
         court_end = court_name_end(ctx, end + 2, sent) if ctx.lower[end:end + 2] == ["of", "the"] else None
         if court_end:
@@ -344,27 +350,27 @@ def find_judges(ctx, sent, found):
 
 
 def court_before(ctx, end, sent):
-    """Where a court's name ending right before `end` begins ("Northern District of Texas"), if it names a
-    court or a judicial district; else None."""
+    """Where a court's name ending right before `end` begins ("Northern District of Texas"): two capitalised
+    words or more, one of them judicial; else None ("District judge Ann Lee" names no court)."""
     start = end
     while start > sent.start and (ctx.is_title_case[start - 1] or ctx.lower[start - 1] in NAME_LINKS - {"the"}):
         start -= 1
-    while start < end and ctx.lower[start] in NAME_LINKS | {"a", "an"}:  # "A Northern District ... judge"
+    while start < end and ctx.lower[start] in NAME_LINKS | INDEFINITE:  # "A Northern District ... judge"
         start += 1
-    judicial = COURT_NOUNS | {"district"}
-    return start if start < end and any(w in judicial for w in ctx.lower[start:end]) else None
+    named = [w for w in ctx.lower[start:end] if w not in NAME_LINKS]
+    return start if len(named) >= 2 and JUDICIAL_WORDS & set(named) else None
 
 
 def court_name_end(ctx, start, sent):
     """Where a court's name beginning at `start` ends: capitalised words and the links between them,
-    holding a court noun ("U.S. District Court for the Northern District of Texas"); None for no court."""
-    end, last_named, has_court = start, None, False
+    holding a judicial word ("U.S. District Court for the Northern District of Texas"); None for none."""
+    end, last_named, judicial = start, None, False
     while end < sent.end and (ctx.is_title_case[end] or ctx.words[end].isupper() or ctx.lower[end] in NAME_LINKS):
         if ctx.lower[end] not in NAME_LINKS:
             last_named = end + 1
-            has_court = has_court or ctx.lower[end] in COURT_NOUNS
+            judicial = judicial or ctx.lower[end] in JUDICIAL_WORDS
         end += 1
-    return last_named if has_court else None
+    return last_named if judicial else None
 
 
 def tagged_as_lawmaker(ctx, span):
@@ -745,7 +751,8 @@ def ner_actor(ctx, span, sent):
     words_of_name = text.lower().split()
     if span.label_ == "PERSON" or words_of_name[-1] in PRODUCT_ENDINGS or words_of_name[0] in JOB_TITLES:
         return None  # a person ("CFO Rich Bressler"); "WhatsApp AI", "Acme Labs": a product or a company
-    if len(words_of_name) >= 2 and re.sub(r"[^a-z0-9]", "", text.lower()) in ctx.outlet_names:
+    if len(words_of_name) >= 2 and re.sub(r"[^a-z0-9]", "", text.lower()) in ctx.outlet_names \
+            and reporting_position(ctx, span, sent):
         return None  # "told Cyber Daily" on cyberdaily.au: the outlet reporting
     # an unknown body: its jurisdiction from a place named just before it or inside it, else the document's
     jid = None
@@ -756,6 +763,17 @@ def ner_actor(ctx, span, sent):
     return Actor(key=f"new:{slugify(text)}", name=text, mention=span.text, kind="ORG",
                  jurisdiction_id=jid or ctx.dominant_of("country"), start=span.start, end=span.end,
                  verified=False)
+
+
+REPORTING_VERBS = words("reporting_verb")  # "Cyber Daily reported", "... has learned"
+
+
+def reporting_position(ctx, span, sent):
+    """Where a page names its own outlet: told to it ("told Cyber Daily", "according to Cyber Daily"), or
+    reporting ("Cyber Daily has learned")."""
+    before = ctx.lower[span.start - 1] if span.start > sent.start else ""
+    after = [w for w in ctx.lower[span.end:min(sent.end, span.end + 2)] if w not in ("has", "have")]
+    return before in RECIPIENT_BEFORE or bool(after) and after[0] in REPORTING_VERBS
 
 
 # ---- which actors took the measure a trigger states ----
@@ -1143,21 +1161,5 @@ def is_own_product(ctx, actor, tool_id):
 
 
 def _is_own_product(ctx, actor, tool_id):
-    names = makers_names(ctx.ref, tool_id)
+    names = ctx.ref.makers_names(tool_id)
     return fold_name(actor.name) in names or fold_name(actor.mention) in names
-
-
-def makers_names(ref, tool_id):
-    """The folded names of a tool's maker and its parents (kept on the reference: they never change)."""
-    cache = ref.__dict__.setdefault("_makers_names", {})
-    if tool_id not in cache:
-        chain = [ref.tools.get(tool_id, {}).get("vendor")]
-        while chain[-1] and ref.vendors.get(chain[-1], {}).get("parent"):
-            chain.append(ref.vendors[chain[-1]]["parent"])
-        cache[tool_id] = frozenset(fold_name(n) for v in chain if v for n in ref.names(ref.vendors[v]))
-    return cache[tool_id]
-
-
-@functools.lru_cache(maxsize=8192)
-def fold_name(text):
-    return name_words(text).replace(" inc", "")

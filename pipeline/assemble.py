@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from banwatch.lexicon import words
 from banwatch.names import name_words
+from pipeline.actors import STRAY_ACRONYM_LENGTH
 from pipeline.decide import event_features
 from pipeline.event_dates import date_candidates
 from pipeline.triggers import is_background
@@ -54,32 +55,37 @@ def assemble(ctx, mentions, body_offset):
     return events
 
 
-INITIALS_SKIP = {"of", "and", "the", "for", "&"}
+INITIALS_SKIP = NAME_FILLERS | words("name_link") | {"&"}  # "University of Idaho": UI
 
 
 def spell_out_initials(mentions):
     """"OIT" and "UI" beside "University of Idaho Office of Information Technology": one body the
     reference does not know, under its initials and its name; the initials' mentions go to the name
-    (the longest one holding a run of words with those initials)."""
+    whose initials they are, else to the longest holding a run of words with those initials."""
     names = {m.actor.name: m.actor for m in mentions if not m.actor.verified}
     out = []
     for m in mentions:
         initials = m.actor.name
-        if m.actor.verified or not (initials.isupper() and initials.isalpha() and 2 <= len(initials) <= 5):
+        if m.actor.verified or not (initials.isupper() and initials.isalpha() and 2 <= len(initials) <= STRAY_ACRONYM_LENGTH):
             out.append(m)
             continue
         spelled = [a for name, a in names.items() if name != initials and initials in runs_of_initials(name)]
         if spelled:
-            full = max(spelled, key=lambda a: len(a.name))
-            m = replace(m, actor=replace(full, mention=m.actor.mention, start=m.actor.start, end=m.actor.end))
+            full = max(spelled, key=lambda a: (initials_of(a.name) == initials, len(a.name)))
+            m = replace(m, actor=replace(full, mention=m.actor.mention, start=m.actor.start, end=m.actor.end,
+                                         via=m.actor.via))
         out.append(m)
     return out
+
+
+def initials_of(name):
+    return "".join(w[0] for w in name.split() if w.lower() not in INITIALS_SKIP and w[:1].isupper())
 
 
 def runs_of_initials(name):
     """The initials of every run of capitalised words in `name`, linking words skipped: "University of
     Idaho Office" gives "U", "UI", "UIO", "I", "IO", "O"."""
-    initials = "".join(w[0] for w in name.split() if w.lower() not in INITIALS_SKIP and w[:1].isupper())
+    initials = initials_of(name)
     return {initials[i:j] for i in range(len(initials)) for j in range(i + 1, len(initials) + 1)}
 
 

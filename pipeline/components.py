@@ -163,7 +163,8 @@ def regulator_descriptions(ref):
 
 
 AI_CONTEXT = words("ai_context")
-LIST_LINKS = {",", "and", "or", "&"}
+LIST_AND = words("list_and")  # "and", "or", "&": what joins the last item of a list
+LIST_LINKS = LIST_AND | {","}
 REGION_PREFIXES = words("region_prefix")  # "Latin America", "Central Asia": as written, case kept
 GOVERNOR_TITLES = words("governor_title")  # "Gov. Reynolds", "Governor Reynolds": as written, case kept
 
@@ -251,13 +252,17 @@ class NameMatcher:
                     pending.append((group, start, end, entity_id))
                     continue
             by_place[(group, start, end)].add(entity_id)
-        # "DeepSeek, Kimi and Doubao": listed with a tool, a name needing AI context has it
-        tool_ends = {e for g, _, e in by_place if g == "tool"}
-        tool_starts = {b for g, b, _ in by_place if g == "tool"}
-        for group, start, end, entity_id in pending:
-            if group == "tool" and (start >= 2 and doc[start - 1].lower_ in LIST_LINKS and start - 1 in tool_ends
-                                    or end + 1 < len(doc) and doc[end].lower_ in LIST_LINKS and end + 1 in tool_starts):
+        # "DeepSeek, Kimi and Grok": listed with a tool, a name needing AI context has it (and passes it on)
+        pending = [p for p in pending if p[0] == "tool"]
+        while pending:
+            tool_ends = {e for g, _, e in by_place if g == "tool"}
+            tool_starts = {b for g, b, _ in by_place if g == "tool"}
+            listed = [p for p in pending if self.listed_beside(doc, p[1], p[2], tool_ends, tool_starts)]
+            for group, start, end, entity_id in listed:
                 by_place[(group, start, end)].add(entity_id)
+            pending = [p for p in pending if p not in listed]
+            if not listed:
+                break
         found = defaultdict(list)
         ambiguous = []
         for (group, start, end), ids in by_place.items():
@@ -293,6 +298,16 @@ class NameMatcher:
         for group in self.GROUPS:
             set_group(doc, group, found.get(group, []))
         return doc
+
+    @staticmethod
+    def listed_beside(doc, start, end, tool_ends, tool_starts):
+        """Tokens start..end sit in a list with a tool: "DeepSeek, Kimi and", "and Kimi", "Kimi, DeepSeek";
+        a comma alone must lead on to more of the list ("After trying DeepSeek, Kimi said" is a clause)."""
+        before = doc[start - 1].lower_ if start else ""
+        after = doc[end].lower_ if end < len(doc) else ""
+        if start - 1 in tool_ends and (before in LIST_AND or before == "," and after in LIST_LINKS):
+            return True
+        return end + 1 in tool_starts and after in LIST_LINKS
 
     @staticmethod
     def ends_a_compound(doc, span):

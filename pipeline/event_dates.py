@@ -45,7 +45,7 @@ def date_candidates(ctx, sent, trigger=None, after=0):
             if trigger.label_ == "lift" and span.start >= trigger.end and IMPOSING & set(ctx.lower[trigger.end:span.start]):
                 continue  # "reversing a ban it imposed in February": the date of the measure lifted
             if trigger.label_ == "lift" and span.end <= trigger.start and IMPOSING & set(
-                    ctx.lower[max(sent.start, span.start - cfg.date_words_before):span.start]):
+                    ctx.lower[max(sent.start, span.start - cfg.imposed_date_window):span.start]):
                 continue  # "The rule adopted in February ... will no longer apply": the rule's date
         if before & DATE_CUES:
             score += cfg.date_cue_bonus

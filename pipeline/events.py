@@ -30,6 +30,7 @@ from pipeline.actors import (
     FIRST_PERSON,
     JOINING,
     PERSON_PRONOUNS,
+    REACTING,
     actors_in,
     agents_for,
     body_actor,
@@ -48,6 +49,7 @@ from pipeline.triggers import (
     is_passive,
     investigates_people,
     is_question,
+    lifts_nothing_named,
     limits_a_harm,
     modifies_other_noun,
     object_of_lift,
@@ -79,7 +81,8 @@ def find_events(ctx):
         found_here = []
         for trigger in triggers:
             if is_negated(ctx, trigger, sent) or is_opinion(ctx, trigger) or modifies_other_noun(ctx, trigger, sent) \
-                    or is_question(ctx, sent) or limits_a_harm(ctx, trigger, sent):
+                    or is_question(ctx, sent) or limits_a_harm(ctx, trigger, sent) \
+                    or lifts_nothing_named(ctx, trigger, sent):
                 continue
             if any(trigger.start >= s.start and trigger.end <= s.end
                    for g in ("tool", "agency", "vendor") for s in ctx.in_sent(g, sent)) \
@@ -154,17 +157,26 @@ SPEAKER_PRONOUNS = FIRST_PERSON | PERSON_PRONOUNS
 
 
 def named_before(ctx, index):
-    """The body named last in the few sentences before sentence `index` that state no measure ("Judge
-    Starr of the Northern District of Texas added a requirement. Attorneys must certify ..."): whose
-    measure a sentence naming nobody states, when nothing else tells."""
-    for k in range(index - 1, max(-1, index - 1 - ctx.settings.nearby_body_sentences), -1):
-        sent = ctx.sents[k]
-        objects = {t.end for t in ctx.in_sent("trigger", sent)}  # "like banning Google": what is banned
-        named = [a for a in actors_in(ctx, sent) if not a.generic and a.via not in ("locative", "anaphor")
-                 and a.start not in objects]
-        if named:
-            return max(named, key=lambda a: a.start)
-    return None
+    """The body the sentence before opens on, when that sentence sets out a measure of its own words
+    ("Judge Starr of the Northern District of Texas added an item to his standing requirements. Every
+    attorney ... must file a certificate"): whose measure a sentence naming nobody states, when nothing
+    else tells. Not a company, nor one reacting to a measure ("Microsoft criticised the decision")."""
+    if not index or not same_paragraph(ctx, index - 1, index):
+        return None
+    sent = ctx.sents[index - 1]
+    named = [a for a in actors_in(ctx, sent) if not a.generic and a.via not in ("locative", "anaphor")]
+    opening = min(named, key=lambda a: a.start) if named else None
+    if opening is None or opening.kind == "company" or not opens_on(ctx, opening, sent) \
+            or not ctx.spans("measure_noun", opening.end, sent.end) \
+            or REACTING & set(ctx.lower[opening.end:opening.end + 3]):
+        return None
+    return opening
+
+
+def opens_on(ctx, actor, sent):
+    """Nothing but punctuation and dates comes before `actor` in its sentence ("On May 30, 2023, Judge X")."""
+    dated = {i for d in ctx.in_sent("date", sent) for i in range(d.start - 1, d.end)}  # with its "On"
+    return all(not ctx.alpha[i] or i in dated for i in range(sent.start, actor.start))
 
 
 COMPANY_SUFFIXES = words("company_suffix")

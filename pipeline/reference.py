@@ -10,6 +10,12 @@ from banwatch.vocab import GOVERNMENT_TYPES
 NOT_OUTLET_LABELS = OFFICIAL_SITE_LABELS | {"edu", "ac", "k12", "sch", "int", "europa", "parliament"}
 
 
+@functools.lru_cache(maxsize=8192)
+def fold_name(text):
+    """A name folded for comparing bodies and makers: "Meta Platforms, Inc." and "meta platforms"."""
+    return name_words(text).replace(" inc", "")
+
+
 class ReferenceIndex:
     def __init__(self, reference):
         self.reference = reference
@@ -18,6 +24,7 @@ class ReferenceIndex:
         self.vendors = reference.vendors
         self.jurisdictions = reference.jurisdictions
         self._by_type = {}
+        self._makers_names = {}  # tool id -> folded names of its makers (makers_names)
         for agency_id, agency in self.agencies.items():
             key = (agency.get("type"), agency.get("jurisdiction"))
             # the first entry of a type in a jurisdiction is its main one (the files list it first)
@@ -34,6 +41,17 @@ class ReferenceIndex:
     def names(self, entry):
         return self.reference.names(entry)
 
+    def makers_names(self, tool_id):
+        """The folded names of a tool's maker and its parents (a body by one of them acting on the tool
+        is a maker acting on its own product)."""
+        if tool_id not in self._makers_names:
+            chain = [self.tools.get(tool_id, {}).get("vendor")]
+            while chain[-1] and self.vendors.get(chain[-1], {}).get("parent"):
+                chain.append(self.vendors[chain[-1]]["parent"])
+            self._makers_names[tool_id] = frozenset(
+                fold_name(n) for v in chain if v for n in self.names(self.vendors[v]))
+        return self._makers_names[tool_id]
+
     def publisher_of(self, url, named=()):
         """The body whose site `url` is: by its listed domains, else the one of the `named` agencies whose
         name the host spells."""
@@ -42,8 +60,8 @@ class ReferenceIndex:
     @staticmethod
     def outlet_names(url):
         """What a news site's host spells, squashed ("cyberdaily.au": "cyberdaily"): a name the page gives
-        that the host spells in full is the outlet reporting it ("told Cyber Daily"), not a body acting.
-        Never on a government's, a school's or a university's own site, where it is the body itself."""
+        in a reporting position that the host spells in full is the outlet reporting ("told Cyber Daily"),
+        not a body acting. Never on a government's or an academic site (.gov, .edu, .ac ...)."""
         host = (urlsplit(url or "").hostname or "").lower().split(".")
         if set(host) & NOT_OUTLET_LABELS:
             return frozenset()

@@ -87,10 +87,11 @@ class RuleSettings:
     author_possessive_gap: int = 2  # "X's directive"
     author_announcing_gap: int = 3  # "X announced the ban"
     author_spread_sentences: int = 3  # an author names the measure of its sentence and the next two
-    nearby_body_sentences: int = 2  # a measure naming nobody, with no other context: a body named this close before
 
     # ---- dates (pipeline/event_dates.py) ----
     date_words_before: int = 3  # words before a date read for "released", "on", "effective"
+    judge_name_words: int = 3  # "Judge Brantley Starr": the capitalised words after the title that name the judge
+    imposed_date_window: int = 6  # "the rule the board adopted at its meeting in February": the lifted measure's date
     date_measure_window: int = 8  # "an open letter to providers published in November": a measure this close owns the date
     date_untargeted_score: float = 2.0  # a date scored for no trigger
     date_base_score: float = 3.0  # a date right by its trigger...

@@ -63,6 +63,13 @@ def is_opinion(ctx, trigger):
     return trigger.label_ == "warn" and trigger.end < len(ctx.lower) and ctx.lower[trigger.end] == "that"
 
 
+def lifts_nothing_named(ctx, trigger, sent):
+    """"The interim rule ... will no longer apply" lifts the rule; "its exemption for researchers will no
+    longer apply" tightens one: a lift said with "no longer" needs a measure noun before it."""
+    return trigger.label_ == "lift" and ctx.lower[trigger.start] == "no" \
+        and not ctx.spans("measure_noun", sent.start, trigger.start)
+
+
 HARMS = words("harm_object")  # "limit the harm", "curb the risks": a measure on a harm, not a tool
 OBJECT_DETERMINERS = {"the", "its", "their", "any", "such", "these", "those", "this", "that"}
 

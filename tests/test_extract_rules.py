@@ -1069,8 +1069,9 @@ def test_a_measure_naming_nobody_is_the_body_named_just_before(extractor):
     assert not [e for e in events_of(extractor, text) if e["agency"] == "Google"]
 
 
-def test_the_models_this_app_and_the_chatbots_are_the_storys_tool(extractor):
-    for phrase in ("the models", "this app", "the chatbots"):
+def test_this_app_and_the_chatbots_are_the_storys_tool(extractor):
+    # not "the models": "export curbs on the chips used to train the models" are on chips
+    for phrase in ("this app", "the chatbots"):
         text = ("DeepSeek released two new versions this month. Taiwan's Ministry of Digital Affairs "
                 f"banned {phrase} from government networks.")
         assert [(e["tool"], e["action"]) for e in events_of(extractor, text)] == [("DeepSeek", "ban")], phrase
@@ -1138,6 +1139,52 @@ def test_a_numeric_date_is_read_only_when_it_reads_one_way(extractor):
     # 05/06/2024: May 6 in the United States, 5 June elsewhere
     text = "On 05/06/2024 Italy's data protection authority opened an investigation into ChatGPT."
     assert one(events_of(extractor, text, published="2024-06-20"), tool_id="chatgpt")["date"] == "2024-06-20"
+
+
+def test_a_body_that_only_comments_or_announces_something_else_takes_no_later_measure(extractor):
+    for text in ("The Department of Labor published new overtime requirements on Monday. Meanwhile ChatGPT is "
+                 "restricted on many office networks.",
+                 "Microsoft criticised the decision. Access to DeepSeek is blocked on many government networks.",
+                 "The Pentagon declined to comment. DeepSeek is banned on devices at several federal agencies."):
+        assert not events_of(extractor, text), text
+
+
+def test_a_judge_of_a_district_is_its_court_not_its_state(extractor):
+    text = "Judge Brantley Starr of the Northern District of Texas requires lawyers to certify any use of ChatGPT."
+    assert [e["agency"] for e in events_of(extractor, text)] == ["Northern District of Texas"]
+    for text in ("A lawyer told Judge Kevin Castel that his firm had since banned ChatGPT.",
+                 "District judge Ann Lee banned ChatGPT in her courtroom.",
+                 "The Navy's Judge Advocate General banned ChatGPT for legal work."):
+        assert not [e for e in events_of(extractor, text) if "Judge" in e["agency"] or e["agency"] == "District"], text
+
+
+def test_a_site_that_spells_a_body_acting_in_its_own_story_keeps_it(extractor):
+    # the host spells TU Delft, but TU Delft acts here: only a name told to, or reporting, is the outlet
+    text = "TU Delft banned DeepSeek on university laptops, the university said on Monday."
+    assert [e["agency"] for e in events_of(extractor, text, url="https://www.tudelft.nl/en/news/t")] == ["TU Delft"]
+
+
+def test_the_country_in_view_is_no_place_something_is_in_nor_a_comparison(extractor):
+    text = ("South Korea's regulators are busy. DeepSeek stores user data on servers in China. The country's data "
+            "protection authority suspended new downloads of DeepSeek.")
+    assert [e["agency"] for e in events_of(extractor, text)] == ["Personal Information Protection Commission"]
+    text = ("France has been cautious about AI chatbots, unlike Italy. The country's data protection authority "
+            "opened an investigation into DeepSeek.")
+    assert [e["agency"] for e in events_of(extractor, text)] == ["Commission nationale de l'informatique et des libertés"]
+
+
+def test_no_longer_applying_lifts_only_a_measure(extractor):
+    text = ("Kestrel Polytechnic said its exemption for researchers, introduced in March, will no longer apply, so "
+            "ChatGPT is now banned for all staff.")
+    assert not [e for e in events_of(extractor, text) if e["action"] == "lift"]
+
+
+def test_names_needing_ai_context_pass_it_along_a_list_but_not_across_a_clause(extractor):
+    text = "Taiwan's Ministry of Digital Affairs banned DeepSeek, Kimi and Grok on state devices."
+    assert {e["tool_id"] for e in events_of(extractor, text)} == {"deepseek", "kimi", "grok"}
+    text = "After trying DeepSeek, Kimi said she preferred to study without it."
+    doc = extractor._pipeline()(text)
+    assert [s.text for s in doc.spans["tool"]] == ["DeepSeek"]
 
 
 def test_app_stores_are_no_tool(extractor):
