@@ -84,8 +84,8 @@ def resolve(kind, text, published=None, default_year=None, not_before=None):
         year = _year_for(month, 1, published, default_year, not_before)
         if not month or year is None:
             return None
-        if lower.startswith("last ") and published and month >= published.month:
-            year -= 1
+        if lower.startswith("last ") and published and year == published.year and month >= published.month:
+            year -= 1  # "last May" in May: a year ago (a later month is last year's already)
         return f"{year:04d}-{month:02d}", "month"
     if published is None:
         return None

@@ -1187,6 +1187,13 @@ def test_names_needing_ai_context_pass_it_along_a_list_but_not_across_a_clause(e
     assert [s.text for s in doc.spans["tool"]] == ["DeepSeek"]
 
 
+def test_last_october_in_may_is_seven_months_back_and_last_may_a_year(extractor):
+    text = "Last October the Information Commissioner's Office opened an investigation into Snapchat's My AI."
+    assert one(events_of(extractor, text, published="2024-05-21"), tool_id="my-ai")["date"] == "2023-10"
+    text = "Last May the Information Commissioner's Office opened an investigation into Snapchat's My AI."
+    assert one(events_of(extractor, text, published="2024-05-21"), tool_id="my-ai")["date"] == "2023-05"
+
+
 def test_app_stores_are_no_tool(extractor):
     text = "Italy's privacy regulator blocked the Clothoff app, which had topped the App Store charts."
     assert {e["tool"] for e in events_of(extractor, text)} == {"Clothoff"}
