@@ -953,13 +953,27 @@ def clause_subject(ctx, trigger, sent, left):
     ("the ministry wrote to central agencies asking...": the writer acts, not the addressee)."""
     for n, actor in enumerate(reversed(left)):
         between = ctx.lower[actor.end:trigger.start]
-        if breaks_clause(between):
+        if breaks_clause(between) or someone_else_speaks(ctx, actor.end, trigger.start):
             return None
         if actor.start > sent.start and ctx.lower[actor.start - 1] in RECIPIENT_BEFORE and n + 1 < len(left) \
                 and not breaks_clause(ctx.lower[left[-n - 2].end:actor.start]):
             continue
         return actor
     return None
+
+
+def someone_else_speaks(ctx, start, end):
+    """"Speaking at a hearing of the Senate Commerce Committee, Smith said the restriction ...": a named
+    speaker who is no body of ours stands between a body and the measure word, and the clause is his."""
+    for i in range(start + 1, end):
+        if ctx.lower[i] not in SPEECH_VERBS:
+            continue
+        name = i
+        while name - 1 > start and ctx.is_title_case[name - 1] and ctx.alpha[name - 1]:
+            name -= 1
+        if name < i and ctx.lower[name - 1] in {",", "and"} | CLAUSE_BREAKS:
+            return True
+    return False
 
 
 def passive_agent(ctx, trigger, sent, actors, left):

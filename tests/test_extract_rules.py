@@ -1194,6 +1194,14 @@ def test_last_october_in_may_is_seven_months_back_and_last_may_a_year(extractor)
     assert one(events_of(extractor, text, published="2024-05-21"), tool_id="my-ai")["date"] == "2023-05"
 
 
+def test_a_body_whose_hearing_a_speaker_spoke_at_is_not_the_speakers_measure(extractor):
+    text = ("At a hearing of the Senate Commerce Committee, Brad Smith said the restriction on DeepSeek applies "
+            "across the company.")
+    assert not [e for e in events_of(extractor, text) if e["agency"] == "U.S. Senate"]
+    text = "NASA said on Friday it banned DeepSeek on agency devices."
+    assert [e["agency"] for e in events_of(extractor, text)] == ["National Aeronautics and Space Administration"]
+
+
 def test_app_stores_are_no_tool(extractor):
     text = "Italy's privacy regulator blocked the Clothoff app, which had topped the App Store charts."
     assert {e["tool"] for e in events_of(extractor, text)} == {"Clothoff"}
