@@ -226,6 +226,26 @@ def _place_chain(ctx, places, i, end):
     return listed
 
 
+BODY_NAME_NOUNS = words("body_name_noun")  # "Department", "Office": what heads a body's proper name
+
+
+def find_place_named_bodies(ctx, sent, found):
+    """"The NSW Department of Customer Service": a place's body named in full, by the reference if it knows
+    the name, else a new body of that place (not the place's government, which "NSW" alone would be)."""
+    for place in ctx.in_sent("jurisdiction", sent):
+        i = place.end
+        if i >= sent.end or not ctx.is_title_case[i] or ctx.lower[i] not in BODY_NAME_NOUNS or ctx.is_origin(place):
+            continue
+        end = court_name_end(ctx, i, sent, BODY_NAME_NOUNS) or i + 1
+        if set(range(place.start, end)) & found.taken or end - i < 2:
+            continue
+        name = ctx.text(place.start, end)
+        known = ctx.ref.reference.resolve("agencies", name, jurisdiction=place.kb_id_)
+        found.claim(body_actor(ctx, known, name, place.start, end) if known else
+                    Actor(key=f"new:{slugify(name)}", name=name, mention=name, kind="agency",
+                          jurisdiction_id=place.kb_id_, start=place.start, end=end, verified=False))
+
+
 def find_agencies(ctx, sent, found):
     """Bodies of the reference data ("NASA"), or a place's own body ("Kentucky Department of Education")."""
     spans = ctx.in_sent("agency", sent)
@@ -239,6 +259,13 @@ def find_agencies(ctx, sent, found):
         if is_foreign_description(ctx, span) or is_stray_acronym(ctx, span) or owns_named_body(ctx, span, spans):
             continue
         actor = place_body(ctx, span, sent) or local_education_body(ctx, span) or agency_actor(ctx, span)
+        if actor.kind in ("national_government", "state_government") and span.end < sent.end \
+                and ctx.is_lower[span.end] and ctx.lower[span.end] in BODY_NAME_NOUNS:
+            # "a New South Wales government department": one of its bodies, named further on if at all
+            named = body_named_later(ctx, actor.jurisdiction_id, sent)
+            if named is None:
+                continue
+            actor = replace(named, mention=ctx.text(span.start, span.end + 1), start=span.start, end=span.end + 1)
         previous = ctx.lower[span.start - 1] if span.start > sent.start else ""
         if (span.start, span.end) in place_names and previous in NOT_AGENT_BEFORE:
             # "a school board in Virginia": a place, not the state government acting
@@ -361,16 +388,16 @@ def court_before(ctx, end, sent):
     return start if len(named) >= 2 and JUDICIAL_WORDS & set(named) else None
 
 
-def court_name_end(ctx, start, sent):
-    """Where a court's name beginning at `start` ends: capitalised words and the links between them,
-    holding a judicial word ("U.S. District Court for the Northern District of Texas"); None for none."""
-    end, last_named, judicial = start, None, False
+def court_name_end(ctx, start, sent, heads=JUDICIAL_WORDS):
+    """Where a name beginning at `start` ends: capitalised words and the links between them, holding one
+    of `heads` ("U.S. District Court for the Northern District of Texas"); None for none."""
+    end, last_named, headed = start, None, False
     while end < sent.end and (ctx.is_title_case[end] or ctx.words[end].isupper() or ctx.lower[end] in NAME_LINKS):
         if ctx.lower[end] not in NAME_LINKS:
             last_named = end + 1
-            judicial = judicial or ctx.lower[end] in JUDICIAL_WORDS
+            headed = headed or ctx.lower[end] in heads
         end += 1
-    return last_named if judicial else None
+    return last_named if headed else None
 
 
 def tagged_as_lawmaker(ctx, span):
@@ -400,11 +427,30 @@ def find_places(ctx, sent, found):
             continue
         if following and following[0].label_ == "lawmaker" or (following and following[0] in lawmakers):
             actor = legislature_actor(ctx, span.kb_id_, ctx.text(span.start, end), span.start, end)
+        elif following and end < sent.end and ctx.is_lower[end] and ctx.lower[end] in BODY_NAME_NOUNS:
+            # "a New South Wales government department": one of its bodies, named further on if at all
+            actor = body_named_later(ctx, span.kb_id_, sent)
+            if actor is None:
+                continue
+            actor = replace(actor, mention=ctx.text(span.start, end + 1), start=span.start, end=end + 1)
         else:
             actor = government_of(ctx, span.kb_id_, ctx.text(span.start, end), span.start, end)
         if actor:
             actor.via = "locative" if previous in LOCATIVE and not following else ""
             found.claim(actor)
+
+
+def body_named_later(ctx, jurisdiction_id, sent):
+    """The first body of a place named in full in the sentences after `sent` ("The New South Wales
+    Department of Customer Service told staff ..."), or None."""
+    index = ctx.sentence_index(sent.start)
+    for k in range(index + 1, min(len(ctx.sents), index + 1 + ctx.settings.described_body_lookahead)):
+        named = SentenceActors(ctx)
+        find_place_named_bodies(ctx, ctx.sents[k], named)
+        for actor in named.actors:
+            if actor.jurisdiction_id == jurisdiction_id:
+                return actor
+    return None
 
 
 PARTY_LETTERS = words("party_letter")
@@ -612,7 +658,7 @@ def find_subject_pronouns(ctx, sent, found):
 
 # In this order: a token goes to the first finder's actor that claims it (a judge first: "Judge X of the U.S.
 # District Court" is the court, not the United States).
-ACTOR_FINDERS = (find_judges, find_listed_ministries, find_place_regulators, find_agencies, find_people, find_places,
+ACTOR_FINDERS = (find_judges, find_place_named_bodies, find_listed_ministries, find_place_regulators, find_agencies, find_people, find_places,
                  find_described_governments, find_governor_titles, find_state_offices, find_ner_bodies,
                  find_collectives, find_lawmakers, find_the_publisher, find_body_anaphors, find_subject_pronouns)
 

@@ -90,6 +90,7 @@ class RuleSettings:
 
     # ---- dates (pipeline/event_dates.py) ----
     date_words_before: int = 3  # words before a date read for "released", "on", "effective"
+    described_body_lookahead: int = 4  # "a New South Wales government department" is named within this many sentences
     judge_name_words: int = 3  # "Judge Brantley Starr": the capitalised words after the title that name the judge
     imposed_date_window: int = 6  # "the rule the board adopted at its meeting in February": the lifted measure's date
     date_measure_window: int = 8  # "an open letter to providers published in November": a measure this close owns the date

@@ -1202,6 +1202,16 @@ def test_a_body_whose_hearing_a_speaker_spoke_at_is_not_the_speakers_measure(ext
     assert [e["agency"] for e in events_of(extractor, text)] == ["National Aeronautics and Space Administration"]
 
 
+def test_a_places_body_named_in_full_is_that_body_not_the_places_government(extractor):
+    text = "The NSW Department of Customer Service told staff that access to DeepSeek would be blocked."
+    assert [e["agency"] for e in events_of(extractor, text)] == ["NSW Department of Customer Service"]
+    # described first, named later: one body, one measure
+    text = ("A New South Wales government department has blocked DeepSeek from its devices.\n\n"
+            "The New South Wales Department of Customer Service told staff that it had decided to block DeepSeek. "
+            "The Department of Customer Service said it acted to protect its data.")
+    assert {e["agency"] for e in events_of(extractor, text)} == {"New South Wales Department of Customer Service"}
+
+
 def test_app_stores_are_no_tool(extractor):
     text = "Italy's privacy regulator blocked the Clothoff app, which had topped the App Store charts."
     assert {e["tool"] for e in events_of(extractor, text)} == {"Clothoff"}
