@@ -49,6 +49,7 @@ from pipeline.triggers import (
     is_passive,
     investigates_people,
     is_question,
+    heads_towards,
     lifts_nothing_named,
     limits_a_harm,
     modifies_other_noun,
@@ -82,7 +83,7 @@ def find_events(ctx):
         for trigger in triggers:
             if is_negated(ctx, trigger, sent) or is_opinion(ctx, trigger) or modifies_other_noun(ctx, trigger, sent) \
                     or is_question(ctx, sent) or limits_a_harm(ctx, trigger, sent) \
-                    or lifts_nothing_named(ctx, trigger, sent):
+                    or lifts_nothing_named(ctx, trigger, sent) or heads_towards(ctx, trigger, sent):
                 continue
             if any(trigger.start >= s.start and trigger.end <= s.end
                    for g in ("tool", "agency", "vendor") for s in ctx.in_sent(g, sent)) \

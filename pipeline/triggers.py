@@ -63,6 +63,18 @@ def is_opinion(ctx, trigger):
     return trigger.label_ == "warn" and trigger.end < len(ctx.lower) and ctx.lower[trigger.end] == "that"
 
 
+TOWARDS = words("towards")  # "first steps towards restricting or banning its use": a direction, no measure
+
+
+def heads_towards(ctx, trigger, sent):
+    """"marking Australia's first steps towards restricting or banning its use": a measure word after
+    "towards" (or in a list after it) is where things are heading, not a measure taken."""
+    i = trigger.start - 1
+    while i > sent.start and (ctx.lower[i] in {"or", "and", ","} or any(t.end == i + 1 for t in ctx.in_sent("trigger", sent))):
+        i -= 1
+    return i >= sent.start and ctx.lower[i] in TOWARDS
+
+
 def lifts_nothing_named(ctx, trigger, sent):
     """"The interim rule ... will no longer apply" lifts the rule; "its exemption for researchers will no
     longer apply" tightens one: a lift said with "no longer" needs a measure noun before it."""

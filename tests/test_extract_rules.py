@@ -1212,6 +1212,11 @@ def test_a_places_body_named_in_full_is_that_body_not_the_places_government(extr
     assert {e["agency"] for e in events_of(extractor, text)} == {"New South Wales Department of Customer Service"}
 
 
+def test_steps_towards_a_ban_are_no_ban(extractor):
+    text = "The move marks Australia's first steps towards restricting or banning DeepSeek."
+    assert not events_of(extractor, text)
+
+
 def test_app_stores_are_no_tool(extractor):
     text = "Italy's privacy regulator blocked the Clothoff app, which had topped the App Store charts."
     assert {e["tool"] for e in events_of(extractor, text)} == {"Clothoff"}
