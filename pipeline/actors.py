@@ -236,6 +236,9 @@ def find_place_named_bodies(ctx, sent, found):
         i = place.end
         if i >= sent.end or not ctx.is_title_case[i] or ctx.lower[i] not in BODY_NAME_NOUNS or ctx.is_origin(place):
             continue
+        if place.start - 2 >= sent.start and ctx.lower[place.start - 1] in NAME_LINKS \
+                and ctx.is_title_case[place.start - 2]:
+            continue  # "University of Idaho Office of ...": the place is inside a longer name
         end = court_name_end(ctx, i, sent, BODY_NAME_NOUNS) or i + 1
         if set(range(place.start, end)) & found.taken or end - i < 2:
             continue

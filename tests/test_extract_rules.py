@@ -1205,6 +1205,9 @@ def test_a_body_whose_hearing_a_speaker_spoke_at_is_not_the_speakers_measure(ext
 def test_a_places_body_named_in_full_is_that_body_not_the_places_government(extractor):
     text = "The NSW Department of Customer Service told staff that access to DeepSeek would be blocked."
     assert [e["agency"] for e in events_of(extractor, text)] == ["NSW Department of Customer Service"]
+    # a place inside a longer name is no place's body: "University of Idaho Office of ..."
+    text = "DeepSeek is now banned on university devices, the University of Idaho Office of Information Technology said."
+    assert [e["agency"] for e in events_of(extractor, text)] == ["University of Idaho Office of Information Technology"]
     # described first, named later: one body, one measure
     text = ("A New South Wales government department has blocked DeepSeek from its devices.\n\n"
             "The New South Wales Department of Customer Service told staff that it had decided to block DeepSeek. "
