@@ -62,6 +62,12 @@ def body_actor(ctx, agency_id, mention, start, end, generic=False):
                  jurisdiction_id=agency.get("jurisdiction"), start=start, end=end, generic=generic)
 
 
+def new_body(name, mention, kind, jurisdiction_id, start, end):
+    """A body the reference does not know, keyed by its name (an unverified entity in the KB)."""
+    return Actor(key=f"new:{slugify(name)}", name=name, mention=mention, kind=kind, jurisdiction_id=jurisdiction_id,
+                 start=start, end=end, verified=False)
+
+
 def agency_actor(ctx, span, mention=None):
     generic = ctx.ref.agencies[span.kb_id_].get("type") == "national_government"
     return body_actor(ctx, span.kb_id_, mention or span.text, span.start, span.end, generic=generic)
@@ -245,8 +251,7 @@ def find_place_named_bodies(ctx, sent, found):
         name = ctx.text(place.start, end)
         known = ctx.ref.reference.resolve("agencies", name, jurisdiction=place.kb_id_)
         found.claim(body_actor(ctx, known, name, place.start, end) if known else
-                    Actor(key=f"new:{slugify(name)}", name=name, mention=name, kind="agency",
-                          jurisdiction_id=place.kb_id_, start=place.start, end=end, verified=False))
+                    new_body(name, name, "agency", place.kb_id_, place.start, end))
 
 
 def find_agencies(ctx, sent, found):
@@ -262,13 +267,10 @@ def find_agencies(ctx, sent, found):
         if is_foreign_description(ctx, span) or is_stray_acronym(ctx, span) or owns_named_body(ctx, span, spans):
             continue
         actor = place_body(ctx, span, sent) or local_education_body(ctx, span) or agency_actor(ctx, span)
-        if actor.kind in ("national_government", "state_government") and span.end < sent.end \
-                and ctx.is_lower[span.end] and ctx.lower[span.end] in BODY_NAME_NOUNS:
-            # "a New South Wales government department": one of its bodies, named further on if at all
-            named = body_named_later(ctx, actor.jurisdiction_id, sent)
-            if named is None:
+        if actor.kind in ("national_government", "state_government") and names_a_department(ctx, span.end, sent):
+            actor = department_described(ctx, actor.jurisdiction_id, span.start, span.end, sent)
+            if actor is None:
                 continue
-            actor = replace(named, mention=ctx.text(span.start, span.end + 1), start=span.start, end=span.end + 1)
         previous = ctx.lower[span.start - 1] if span.start > sent.start else ""
         if (span.start, span.end) in place_names and previous in NOT_AGENT_BEFORE:
             # "a school board in Virginia": a place, not the state government acting
@@ -354,8 +356,7 @@ def find_judges(ctx, sent, found):
             court = court_before(ctx, i, sent)
             if court is not None and not found.taken & set(range(court, i + 1)):
                 name = ctx.text(court, i)
-                found.claim(Actor(key=f"new:{slugify(name)}", name=name, mention=ctx.text(court, i + 1), kind="court",
-                                  jurisdiction_id=ctx.dominant_of("country"), start=court, end=i + 1, verified=False))
+                found.claim(new_body(name, ctx.text(court, i + 1), "court", ctx.dominant_of("country"), court, i + 1))
             continue
         if not ctx.is_title_case[i + 1] or i in found.taken or ctx.lower[i + 1] in NOT_JUDGE_NAMES:
             continue
@@ -375,8 +376,7 @@ def find_judges(ctx, sent, found):
             if known:
                 found.claim(body_actor(ctx, known, ctx.text(start, end), start, end))
                 continue
-        found.claim(Actor(key=f"new:{slugify(name)}", name=name, mention=ctx.text(start, end), kind="court",
-                          jurisdiction_id=ctx.dominant_of("country"), start=start, end=end, verified=False))
+        found.claim(new_body(name, ctx.text(start, end), "court", ctx.dominant_of("country"), start, end))
 
 
 def court_before(ctx, end, sent):
@@ -430,12 +430,10 @@ def find_places(ctx, sent, found):
             continue
         if following and following[0].label_ == "lawmaker" or (following and following[0] in lawmakers):
             actor = legislature_actor(ctx, span.kb_id_, ctx.text(span.start, end), span.start, end)
-        elif following and end < sent.end and ctx.is_lower[end] and ctx.lower[end] in BODY_NAME_NOUNS:
-            # "a New South Wales government department": one of its bodies, named further on if at all
-            actor = body_named_later(ctx, span.kb_id_, sent)
+        elif following and names_a_department(ctx, end, sent):
+            actor = department_described(ctx, span.kb_id_, span.start, end, sent)
             if actor is None:
                 continue
-            actor = replace(actor, mention=ctx.text(span.start, end + 1), start=span.start, end=end + 1)
         else:
             actor = government_of(ctx, span.kb_id_, ctx.text(span.start, end), span.start, end)
         if actor:
@@ -443,16 +441,22 @@ def find_places(ctx, sent, found):
             found.claim(actor)
 
 
-def body_named_later(ctx, jurisdiction_id, sent):
-    """The first body of a place named in full in the sentences after `sent` ("The New South Wales
-    Department of Customer Service told staff ..."), or None."""
+def names_a_department(ctx, end, sent):
+    """A place's government word followed by a body noun: "a New South Wales government department"."""
+    return end < sent.end and ctx.is_lower[end] and ctx.lower[end] in BODY_NAME_NOUNS
+
+
+def department_described(ctx, jurisdiction_id, start, end, sent):
+    """The department described at tokens start..end+1 ("a New South Wales government department"): the
+    first body of the place named in full in the sentences after ("The New South Wales Department of
+    Customer Service told staff ..."), mentioned here; None when none is."""
     index = ctx.sentence_index(sent.start)
     for k in range(index + 1, min(len(ctx.sents), index + 1 + ctx.settings.described_body_lookahead)):
         named = SentenceActors(ctx)
         find_place_named_bodies(ctx, ctx.sents[k], named)
         for actor in named.actors:
             if actor.jurisdiction_id == jurisdiction_id:
-                return actor
+                return replace(actor, mention=ctx.text(start, end + 1), start=start, end=end + 1)
     return None
 
 
@@ -730,8 +734,7 @@ def place_body(ctx, span, sent):
         known = ctx.ref.education_body(place.kb_id_)  # "New York City's education department"
     if known:
         return body_actor(ctx, known, text, place.start, span.end)
-    return Actor(key=f"new:{slugify(text)}", name=text, mention=text, kind=agency.get("type"),
-                 jurisdiction_id=place.kb_id_, start=place.start, end=span.end, verified=False)
+    return new_body(text, text, agency.get("type"), place.kb_id_, place.start, span.end)
 
 
 # "ministries" -> "ministry": the plural a list of ministries ends on, and the noun of each one's name
@@ -795,8 +798,7 @@ def ner_actor(ctx, span, sent):
             # "London", "Los Angeles": a place the reference does not know is where, not who; but what a
             # measure is "by" acts (NER calls many bodies it does not know places)
             return None
-        return Actor(key=f"new:{slugify(text)}", name=text, mention=span.text, kind="local_government",
-                     jurisdiction_id=ctx.dominant_of("country"), start=span.start, end=span.end, verified=False)
+        return new_body(text, span.text, "local_government", ctx.dominant_of("country"), span.start, span.end)
     words_of_name = text.lower().split()
     if span.label_ == "PERSON" or words_of_name[-1] in PRODUCT_ENDINGS or words_of_name[0] in JOB_TITLES:
         return None  # a person ("CFO Rich Bressler"); "WhatsApp AI", "Acme Labs": a product or a company
@@ -809,9 +811,7 @@ def ner_actor(ctx, span, sent):
     for j in ctx.spans("jurisdiction", max(sent.start, span.start - window), min(sent.end, span.end + window)):
         if j.end <= span.end or ctx.lower[span.end] in NER_PLACE_LINKS:
             jid = j.kb_id_
-    return Actor(key=f"new:{slugify(text)}", name=text, mention=span.text, kind="ORG",
-                 jurisdiction_id=jid or ctx.dominant_of("country"), start=span.start, end=span.end,
-                 verified=False)
+    return new_body(text, span.text, "ORG", jid or ctx.dominant_of("country"), span.start, span.end)
 
 
 REPORTING_VERBS = words("reporting_verb")  # "Cyber Daily reported", "... has learned"
@@ -1011,6 +1011,9 @@ def clause_subject(ctx, trigger, sent, left):
     return None
 
 
+SPEAKER_OPENERS = CLAUSE_BREAKS | {",", "and"}  # what comes before a speaker's name opening a clause
+
+
 def someone_else_speaks(ctx, start, end):
     """"Speaking at a hearing of the Senate Commerce Committee, Smith said the restriction ...": a named
     speaker who is no body of ours stands between a body and the measure word, and the clause is his."""
@@ -1020,7 +1023,7 @@ def someone_else_speaks(ctx, start, end):
         name = i
         while name - 1 > start and ctx.is_title_case[name - 1] and ctx.alpha[name - 1]:
             name -= 1
-        if name < i and ctx.lower[name - 1] in {",", "and"} | CLAUSE_BREAKS:
+        if name < i and ctx.lower[name - 1] in SPEAKER_OPENERS:
             return True
     return False
 

@@ -61,31 +61,26 @@ INITIALS_SKIP = NAME_FILLERS | words("name_link") | {"&"}  # "University of Idah
 def spell_out_initials(mentions):
     """"OIT" and "UI" beside "University of Idaho Office of Information Technology", "Department of
     Customer Service" beside "NSW Department of Customer Service": one body the reference does not know,
-    under a short name and its full one; the short name's mentions go to the full name (for initials,
-    the name whose initials they are, else the longest holding a run of words with those initials)."""
+    under a short name and its full one; the short name's mentions go to the full name."""
     names = {m.actor.name: m.actor for m in mentions if not m.actor.verified}
     out = []
     for m in mentions:
-        initials = m.actor.name
-        if m.actor.verified:
-            out.append(m)
-            continue
-        if not (initials.isupper() and initials.isalpha() and 2 <= len(initials) <= STRAY_ACRONYM_LENGTH):
-            # "Department of Customer Service" after "NSW Department of Customer Service": the same body
-            longer = [a for name, a in names.items() if name.endswith(" " + initials)]
-            if longer:
-                full = max(longer, key=lambda a: len(a.name))
-                m = replace(m, actor=replace(full, mention=m.actor.mention, start=m.actor.start, end=m.actor.end,
-                                             via=m.actor.via))
-            out.append(m)
-            continue
-        spelled = [a for name, a in names.items() if name != initials and initials in runs_of_initials(name)]
-        if spelled:
-            full = max(spelled, key=lambda a: (initials_of(a.name) == initials, len(a.name)))
+        full = None if m.actor.verified else full_name_of(m.actor.name, names)
+        if full is not None:
             m = replace(m, actor=replace(full, mention=m.actor.mention, start=m.actor.start, end=m.actor.end,
                                          via=m.actor.via))
         out.append(m)
     return out
+
+
+def full_name_of(short, names):
+    """The body of `names` that `short` abbreviates: for initials, the name whose initials they are, else
+    the longest holding a run of words with those initials; for a name, the longest ending on it."""
+    if short.isupper() and short.isalpha() and 2 <= len(short) <= STRAY_ACRONYM_LENGTH:
+        spelled = [a for name, a in names.items() if name != short and short in runs_of_initials(name)]
+        return max(spelled, key=lambda a: (initials_of(a.name) == short, len(a.name)), default=None)
+    longer = [a for name, a in names.items() if name.endswith(" " + short)]
+    return max(longer, key=lambda a: len(a.name), default=None)
 
 
 def initials_of(name):

@@ -64,13 +64,15 @@ def is_opinion(ctx, trigger):
 
 
 TOWARDS = words("towards")  # "first steps towards restricting or banning its use": a direction, no measure
+LIST_JOINERS = {"or", "and", ","}
 
 
 def heads_towards(ctx, trigger, sent):
     """"marking Australia's first steps towards restricting or banning its use": a measure word after
     "towards" (or in a list after it) is where things are heading, not a measure taken."""
+    listed = {t.end for t in ctx.in_sent("trigger", sent)}  # the measure words before it in a list
     i = trigger.start - 1
-    while i > sent.start and (ctx.lower[i] in {"or", "and", ","} or any(t.end == i + 1 for t in ctx.in_sent("trigger", sent))):
+    while i > sent.start and (ctx.lower[i] in LIST_JOINERS or i + 1 in listed):
         i -= 1
     return i >= sent.start and ctx.lower[i] in TOWARDS
 

@@ -16,6 +16,11 @@ def events_of(extractor, text, published="2025-02-03", title="", url="https://ex
     return extractor.extract({"id": "t", "url": url, "title": title, "published": published, "text": text})["events"]
 
 
+def date_of(extractor, text, published, tool_id):
+    """The date of the one event on `tool_id` the text states."""
+    return one(events_of(extractor, text, published=published), tool_id=tool_id)["date"]
+
+
 def one(events, **fields):
     hits = [e for e in events if all(e.get(k) == v for k, v in fields.items())]
     assert len(hits) == 1, f"expected one event with {fields}, got {events}"
@@ -1128,17 +1133,17 @@ def test_a_requirement_set_the_day_before_dates_the_measure_it_sets(extractor):
 
 def test_a_measure_published_on_a_day_is_dated_by_it_a_product_launched_is_not(extractor):
     text = "Ofcom warned the makers of chatbots such as Character.AI in an open letter published in November 2024."
-    assert one(events_of(extractor, text, published="2024-12-10"), tool_id="character-ai")["date"] == "2024-11"
+    assert date_of(extractor, text, "2024-12-10", "character-ai") == "2024-11"
     text = "Ofcom warned users about DeepSeek, the Chinese chatbot launched in January 2025."
-    assert one(events_of(extractor, text, published="2025-03-10"), tool_id="deepseek")["date"] != "2025-01"
+    assert date_of(extractor, text, "2025-03-10", "deepseek") != "2025-01"
 
 
 def test_a_numeric_date_is_read_only_when_it_reads_one_way(extractor):
     text = "On 29/01/2024 Italy's data protection authority opened an investigation into ChatGPT."
-    assert one(events_of(extractor, text, published="2024-02-05"), tool_id="chatgpt")["date"] == "2024-01-29"
+    assert date_of(extractor, text, "2024-02-05", "chatgpt") == "2024-01-29"
     # 05/06/2024: May 6 in the United States, 5 June elsewhere
     text = "On 05/06/2024 Italy's data protection authority opened an investigation into ChatGPT."
-    assert one(events_of(extractor, text, published="2024-06-20"), tool_id="chatgpt")["date"] == "2024-06-20"
+    assert date_of(extractor, text, "2024-06-20", "chatgpt") == "2024-06-20"
 
 
 def test_a_body_that_only_comments_or_announces_something_else_takes_no_later_measure(extractor):
@@ -1189,9 +1194,9 @@ def test_names_needing_ai_context_pass_it_along_a_list_but_not_across_a_clause(e
 
 def test_last_october_in_may_is_seven_months_back_and_last_may_a_year(extractor):
     text = "Last October the Information Commissioner's Office opened an investigation into Snapchat's My AI."
-    assert one(events_of(extractor, text, published="2024-05-21"), tool_id="my-ai")["date"] == "2023-10"
+    assert date_of(extractor, text, "2024-05-21", "my-ai") == "2023-10"
     text = "Last May the Information Commissioner's Office opened an investigation into Snapchat's My AI."
-    assert one(events_of(extractor, text, published="2024-05-21"), tool_id="my-ai")["date"] == "2023-05"
+    assert date_of(extractor, text, "2024-05-21", "my-ai") == "2023-05"
 
 
 def test_a_body_whose_hearing_a_speaker_spoke_at_is_not_the_speakers_measure(extractor):
