@@ -163,6 +163,21 @@ def regulator_descriptions(ref):
 
 
 AI_CONTEXT = words("ai_context")
+# A web address standing for a service ("deepseek.com", "ai-writer.com"): host labels then a top-level
+# domain AI services use; no scheme, path or "@" (a link or an e-mail address names no tool).
+WEB_ADDRESS = re.compile(r"(?:www\.)?((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+)(?:" +
+                         "|".join(sorted(words("web_address_ending"))) + r")", re.IGNORECASE)
+
+
+def web_address_labels(text):
+    """"chat.deepseek.com" -> ["chat", "deepseek"]: the host's labels before its top-level domain, or
+    None when `text` is no web address."""
+    match = WEB_ADDRESS.fullmatch(text)
+    return [label for label in match.group(1).lower().split(".") if label] if match else None
+
+
+def folded_name(name):
+    return re.sub(r"[^a-z0-9]", "", name.lower())
 LIST_AND = words("list_and")  # "and", "or", "&": what joins the last item of a list
 LIST_LINKS = LIST_AND | {","}
 REGION_PREFIXES = words("region_prefix")  # "Latin America", "Central Asia": as written, case kept
@@ -216,6 +231,13 @@ class NameMatcher:
         for bare, ids in ref.bare_names().items():
             for agency_id in ids:
                 names[("agency_bare", agency_id, False)].add(bare)
+        # "perplexity.ai", "chat.deepseek.com": a web address whose host names a tool is that tool; a name
+        # two tools share (folded) names neither
+        by_folded = defaultdict(set)
+        for tool_id, tool in ref.tools.items():
+            for n in ref.names(tool):
+                by_folded[folded_name(n)].add(tool_id)
+        self.tool_hosts = {name: next(iter(ids)) for name, ids in by_folded.items() if len(ids) == 1 and len(name) > 2}
         for (group, entity_id, needs_context), phrases in names.items():
             key = f"{group}|{entity_id}|{int(needs_context)}"
             self.targets[nlp.vocab.strings.add(key)] = (group, entity_id, needs_context)
@@ -252,6 +274,12 @@ class NameMatcher:
                     pending.append((group, start, end, entity_id))
                     continue
             by_place[(group, start, end)].add(entity_id)
+        matched = {i for _, start, end in by_place for i in range(start, end)}
+        for token in doc:
+            if "." in token.text and token.i not in matched:
+                tool_id = self.tool_of_address(token.text)
+                if tool_id:
+                    by_place[("tool", token.i, token.i + 1)].add(tool_id)
         # "DeepSeek, Kimi and Grok": listed with a tool, a name needing AI context has it (and passes it on)
         pending = [p for p in pending if p[0] == "tool"]
         while pending:
@@ -298,6 +326,17 @@ class NameMatcher:
         for group in self.GROUPS:
             set_group(doc, group, found.get(group, []))
         return doc
+
+    def tool_of_address(self, text):
+        """The known tool a web address names: its whole host ("openai" of "chat.openai" is not enough
+        for ChatGPT, "chatopenai" is no name either) or else one of its labels ("chat.deepseek.com")."""
+        labels = web_address_labels(text)
+        if not labels:
+            return None
+        for name in ["".join(labels), *labels]:
+            if name in self.tool_hosts:
+                return self.tool_hosts[name]
+        return None
 
     @staticmethod
     def listed_beside(doc, start, end, tool_ends, tool_starts):
@@ -757,7 +796,7 @@ class UnknownTools:
     def __call__(self, doc):
         nouns = marks(doc, "tool_noun")
         triggers = marks(doc, "trigger")
-        if not nouns or not triggers:
+        if not triggers:
             return doc
         sents, starts = sentences(doc)
         with_trigger = {bisect.bisect_right(starts, start) - 1 for start, _ in triggers}
@@ -765,7 +804,7 @@ class UnknownTools:
         for group in ("tool", "agency", "person", "jurisdiction", "vendor", "outlet", "date", "trigger", "other_product"):
             for start, end in marks(doc, group):
                 known.update(range(start, end))
-        found = list(doc.spans.get("tool", []))
+        found = list(doc.spans.get("tool", [])) + self.web_addresses(doc, sents, starts, with_trigger, known)
         tools = dict(marks(doc, "tool"))
         vendors = dict(marks(doc, "vendor"))
         products = dict(marks(doc, "other_product"))
@@ -783,6 +822,20 @@ class UnknownTools:
                                       kb_id=f"new:{slugify(doc[name[0]:name[1]].text)}"))
         set_group(doc, "tool", found)
         return doc
+
+    def web_addresses(self, doc, sents, starts, with_trigger, known):
+        """"blocked ai-writer.com, wordai.com and other AI writing sites": a web address in a sentence with
+        a measure word and AI words (a known tool's address is the tool already, banwatch_names)."""
+        found = []
+        ai_marks = [start for group in ("tool_noun", "tool") for start, _ in marks(doc, group)]
+        ai_sentences = {bisect.bisect_right(starts, start) - 1 for start in ai_marks}
+        for token in doc:
+            if "." not in token.text or token.i in known or web_address_labels(token.text) is None:
+                continue
+            k = bisect.bisect_right(starts, token.i) - 1
+            if k in with_trigger and (k in ai_sentences or any(t.lower_ in AI_CONTEXT for t in sents[k])):
+                found.append(Span(doc, token.i, token.i + 1, label="tool", kb_id=f"new:{slugify(token.text.replace('.', ' '))}"))
+        return found
 
     @staticmethod
     def title_case(sent):

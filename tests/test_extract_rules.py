@@ -1305,3 +1305,14 @@ def test_a_job_title_is_no_body(extractor):
     # NER tags "CFO Jane Roe" an organisation: a post and its holder are nobody's measure of their own
     text = "In a memo, CFO Richard Hale and COO Michael Grant told employees not to use ChatGPT on company devices."
     assert not [e for e in events_of(extractor, text) if e["agency"].split()[0] in ("CFO", "COO")]
+
+
+def test_a_web_address_in_a_measure_on_ai_is_a_tool(extractor):
+    text = ("The Ministry of Education blocked essaybot.com, quickessay.ai and chat.deepseek.com on school "
+            "networks, saying the AI writing sites help pupils cheat.")
+    tools = {(e["tool"], e["tool_id"]) for e in events_of(extractor, text)}
+    # a known tool's address is that tool; the others are unverified tools under the address
+    assert tools == {("essaybot.com", None), ("quickessay.ai", None), ("DeepSeek", "deepseek")}
+    # without AI words an address is a site like any other; an e-mail address or a link is none
+    assert not events_of(extractor, "The Ministry of Education blocked essaybot.com on school networks.")
+    assert not events_of(extractor, "The ministry banned the AI app, press@essaybot.com and https://essaybot.com/x said.")
