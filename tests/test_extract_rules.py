@@ -1316,3 +1316,15 @@ def test_a_web_address_in_a_measure_on_ai_is_a_tool(extractor):
     # without AI words an address is a site like any other; an e-mail address or a link is none
     assert not events_of(extractor, "The Ministry of Education blocked essaybot.com on school networks.")
     assert not events_of(extractor, "The ministry banned the AI app, press@essaybot.com and https://essaybot.com/x said.")
+
+
+def test_may_not_install_or_download_is_a_prohibition(extractor):
+    text = "Officials at the Department of Veterans Affairs told employees they may not install DeepSeek on work phones."
+    assert one(events_of(extractor, text), tool_id="deepseek")["action"] == "ban"
+    assert one(events_of(extractor, text.replace("may not install", "cannot download")), tool_id="deepseek")["action"] == "ban"
+
+
+def test_what_someone_failed_to_do_is_no_measure(extractor):
+    # the company's failure to warn its users is what the probe is about, not a warning of the regulator's
+    text = "Italy's antitrust authority opened an investigation into DeepSeek for failing to warn users about false answers."
+    assert {e["action"] for e in events_of(extractor, text)} == {"investigate"}
