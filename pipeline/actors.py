@@ -1004,11 +1004,22 @@ def clause_subject(ctx, trigger, sent, left):
         between = ctx.lower[actor.end:trigger.start]
         if breaks_clause(between) or someone_else_speaks(ctx, actor.end, trigger.start):
             return None
-        if actor.start > sent.start and ctx.lower[actor.start - 1] in RECIPIENT_BEFORE and n + 1 < len(left) \
+        if is_addressed(ctx, actor.start, sent) and n + 1 < len(left) \
                 and not breaks_clause(ctx.lower[left[-n - 2].end:actor.start]):
             continue
         return actor
     return None
+
+
+ADDRESSEE_DETERMINERS = ARTICLES | {"all", "every", "its", "their"}  # "directed all federal ministries"
+
+
+def is_addressed(ctx, start, sent):
+    """The words before token `start` tell or write to it: "told staff", "directed all federal ministries"."""
+    i = start - 1
+    while i > sent.start and ctx.lower[i] in ADDRESSEE_DETERMINERS:
+        i -= 1
+    return sent.start <= i < start and ctx.lower[i] in RECIPIENT_BEFORE
 
 
 SPEAKER_OPENERS = CLAUSE_BREAKS | {",", "and"}  # what comes before a speaker's name opening a clause

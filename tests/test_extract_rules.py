@@ -1328,3 +1328,8 @@ def test_what_someone_failed_to_do_is_no_measure(extractor):
     # the company's failure to warn its users is what the probe is about, not a warning of the regulator's
     text = "Italy's antitrust authority opened an investigation into DeepSeek for failing to warn users about false answers."
     assert {e["action"] for e in events_of(extractor, text)} == {"investigate"}
+
+
+def test_bodies_an_order_is_addressed_to_do_not_give_it(extractor):
+    text = "The Texas Department of Information Resources directed all state agencies not to use DeepSeek."
+    assert {e["agency_id"] for e in events_of(extractor, text)} == {"us-tx-dir"}
