@@ -714,16 +714,22 @@ class CandidateNER:
         places = {doc.vocab.strings.add(w) for w in PLACE_PREPOSITIONS}
         of_word = doc.vocab.strings.add("of")
 
-        def sentences_with(groups, keep=lambda start: True):
-            return {bisect.bisect_right(starts, start) - 1 for g in groups for start, _ in marks(doc, g) if keep(start)}
+        def sentences_with(groups, keep=lambda start, end: True):
+            return {bisect.bisect_right(starts, start) - 1 for g in groups for start, end in marks(doc, g)
+                    if keep(start, end)}
 
-        def is_agent(start):
+        def is_agent(start, end):
             # a place after a preposition ("a board in Virginia") names where, not who; after "of" in a
-            # capitalised name ("University of British Columbia") it is part of an unknown body's name
+            # capitalised name ("University of British Columbia") it is part of an unknown body's name,
+            # and so is one a capitalised word follows ("the Philippine National Police")
             if start and int(lower[start - 1]) in places:
+                return False
+            if end < len(doc) and doc[end].is_title and end not in known_starts:
                 return False
             return not (start >= 2 and int(lower[start - 1]) == of_word and doc[start - 2].is_title)
 
+        known_starts = {start for g in ("tool", "agency", "person", "jurisdiction", "vendor", "trigger", "date")
+                        for start, _ in marks(doc, g)}
         wanted = sentences_with(["trigger"]) & sentences_with(["tool", "anaphor"])
         wanted -= sentences_with(ACTOR_GROUPS, is_agent)
         # "Sophia University went further. It said ...": the pronoun's body is named in the sentence before

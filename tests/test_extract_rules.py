@@ -1333,3 +1333,15 @@ def test_what_someone_failed_to_do_is_no_measure(extractor):
 def test_bodies_an_order_is_addressed_to_do_not_give_it(extractor):
     text = "The Texas Department of Information Resources directed all state agencies not to use DeepSeek."
     assert {e["agency_id"] for e in events_of(extractor, text)} == {"us-tx-dir"}
+
+
+def test_a_body_whose_name_opens_on_a_place_adjective_is_found(extractor):
+    # "Philippine" is a place of the reference data, but here it opens an unknown body's name
+    text = "The Philippine National Police has prohibited its personnel from using ChatGPT for official reports."
+    assert {e["agency"] for e in events_of(extractor, text)} == {"Philippine National Police"}
+
+
+def test_an_adverb_before_a_participle_keeps_it_a_measure(extractor):
+    # "was later reinstated": "later" is no noun the participle would qualify
+    text = "ChatGPT was blocked in Italy in March 2023 and was later reinstated by the Garante after OpenAI made changes."
+    assert one(events_of(extractor, text), action="lift")["agency_id"] == "it-garante"
