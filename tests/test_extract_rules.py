@@ -1345,3 +1345,9 @@ def test_an_adverb_before_a_participle_keeps_it_a_measure(extractor):
     # "was later reinstated": "later" is no noun the participle would qualify
     text = "ChatGPT was blocked in Italy in March 2023 and was later reinstated by the Garante after OpenAI made changes."
     assert one(events_of(extractor, text), action="lift")["agency_id"] == "it-garante"
+
+
+def test_told_not_to_share_data_with_a_tool_is_a_warning(extractor):
+    text = "Amazon has told employees not to share confidential information with ChatGPT."
+    assert one(events_of(extractor, text), tool_id="chatgpt")["action"] == "warn"
+    assert not events_of(extractor, "Amazon did not share confidential information with ChatGPT, a spokesperson said.")
