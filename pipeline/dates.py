@@ -128,6 +128,8 @@ def _weekday(lower, published):
         back = 7
     if lower.startswith("next "):
         back = -((target - published.weekday()) % 7 or 7)
+    elif lower.split()[0] in ("starting", "beginning", "from"):  # "Starting Monday, staff may no longer ...": ahead
+        back = -((target - published.weekday()) % 7)
     return (published - datetime.timedelta(days=back)).isoformat(), "day"
 
 

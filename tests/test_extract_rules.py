@@ -1351,3 +1351,10 @@ def test_told_not_to_share_data_with_a_tool_is_a_warning(extractor):
     text = "Amazon has told employees not to share confidential information with ChatGPT."
     assert one(events_of(extractor, text), tool_id="chatgpt")["action"] == "warn"
     assert not events_of(extractor, "Amazon did not share confidential information with ChatGPT, a spokesperson said.")
+
+
+def test_starting_a_weekday_looks_ahead(extractor):
+    # published on Friday 2 May 2025: "starting Monday" is the coming Monday, "on Monday" the past one
+    text = "Starting Monday, state employees in Ohio may no longer use DeepSeek, Gov. Mike DeWine's office said."
+    assert date_of(extractor, text, "2025-05-02", "deepseek") == "2025-05-05"
+    assert date_of(extractor, text.replace("Starting Monday", "On Monday"), "2025-05-02", "deepseek") == "2025-04-28"
