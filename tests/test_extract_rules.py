@@ -1358,3 +1358,11 @@ def test_starting_a_weekday_looks_ahead(extractor):
     text = "Starting Monday, state employees in Ohio may no longer use DeepSeek, Gov. Mike DeWine's office said."
     assert date_of(extractor, text, "2025-05-02", "deepseek") == "2025-05-05"
     assert date_of(extractor, text.replace("Starting Monday", "On Monday"), "2025-05-02", "deepseek") == "2025-04-28"
+
+
+def test_a_regulator_that_will_question_a_maker_investigates(extractor):
+    text = "France's CNIL said it would question DeepSeek about how its AI system works and the risks to users."
+    e = one(events_of(extractor, text), tool_id="deepseek")
+    assert (e["agency_id"], e["action"]) == ("fr-cnil", "investigate")
+    # questions in the ordinary sense are none
+    assert not events_of(extractor, "France's CNIL said the question of DeepSeek's data practices remained open.")
