@@ -233,6 +233,7 @@ def _place_chain(ctx, places, i, end):
 
 
 BODY_NAME_NOUNS = words("body_name_noun")  # "Department", "Office": what heads a body's proper name
+POSSESSIVE_MARKS = {"'s", "’s"}
 
 
 def find_place_named_bodies(ctx, sent, found):
@@ -252,6 +253,40 @@ def find_place_named_bodies(ctx, sent, found):
         known = ctx.ref.reference.resolve("agencies", name, jurisdiction=place.kb_id_)
         found.claim(body_actor(ctx, known, name, place.start, end) if known else
                     new_body(name, name, "agency", place.kb_id_, place.start, end))
+
+
+CHAMBER_WORDS = words("chamber_word")  # "Senate", "House", "Assembly": what heads a legislature's name
+CHAMBER_QUALIFIERS = {"state", "general", "legislative", "national"}  # "state Senate", "General Assembly"
+
+
+def find_place_chambers(ctx, sent, found):
+    """"The Georgia Senate", "Georgia's state Senate", "the Virginia House of Delegates": a place's own
+    legislature, not the U.S. Senate that "Senate" alone is; "the state Senate" is the legislature of the
+    story's state, and nobody's when the story names none."""
+    for place in ctx.in_sent("jurisdiction", sent):
+        i = place.end
+        i += i < sent.end and ctx.words[i] in POSSESSIVE_MARKS
+        i += i < sent.end and ctx.lower[i] in CHAMBER_QUALIFIERS
+        if i >= sent.end or ctx.lower[i] not in CHAMBER_WORDS or not ctx.is_title_case[i] or ctx.is_origin(place):
+            continue
+        end = court_name_end(ctx, i, sent, CHAMBER_WORDS) or i + 1
+        if set(range(place.start, end)) & found.taken:
+            continue
+        mention = ctx.text(place.start, end)
+        known = ctx.ref.reference.resolve("agencies", mention, jurisdiction=place.kb_id_)
+        actor = body_actor(ctx, known, mention, place.start, end) if known else \
+            legislature_actor(ctx, place.kb_id_, mention, place.start, end)
+        if actor is not None:
+            found.claim(actor)
+    for i in range(sent.start + 1, sent.end - 1):
+        if ctx.lower[i] == "state" and ctx.lower[i + 1] in CHAMBER_WORDS and ctx.is_title_case[i + 1] \
+                and i + 1 not in found.taken and not ctx.is_title_case[i]:
+            state = ctx.dominant_of("state")
+            actor = legislature_actor(ctx, state, ctx.text(i, i + 2), i, i + 2) if state else None
+            if actor is not None:
+                found.claim(actor)
+            else:
+                found.taken.update((i, i + 1))  # someone's state Senate, not the U.S. Senate
 
 
 def find_agencies(ctx, sent, found):
@@ -665,7 +700,7 @@ def find_subject_pronouns(ctx, sent, found):
 
 # In this order: a token goes to the first finder's actor that claims it (a judge first: "Judge X of the U.S.
 # District Court" is the court, not the United States).
-ACTOR_FINDERS = (find_judges, find_place_named_bodies, find_listed_ministries, find_place_regulators, find_agencies, find_people, find_places,
+ACTOR_FINDERS = (find_judges, find_place_named_bodies, find_place_chambers, find_listed_ministries, find_place_regulators, find_agencies, find_people, find_places,
                  find_described_governments, find_governor_titles, find_state_offices, find_ner_bodies,
                  find_collectives, find_lawmakers, find_the_publisher, find_body_anaphors, find_subject_pronouns)
 

@@ -1366,3 +1366,18 @@ def test_a_regulator_that_will_question_a_maker_investigates(extractor):
     assert (e["agency_id"], e["action"]) == ("fr-cnil", "investigate")
     # questions in the ordinary sense are none
     assert not events_of(extractor, "France's CNIL said the question of DeepSeek's data practices remained open.")
+
+
+@pytest.mark.parametrize("text, agency_id, jurisdiction", [
+    ("The Texas House passed a bill to ban DeepSeek on state devices.", "us-tx-legislature", "us-tx"),
+    ("Georgia's state Senate approved a measure to prohibit DeepSeek on government phones.", None, "us-ga"),
+    ("The Virginia House of Delegates passed a bill banning DeepSeek.", "us-va-general-assembly", "us-va"),
+    ("The U.S. Senate passed a bill banning DeepSeek.", "us-senate", "us"),
+])
+def test_a_places_own_chamber_is_its_legislature_not_the_us_senate(extractor, text, agency_id, jurisdiction):
+    e = one(events_of(extractor, text), tool_id="deepseek")
+    assert (e["agency_id"], e["agency_kind"], e["jurisdiction_id"]) == (agency_id, "legislature", jurisdiction)
+
+
+def test_the_state_senate_of_a_story_naming_no_state_is_nobody(extractor):
+    assert not events_of(extractor, "The state Senate passed a bill banning DeepSeek.")
