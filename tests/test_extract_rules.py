@@ -1381,3 +1381,9 @@ def test_a_places_own_chamber_is_its_legislature_not_the_us_senate(extractor, te
 
 def test_the_state_senate_of_a_story_naming_no_state_is_nobody(extractor):
     assert not events_of(extractor, "The state Senate passed a bill banning DeepSeek.")
+
+
+def test_bar_someone_from_is_a_ban(extractor):
+    text = "U.S. Senator Josh Hawley has introduced legislation that would bar Americans from using DeepSeek."
+    e = one(events_of(extractor, text), tool_id="deepseek")
+    assert (e["action"], e["stage"]) == ("ban", "proposed")
