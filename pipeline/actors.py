@@ -920,6 +920,9 @@ def agents_for(ctx, trigger, sent, actors, passive):
             return found
     if holders:
         return holders[:1], "holder"
+    found = trailing_speaker(ctx, trigger, sent, actors)
+    if found:
+        return found
     # "ChatGPT is back online in Italy": where the measure holds, when nobody is named
     locative = [a for a in actors if a.via == "locative" and 0 <= a.start - trigger.end <= ctx.settings.locative_gap]
     if locative:
@@ -1081,10 +1084,9 @@ def passive_agent(ctx, trigger, sent, actors, left):
     for actor in left:
         if speaker(ctx, actor, sent):
             return [actor], "speaker"
-    for actor in actors:
-        if actor.start > trigger.end and "," in ctx.lower[trigger.end:actor.start] \
-                and actor.via != "locative" and speaker(ctx, actor, sent):
-            return [actor], "speaker"
+    found = trailing_speaker(ctx, trigger, sent, actors)
+    if found:
+        return found
     locative = [a for a in actors if a.start >= trigger.end and a.via == "locative"
                 and a.start - trigger.end <= ctx.settings.passive_locative_gap]
     if locative:
@@ -1190,6 +1192,16 @@ def without_parenthetical(tokens):
         closing = tokens.index(")", opening)
         return tokens[:opening] + tokens[closing + 1:]
     return tokens
+
+
+def trailing_speaker(ctx, trigger, sent, actors):
+    """"Voters should not rely on AI chatbots ..., the Dutch data protection authority said": the body
+    speaking after a comma states the measure. Returns (actors, via) or None."""
+    for actor in actors:
+        if actor.start > trigger.end and "," in ctx.lower[trigger.end:actor.start] \
+                and actor.via != "locative" and speaker(ctx, actor, sent):
+            return [actor], "speaker"
+    return None
 
 
 def speaker(ctx, actor, sent):

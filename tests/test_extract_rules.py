@@ -1387,3 +1387,12 @@ def test_bar_someone_from_is_a_ban(extractor):
     text = "U.S. Senator Josh Hawley has introduced legislation that would bar Americans from using DeepSeek."
     e = one(events_of(extractor, text), tool_id="deepseek")
     assert (e["action"], e["stage"]) == ("ban", "proposed")
+
+
+def test_a_body_speaking_after_the_measure_states_it(extractor):
+    text = ("Voters should not rely on ChatGPT to decide how to vote in next week's election, the Dutch data "
+            "protection authority AP said on Tuesday.")
+    e = one(events_of(extractor, text), tool_id="chatgpt")
+    assert (e["agency_id"], e["action"]) == ("nl-ap", "warn")
+    # a body named after the measure without speaking is not its author
+    assert not events_of(extractor, text.replace("said on Tuesday", "is based in The Hague"))
