@@ -1396,3 +1396,9 @@ def test_a_body_speaking_after_the_measure_states_it(extractor):
     assert (e["agency_id"], e["action"]) == ("nl-ap", "warn")
     # a body named after the measure without speaking is not its author
     assert not events_of(extractor, text.replace("said on Tuesday", "is based in The Hague"))
+
+
+def test_a_maker_inside_a_tool_name_leaves_the_sentence_to_ner(extractor):
+    # "Microsoft" of "Microsoft 365 Copilot" names no body that could act: NER still reads the sentence
+    text = "The Calder Valley Water Board banned Microsoft 365 Copilot on its computers."
+    assert {e["agency"] for e in events_of(extractor, text)} == {"Calder Valley Water Board"}
