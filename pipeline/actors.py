@@ -289,6 +289,17 @@ def find_place_chambers(ctx, sent, found):
                 found.taken.update((i, i + 1))  # someone's state Senate, not the U.S. Senate
 
 
+def own_chamber(ctx, span, actor):
+    """"The Senate" in a Manila story is the Philippine legislature, not the U.S. Senate the bare word is in
+    the reference."""
+    if actor.kind != "legislature" or len(span) != 1 or ctx.lower[span.start] not in CHAMBER_WORDS:
+        return None
+    country = ctx.dominant_of("country")
+    if not country or ctx.ref.country_of(actor.jurisdiction_id) == country:
+        return None
+    return legislature_actor(ctx, country, span.text, span.start, span.end)
+
+
 def find_agencies(ctx, sent, found):
     """Bodies of the reference data ("NASA"), or a place's own body ("Kentucky Department of Education")."""
     spans = ctx.in_sent("agency", sent)
@@ -302,6 +313,7 @@ def find_agencies(ctx, sent, found):
         if is_foreign_description(ctx, span) or is_stray_acronym(ctx, span) or owns_named_body(ctx, span, spans):
             continue
         actor = place_body(ctx, span, sent) or local_education_body(ctx, span) or agency_actor(ctx, span)
+        actor = own_chamber(ctx, span, actor) or actor
         if actor.kind in ("national_government", "state_government") and names_a_department(ctx, span.end, sent):
             actor = department_described(ctx, actor.jurisdiction_id, span.start, span.end, sent)
             if actor is None:
@@ -625,8 +637,17 @@ def represents_others(ctx, span, sent):
 def one_member(ctx, span, sent):
     """"Wang Ting-yu, a lawmaker from the ruling party, called on companies to stay away": one member
     speaks for himself, not for the legislature (a bill he introduces is found by its own rule)."""
-    return span.start > sent.start and ctx.lower[span.start - 1] in INDEFINITE and \
+    return span.start > sent.start and ctx.lower[span.start - 1] in ONE_OF_MANY and \
         ctx.lower[span.start] in SINGLE_LAWMAKERS
+
+
+ONE_OF_MANY = {"a", "an", "one", "another"}  # "a senator", "One senator said", "Another lawmaker"
+
+
+def member_speaks(ctx, trigger, sent):
+    """"One senator said government offices should stop using the app": the clause is one member's
+    call, so no body of the context takes it."""
+    return any(one_member(ctx, span, sent) for span in ctx.in_sent("lawmaker", sent) if span.end <= trigger.start)
 
 
 def find_body_anaphors(ctx, sent, found):

@@ -38,6 +38,7 @@ from pipeline.actors import (
     followers_of,
     is_own_product,
     is_tool_home,
+    member_speaks,
 )
 from pipeline.context import POSSESSIVE, Mention
 from pipeline.event_dates import date_candidates
@@ -102,7 +103,7 @@ def find_events(ctx):
                 continue  # "similar restrictions": someone else's, named for comparison ("NSW issued a
                 # similar ban" is NSW's own)
             weak = trigger.kb_id_ == "weak"
-            if not agents and not weak:
+            if not agents and not weak and not member_speaks(ctx, trigger, sent):
                 if authors is None:
                     authors = measure_authors(ctx)
                 fallback = heading or authors.get(index) or (last_actors[:1] if last_actors else None)

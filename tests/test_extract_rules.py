@@ -1402,3 +1402,17 @@ def test_a_maker_inside_a_tool_name_leaves_the_sentence_to_ner(extractor):
     # "Microsoft" of "Microsoft 365 Copilot" names no body that could act: NER still reads the sentence
     text = "The Calder Valley Water Board banned Microsoft 365 Copilot on its computers."
     assert {e["agency"] for e in events_of(extractor, text)} == {"Calder Valley Water Board"}
+
+
+def test_one_members_call_is_no_measure_of_the_legislature(extractor):
+    text = ("MANILA - Several senators on Monday urged the government to take a close look at DeepSeek, the Chinese "
+            "artificial intelligence app, over where Filipino users' data goes.\n\nOne senator said government offices "
+            "should stop using the app until its security has been checked, citing steps taken by other governments. "
+            "Another said a Senate inquiry may be needed.")
+    assert not [e for e in events_of(extractor, text, url="https://newsinfo.inquirer.net/t") if e["action"] == "ban"]
+
+
+def test_a_bare_chamber_in_a_foreign_story_is_that_countrys_legislature(extractor):
+    text = ("MANILA - The Philippine Senate on Monday opened hearings on DeepSeek. "
+            "The Senate later passed a bill banning DeepSeek on government devices.")
+    assert {e["agency_id"] for e in events_of(extractor, text)} == {"ph-parliament"}
