@@ -582,7 +582,7 @@ def find_ner_bodies(ctx, sent, found):
     not_bodies = _tokens(ctx.in_sent("outlet", sent)) | _tokens(ctx.in_sent("tool", sent))
     for span in spans:
         tokens = set(range(span.start, span.end))
-        if tokens & (found.taken | not_bodies) or ctx.is_origin(span):
+        if tokens & (found.taken | not_bodies) or ctx.is_origin(span) or reports(ctx, span, sent):
             continue
         actor = ner_actor(ctx, span, sent)
         if actor:
@@ -877,8 +877,13 @@ def reporting_position(ctx, span, sent):
     """Where a page names its own outlet: told to it ("told Cyber Daily", "according to Cyber Daily"), or
     reporting ("Cyber Daily has learned")."""
     before = ctx.lower[span.start - 1] if span.start > sent.start else ""
+    return before in RECIPIENT_BEFORE or reports(ctx, span, sent)
+
+
+def reports(ctx, span, sent):
+    """"The Los Angeles Times reported that ...", "Cyber Daily has learned": a news outlet at work."""
     after = [w for w in ctx.lower[span.end:min(sent.end, span.end + 2)] if w not in ("has", "have")]
-    return before in RECIPIENT_BEFORE or bool(after) and after[0] in REPORTING_VERBS
+    return bool(after) and after[0] in REPORTING_VERBS
 
 
 # ---- which actors took the measure a trigger states ----

@@ -1416,3 +1416,14 @@ def test_a_bare_chamber_in_a_foreign_story_is_that_countrys_legislature(extracto
     text = ("MANILA - The Philippine Senate on Monday opened hearings on DeepSeek. "
             "The Senate later passed a bill banning DeepSeek on government devices.")
     assert {e["agency_id"] for e in events_of(extractor, text)} == {"ph-parliament"}
+
+
+def test_a_news_outlet_reporting_is_no_body(extractor):
+    text = "The Los Angeles Times reported that the city of Los Angeles had banned DeepSeek on city devices."
+    assert "Los Angeles Times" not in {e["agency"] for e in events_of(extractor, text)}
+
+
+def test_not_allowed_to_use_is_a_ban_not_a_negated_lift(extractor):
+    text = "Microsoft president Brad Smith said employees are not allowed to use DeepSeek."
+    e = one(events_of(extractor, text), tool_id="deepseek")
+    assert (e["agency_id"], e["action"]) == ("us-microsoft", "ban")
