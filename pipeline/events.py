@@ -33,6 +33,7 @@ from pipeline.actors import (
     REACTING,
     actors_in,
     agents_for,
+    asked_of_a_body,
     body_actor,
     education_body_of,
     followers_of,
@@ -84,7 +85,8 @@ def find_events(ctx):
         for trigger in triggers:
             if is_negated(ctx, trigger, sent) or is_opinion(ctx, trigger) or modifies_other_noun(ctx, trigger, sent) \
                     or is_question(ctx, sent) or limits_a_harm(ctx, trigger, sent) \
-                    or lifts_nothing_named(ctx, trigger, sent) or heads_towards(ctx, trigger, sent):
+                    or lifts_nothing_named(ctx, trigger, sent) or heads_towards(ctx, trigger, sent) \
+                    or asked_of_a_body(ctx, trigger, sent):
                 continue
             if any(trigger.start >= s.start and trigger.end <= s.end
                    for g in ("tool", "agency", "vendor") for s in ctx.in_sent(g, sent)) \

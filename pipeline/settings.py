@@ -41,7 +41,7 @@ class RuleSettings:
     proposal_window_before: int = 10  # proposal cues read before the trigger
     proposal_window_after: int = 2  # ... and after it
     vendor_request_window: int = 20  # "asked DeepSeek ... to remove its apps": request word to trigger, tokens
-    verdict_window: int = 10  # "a ban ... looks likely": verdict cues after the trigger
+    verdict_window: int = 14  # "a ban ... looks likely": verdict cues after the trigger
     list_colon_window: int = 3  # a colon among the sentence's last words introduces a list
     list_lookahead_sentences: int = 40  # list items read after such a sentence
     list_item_max_tokens: int = 12  # a longer sentence ends the list

@@ -1427,3 +1427,24 @@ def test_not_allowed_to_use_is_a_ban_not_a_negated_lift(extractor):
     text = "Microsoft president Brad Smith said employees are not allowed to use DeepSeek."
     e = one(events_of(extractor, text), tool_id="deepseek")
     assert (e["agency_id"], e["action"]) == ("us-microsoft", "ban")
+
+
+def test_holding_off_on_restrictions_is_none(extractor):
+    assert not events_of(extractor, "The UK government holds off on restrictions of DeepSeek, the minister said.")
+
+
+def test_a_ban_among_the_options_under_discussion_is_proposed(extractor):
+    # the verdict stands eleven words after "ban"
+    text = ("The White House said a ban on the DeepSeek chatbot on all U.S. government devices is among the "
+            "options under discussion.")
+    assert one(events_of(extractor, text), action="ban")["stage"] == "proposed"
+
+
+def test_a_measure_asked_of_a_body_is_not_taken(extractor):
+    assert not events_of(extractor, "Advocacy groups ask FTC to investigate AI companion app Replika")
+    text = ("A coalition of youth groups filed a complaint with the Federal Trade Commission asking the agency "
+            "to look into Replika, the AI companion app.")
+    assert not events_of(extractor, text)
+    # a body instructing others is acting
+    ordered = "Taiwan's Ministry of Digital Affairs asked government agencies to stop using DeepSeek."
+    assert one(events_of(extractor, ordered), tool_id="deepseek")["action"] == "ban"
