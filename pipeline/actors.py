@@ -331,17 +331,28 @@ def local_education_body(ctx, span):
     """"the education department" in a story about New York City's schools is the city's, not the U.S.
     Department of Education: a described (lower-case) education body is that of the story's own place,
     the first of its dominant places inside the body's jurisdiction that has one."""
-    if not only_described(span.text):
+    if not (only_described(span.text) or owned_by_local_place(ctx, span)):
         return None
     home = ctx.ref.agencies[span.kb_id_].get("jurisdiction")
     if not home or ctx.ref.education_body(home) != span.kb_id_:
         return None
-    for jid in ctx.dominant:
+    places = list(ctx.dominant)
+    if owned_by_local_place(ctx, span):  # any place the story names, even "on New York City school networks"
+        places += [s.kb_id_ for s in ctx.spans("jurisdiction") if s.kb_id_ not in places]
+    for jid in places:
         if jid != home and home in ctx.ref.reference.jurisdiction_chain(jid):
             local = ctx.ref.education_body(jid)
             if local:
                 return body_actor(ctx, local, span.text, span.start, span.end)
     return None
+
+
+LOCAL_OWNERS = {"city", "state", "county", "district", "province"}  # "the city's Education Department"
+
+
+def owned_by_local_place(ctx, span):
+    """"The city's Education Department": the body of the story's own place, whatever its capitals."""
+    return span.start >= 2 and ctx.lower[span.start - 1] in POSSESSIVE_MARKS and ctx.lower[span.start - 2] in LOCAL_OWNERS
 
 
 def is_foreign_description(ctx, span):

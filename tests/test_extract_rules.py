@@ -1448,3 +1448,15 @@ def test_a_measure_asked_of_a_body_is_not_taken(extractor):
     # a body instructing others is acting
     ordered = "Taiwan's Ministry of Digital Affairs asked government agencies to stop using DeepSeek."
     assert one(events_of(extractor, ordered), tool_id="deepseek")["action"] == "ban"
+
+
+def test_taking_a_tool_off_the_blocked_list_is_a_lift(extractor):
+    text = "New York City public schools will take ChatGPT off their list of blocked websites, the chancellor said."
+    assert {e["action"] for e in events_of(extractor, text)} == {"lift"}
+
+
+def test_the_citys_education_department_is_the_citys(extractor):
+    text = ("ChatGPT access has been restricted on New York City school networks and devices. "
+            "The city's Education Department confirmed the block of ChatGPT.")
+    assert "us-ed" not in {e["agency_id"] for e in events_of(extractor, text)}
+    assert one(events_of(extractor, text), action="ban")["agency"] == "New York City Department of Education"
