@@ -932,6 +932,19 @@ def asked_of_a_body(ctx, trigger, sent):
     return bool(asked) and not any(a.end <= urging[-1] for a in actors_in(ctx, sent))
 
 
+STORE_NOUNS = words("store_noun")
+STORE_ORDERS = words("ordering") | words("request_noun") | {"requested", "demanded"}  # "after the Garante's order"
+
+
+def store_orderer(ctx, agents, sent):
+    """"Apple and Google removed DeepSeek from their Italian app stores after the Garante's order": shops
+    carrying out a body's order; the measure is that body's. The body, or None."""
+    said = set(ctx.lower[sent.start:sent.end])
+    if not agents or any(a.kind != "company" for a in agents) or not STORE_NOUNS & said or not STORE_ORDERS & said:
+        return None
+    return next((a for a in actors_in(ctx, sent) if a.kind != "company" and not a.generic), None)
+
+
 RECIPIENT_BEFORE = words("recipient_before")
 REACTING = words("reacting")  # "welcomed", "criticised": an opinion of someone else's measure
 

@@ -724,8 +724,9 @@ class CandidateNER:
             # and so is one a capitalised word follows ("the Philippine National Police")
             if start and int(lower[start - 1]) in places:
                 return False
-            if end < len(doc) and doc[end].is_title and end not in known_starts:
-                return False
+            if start in place_starts and end < len(doc) and doc[end].is_title and end not in known_starts \
+                    and not UnknownTools.title_case(sents[bisect.bisect_right(starts, start) - 1]):
+                return False  # (a Title Case headline capitalises every word)
             if start in in_tools:  # "Microsoft" of "Microsoft 365 Copilot" is the tool's name
                 return False
             return not (start >= 2 and int(lower[start - 1]) == of_word and doc[start - 2].is_title)
@@ -733,6 +734,7 @@ class CandidateNER:
         known_starts = {start for g in ("tool", "agency", "person", "jurisdiction", "vendor", "trigger", "date")
                         for start, _ in marks(doc, g)}
         in_tools = {i for start, end in marks(doc, "tool") for i in range(start, end)}
+        place_starts = {start for start, _ in marks(doc, "jurisdiction")}
         wanted = sentences_with(["trigger"]) & sentences_with(["tool", "anaphor"])
         wanted -= sentences_with(ACTOR_GROUPS, is_agent)
         # "Sophia University went further. It said ...": the pronoun's body is named in the sentence before

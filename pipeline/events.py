@@ -40,6 +40,7 @@ from pipeline.actors import (
     is_own_product,
     is_tool_home,
     member_speaks,
+    store_orderer,
 )
 from pipeline.context import POSSESSIVE, Mention
 from pipeline.event_dates import date_candidates
@@ -121,6 +122,9 @@ def find_events(ctx):
             elif ctx.publisher and len(agents) == 1 and agents[0].via == "locative" and publishes_for(ctx, agents[0]):
                 # the Garante's own notice "ChatGPT is accessible again in Italy": where, and whose measure
                 agents, via = [publisher_actor(ctx, sent)], "publisher"
+            orderer = store_orderer(ctx, agents, sent)
+            if orderer is not None:
+                agents, via = [orderer], "by"
             if not agents:
                 continue
             if via == "subject":

@@ -1460,3 +1460,17 @@ def test_the_citys_education_department_is_the_citys(extractor):
             "The city's Education Department confirmed the block of ChatGPT.")
     assert "us-ed" not in {e["agency_id"] for e in events_of(extractor, text)}
     assert one(events_of(extractor, text), action="ban")["agency"] == "New York City Department of Education"
+
+
+def test_app_stores_carrying_out_an_order_are_not_its_authors(extractor):
+    text = "Apple and Google removed DeepSeek from their Italian app stores after the Garante's order."
+    assert {e["agency_id"] for e in events_of(extractor, text)} == {"it-garante"}
+    # a store keeping an app out on its own account acts itself
+    own = "Microsoft has kept DeepSeek's app out of its own app store, Brad Smith told a Senate committee."
+    assert "us-senate" not in {e["agency_id"] for e in events_of(extractor, own)}
+
+
+def test_a_title_case_headline_keeps_its_places_as_agents(extractor):
+    # "Gottheimer, LaHood Introduce Bipartisan ..." read by NER would make a body of "LaHood Introduce Bipartisan"
+    title = "Gottheimer, LaHood Introduce Bipartisan Bill to Keep DeepSeek Off New Jersey Government Devices"
+    assert not [e for e in events_of(extractor, "", title=title) if "Bipartisan" in e["agency"]]
