@@ -300,6 +300,14 @@ def own_chamber(ctx, span, actor):
     return legislature_actor(ctx, country, span.text, span.start, span.end)
 
 
+OUTLET_SUFFIXES = words("outlet_suffix")  # "The New York Times", "Korea Herald": a paper, not the place
+
+
+def names_an_outlet(ctx, span):
+    """A place opening a newspaper's name ("The New York Times sued OpenAI")."""
+    return span.end < len(ctx.lower) and ctx.is_title_case[span.end] and ctx.lower[span.end] in OUTLET_SUFFIXES
+
+
 def find_agencies(ctx, sent, found):
     """Bodies of the reference data ("NASA"), or a place's own body ("Kentucky Department of Education")."""
     spans = ctx.in_sent("agency", sent)
@@ -308,7 +316,8 @@ def find_agencies(ctx, sent, found):
     tool_tokens = _tokens(ctx.in_sent("tool", sent))
     place_names = {(s.start, s.end) for s in ctx.in_sent("jurisdiction", sent)}
     for span in spans:
-        if ctx.is_origin(span) or set(range(span.start, span.end)) & tool_tokens or party_tag(ctx, span):
+        if ctx.is_origin(span) or set(range(span.start, span.end)) & tool_tokens or party_tag(ctx, span) \
+                or names_an_outlet(ctx, span):
             continue
         if is_foreign_description(ctx, span) or is_stray_acronym(ctx, span) or owns_named_body(ctx, span, spans):
             continue
@@ -476,7 +485,7 @@ def find_places(ctx, sent, found):
     staff = ctx.in_sent("staff", sent)
     lawmakers = ctx.in_sent("lawmaker", sent)
     for span in ctx.in_sent("jurisdiction", sent):
-        if ctx.is_origin(span) or found.covers(span) or party_tag(ctx, span):
+        if ctx.is_origin(span) or found.covers(span) or party_tag(ctx, span) or names_an_outlet(ctx, span):
             continue
         following = [g for g in governments + staff + lawmakers if 0 <= g.start - span.end <= gap]
         end = following[0].end if following else span.end
@@ -1186,6 +1195,9 @@ def joined_by(ctx, group, left):
     return [nearest] + coordinated(ctx, nearest, left)
 
 
+FOLLOWER_LINKS = ARTICLES | {"similar", "earlier", "moves", "move", "steps", "bans", "ban", "those", "of", "in"}
+
+
 def followers_of(ctx, trigger, sent, actors):
     """"WA is the latest state to ban ChatGPT, following New South Wales, Queensland and Tasmania":
     the bodies named after "following" (or "after", "joining") took the measure before."""
@@ -1198,6 +1210,9 @@ def followers_of(ctx, trigger, sent, actors):
     if not after:
         return []
     first = after[0]
+    between = ctx.lower[cue + 1:first.start]
+    if between and between[-1] != "by" and not all(w in FOLLOWER_LINKS for w in between):
+        return []  # "after the chatbot insulted Erdogan": someone named, not someone who acted first
     group = [first]
     for other in [a for a in actors if a.start > first.end]:
         between = ctx.lower[group[-1].end:other.start]

@@ -32,9 +32,16 @@ BACKGROUND_CLAUSE_END = words("clause_cut") | {";", "—"}
 OTHERS_BODIES = words("others_body")  # "other governments", "other school districts"
 
 
+NOBODY_DID = {"has", "have", "had", "did", "was", "were"}
+
+
 def is_negated(ctx, trigger, sent):
     """'has not banned', 'no plans to ban', 'declined to restrict' cancel the measure, and so does a
-    verdict after it: 'A DeepSeek block across the EU is unlikely'."""
+    verdict after it: 'A DeepSeek block across the EU is unlikely', and a subject that is nobody: 'No
+    European authority has told either company that its products are prohibited' (not 'No employee
+    may use it', a prohibition)."""
+    if ctx.words[sent.start] == "No" and NOBODY_DID & set(ctx.lower[sent.start + 1:min(trigger.start, sent.start + 6)]):
+        return True
     window_start = max(sent.start, trigger.start - ctx.settings.negation_window)
     for neg in ctx.spans("negation", window_start, trigger.start):
         if not any(w in {",", ";", ":"} for w in ctx.words[neg.end:trigger.start]):

@@ -1474,3 +1474,35 @@ def test_a_title_case_headline_keeps_its_places_as_agents(extractor):
     # "Gottheimer, LaHood Introduce Bipartisan ..." read by NER would make a body of "LaHood Introduce Bipartisan"
     title = "Gottheimer, LaHood Introduce Bipartisan Bill to Keep DeepSeek Off New Jersey Government Devices"
     assert not [e for e in events_of(extractor, "", title=title) if "Bipartisan" in e["agency"]]
+
+
+def test_a_company_is_no_unknown_tool(extractor):
+    text = ("The Office of the Privacy Commissioner of Canada has launched an investigation into X Corp., the social "
+            "media platform owned by Elon Musk, over how it uses Canadians' data to train its AI chatbot Grok.")
+    assert "X Corp." not in {e["tool"] for e in events_of(extractor, text)}
+
+
+def test_a_newspaper_named_after_a_place_is_not_the_place(extractor):
+    text = ("The New York Times sued OpenAI and Microsoft on Wednesday, accusing the companies of copyright "
+            "infringement by training ChatGPT on its articles.")
+    assert not [e for e in events_of(extractor, text) if e["agency_id"] == "us-ny-government"]
+
+
+def test_nobody_acting_is_no_measure(extractor):
+    text = "No European authority has told either company that its Llama models are prohibited."
+    assert not events_of(extractor, text)
+
+
+def test_a_record_of_blocking_is_no_measure(extractor):
+    text = ("A criminal court of peace in Ankara on Wednesday ordered a ban on access to Grok, the AI chatbot made by "
+            "xAI, after it insulted President Erdogan.\n\nTurkey has a long record of blocking online content, and "
+            "free speech groups criticised the decision.")
+    assert "tr-government" not in {e["agency_id"] for e in events_of(extractor, text)}
+
+
+def test_someone_a_tool_insulted_did_not_act_first(extractor):
+    # "after the chatbot insults Erdogan": the president is named, not a body that banned Grok before
+    title = "Turkish court orders ban on Grok after chatbot insults Erdogan"
+    text = ("A criminal court of peace in Ankara on Wednesday ordered a ban on access to Grok, the AI chatbot developed "
+            "by Elon Musk's xAI, after it produced answers that officials said insulted President Recep Tayyip Erdogan.")
+    assert {e["agency_id"] for e in events_of(extractor, text, title=title)} == {"tr-criminal-judgeships"}
