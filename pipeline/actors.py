@@ -599,7 +599,8 @@ def find_ner_bodies(ctx, sent, found):
     spans = ctx.in_sent("ner", sent)
     if not spans:
         return
-    not_bodies = _tokens(ctx.in_sent("outlet", sent)) | _tokens(ctx.in_sent("tool", sent))
+    # outlets, tools, and the staff a measure binds ("tells Guardians that ...")
+    not_bodies = _tokens(ctx.in_sent("outlet", sent)) | _tokens(ctx.in_sent("tool", sent)) | _tokens(ctx.in_sent("staff", sent))
     for span in spans:
         tokens = set(range(span.start, span.end))
         if tokens & (found.taken | not_bodies) or ctx.is_origin(span) or reports(ctx, span, sent):

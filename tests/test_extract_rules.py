@@ -1506,3 +1506,11 @@ def test_someone_a_tool_insulted_did_not_act_first(extractor):
     text = ("A criminal court of peace in Ankara on Wednesday ordered a ban on access to Grok, the AI chatbot developed "
             "by Elon Musk's xAI, after it produced answers that officials said insulted President Recep Tayyip Erdogan.")
     assert {e["agency_id"] for e in events_of(extractor, text, title=title)} == {"tr-criminal-judgeships"}
+
+
+def test_the_staff_a_measure_binds_are_no_body(extractor):
+    # NER reads "Guardians" (Space Force members) as an organisation
+    text = ("The Space Force has temporarily halted its workforce's use of web-based generative artificial intelligence tools such as ChatGPT on government systems, according to an internal memo dated Sept. 29."
+            "\n\n"
+            "The memo, signed by Lisa Costa, the service's chief technology and innovation officer, tells Guardians that the tools may not be used with government data until they are formally approved. It cites concerns about cybersecurity and about how large amounts of information fed into commercial models could be aggregated, and says the pause is a strategic one rather than a permanent prohibition.")
+    assert "Guardians" not in {e["agency"] for e in events_of(extractor, text, published="2023-10-12")}
