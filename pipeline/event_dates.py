@@ -15,9 +15,12 @@ def date_candidates(ctx, sent, trigger=None, after=0):
     cfg = ctx.settings
     out = []
     triggers = ctx.in_sent("trigger", sent)
-    for span in ctx.in_sent("date", sent):
+    dates = ctx.in_sent("date", sent)
+    for n, span in enumerate(dates):
         if span.start < after:
             continue
+        if span.label_ == "weekday" and n + 1 < len(dates) and dates[n + 1].start - span.end <= 1:
+            continue  # "on Monday, Feb. 3": the date itself follows its weekday
         before = set(ctx.lower[max(sent.start, span.start - cfg.date_words_before):span.start])
         if before & DATE_SKIP_BEFORE and not ctx.spans("measure_noun", max(sent.start, span.start - cfg.date_measure_window),
                                                       span.start):

@@ -1514,3 +1514,8 @@ def test_the_staff_a_measure_binds_are_no_body(extractor):
             "\n\n"
             "The memo, signed by Lisa Costa, the service's chief technology and innovation officer, tells Guardians that the tools may not be used with government data until they are formally approved. It cites concerns about cybersecurity and about how large amounts of information fed into commercial models could be aggregated, and says the pause is a strategic one rather than a permanent prohibition.")
     assert "Guardians" not in {e["agency"] for e in events_of(extractor, text, published="2023-10-12")}
+
+
+def test_a_weekday_before_its_date_gives_way_to_it(extractor):
+    text = "The ban took effect on Monday, Feb. 3, the Navy said of its order on DeepSeek."
+    assert date_of(extractor, text, "2025-02-12", "deepseek") == "2025-02-03"
