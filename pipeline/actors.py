@@ -923,13 +923,17 @@ def urged_addressee(ctx, actor, trigger):
         not any(w in ADDRESSEE_END for w in before[urging[-1] + 1:])
 
 
+# a court asked to rule by a prosecutor or a body
+ASKED_BODY_NOUNS = {"court", "judge"}
+
+
 def asked_of_a_body(ctx, trigger, sent):
     """"a complaint asking the agency to look into Replika", "Advocacy groups ask FTC to investigate": a
     measure someone asks a body to take is not taken (who asks a company to stop acts, and is found as
     the one urging)."""
     if trigger.start - 1 <= sent.start or ctx.lower[trigger.start - 1] != "to":
         return False
-    start = max(sent.start, trigger.start - 1 - ctx.settings.urged_window)
+    start = max(sent.start, trigger.start - 1 - ctx.settings.urged_window - ctx.settings.urged_gap)
     urging = [i for i in range(start, trigger.start - 1) if ctx.lower[i] in URGING]
     if not urging:
         return False
@@ -938,6 +942,8 @@ def asked_of_a_body(ctx, trigger, sent):
              if first <= s.start and s.end <= last}
     if "body_anaphor" in asked:  # "... with the FTC asking the agency to": the body named, asked
         return True
+    if ASKED_BODY_NOUNS & set(ctx.lower[first:last]):
+        return True  # "asked a criminal court of peace in Ankara to restrict access": the court decides
     # "The ministry asked government agencies to stop using it" is the ministry's instruction
     return bool(asked) and not any(a.end <= urging[-1] for a in actors_in(ctx, sent))
 

@@ -35,7 +35,7 @@ class RuleSettings:
     origin_window: int = 3  # words after a name read for "China's DeepSeek", "the Chinese AI startup"
 
     # ---- triggers (pipeline/triggers.py) ----
-    negation_window: int = 4  # a negation this many words before the trigger cancels it
+    negation_window: int = 6  # a negation this many words before the trigger cancels it
     elsewhere_window: int = 2  # "similar", "such" this close before the trigger...
     elsewhere_gap: int = 1  # ...with at most this many words between
     proposal_window_before: int = 10  # proposal cues read before the trigger

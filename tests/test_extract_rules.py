@@ -1519,3 +1519,14 @@ def test_the_staff_a_measure_binds_are_no_body(extractor):
 def test_a_weekday_before_its_date_gives_way_to_it(extractor):
     text = "The ban took effect on Monday, Feb. 3, the Navy said of its order on DeepSeek."
     assert date_of(extractor, text, "2025-02-12", "deepseek") == "2025-02-03"
+
+
+def test_no_plans_for_now_to_act_is_none(extractor):
+    text = "The government has no plans for now to restrict DeepSeek in the UK, the technology secretary has said."
+    assert not events_of(extractor, text)
+
+
+def test_a_body_asking_a_court_to_act_does_not_act(extractor):
+    text = ("The Ankara Chief Public Prosecutor's Office said Wednesday it had opened an investigation into posts by "
+            "Grok, the AI chatbot, and asked a criminal court of peace in Ankara to restrict access to them.")
+    assert {e["action"] for e in events_of(extractor, text)} == {"investigate"}
