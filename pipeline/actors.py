@@ -1130,8 +1130,22 @@ def clause_subject(ctx, trigger, sent, left):
         if is_addressed(ctx, actor.start, sent) and n + 1 < len(left) \
                 and not breaks_clause(ctx.lower[left[-n - 2].end:actor.start]):
             continue
+        # "Paxton described the company as ... and said he would not allow": "he" is a person, not the company
+        if reported_person_subject(between) and not is_person(ctx, actor, sent):
+            continue
         return actor
     return None
+
+
+def reported_person_subject(between):
+    """"... said he would not allow": a person is the subject of the reported clause (not "the
+    subcommittee he chairs")."""
+    return any(w in PERSON_PRONOUNS and k and between[k - 1] in SPEECH_VERBS | {"that"} for k, w in enumerate(between))
+
+
+def is_person(ctx, actor, sent):
+    """The actor is named by an office holder's name or title ("Attorney General Paxton", "Abbott")."""
+    return any(p.start <= actor.start < p.end for p in ctx.in_sent("person", sent))
 
 
 ADDRESSEE_DETERMINERS = ARTICLES | {"all", "every", "its", "their"}  # "directed all federal ministries"

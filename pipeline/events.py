@@ -55,6 +55,7 @@ from pipeline.triggers import (
     heads_towards,
     lifts_nothing_named,
     limits_a_harm,
+    permits_nothing_of_a_tool,
     modifies_other_noun,
     object_of_lift,
     scope_phrase,
@@ -86,6 +87,7 @@ def find_events(ctx):
         for trigger in triggers:
             if is_negated(ctx, trigger, sent) or is_opinion(ctx, trigger) or modifies_other_noun(ctx, trigger, sent) \
                     or is_question(ctx, sent) or limits_a_harm(ctx, trigger, sent) \
+                    or permits_nothing_of_a_tool(ctx, trigger, sent) \
                     or lifts_nothing_named(ctx, trigger, sent) or heads_towards(ctx, trigger, sent) \
                     or asked_of_a_body(ctx, trigger, sent):
                 continue

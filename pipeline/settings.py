@@ -27,6 +27,7 @@ class RuleSettings:
     class_list_tool_weight: float = 0.8  # "Chinese AI apps", then the next sentence lists them
     vendor_tool_weight: float = 0.7  # a vendor's flagship ("ordered OpenAI to stop processing")
     focus_tool_weight: float = 0.6  # the document's focus tool, for "the app" / "the chatbot"
+    permitted_object_window: int = 16  # "not allow X ... to be": words read for what is not allowed
     suspect_window: int = 8  # words before a passive probe read for the people it is about ("students are being ...")
 
     # ---- document context (pipeline/context.py) ----

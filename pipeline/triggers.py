@@ -104,6 +104,21 @@ def limits_a_harm(ctx, trigger, sent):
     return i < sent.end and ctx.lower[i] in HARMS
 
 
+PERMITTING = words("permitting")  # "not allow", "not permit": a prohibition read through its object
+
+
+def permits_nothing_of_a_tool(ctx, trigger, sent):
+    """"said he would not allow Texans' private information ... to be traded away": what is not
+    allowed to happen is to something else than a tool (not "will not allow DeepSeek to be installed")."""
+    if ctx.lower[trigger.end - 1] not in PERMITTING:
+        return False
+    end = min(sent.end - 1, trigger.end + ctx.settings.permitted_object_window)
+    to = next((i for i in range(trigger.end, end) if ctx.lower[i] == "to"), None)
+    if to is None or ctx.lower[to + 1] != "be":
+        return False
+    return not any(ctx.spans(g, trigger.end, to) for g in ("tool", "anaphor", "tool_noun", "vendor"))
+
+
 SUSPECTS = words("suspect_people")  # "students are being investigated": people suspected, not a tool
 
 

@@ -1530,3 +1530,18 @@ def test_a_body_asking_a_court_to_act_does_not_act(extractor):
     text = ("The Ankara Chief Public Prosecutor's Office said Wednesday it had opened an investigation into posts by "
             "Grok, the AI chatbot, and asked a criminal court of peace in Ankara to restrict access to them.")
     assert {e["action"] for e in events_of(extractor, text)} == {"investigate"}
+
+
+def test_he_who_said_he_would_not_allow_is_the_person_not_the_company(extractor):
+    # "the company" (Apple) stands nearer the measure word, but "he" is the attorney general
+    text = ("Texas Attorney General Ken Paxton sent demands to Google and Apple about the DeepSeek app.\n\n"
+            "Attorney General Paxton called the company a tool of Beijing and said he would not allow "
+            "DeepSeek to be installed on devices his office manages.")
+    assert "Apple" not in {e["agency"] for e in events_of(extractor, text)}
+
+
+def test_not_allowing_something_else_to_happen_is_no_measure_on_a_tool(extractor):
+    text = ("Texas Attorney General Ken Paxton opened an investigation into DeepSeek on Friday.\n\n"
+            "He said he would not allow the privacy of Texans or the safety of state systems to be sold "
+            "for a cheap chatbot.")
+    assert {e["action"] for e in events_of(extractor, text)} == {"investigate"}
