@@ -1033,7 +1033,7 @@ def test_a_participle_taking_access_or_use_is_a_verb(extractor):
     # not "a court [that was] blocked": the participle has its object
     text = ("On July 9 a court blocked access to Grok, the AI chatbot. The decision, issued by Ankara's 7th "
             "Criminal Judgeship of Peace, cited insults to the president.")
-    assert [(e["agency"], e["tool"]) for e in events_of(extractor, text)] == [("Criminal Judgeships of Peace", "Grok")]
+    assert [(e["agency"], e["tool"]) for e in events_of(extractor, text)] == [("Criminal Judgeship of Peace", "Grok")]
     text = "Workers at a state-owned company barred from operating here were told to stop using ChatGPT."
     assert not [e for e in events_of(extractor, text) if e["action"] == "ban"]
 
