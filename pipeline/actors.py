@@ -1120,12 +1120,18 @@ def breaks_clause(words):
                for k, w in enumerate(words))
 
 
+def new_subject(between):
+    """"Some senators think it should be, and an online petition calling for Grok to be banned": a
+    clause of its own, opening on a noun nobody's actor, comes between."""
+    return any(between[k:k + 2] == [",", "and"] and between[k + 2] in ARTICLES for k in range(len(between) - 2))
+
+
 def clause_subject(ctx, trigger, sent, left):
     """The nearest actor to the trigger's left in its clause, skipping one who is written to or told
     ("the ministry wrote to central agencies asking...": the writer acts, not the addressee)."""
     for n, actor in enumerate(reversed(left)):
         between = ctx.lower[actor.end:trigger.start]
-        if breaks_clause(between) or someone_else_speaks(ctx, actor.end, trigger.start):
+        if breaks_clause(between) or someone_else_speaks(ctx, actor.end, trigger.start) or new_subject(between):
             return None
         if is_addressed(ctx, actor.start, sent) and n + 1 < len(left) \
                 and not breaks_clause(ctx.lower[left[-n - 2].end:actor.start]):

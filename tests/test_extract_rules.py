@@ -1545,3 +1545,11 @@ def test_not_allowing_something_else_to_happen_is_no_measure_on_a_tool(extractor
             "He said he would not allow the privacy of Texans or the safety of state systems to be sold "
             "for a cheap chatbot.")
     assert {e["action"] for e in events_of(extractor, text)} == {"investigate"}
+
+
+def test_a_new_clause_with_its_own_subject_cuts_off_the_lawmakers(extractor):
+    # what the senators think is opinion; the petition that calls for a ban is nobody's measure
+    text = ("Grok, Elon Musk's chatbot, has been used to make sexualised images.\n\n"
+            "Some crossbench senators say Australia should follow, and an online petition calling for Grok to be "
+            "banned is circulating.")
+    assert not events_of(extractor, text)
