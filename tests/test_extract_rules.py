@@ -1553,3 +1553,20 @@ def test_a_new_clause_with_its_own_subject_cuts_off_the_lawmakers(extractor):
             "Some crossbench senators say Australia should follow, and an online petition calling for Grok to be "
             "banned is circulating.")
     assert not events_of(extractor, text)
+
+
+
+def test_a_company_sent_a_questionnaire_is_not_who_asks(extractor):
+    text = "The European Commission sent Microsoft a lengthy, non-binding questionnaire about Copilot in Bing."
+    assert {e["agency"] for e in events_of(extractor, text, published="2024-03-15")} == {"European Commission"}
+
+
+def test_a_demand_to_hand_over_documents_is_an_investigation(extractor):
+    text = "The European Commission on Friday gave Microsoft ten days to hand over internal documents on Copilot in Bing."
+    assert {(e["agency"], e["action"]) for e in events_of(extractor, text)} == {("European Commission", "investigate")}
+
+
+def test_a_deadline_is_not_the_date_of_the_demand(extractor):
+    # "until May 27": when the answers are due, not when they were asked for (nor May 27 of the year before)
+    text = "The European Commission has sent Microsoft a questionnaire on Copilot in Bing, giving it until May 27 to reply."
+    assert date_of(extractor, text, "2024-05-17", "microsoft-copilot") == "2024-05-17"
