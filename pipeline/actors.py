@@ -1126,12 +1126,20 @@ def new_subject(between):
     return any(between[k:k + 2] == [",", "and"] and between[k + 2] in ARTICLES for k in range(len(between) - 2))
 
 
+def opens_subordinate_clause(ctx, actor, sent, between):
+    """"Since Texas acted on Jan. 31, roughly ten states have told employees ...": the body is the
+    subject of a clause the sentence opens with, and the comma closes it before the measure word."""
+    return "," in between and sent.start <= actor.start - 1 and ctx.lower[sent.start] in CLAUSE_BREAKS \
+        and not any(w in {",", ";"} for w in ctx.lower[sent.start:actor.start])
+
+
 def clause_subject(ctx, trigger, sent, left):
     """The nearest actor to the trigger's left in its clause, skipping one who is written to or told
     ("the ministry wrote to central agencies asking...": the writer acts, not the addressee)."""
     for n, actor in enumerate(reversed(left)):
         between = ctx.lower[actor.end:trigger.start]
-        if breaks_clause(between) or someone_else_speaks(ctx, actor.end, trigger.start) or new_subject(between):
+        if breaks_clause(between) or someone_else_speaks(ctx, actor.end, trigger.start) or new_subject(between) \
+                or opens_subordinate_clause(ctx, actor, sent, between):
             return None
         if is_addressed(ctx, actor.start, sent) and n + 1 < len(left) \
                 and not breaks_clause(ctx.lower[left[-n - 2].end:actor.start]):

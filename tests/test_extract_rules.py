@@ -1570,3 +1570,9 @@ def test_a_deadline_is_not_the_date_of_the_demand(extractor):
     # "until May 27": when the answers are due, not when they were asked for (nor May 27 of the year before)
     text = "The European Commission has sent Microsoft a questionnaire on Copilot in Bing, giving it until May 27 to reply."
     assert date_of(extractor, text, "2024-05-17", "microsoft-copilot") == "2024-05-17"
+
+
+def test_the_subject_of_an_opening_clause_is_not_the_main_clauses(extractor):
+    text = ("Since Texas acted on Jan. 31, about ten states have told their employees to keep DeepSeek off "
+            "government phones.")
+    assert "State of Texas" not in {e["agency"] for e in events_of(extractor, text, published="2025-04-10")}
