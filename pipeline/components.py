@@ -275,11 +275,11 @@ class NameMatcher:
                     continue
             by_place[(group, start, end)].add(entity_id)
         matched = {i for _, start, end in by_place for i in range(start, end)}
-        for token in doc:
-            if "." in token.text and token.i not in matched:
-                tool_id = self.tool_of_address(token.text)
+        for i in dotted_tokens(doc):
+            if i not in matched:
+                tool_id = self.tool_of_address(doc[i].text)
                 if tool_id:
-                    by_place[("tool", token.i, token.i + 1)].add(tool_id)
+                    by_place[("tool", i, i + 1)].add(tool_id)
         # "DeepSeek, Kimi and Grok": listed with a tool, a name needing AI context has it (and passes it on)
         pending = [p for p in pending if p[0] == "tool"]
         while pending:
@@ -840,8 +840,9 @@ class UnknownTools:
         found = []
         ai_marks = [start for group in ("tool_noun", "tool") for start, _ in marks(doc, group)]
         ai_sentences = {bisect.bisect_right(starts, start) - 1 for start in ai_marks}
-        for token in doc:
-            if "." not in token.text or token.i in known or web_address_labels(token.text) is None:
+        for i in dotted_tokens(doc):
+            token = doc[i]
+            if i in known or web_address_labels(token.text) is None:
                 continue
             k = bisect.bisect_right(starts, token.i) - 1
             if k in with_trigger and (k in ai_sentences or any(t.lower_ in AI_CONTEXT for t in sents[k])):
@@ -945,3 +946,23 @@ class EventRules:
 
     def __call__(self, doc):
         return doc
+
+
+def dotted_tokens(doc):
+    """Indices of the tokens holding a dot and more ("ai-writer.com", "U.S."), read from the token ids:
+    making a Token object for every word costs more than the rest of a component."""
+    orths = doc.to_array(ORTH)
+    unique = numpy.unique(orths).tolist()
+    for orth in unique:
+        if orth not in _SEEN_ORTHS:
+            _SEEN_ORTHS.add(orth)
+            text = doc.vocab.strings[orth]
+            if len(text) > 1 and "." in text:
+                _DOTTED_ORTHS.add(orth)
+    dotted = [orth for orth in unique if orth in _DOTTED_ORTHS]
+    return numpy.flatnonzero(numpy.isin(orths, dotted)).tolist() if dotted else []
+
+
+# token ids (hashes of their text, the same in every document) already read, and those with a dot
+_SEEN_ORTHS = set()
+_DOTTED_ORTHS = set()

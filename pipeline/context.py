@@ -39,20 +39,27 @@ class TokenStrings:
 
     def __init__(self, strings, hashes):
         self.strings = strings
-        self.hashes = hashes
+        self.hashes = hashes.tolist()  # Python ints: no conversion per lookup
         self.cache = {}
 
     def __len__(self):
         return len(self.hashes)
 
     def __getitem__(self, key):
+        cache = self.cache
         if isinstance(key, slice):
-            return [self[i] for i in range(*key.indices(len(self.hashes)))]
+            out = []
+            for i in range(*key.indices(len(self.hashes))):  # inlined: slices are most of the lookups
+                word = cache.get(i)
+                if word is None:
+                    word = cache[i] = self.strings[self.hashes[i]]
+                out.append(word)
+            return out
         if key < 0:
             key += len(self.hashes)
-        word = self.cache.get(key)
+        word = cache.get(key)
         if word is None:
-            word = self.cache[key] = self.strings[int(self.hashes[key])]
+            word = cache[key] = self.strings[self.hashes[key]]
         return word
 
 
