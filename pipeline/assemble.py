@@ -314,7 +314,10 @@ def choose_date(ctx, ms, own_sentences, others=None):
     """A date read from the sentences stating the measure; else a nearby sentence about it; for the
     document's main event, else any sentence about a measure that no other event claims; else the
     publication date (when it was first reported)."""
-    candidates = [(m.date, m.weight) for m in ms if m.date]
+    # "The investigation follows Governor Abbott's order last month": a date in a sentence that states
+    # another event's measure, reached only through the context, is that measure's
+    candidates = [(m.date, m.weight) for m in ms if m.date and not (
+        others and m.via == "context" and ctx.sentence_index(m.sentence.start) in others)]
     if candidates:
         (iso, precision, text, score), _ = max(candidates, key=lambda c: (c[0][3] + c[1], c[0][1] == "day",
                                                                            -_ord(c[0][0])))

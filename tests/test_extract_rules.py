@@ -1576,3 +1576,11 @@ def test_the_subject_of_an_opening_clause_is_not_the_main_clauses(extractor):
     text = ("Since Texas acted on Jan. 31, about ten states have told their employees to keep DeepSeek off "
             "government phones.")
     assert "State of Texas" not in {e["agency"] for e in events_of(extractor, text, published="2025-04-10")}
+
+
+def test_the_date_of_the_measure_an_investigation_follows_is_not_its_own(extractor):
+    text = ("Texas Attorney General Ken Paxton has opened an investigation into DeepSeek over its handling of "
+            "Texans' data.\n\nThe investigation follows Governor Greg Abbott's order last month barring DeepSeek "
+            "from state-issued devices.")
+    events = events_of(extractor, text, published="2025-02-14")
+    assert one(events, agency="Texas Attorney General")["date"] == "2025-02-14"
