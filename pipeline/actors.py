@@ -712,30 +712,39 @@ ACTION_OWNERS = words("action_owner")  # "These actions", "Its measures": the pr
 ACTION_NOUNS = words("action_noun")
 
 
+def after_opening_date(ctx, sent):
+    """Where the clause begins once a fronted date is passed ("In January, it blocked ...")."""
+    for date in ctx.in_sent("date", sent):
+        if date.start - sent.start in (0, 1) and date.end < sent.end:
+            return date.end + (ctx.words[date.end] == "," and date.end + 1 < sent.end)
+    return sent.start
+
+
 def find_subject_pronouns(ctx, sent, found):
     """"Sophia University went further. It said that ...": a sentence opening on "It", "They" or "He"
     continues the sentence before when that one opened on a body (or, for "he"/"she", an office
     holder). Only the topic of the sentence right before: anything further is guesswork."""
-    first = ctx.lower[sent.start]
+    opening = after_opening_date(ctx, sent)
+    first = ctx.lower[opening]
     # "Governor Rhoden continues to take actions ... These actions include banning DeepSeek": the
     # actions of whoever the sentence before opened on
-    own_actions = first in ACTION_OWNERS and sent.start + 1 < sent.end and ctx.lower[sent.start + 1] in ACTION_NOUNS
-    if not (first in BODY_PRONOUNS | PERSON_PRONOUNS or own_actions) or found.taken & {sent.start}:
+    own_actions = first in ACTION_OWNERS and opening + 1 < sent.end and ctx.lower[opening + 1] in ACTION_NOUNS
+    if not (first in BODY_PRONOUNS | PERSON_PRONOUNS or own_actions) or found.taken & {opening}:
         return
     index = ctx.sentence_index(sent.start)
     if index < 1:
         return
     before = ctx.sents[index - 1]
     actors = actors_in(ctx, before)
-    opening = before.start + (ctx.lower[before.start] in ARTICLES)
-    topic = next((a for a in actors if a.start == opening and a.via != "anaphor"), None)
+    topic_start = before.start + (ctx.lower[before.start] in ARTICLES)
+    topic = next((a for a in actors if a.start == topic_start and a.via != "anaphor"), None)
     if topic is None or topic.generic:
         return
     is_person = any(p.start == topic.start for p in ctx.in_sent("person", before))
     if not own_actions and is_person != (first in PERSON_PRONOUNS):
         return
-    end = sent.start + 1 + own_actions
-    actor = replace(topic, mention=ctx.text(sent.start, end), start=sent.start, end=end)
+    end = opening + 1 + own_actions
+    actor = replace(topic, mention=ctx.text(opening, end), start=opening, end=end)
     actor.via = "anaphor"
     found.claim(actor)
 
@@ -946,6 +955,17 @@ def asked_of_a_body(ctx, trigger, sent):
         return True  # "asked a criminal court of peace in Ankara to restrict access": the court decides
     # "The ministry asked government agencies to stop using it" is the ministry's instruction
     return bool(asked) and not any(a.end <= urging[-1] for a in actors_in(ctx, sent))
+
+
+def lawmakers_urge(ctx, trigger, sent, agents):
+    """"Two congressmen are pressing governors to keep DeepSeek off state phones": lawmakers calling on
+    others to act bind no one; their call is a proposal (a legislature binds by law, not by letter)."""
+    if not agents or any(a.kind != "legislature" for a in agents):
+        return False
+    if trigger.start - 1 <= sent.start or ctx.lower[trigger.start - 1] != "to":
+        return False
+    start = max(sent.start, trigger.start - 1 - ctx.settings.urged_window - ctx.settings.urged_gap)
+    return any(ctx.lower[i] in URGING for i in range(max(start, agents[0].end), trigger.start - 1))
 
 
 STORE_NOUNS = words("store_noun")

@@ -34,6 +34,7 @@ from pipeline.actors import (
     actors_in,
     agents_for,
     asked_of_a_body,
+    lawmakers_urge,
     body_actor,
     education_body_of,
     followers_of,
@@ -136,7 +137,7 @@ def find_events(ctx):
                 followers = []
             agents = [education_body_of(ctx, a, sent) for a in agents]
             action = trigger.label_
-            stage = stage_of(ctx, trigger, sent, action)
+            stage = "proposed" if lawmakers_urge(ctx, trigger, sent, agents) else stage_of(ctx, trigger, sent, action)
             in_title = ctx.is_title(sent)
             weight = tool_weight * (cfg.weak_trigger_weight if weak else 1.0) \
                 * (cfg.context_weight if via == "context" else 1.0)

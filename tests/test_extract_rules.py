@@ -68,6 +68,9 @@ def test_proposal_is_not_an_enacted_ban(extractor):
 def test_lawmakers_urging_a_ban_is_proposed(extractor):
     events = events_of(extractor, "Lawmakers urged the Commerce Department to ban DeepSeek on federal devices.")
     assert events and {e["stage"] for e in events} == {"proposed"}
+    # pressing governors to act binds no one: a call, whatever the measure word
+    pressed = "Two U.S. senators are pressing governors across the country to keep DeepSeek off state devices."
+    assert {(e["agency_id"], e["stage"]) for e in events_of(extractor, pressed)} == {("us-congress", "proposed")}
 
 
 def test_negated_measure_is_no_event(extractor):
@@ -840,6 +843,13 @@ def test_a_sentence_opening_on_it_continues_the_body_the_sentence_before_opened_
     # "he" is a person's pronoun: it does not stand for a body
     text = text.replace("It said", "He said")
     assert not [e for e in events_of(extractor, text) if e["agency"] == "Kestrel Polytechnic Institute"]
+
+
+def test_a_pronoun_after_a_fronted_date_continues_the_body_before(extractor):
+    for text in ("NASA moved ahead of other agencies. In February it blocked DeepSeek on its devices.",
+                 "NASA moved ahead of other agencies. In February, it blocked DeepSeek on its devices."):
+        e = one(events_of(extractor, text), tool_id="deepseek", action="ban")
+        assert e["agency_id"] == "us-nasa"
 
 
 def test_an_acronym_opening_a_sentence_is_a_name_for_ner(extractor):
