@@ -1594,3 +1594,11 @@ def test_the_date_of_the_measure_an_investigation_follows_is_not_its_own(extract
             "from state-issued devices.")
     events = events_of(extractor, text, published="2025-02-14")
     assert one(events, agency="Texas Attorney General")["date"] == "2025-02-14"
+
+
+def test_schools_around_a_place_are_not_its_government(extractor):
+    text = "Several large school systems around Washington have cut off student access to ChatGPT."
+    assert "us-wa-government" not in {e["agency_id"] for e in events_of(extractor, text)}
+    # the place itself acting is still found
+    acting = "Washington has cut off state employees' access to ChatGPT."
+    assert one(events_of(extractor, acting), tool_id="chatgpt")["agency_id"] == "us-wa-government"
