@@ -998,7 +998,7 @@ def agents_for(ctx, trigger, sent, actors, passive):
         return [legislature], "subject"  # the bill's subject position is its legislature's
     if not actors:
         return [], ""
-    agent = by_agent(ctx, trigger, actors)
+    agent = by_agent(ctx, trigger, actors) or issued_under(ctx, trigger, sent, actors)
     if agent is not None:
         return [agent], "by"
     left = [a for a in actors if a.end <= trigger.start and a.via != "locative"
@@ -1055,6 +1055,23 @@ def bill_legislature(ctx, trigger, sent, actors):
         legislatures = [a for a in candidates if a.kind == "legislature"]
         if legislatures:
             return legislatures[0]
+    return None
+
+
+ISSUED_BY = {"from", "by", "issued", "of"}
+
+
+def issued_under(ctx, trigger, sent, actors):
+    """"Aides may use them only for research ..., under a notice from the CIO of the Senate Sergeant at
+    Arms": the measure is the one whose notice, order or policy it stands under."""
+    for noun in ctx.spans("measure_noun", trigger.end, sent.end):
+        if "under" not in ctx.lower[max(trigger.end, noun.start - 2):noun.start] \
+                or noun.end >= sent.end or ctx.lower[noun.end] not in ISSUED_BY:
+            continue
+        for actor in actors:
+            between = ctx.lower[noun.end:actor.start]
+            if 0 < len(between) <= ctx.settings.issued_under_window and not any(ctx.punct[i] for i in range(noun.end, actor.start)):
+                return actor
     return None
 
 

@@ -70,6 +70,7 @@ class RuleSettings:
     launched_window: int = 6  # "a probe that X, the AGCM, launched": words from X to its verb
     relative_gap: int = 8  # "the Navy, which banned it": words from the actor to the trigger
     bill_opening_words: int = 3  # "This bill prohibits": words a sentence may open with before its bill
+    issued_under_window: int = 8  # "under a notice from the chief information officer of the Senate ...": words to the issuer
     urged_window: int = 6  # "urged Google and Apple to remove it": words before the addressee...
     urged_gap: int = 8  # ...and at most this many from the addressee to the trigger
     order_gap: int = 3  # "X ordered Y to block": words from the order verb to Y

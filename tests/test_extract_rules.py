@@ -1602,3 +1602,10 @@ def test_schools_around_a_place_are_not_its_government(extractor):
     # the place itself acting is still found
     acting = "Washington has cut off state employees' access to ChatGPT."
     assert one(events_of(extractor, acting), tool_id="chatgpt")["agency_id"] == "us-wa-government"
+
+
+def test_use_only_for_is_a_restriction_by_whose_notice_it_stands_under(extractor):
+    text = ("Senate aides may use ChatGPT only for research, under a notice from the chief information officer "
+            "of the Senate Sergeant at Arms.")
+    e = one(events_of(extractor, text), tool_id="chatgpt")
+    assert (e["action"], e["agency"]) == ("restrict", "Senate Sergeant at Arms")
