@@ -29,6 +29,7 @@ def assemble(ctx, mentions, body_offset):
     for m in spell_out_initials(mentions):
         groups[(m.actor.key, m.tool_id, action_class(m.action), m.stage)].append(m)
     merge_country_mentions(ctx, groups)
+    merge_stages_of_one_sentence(groups)
     merge_nested_bodies(ctx, groups)
     drop_summing_collectives(ctx, groups)
     groups = split_by_date(ctx, groups)
@@ -92,6 +93,16 @@ def runs_of_initials(name):
     Idaho Office" gives "U", "UI", "UIO", "I", "IO", "O"."""
     initials = initials_of(name)
     return {initials[i:j] for i in range(len(initials)) for j in range(i + 1, len(initials) + 1)}
+
+
+def merge_stages_of_one_sentence(groups):
+    """"In January it blocked ChatGPT, explaining that the chatbot would stay off-limits while ...": a
+    proposal read only in sentences that state the same body's measure in force is that measure, told
+    once."""
+    for key in [k for k in groups if k[3] == "proposed"]:
+        enacted = groups.get(key[:3] + ("enacted",))
+        if enacted and {m.sentence.start for m in groups[key]} <= {m.sentence.start for m in enacted}:
+            del groups[key]  # its dates are the enacted statement's own, or a hedge's ("would stay")
 
 
 def merge_country_mentions(ctx, groups):

@@ -1609,3 +1609,10 @@ def test_use_only_for_is_a_restriction_by_whose_notice_it_stands_under(extractor
             "of the Senate Sergeant at Arms.")
     e = one(events_of(extractor, text), tool_id="chatgpt")
     assert (e["action"], e["agency"]) == ("restrict", "Senate Sergeant at Arms")
+
+
+def test_a_hedge_in_the_sentence_stating_the_measure_is_no_second_proposed_event(extractor):
+    text = ("NASA blocked DeepSeek on its devices in January, explaining that the app would stay off-limits "
+            "while its security office reviewed it.")
+    found = [e for e in events_of(extractor, text) if e["tool_id"] == "deepseek" and e["action"] != "investigate"]
+    assert [(e["action"], e["stage"]) for e in found] == [("ban", "enacted")]
