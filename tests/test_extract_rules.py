@@ -1616,3 +1616,20 @@ def test_a_hedge_in_the_sentence_stating_the_measure_is_no_second_proposed_event
             "while its security office reviewed it.")
     found = [e for e in events_of(extractor, text) if e["tool_id"] == "deepseek" and e["action"] != "investigate"]
     assert [(e["action"], e["stage"]) for e in found] == [("ban", "enacted")]
+
+
+def test_it_stands_for_one_thing_not_the_tools_the_next_sentence_lists(extractor):
+    text = ("Ireland's Data Protection Commission opened an inquiry into PaLM 2 on Thursday. Under European law "
+            "such an assessment is required, and the DPC said it saw the assessment as an important safeguard. "
+            "PaLM 2 powered several Google products before the company moved to Gemini.")
+    assert "gemini" not in {e["tool_id"] for e in events_of(extractor, text, published="2024-09-13")}
+    # a class of tools ("such apps") is what a list names
+    listed = ("Taiwan's Ministry of Digital Affairs told civil servants to stay away from such apps on Monday. "
+              "The list includes DeepSeek and Doubao.")
+    assert {"deepseek", "doubao"} <= {e["tool_id"] for e in events_of(extractor, listed)}
+
+
+def test_an_inquiry_into_the_maker_is_on_its_product_the_story_is_about(extractor):
+    text = ("Ireland's Data Protection Commission has opened an inquiry into Google over one of its AI models. "
+            "The model, PaLM 2, was trained on Europeans' data. PaLM 2 is no longer Google's main model.")
+    assert {e["tool_id"] for e in events_of(extractor, text, published="2024-09-13")} == {"palm-2"}
