@@ -349,12 +349,12 @@ def tools_for(ctx, trigger, sent, sent_index):
                and not runs_a_store(ctx, v, end)]
     if vendors and ctx.spans("anaphor", start, end):
         # "suspend Meta's use of personal data to train its AI": the vendor's AI product
-        return [(product_of(ctx, v.kb_id_), v.text) for v in vendors[:1]], cfg.vendor_tool_weight
+        return [(ctx.ref.flagship_tool(v.kb_id_), v.text) for v in vendors[:1]], cfg.vendor_tool_weight
     for v in vendors:
         # "the regulator ordered OpenAI to stop processing...": an order to the vendor is on its product
         if v.end <= trigger.start <= v.end + cfg.vendor_order_gap and v.start > sent.start \
                 and ctx.lower[v.start - 1] in ORDER_VERBS:
-            return [(product_of(ctx, v.kb_id_), v.text)], cfg.vendor_tool_weight
+            return [(ctx.ref.flagship_tool(v.kb_id_), v.text)], cfg.vendor_tool_weight
     found = tool_of_addressed_maker(ctx, trigger, sent, start, end)
     if found[0]:
         return found
@@ -372,15 +372,6 @@ def names_one_thing(ctx, anaphor):
     """"it", "the app", "this chatbot" stand for one tool, never a list of them ("such apps", "AI" can)."""
     first, last = ctx.lower[anaphor.start], ctx.lower[anaphor.end - 1]
     return first == "it" or first in {"the", "this"} and (not last.endswith("s") or last == "'s")
-
-
-def product_of(ctx, vendor_id):
-    """The vendor's product a measure on the vendor is on: the story's tool when the vendor makes it
-    ("an inquiry into Google over one of its AI models", in a story about PaLM 2), else its flagship."""
-    for tool_id in ctx.focus_tools:
-        if ctx.ref.tools.get(tool_id, {}).get("vendor") == vendor_id:
-            return tool_id
-    return ctx.ref.flagship_tool(vendor_id)
 
 
 def continues_measure(ctx, trigger, sent_index):

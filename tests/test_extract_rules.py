@@ -1628,8 +1628,3 @@ def test_it_stands_for_one_thing_not_the_tools_the_next_sentence_lists(extractor
               "The list includes DeepSeek and Doubao.")
     assert {"deepseek", "doubao"} <= {e["tool_id"] for e in events_of(extractor, listed)}
 
-
-def test_an_inquiry_into_the_maker_is_on_its_product_the_story_is_about(extractor):
-    text = ("Ireland's Data Protection Commission has opened an inquiry into Google over one of its AI models. "
-            "The model, PaLM 2, was trained on Europeans' data. PaLM 2 is no longer Google's main model.")
-    assert {e["tool_id"] for e in events_of(extractor, text, published="2024-09-13")} == {"palm-2"}
