@@ -328,6 +328,8 @@ def find_agencies(ctx, sent, found):
             if actor is None:
                 continue
         previous = ctx.lower[span.start - 1] if span.start > sent.start else ""
+        if (span.start, span.end) in place_names and describes_private_party(ctx, span, sent):
+            continue
         if (span.start, span.end) in place_names and previous in NOT_AGENT_BEFORE:
             # "a school board in Virginia": a place, not the state government acting
             if previous not in LOCATIVE:
@@ -476,6 +478,14 @@ def tagged_as_lawmaker(ctx, span):
     return len(after) == 3 and after[0] in {"(", ","} and after[1] in PARTY_LETTERS and after[2] == "-"
 
 
+PRIVATE_PARTIES = words("private_party")
+
+
+def describes_private_party(ctx, span, sent):
+    """"a Florida family sued Character.AI": people or a firm of the place, not its government."""
+    return span.end < sent.end and ctx.lower[span.end] in PRIVATE_PARTIES
+
+
 def find_places(ctx, sent, found):
     """A place acting through its government or legislature: "Italy", "Dutch government", "Italian
     authorities", "Texas officials", "the Belgian federal government", "Texas lawmakers"; "in Italy" is
@@ -491,6 +501,8 @@ def find_places(ctx, sent, found):
         end = following[0].end if following else span.end
         is_demonym = span.text in (ctx.ref.jurisdictions.get(span.kb_id_, {}).get("demonyms") or [])
         if is_demonym and not following or not following and owns_named_body(ctx, span, ctx.in_sent("agency", sent)):
+            continue
+        if not following and describes_private_party(ctx, span, sent):
             continue
         previous = ctx.lower[span.start - 1] if span.start > sent.start else ""
         if previous in NOT_AGENT_BEFORE and previous not in LOCATIVE and not following:

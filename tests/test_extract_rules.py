@@ -1628,3 +1628,11 @@ def test_it_stands_for_one_thing_not_the_tools_the_next_sentence_lists(extractor
               "The list includes DeepSeek and Doubao.")
     assert {"deepseek", "doubao"} <= {e["tool_id"] for e in events_of(extractor, listed)}
 
+
+
+def test_people_of_a_place_are_not_its_government(extractor):
+    text = "A Florida family sued Character.AI last year after their son's death."
+    assert "us-fl-government" not in {e["agency_id"] for e in events_of(extractor, text)}
+    # the state itself suing is the state
+    acting = "Florida sued Character.AI last year over harm to minors."
+    assert "us-fl-government" in {e["agency_id"] for e in events_of(extractor, acting)}
