@@ -965,8 +965,21 @@ def asked_of_a_body(ctx, trigger, sent):
         return True
     if ASKED_BODY_NOUNS & set(ctx.lower[first:last]):
         return True  # "asked a criminal court of peace in Ankara to restrict access": the court decides
+    askers = [a for a in actors_in(ctx, sent) if a.end <= urging[-1]]
+    # "Poland intends to ask the European Commission to look into Grok": a body outside the asker's
+    # jurisdiction is asked, not instructed
+    if any(outside_of(ctx, s, askers) for s in ctx.in_sent("agency", sent) if first <= s.start and s.end <= last):
+        return True
     # "The ministry asked government agencies to stop using it" is the ministry's instruction
-    return bool(asked) and not any(a.end <= urging[-1] for a in actors_in(ctx, sent))
+    return bool(asked) and not askers
+
+
+def outside_of(ctx, span, askers):
+    """The body named by `span` answers to none of the askers' jurisdictions (the European Commission
+    to Poland)."""
+    home = ctx.ref.agencies.get(span.kb_id_, {}).get("jurisdiction")
+    places = [a.jurisdiction_id for a in askers if a.jurisdiction_id]
+    return bool(home and places) and not any(p in ctx.ref.reference.jurisdiction_chain(home) for p in places)
 
 
 def lawmakers_urge(ctx, trigger, sent, agents):

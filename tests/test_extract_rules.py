@@ -1458,6 +1458,9 @@ def test_a_measure_asked_of_a_body_is_not_taken(extractor):
     # a body instructing others is acting
     ordered = "Taiwan's Ministry of Digital Affairs asked government agencies to stop using DeepSeek."
     assert one(events_of(extractor, ordered), tool_id="deepseek")["action"] == "ban"
+    # a body beyond the asker's jurisdiction is asked, not instructed
+    beyond = "Poland will ask the European Commission to look into Grok, the chatbot made by xAI, after it insulted politicians."
+    assert not events_of(extractor, beyond)
 
 
 def test_taking_a_tool_off_the_blocked_list_is_a_lift(extractor):
