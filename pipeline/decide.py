@@ -148,3 +148,30 @@ class DecisionModel:
                 event["confidence"] = round(p, 3)
                 kept.append(event)
         return kept
+
+
+def one_event_per_measure(events, months_apart):
+    """A document's kept events on the same body and tool, both lifts or both not, dated less than
+    `months_apart` apart (or one undated), are one measure told in several words ("fines Clearview,
+    warns organisations off the service"): the most confident stands. Gold files and the KB count a
+    measure once, and a second event would publish a measure nobody took."""
+    kept = []
+    for event in sorted(events, key=lambda e: -e["confidence"]):
+        if not any(same_measure(event, other, months_apart) for other in kept):
+            kept.append(event)
+    return [e for e in events if any(e is k for k in kept)]
+
+
+def same_measure(a, b, months_apart):
+    if (a.get("agency_id") or a["agency"], a.get("tool_id") or a["tool"], a["action"] == "lift") != \
+            (b.get("agency_id") or b["agency"], b.get("tool_id") or b["tool"], b["action"] == "lift"):
+        return False
+    first, second = _month_number(a.get("date")), _month_number(b.get("date"))
+    return first is None or second is None or abs(first - second) <= months_apart
+
+
+def _month_number(iso):
+    """'2023-03-31' -> months since year 0; a year alone counts as its middle."""
+    if not iso:
+        return None
+    return int(iso[:4]) * 12 + (int(iso[5:7]) if len(iso) >= 7 else 6)

@@ -7,7 +7,7 @@ from pipeline import assemble, events
 from pipeline.budget import SECONDS_PER_DOCUMENT, OverBudget, time_budget
 from pipeline.context import DocContext
 from pipeline.dates import date_from_url, dateline, month_from_url, parse_iso
-from pipeline.decide import MODEL_PATH, DecisionModel
+from pipeline.decide import MODEL_PATH, DecisionModel, one_event_per_measure
 from pipeline.documents import DocumentError, detect_language, document_from_html
 from pipeline.nlp import full_pipeline, light_pipeline
 from pipeline.reference import reference_index
@@ -116,7 +116,7 @@ class Extractor:
         found = assemble.assemble(ctx, mentions, body_offset)
         if self.candidates:
             return found
-        found = self.model.decide(found)
+        found = one_event_per_measure(self.model.decide(found), ctx.settings.one_measure_months)
         for event in found:
             del event["features"]
         return found

@@ -106,6 +106,7 @@ class RuleSettings:
     date_day_bonus: float = 0.2  # a date to the day
 
     # ---- events (pipeline/assemble.py) ----
+    one_measure_months: int = 12  # kept events of one body on one tool this close are one measure (the surest stands)
     same_measure_days: int = 45  # mentions of one body's measure on a tool this far apart are one event
 
     # the rules' own confidence (pipeline/assemble.py confidence; the decision layer replaces it)

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from banwatch.demo import demo_gold_records, demo_training_records
-from pipeline.decide import MODEL_PATH, DecisionModel
+from pipeline.decide import MODEL_PATH, DecisionModel, one_event_per_measure
 from pipeline.train import ROWS_PATH, best_threshold, collect_rows, fit, read_rows
 
 
@@ -100,3 +100,17 @@ def test_a_document_the_extractor_fails_on_stops_training(monkeypatch):
               "text": "NASA banned DeepSeek.", "events": []}
     with pytest.raises(BanwatchError, match=r"document d1 \(gold-working\) failed: ValueError: a rule broke"):
         collect_rows([record], "gold-working")
+
+
+def test_one_body_acting_on_one_tool_within_a_year_is_one_measure():
+    def event(action, date, confidence, tool="clearview-ai"):
+        return {"agency": "Autoriteit Persoonsgegevens", "agency_id": "nl-ap", "tool": tool, "tool_id": tool,
+                "action": action, "date": date, "confidence": confidence}
+    fine, warning = event("investigate", "2024-09-03", 0.63), event("warn", "2024-09-03", 0.92)
+    assert one_event_per_measure([fine, warning], 12) == [warning]
+    # a lift is another measure; so is a measure years later, or on another tool
+    lift, later, other = event("lift", "2024-10", 0.7), event("ban", "2026-09", 0.5), event("ban", None, 0.5, "grok")
+    assert one_event_per_measure([fine, lift, later, other], 12) == [fine, lift, later, other]
+    # an undated one is the same measure as a dated one
+    assert one_event_per_measure([event("ban", None, 0.5), fine], 12) == [fine]
+
