@@ -68,6 +68,10 @@ def event_features(ctx, ms, event, is_main, n_candidates, beside_measure=False):
         "sentences": math.log1p(len({m.sentence.start for m in ms})),
         "in_title": float(any(m.in_title for m in ms)),
         "early": float(min(ctx.sentence_index(m.sentence.start) for m in ms) <= cfg.early_sentences),
+        # told only in the story's closing lines: background more often than news ("Italy briefly
+        # blocked ChatGPT in 2023" at the end of a story about another regulator)
+        "late": float(len(ctx.sents) > cfg.early_sentences + 2 and
+                      min(ctx.sentence_index(m.sentence.start) for m in ms) >= len(ctx.sents) - cfg.late_sentences),
         "main_event": float(is_main),
         "candidates_in_document": math.log1p(n_candidates),
         "date_from_text": float(event["date_source"] == "text"),

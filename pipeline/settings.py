@@ -123,6 +123,7 @@ class RuleSettings:
 
     # ---- features of the decision layer (pipeline/decide.py) ----
     cue_window: int = 8  # words before a trigger read for hedges and comparisons
+    late_sentences: int = 2  # a measure first told in the document's last sentences (this many) is "late"
     early_sentences: int = 3  # a mention in the first sentences (index at most this) is "early"
     weight_feature_cap: float = 1.5  # the "weight" feature is the best mention's weight, capped
 

@@ -114,3 +114,16 @@ def test_one_body_acting_on_one_tool_within_a_year_is_one_measure():
     # an undated one is the same measure as a dated one
     assert one_event_per_measure([event("ban", None, 0.5), fine], 12) == [fine]
 
+
+
+def test_a_measure_told_only_in_the_closing_lines_is_marked_late():
+    from pipeline.extract import Extractor
+    text = ("The Dutch data protection authority has opened an investigation into ChatGPT over how the chatbot "
+            "handles personal data. The regulator wants answers by June 23. It says prompts can hold health "
+            "details. Around a million and a half Dutch people used the service in its first months. "
+            "A spokesperson would not rule anything out. "
+            "Italy's data protection authority temporarily blocked ChatGPT in March 2023.")
+    found = Extractor(candidates=True).extract({"id": "t", "url": "https://example.org/t", "title": "",
+                                                 "published": "2023-06-08", "text": text})["events"]
+    late = {e["agency_id"]: e["features"]["late"] for e in found}
+    assert late["it-garante"] == 1.0 and late["nl-ap"] == 0.0
