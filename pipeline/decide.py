@@ -157,12 +157,18 @@ class DecisionModel:
 def one_event_per_measure(events, months_apart):
     """A document's kept events on the same body and tool, both lifts or both not, dated less than
     `months_apart` apart (or one undated), are one measure told in several words ("fines Clearview,
-    warns organisations off the service"): the most confident stands. Gold files and the KB count a
+    warns organisations off the service"): the most confident stands, with the date the text states
+    if only another telling has one. Gold files and the KB count a
     measure once, and a second event would publish a measure nobody took."""
     kept = []
     for event in sorted(events, key=lambda e: -e["confidence"]):
-        if not any(same_measure(event, other, months_apart) for other in kept):
+        standing = next((other for other in kept if same_measure(event, other, months_apart)), None)
+        if standing is None:
             kept.append(event)
+        elif standing["date_source"] != "text" and event["date_source"] == "text":
+            # the measure's date as the text states it, rather than the day of the report
+            for field in ("date", "date_precision", "date_text", "date_source"):
+                standing[field] = event[field]
     return [e for e in events if any(e is k for k in kept)]
 
 

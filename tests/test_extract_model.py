@@ -103,9 +103,10 @@ def test_a_document_the_extractor_fails_on_stops_training(monkeypatch):
 
 
 def test_one_body_acting_on_one_tool_within_a_year_is_one_measure():
-    def event(action, date, confidence, tool="clearview-ai"):
+    def event(action, date, confidence, tool="clearview-ai", source="text"):
         return {"agency": "Autoriteit Persoonsgegevens", "agency_id": "nl-ap", "tool": tool, "tool_id": tool,
-                "action": action, "date": date, "confidence": confidence}
+                "action": action, "date": date, "date_precision": "day", "date_text": date, "date_source": source,
+                "confidence": confidence}
     fine, warning = event("investigate", "2024-09-03", 0.63), event("warn", "2024-09-03", 0.92)
     assert one_event_per_measure([fine, warning], 12) == [warning]
     # a lift is another measure; so is a measure years later, or on another tool
@@ -113,6 +114,10 @@ def test_one_body_acting_on_one_tool_within_a_year_is_one_measure():
     assert one_event_per_measure([fine, lift, later, other], 12) == [fine, lift, later, other]
     # an undated one is the same measure as a dated one
     assert one_event_per_measure([event("ban", None, 0.5), fine], 12) == [fine]
+    # the surest telling dated only by the report takes the date another telling states
+    reported = event("ban", "2024-09-05", 0.9, source="published")
+    assert one_event_per_measure([reported, fine], 12) == [reported]
+    assert (reported["date"], reported["date_source"]) == ("2024-09-03", "text")
 
 
 
