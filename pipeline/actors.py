@@ -948,14 +948,19 @@ def urged_addressee(ctx, actor, trigger):
 ASKED_BODY_NOUNS = {"court", "judge"}
 
 
+def urging_before(ctx, trigger, sent):
+    """Positions of the urging words ("asked", "pressing") of "... to <trigger>", nearest last."""
+    if trigger.start - 1 <= sent.start or ctx.lower[trigger.start - 1] != "to":
+        return []
+    start = max(sent.start, trigger.start - 1 - ctx.settings.urged_window - ctx.settings.urged_gap)
+    return [i for i in range(start, trigger.start - 1) if ctx.lower[i] in URGING]
+
+
 def asked_of_a_body(ctx, trigger, sent):
     """"a complaint asking the agency to look into Replika", "Advocacy groups ask FTC to investigate": a
     measure someone asks a body to take is not taken (who asks a company to stop acts, and is found as
     the one urging)."""
-    if trigger.start - 1 <= sent.start or ctx.lower[trigger.start - 1] != "to":
-        return False
-    start = max(sent.start, trigger.start - 1 - ctx.settings.urged_window - ctx.settings.urged_gap)
-    urging = [i for i in range(start, trigger.start - 1) if ctx.lower[i] in URGING]
+    urging = urging_before(ctx, trigger, sent)
     if not urging:
         return False
     first, last = urging[-1] + 1, trigger.start - 1
@@ -987,10 +992,7 @@ def lawmakers_urge(ctx, trigger, sent, agents):
     others to act bind no one; their call is a proposal (a legislature binds by law, not by letter)."""
     if not agents or any(a.kind != "legislature" for a in agents):
         return False
-    if trigger.start - 1 <= sent.start or ctx.lower[trigger.start - 1] != "to":
-        return False
-    start = max(sent.start, trigger.start - 1 - ctx.settings.urged_window - ctx.settings.urged_gap)
-    return any(ctx.lower[i] in URGING for i in range(max(start, agents[0].end), trigger.start - 1))
+    return any(i >= agents[0].end for i in urging_before(ctx, trigger, sent))
 
 
 STORE_NOUNS = words("store_noun")

@@ -40,6 +40,7 @@ def event_features(ctx, ms, event, is_main, n_candidates, beside_measure=False):
     document (a warning or probe beside it is often part of that one measure)."""
     cfg = ctx.settings
     best = max(ms, key=lambda m: m.weight)
+    first_sentence = min(ctx.sentence_index(m.sentence.start) for m in ms)
     actor = ms[0].actor
     key = actor.key or ""
     name = actor.name or ""
@@ -67,11 +68,11 @@ def event_features(ctx, ms, event, is_main, n_candidates, beside_measure=False):
         "mentions": math.log1p(len(ms)),
         "sentences": math.log1p(len({m.sentence.start for m in ms})),
         "in_title": float(any(m.in_title for m in ms)),
-        "early": float(min(ctx.sentence_index(m.sentence.start) for m in ms) <= cfg.early_sentences),
+        "early": float(first_sentence <= cfg.early_sentences),
         # told only in the story's closing lines: background more often than news ("Italy briefly
         # blocked ChatGPT in 2023" at the end of a story about another regulator)
         "late": float(len(ctx.sents) > cfg.early_sentences + 2 and
-                      min(ctx.sentence_index(m.sentence.start) for m in ms) >= len(ctx.sents) - cfg.late_sentences),
+                      first_sentence >= len(ctx.sents) - cfg.late_sentences),
         "main_event": float(is_main),
         "candidates_in_document": math.log1p(n_candidates),
         "date_from_text": float(event["date_source"] == "text"),
@@ -169,7 +170,8 @@ def one_event_per_measure(events, months_apart):
             # the measure's date as the text states it, rather than the day of the report
             for field in ("date", "date_precision", "date_text", "date_source"):
                 standing[field] = event[field]
-    return [e for e in events if any(e is k for k in kept)]
+    standing_ids = {id(k) for k in kept}
+    return [e for e in events if id(e) in standing_ids]
 
 
 def same_measure(a, b, months_apart):
