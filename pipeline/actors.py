@@ -448,6 +448,37 @@ def find_judges(ctx, sent, found):
         found.claim(new_body(name, ctx.text(start, end), "court", ctx.dominant_of("country"), start, end))
 
 
+COURT_HEADS = {"court", "tribunal"}
+
+
+def find_courts(ctx, sent, found):
+    """A court named in full, whose orders and practice directions are its own: "the Supreme Court of Yukon",
+    "the Kerala High Court", a notice's heading "SUPREME COURT OF YUKON" (the reference's body when it knows
+    the name, else a new court of the place inside the name or the document's country). Not a bare "High
+    Court" or "Constitutional Court": which one, the text must say."""
+    for i in range(sent.start + 1, sent.end):
+        capitals = ctx.words[i].isupper()  # a notice's heading: "SUPREME COURT OF YUKON"
+        if ctx.lower[i] not in COURT_HEADS or not (ctx.is_title_case[i] or capitals) or i in found.taken:
+            continue
+        start = i
+        while start > sent.start and (ctx.words[start - 1].isupper() if capitals else ctx.is_title_case[start - 1]) \
+                and ctx.lower[start - 1] not in NAME_LINKS:
+            start -= 1
+        end = court_name_end(ctx, i, sent, COURT_HEADS) or i + 1
+        if set(range(start, end)) & found.taken:
+            continue
+        name = ctx.text(start, end)
+        if capitals:
+            name = " ".join(w if w in NAME_LINKS else w.capitalize() for w in name.lower().split())
+        places = [p for p in ctx.spans("jurisdiction", start, end)]
+        jurisdiction = places[0].kb_id_ if places else ctx.dominant_of("country")
+        known = ctx.ref.reference.resolve("agencies", name, jurisdiction=jurisdiction)
+        if known:
+            found.claim(body_actor(ctx, known, name, start, end))
+        elif len([w for w in ctx.lower[start:end] if w not in NAME_LINKS]) >= 3:
+            found.claim(new_body(name, name, "court", jurisdiction, start, end))
+
+
 def court_before(ctx, end, sent):
     """Where a court's name ending right before `end` begins ("Northern District of Texas"): two capitalised
     words or more, one of them judicial; else None ("District judge Ann Lee" names no court)."""
@@ -763,7 +794,7 @@ def find_subject_pronouns(ctx, sent, found):
 
 # In this order: a token goes to the first finder's actor that claims it (a judge first: "Judge X of the U.S.
 # District Court" is the court, not the United States).
-ACTOR_FINDERS = (find_judges, find_place_named_bodies, find_place_chambers, find_listed_ministries, find_place_regulators, find_agencies, find_people, find_places,
+ACTOR_FINDERS = (find_judges, find_courts, find_place_named_bodies, find_place_chambers, find_listed_ministries, find_place_regulators, find_agencies, find_people, find_places,
                  find_described_governments, find_governor_titles, find_state_offices, find_ner_bodies,
                  find_collectives, find_lawmakers, find_the_publisher, find_body_anaphors, find_subject_pronouns)
 

@@ -1639,3 +1639,29 @@ def test_people_of_a_place_are_not_its_government(extractor):
     # the state itself suing is the state
     acting = "Florida sued Character.AI last year over harm to minors."
     assert "us-fl-government" in {e["agency_id"] for e in events_of(extractor, acting)}
+
+
+def test_a_court_named_in_full_is_the_body_of_its_order(extractor):
+    # a new court, not the government of the place inside its name
+    e = one(events_of(extractor, "The Supreme Court of Nunavut told lawyers they must disclose any use of ChatGPT "
+                                 "in their filings."), tool_id="chatgpt")
+    assert (e["agency"], e["action"]) == ("Supreme Court of Nunavut", "restrict")
+
+
+def test_a_court_named_in_a_notice_heading_issues_the_notice(extractor):
+    text = ("SUPREME COURT OF NUNAVUT: PRACTICE DIRECTION\n\nFrom today, anyone appearing before the Court who "
+            "used ChatGPT to draft a filing has to disclose it.")
+    e = one(events_of(extractor, text), tool_id="chatgpt")
+    assert (e["agency"], e["action"]) == ("Supreme Court of Nunavut", "restrict")
+
+
+def test_advising_against_a_purchase_is_a_warning(extractor):
+    e = one(events_of(extractor, "The Ohio Department of Health does not recommend buying Otter.ai licences."),
+            tool_id="otter")
+    assert e["action"] == "warn"
+
+
+def test_ordering_a_company_to_take_measures_on_its_tool_restricts_it(extractor):
+    e = one(events_of(extractor, "The Ohio Department of Health ordered xAI to take immediate measures to stop "
+                                 "Grok from producing sexual images."), tool_id="grok")
+    assert e["action"] == "restrict"
