@@ -1665,3 +1665,9 @@ def test_ordering_a_company_to_take_measures_on_its_tool_restricts_it(extractor)
     e = one(events_of(extractor, "The Ohio Department of Health ordered xAI to take immediate measures to stop "
                                  "Grok from producing sexual images."), tool_id="grok")
     assert e["action"] == "restrict"
+
+
+def test_a_school_year_dates_a_measure_by_its_first_year(extractor):
+    events = events_of(extractor, "For the 2024-25 school year, Fairfax County Public Schools blocks ChatGPT on "
+                                  "student laptops.", published=None)
+    assert one(events, tool_id="chatgpt")["date"] == "2024"
