@@ -730,11 +730,14 @@ class CandidateNER:
                 return False  # (a Title Case headline capitalises every word)
             if start in in_tools:  # "Microsoft" of "Microsoft 365 Copilot" is the tool's name
                 return False
+            if end in tool_starts:
+                return False  # "the Chinese generative AI service DeepSeek": where the tool comes from
             return not (start >= 2 and int(lower[start - 1]) == of_word and doc[start - 2].is_title)
 
         known_starts = {start for g in ("tool", "agency", "person", "jurisdiction", "vendor", "trigger", "date")
                         for start, _ in marks(doc, g)}
         in_tools = {i for start, end in marks(doc, "tool") for i in range(start, end)}
+        tool_starts = {start for g in ("tool", "tool_noun") for start, _ in marks(doc, g)}
         place_starts = {start for start, _ in marks(doc, "jurisdiction")}
         wanted = sentences_with(["trigger"]) & sentences_with(["tool", "anaphor"])
         wanted -= sentences_with(ACTOR_GROUPS, is_agent)

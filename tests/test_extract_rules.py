@@ -1671,3 +1671,23 @@ def test_a_school_year_dates_a_measure_by_its_first_year(extractor):
     events = events_of(extractor, "For the 2024-25 school year, Fairfax County Public Schools blocks ChatGPT on "
                                   "student laptops.", published=None)
     assert one(events, tool_id="chatgpt")["date"] == "2024"
+
+
+def test_a_place_naming_where_a_tool_comes_from_leaves_the_actor_to_ner(extractor):
+    # "Chinese" describes the tool; the company is found by NER
+    events = events_of(extractor, "Mitsubishi Heavy Industries Ltd. does not allow its employees to use the Chinese "
+                                  "generative AI service DeepSeek for work.")
+    e = one(events, tool_id="deepseek")
+    assert "Mitsubishi" in e["agency"]
+
+
+def test_a_reprimand_over_a_tool_is_a_probe(extractor):
+    events = events_of(extractor, "The Office of the Data Protection Ombudsman issued a formal reprimand to the "
+                                  "National Police Board over its trial of Clearview AI.")
+    assert one(events, tool_id="clearview-ai")["action"] == "investigate"
+
+
+def test_an_order_to_erase_is_a_ban(extractor):
+    events = events_of(extractor, "The Hamburg data protection commissioner ordered Clearview AI to erase the face "
+                                  "templates of Hamburg residents.")
+    assert one(events, tool_id="clearview-ai")["action"] == "ban"
