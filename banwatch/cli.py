@@ -495,9 +495,10 @@ def train(gold):
     Candidate events are labelled against gold events; a logistic regression
     over their features decides which are measures, and its cross-validated
     scores calibrate the confidence. Training reads the working part of the gold
-    file, the demo's pages (but those about a measure of the check part) and the
-    working part of our own corpus (pipeline/model/corpus/fresh.jsonl); check
-    parts are for scoring only. Without
+    file, the demo's pages (but those about a measure of the check part), the
+    working part of our own corpus (pipeline/model/corpus/fresh.jsonl) and our
+    studied probe reports (pipeline/model/corpus/probes_studied.jsonl); check
+    parts and held probes are for scoring only. Without
     --gold the model is refitted from pipeline/model/training.jsonl, which
     reproduces the committed model exactly.
 
@@ -512,6 +513,7 @@ def train(gold):
         FRESH_CORPUS,
         MODEL_PATH,
         ROWS_PATH,
+        STUDIED_PROBES,
         collect_rows,
         fit,
         read_rows,
@@ -522,10 +524,11 @@ def train(gold):
     if gold:
         working = list(read_gold(gold, part="working").values())
         fresh = list(read_gold(FRESH_CORPUS, part="working").values())
-        click.echo(f"train: collecting candidates from {len(working)} working documents, the demo pages and "
-                   f"{len(fresh)} working documents of our own corpus", err=True)
+        probes = list(read_gold(STUDIED_PROBES).values())
+        click.echo(f"train: collecting candidates from {len(working)} working documents, the demo pages, "
+                   f"{len(fresh)} working documents of our own corpus and {len(probes)} studied probes", err=True)
         rows = collect_rows(working, "gold-working") + collect_rows(demo_training_records(), "demo") + \
-            collect_rows(fresh, "fresh-working")
+            collect_rows(fresh, "fresh-working") + collect_rows(probes, "probes-studied")
         write_rows(rows)
     else:
         if not ROWS_PATH.exists():

@@ -11,8 +11,9 @@ Two steps, each reproducible:
    its 5-fold cross-validated scores (folds by document, dealt 10 times) so that confidences are calibrated, and the keep threshold that
    maximises cross-validated event F1. Written as pipeline/model/decision.json.
 
-Only the working part of a gold file's split (pipeline.evaluate.split_parts) and the demo's own
-reconstructed pages are ever trained on; the check part is for scoring. A demo page about a measure
+Only the working part of a gold file's split (pipeline.evaluate.split_parts), the demo's own
+reconstructed pages and our studied probe reports are ever trained on; the check parts and the held
+probes are for scoring. A demo page about a measure
 of the dev set's check part (`part: check` in the manifest) is left out too.
 """
 import json
@@ -25,6 +26,9 @@ ROWS_PATH = MODEL_DIR / "training.jsonl"
 # Reconstructed reports written for banwatch in our own words about real measures, with gold events:
 # its working part trains, its check part is a second held-out measure (docs/extraction.md).
 FRESH_CORPUS = MODEL_DIR / "corpus" / "fresh.jsonl"
+# Probe reports in our own words whose measures no check part holds (working material, all of it trains;
+# probes_held.jsonl, about measures of the check parts or dealt to it, is scored only).
+STUDIED_PROBES = MODEL_DIR / "corpus" / "probes_studied.jsonl"
 REGULARIZATION = 0.5  # inverse L2 strength: a few hundred rows, a few dozen features
 # Candidates at least this likely to be real are kept (those under the review threshold, 0.8, are
 # kept as needs_review). A fixed policy, not refitted each time: cross-validated F1 on the working

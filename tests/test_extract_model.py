@@ -34,7 +34,19 @@ def test_rows_hold_numbers_and_ids_never_text(rows):
     for row in rows:
         assert set(row) == {"doc", "source", "label", "action", "gold_action", "features"}
         assert all(isinstance(v, (int, float)) for v in row["features"].values())
-    assert {r["source"] for r in rows} <= {"gold-working", "demo", "fresh-working"}
+    assert {r["source"] for r in rows} <= {"gold-working", "demo", "fresh-working", "probes-studied"}
+
+
+def test_held_probes_never_train(rows):
+    from pipeline.evaluate import read_gold
+    from pipeline.train import MODEL_DIR
+
+    held = set(read_gold(MODEL_DIR / "corpus" / "probes_held.jsonl"))
+    studied = set(read_gold(MODEL_DIR / "corpus" / "probes_studied.jsonl"))
+    assert held and studied and not held & studied
+    trained = {r["doc"] for r in rows}
+    assert not held & trained
+    assert studied & {r["doc"] for r in rows if r["source"] == "probes-studied"}
 
 
 def test_the_model_keeps_what_it_believes_and_says_how_sure():
