@@ -694,6 +694,7 @@ ACTOR_GROUPS = ("agency", "person", "jurisdiction", "government", "lawmaker")
 COMMON_CAPITALISED = words("common_capitalised")
 PLACE_PREPOSITIONS = words("place_preposition")
 SUBJECT_PRONOUNS = words("body_pronoun") | words("person_pronoun")
+POSSESSIVE_DETERMINERS = words("possessive_determiner")  # "its officials": people the measure binds
 
 
 class CandidateNER:
@@ -714,6 +715,7 @@ class CandidateNER:
         lower = doc.to_array(LOWER)
         places = {doc.vocab.strings.add(w) for w in PLACE_PREPOSITIONS}
         of_word = doc.vocab.strings.add("of")
+        owners = {doc.vocab.strings.add(w) for w in POSSESSIVE_DETERMINERS}
 
         def sentences_with(groups, keep=lambda start, end: True):
             return {bisect.bisect_right(starts, start) - 1 for g in groups for start, end in marks(doc, g)
@@ -730,6 +732,8 @@ class CandidateNER:
                 return False  # (a Title Case headline capitalises every word)
             if start in in_tools:  # "Microsoft" of "Microsoft 365 Copilot" is the tool's name
                 return False
+            if start and int(lower[start - 1]) in owners:
+                return False  # "barred its officials from using ChatGPT": those bound, not who binds them
             if end in tool_starts:
                 return False  # "the Chinese generative AI service DeepSeek": where the tool comes from
             return not (start >= 2 and int(lower[start - 1]) == of_word and doc[start - 2].is_title)

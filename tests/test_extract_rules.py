@@ -1691,3 +1691,10 @@ def test_an_order_to_erase_is_a_ban(extractor):
     events = events_of(extractor, "The Hamburg data protection commissioner ordered Clearview AI to erase the face "
                                   "templates of Hamburg residents.")
     assert one(events, tool_id="clearview-ai")["action"] == "ban"
+
+
+def test_staff_a_body_binds_leave_the_body_to_ner(extractor):
+    # "its officials" are bound by the measure; NER finds who binds them
+    e = one(events_of(extractor, "Bangladesh Bank has barred its officials from using ChatGPT for office work."),
+            tool_id="chatgpt")
+    assert e["agency"] == "Bangladesh Bank"
