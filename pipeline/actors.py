@@ -456,9 +456,9 @@ def find_courts(ctx, sent, found):
     "the Kerala High Court", a notice's heading "SUPREME COURT OF YUKON" (the reference's body when it knows
     the name, else a new court of the place inside the name or the document's country). Not a bare "High
     Court" or "Constitutional Court": which one, the text must say."""
-    for i in range(sent.start + 1, sent.end):
+    for i in ctx.positions_in(COURT_HEADS, sent.start + 1, sent.end):
         capitals = ctx.words[i].isupper()  # a notice's heading: "SUPREME COURT OF YUKON"
-        if ctx.lower[i] not in COURT_HEADS or not (ctx.is_title_case[i] or capitals) or i in found.taken:
+        if not (ctx.is_title_case[i] or capitals) or i in found.taken:
             continue
         start = i
         while start > sent.start and (ctx.words[start - 1].isupper() if capitals else ctx.is_title_case[start - 1]) \
