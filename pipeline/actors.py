@@ -328,7 +328,8 @@ def find_agencies(ctx, sent, found):
             if actor is None:
                 continue
         previous = ctx.lower[span.start - 1] if span.start > sent.start else ""
-        if (span.start, span.end) in place_names and describes_private_party(ctx, span, sent):
+        if (span.start, span.end) in place_names and (describes_private_party(ctx, span, sent)
+                                                      or closes_unknown_name(ctx, span, sent)):
             continue
         if (span.start, span.end) in place_names and previous in NOT_AGENT_BEFORE:
             # "a school board in Virginia": a place, not the state government acting
@@ -535,6 +536,8 @@ def find_places(ctx, sent, found):
             continue
         if not following and describes_private_party(ctx, span, sent):
             continue
+        if closes_unknown_name(ctx, span, sent):
+            continue  # "KPMG UK", "Health New Zealand": NER names the body
         previous = ctx.lower[span.start - 1] if span.start > sent.start else ""
         if previous in NOT_AGENT_BEFORE and previous not in LOCATIVE and not following:
             continue
@@ -549,6 +552,26 @@ def find_places(ctx, sent, found):
         if actor:
             actor.via = "locative" if previous in LOCATIVE and not following else ""
             found.claim(actor)
+
+
+COMMON_CAPITALISED = words("common_capitalised")  # "AI", "US": capitalised, yet no name's first word
+KNOWN_NAME_GROUPS = ("tool", "agency", "person", "jurisdiction", "vendor", "trigger", "date", "outlet", "other_product")
+
+
+def closes_unknown_name(ctx, span, sent):
+    """A place right after a capitalised word no matcher explained ends a longer name ("KPMG UK",
+    "Health New Zealand"), unless the sentence is a Title Case headline."""
+    i = span.start - 1
+    if i < sent.start or not ctx.words[i].isalpha() or ctx.lower[i] in COMMON_CAPITALISED:
+        return False
+    if not (ctx.is_title_case[i] or ctx.words[i].isupper()) or is_title_case_sentence(ctx, sent):
+        return False
+    return not any(s.start <= i < s.end for g in KNOWN_NAME_GROUPS for s in ctx.in_sent(g, sent))
+
+
+def is_title_case_sentence(ctx, sent):
+    words = [w for w in ctx.words[sent.start:sent.end] if w.isalpha() and len(w) > 3]
+    return len(words) >= 4 and sum(w.istitle() for w in words) >= 0.8 * len(words)
 
 
 def names_a_department(ctx, end, sent):

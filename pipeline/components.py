@@ -732,6 +732,11 @@ class CandidateNER:
                 return False  # (a Title Case headline capitalises every word)
             if start in in_tools:  # "Microsoft" of "Microsoft 365 Copilot" is the tool's name
                 return False
+            if start in place_starts and start and start - 1 not in known_tokens and doc[start - 1].is_alpha \
+                    and (doc[start - 1].is_title or doc[start - 1].is_upper) \
+                    and doc[start - 1].lower_ not in COMMON_CAPITALISED \
+                    and not UnknownTools.title_case(sents[bisect.bisect_right(starts, start) - 1]):
+                return False  # "KPMG UK", "Health New Zealand": a place closing a name nobody knows
             if start and int(lower[start - 1]) in owners:
                 return False  # "barred its officials from using ChatGPT": those bound, not who binds them
             if end in tool_starts:
@@ -741,6 +746,8 @@ class CandidateNER:
         known_starts = {start for g in ("tool", "agency", "person", "jurisdiction", "vendor", "trigger", "date")
                         for start, _ in marks(doc, g)}
         in_tools = {i for start, end in marks(doc, "tool") for i in range(start, end)}
+        known_tokens = {i for g in ("tool", "agency", "person", "jurisdiction", "vendor", "trigger", "date", "outlet",
+                                     "other_product") for start, end in marks(doc, g) for i in range(start, end)}
         tool_starts = {start for g in ("tool", "tool_noun") for start, _ in marks(doc, g)}
         place_starts = {start for start, _ in marks(doc, "jurisdiction")}
         wanted = sentences_with(["trigger"]) & sentences_with(["tool", "anaphor"])

@@ -1698,3 +1698,9 @@ def test_staff_a_body_binds_leave_the_body_to_ner(extractor):
     e = one(events_of(extractor, "Bangladesh Bank has barred its officials from using ChatGPT for office work."),
             tool_id="chatgpt")
     assert e["agency"] == "Bangladesh Bank"
+
+
+def test_a_place_closing_an_unknown_name_is_part_of_that_name(extractor):
+    # "KPMG UK" is the firm, not the UK government
+    e = one(events_of(extractor, "KPMG UK has asked its employees not to use ChatGPT at all."), tool_id="chatgpt")
+    assert e["agency"] == "KPMG UK"
