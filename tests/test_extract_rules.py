@@ -1704,3 +1704,8 @@ def test_a_place_closing_an_unknown_name_is_part_of_that_name(extractor):
     # "KPMG UK" is the firm, not the UK government
     e = one(events_of(extractor, "KPMG UK has asked its employees not to use ChatGPT at all."), tool_id="chatgpt")
     assert e["agency"] == "KPMG UK"
+
+
+def test_no_longer_accepting_a_tool_s_output_bans_it(extractor):
+    events = events_of(extractor, "Getty Images will no longer accept pictures made with Midjourney.")
+    assert one(events, tool_id="midjourney")["action"] == "ban"
