@@ -76,9 +76,12 @@ def spell_out_initials(mentions):
 
 def full_name_of(short, names):
     """The body of `names` that `short` abbreviates: for initials, the name whose initials they are, else
-    the longest holding a run of words with those initials; for a name, the longest ending on it."""
+    the longest holding a run of words with those initials, else the longest opening on them; for a name,
+    the longest ending on it."""
     if short.isupper() and short.isalpha() and 2 <= len(short) <= STRAY_ACRONYM_LENGTH:
         spelled = [a for name, a in names.items() if name != short and short in runs_of_initials(name)]
+        if not spelled:  # "TPG" beside "TPG Telecom": the name it opens
+            spelled = [a for name, a in names.items() if name.startswith(short + " ")]
         return max(spelled, key=lambda a: (initials_of(a.name) == short, len(a.name)), default=None)
     longer = [a for name, a in names.items() if name.endswith(" " + short)]
     return max(longer, key=lambda a: len(a.name), default=None)

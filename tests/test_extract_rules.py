@@ -1709,3 +1709,10 @@ def test_a_place_closing_an_unknown_name_is_part_of_that_name(extractor):
 def test_no_longer_accepting_a_tool_s_output_bans_it(extractor):
     events = events_of(extractor, "Getty Images will no longer accept pictures made with Midjourney.")
     assert one(events, tool_id="midjourney")["action"] == "ban"
+
+
+def test_an_acronym_opening_an_unknown_name_is_that_body(extractor):
+    text = ("Vodafone owner TPG Telecom has barred its employees from using DeepSeek. In a statement on Wednesday, "
+            "TPG's security chief said the company had prohibited DeepSeek throughout the business.")
+    events = [e for e in events_of(extractor, text) if e["tool_id"] == "deepseek"]
+    assert {e["agency"] for e in events} == {"TPG Telecom"}
