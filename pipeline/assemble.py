@@ -87,6 +87,12 @@ def full_name_of(short, names):
     return max(longer, key=lambda a: len(a.name), default=None)
 
 
+def unknown_tool_name(ctx, mention):
+    """A tool the reference does not know, named as the text first writes it ("EPIK", even when the
+    measure's own sentence says "the app")."""
+    return next((s.text for s in ctx.group("tool")[0] if s.kb_id_ == mention.tool_id), mention.tool_mention)
+
+
 def initials_of(name):
     return "".join(w[0] for w in name.split() if w.lower() not in INITIALS_SKIP and w[:1].isupper())
 
@@ -296,7 +302,7 @@ def build_event(ctx, ms, is_main, own_sentences, other_sentences, body_offset):
         "agency_verified": actor.verified,
         "country": ctx.ref.country_name(jurisdiction),
         "jurisdiction_id": jurisdiction,
-        "tool": tool["name"] if tool else best.tool_mention,
+        "tool": tool["name"] if tool else unknown_tool_name(ctx, best),
         "tool_id": best.tool_id if tool else None,
         "tool_mention": best.tool_mention,
         "action": action,

@@ -834,11 +834,18 @@ class UnknownTools:
         tools = dict(marks(doc, "tool"))
         vendors = dict(marks(doc, "vendor"))
         products = dict(marks(doc, "other_product"))
+        defined = set()  # "EPIK, a photo-editing app from ...": a name a sentence without a measure defines
         for start, end in nouns:
             k = bisect.bisect_right(starts, start) - 1
-            if k not in with_trigger or self.title_case(sents[k]):
+            if self.title_case(sents[k]):
                 continue
             sent = sents[k]
+            if k not in with_trigger:
+                name = self.appositive_name(doc, start, sent, known)
+                if name is not None:
+                    defined.add(doc[name[0]:name[1]].text)
+                    found.append(Span(doc, name[0], name[1], label="tool", kb_id=f"new:{slugify(doc[name[0]:name[1]].text)}"))
+                continue
             names = self.listed_after(doc, end, sent, known, tools, vendors, products) \
                 or [self.name_after(doc, end, sent, known) or self.name_before(doc, start, sent, known)]
             for name in names:
@@ -846,8 +853,23 @@ class UnknownTools:
                         and doc[name[1] - 1].lower_ not in NOT_TOOL_ENDINGS:
                     found.append(Span(doc, name[0], name[1], label="tool",
                                       kb_id=f"new:{slugify(doc[name[0]:name[1]].text)}"))
+        # ... and is the tool wherever a sentence with a measure names it again
+        for k in sorted(with_trigger) if defined else ():
+            for token in sents[k]:
+                if token.text in defined and token.i not in known and not any(s.start <= token.i < s.end for s in found):
+                    found.append(Span(doc, token.i, token.i + 1, label="tool", kb_id=f"new:{slugify(token.text)}"))
         set_group(doc, "tool", found)
         return doc
+
+    def appositive_name(self, doc, i, sent, known):
+        """"EPIK, a photo-editing app": the one-word name before ", a/an/the <lower-case words> <noun>"."""
+        k = i - 1
+        while k > sent.start and i - k <= self.max_words and (doc[k].is_lower or doc[k].text == "-") \
+                and doc[k].lower_ not in ARTICLES:
+            k -= 1
+        if not (k - 2 >= sent.start and doc[k].lower_ in ARTICLES and doc[k - 1].text == ","):
+            return None
+        return (k - 2, k - 1) if self.is_name(doc[k - 2], known) and len(doc[k - 2].text) > 1 else None
 
     def web_addresses(self, doc, sents, starts, with_trigger, known):
         """"blocked ai-writer.com, wordai.com and other AI writing sites": a web address in a sentence with

@@ -1716,3 +1716,10 @@ def test_an_acronym_opening_an_unknown_name_is_that_body(extractor):
             "TPG's security chief said the company had prohibited DeepSeek throughout the business.")
     events = [e for e in events_of(extractor, text) if e["tool_id"] == "deepseek"]
     assert {e["agency"] for e in events} == {"TPG Telecom"}
+
+
+def test_a_tool_defined_in_a_sentence_without_a_measure_is_the_tool_when_named_again(extractor):
+    text = ("The craze was powered by EPIK, a photo-editing app from South Korea. The Department of National "
+            "Defense ordered personnel to stop using EPIK.")
+    e = one(events_of(extractor, text), tool_id=None)
+    assert (e["tool"], e["action"]) == ("EPIK", "ban")
