@@ -136,7 +136,7 @@ def find_events(ctx):
             else:
                 followers = []
             agents = [education_body_of(ctx, a, sent) for a in agents]
-            action = trigger.label_
+            action = "restrict" if conditional_permission(ctx, trigger, sent) else trigger.label_
             stage = "proposed" if lawmakers_urge(ctx, trigger, sent, agents) else stage_of(ctx, trigger, sent, action)
             in_title = ctx.is_title(sent)
             weight = tool_weight * (cfg.weak_trigger_weight if weak else 1.0) \
@@ -241,6 +241,18 @@ def split_joined(ctx, agents, trigger):
     joiners = [a for a in agents if a.end <= verbs[0]]
     joined = [a for a in agents if a.start > verbs[0]]
     return (joiners, joined) if joiners and joined else (agents, [])
+
+
+PERMISSION_CONDITIONS = words("permission_condition")  # "provided", "as long as": on a condition
+
+
+def conditional_permission(ctx, trigger, sent):
+    """"will let students use ChatGPT, as long as they say so", "allowed provided they disclose it": a
+    permission on a condition restricts; it does not lift."""
+    if trigger.label_ != "lift":
+        return False
+    after = ctx.lower[trigger.end:min(sent.end, trigger.end + ctx.settings.permission_condition_window)]
+    return any(w in PERMISSION_CONDITIONS and (w != "long" or "as" in after) for w in after)
 
 
 def measure_authors(ctx):

@@ -1723,3 +1723,11 @@ def test_a_tool_defined_in_a_sentence_without_a_measure_is_the_tool_when_named_a
             "Defense ordered personnel to stop using EPIK.")
     e = one(events_of(extractor, text), tool_id=None)
     assert (e["tool"], e["action"]) == ("EPIK", "ban")
+
+
+def test_a_permission_on_a_condition_restricts_rather_than_lifts(extractor):
+    events = events_of(extractor, "The International Baccalaureate will let students use ChatGPT, as long as "
+                                  "they say so.")
+    assert one(events, tool_id="chatgpt")["action"] == "restrict"
+    events = events_of(extractor, "The Ohio Department of Education will let students use ChatGPT again.")
+    assert one(events, tool_id="chatgpt")["action"] == "lift"
