@@ -15,6 +15,7 @@ from dataclasses import replace
 
 from banwatch.lexicon import words
 from banwatch.names import slugify
+from pipeline.components import COMMON_CAPITALISED, KNOWN_NAME_GROUPS, is_title_case_headline
 from pipeline.context import NOT_AGENT_BEFORE, POSSESSIVE, Actor, only_described
 from pipeline.reference import fold_name
 
@@ -471,7 +472,7 @@ def find_courts(ctx, sent, found):
         name = ctx.text(start, end)
         if capitals:
             name = " ".join(w if w in NAME_LINKS else w.capitalize() for w in name.lower().split())
-        places = [p for p in ctx.spans("jurisdiction", start, end)]
+        places = ctx.spans("jurisdiction", start, end)
         jurisdiction = places[0].kb_id_ if places else ctx.dominant_of("country")
         known = ctx.ref.reference.resolve("agencies", name, jurisdiction=jurisdiction)
         if known:
@@ -554,24 +555,15 @@ def find_places(ctx, sent, found):
             found.claim(actor)
 
 
-COMMON_CAPITALISED = words("common_capitalised")  # "AI", "US": capitalised, yet no name's first word
-KNOWN_NAME_GROUPS = ("tool", "agency", "person", "jurisdiction", "vendor", "trigger", "date", "outlet", "other_product")
-
-
 def closes_unknown_name(ctx, span, sent):
     """A place right after a capitalised word no matcher explained ends a longer name ("KPMG UK",
     "Health New Zealand"), unless the sentence is a Title Case headline."""
     i = span.start - 1
     if i < sent.start or not ctx.words[i].isalpha() or ctx.lower[i] in COMMON_CAPITALISED:
         return False
-    if not (ctx.is_title_case[i] or ctx.words[i].isupper()) or is_title_case_sentence(ctx, sent):
+    if not (ctx.is_title_case[i] or ctx.words[i].isupper()) or is_title_case_headline(sent):
         return False
     return not any(s.start <= i < s.end for g in KNOWN_NAME_GROUPS for s in ctx.in_sent(g, sent))
-
-
-def is_title_case_sentence(ctx, sent):
-    words = [w for w in ctx.words[sent.start:sent.end] if w.isalpha() and len(w) > 3]
-    return len(words) >= 4 and sum(w.istitle() for w in words) >= 0.8 * len(words)
 
 
 def names_a_department(ctx, end, sent):

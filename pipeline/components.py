@@ -695,6 +695,14 @@ COMMON_CAPITALISED = words("common_capitalised")
 PLACE_PREPOSITIONS = words("place_preposition")
 SUBJECT_PRONOUNS = words("body_pronoun") | words("person_pronoun")
 POSSESSIVE_DETERMINERS = words("possessive_determiner")  # "its officials": people the measure binds
+# the groups whose marks explain a capitalised word: a capitalised word none of them covers names something unknown
+KNOWN_NAME_GROUPS = ("tool", "agency", "person", "jurisdiction", "vendor", "trigger", "date", "outlet", "other_product")
+
+
+def is_title_case_headline(sent):
+    """A headline in Title Case ("Bans Chinese AI Apps On State Devices"): capitals name nothing."""
+    words = [t for t in sent if t.is_alpha and len(t) > 3]
+    return len(words) >= 4 and sum(t.is_title for t in words) >= 0.8 * len(words)
 
 
 class CandidateNER:
@@ -728,14 +736,14 @@ class CandidateNER:
             if start and int(lower[start - 1]) in places:
                 return False
             if start in place_starts and end < len(doc) and doc[end].is_title and end not in known_starts \
-                    and not UnknownTools.title_case(sents[bisect.bisect_right(starts, start) - 1]):
+                    and not is_title_case_headline(sents[bisect.bisect_right(starts, start) - 1]):
                 return False  # (a Title Case headline capitalises every word)
             if start in in_tools:  # "Microsoft" of "Microsoft 365 Copilot" is the tool's name
                 return False
             if start in place_starts and start and start - 1 not in known_tokens and doc[start - 1].is_alpha \
                     and (doc[start - 1].is_title or doc[start - 1].is_upper) \
                     and doc[start - 1].lower_ not in COMMON_CAPITALISED \
-                    and not UnknownTools.title_case(sents[bisect.bisect_right(starts, start) - 1]):
+                    and not is_title_case_headline(sents[bisect.bisect_right(starts, start) - 1]):
                 return False  # "KPMG UK", "Health New Zealand": a place closing a name nobody knows
             if start and int(lower[start - 1]) in owners:
                 return False  # "barred its officials from using ChatGPT": those bound, not who binds them
@@ -746,8 +754,7 @@ class CandidateNER:
         known_starts = {start for g in ("tool", "agency", "person", "jurisdiction", "vendor", "trigger", "date")
                         for start, _ in marks(doc, g)}
         in_tools = {i for start, end in marks(doc, "tool") for i in range(start, end)}
-        known_tokens = {i for g in ("tool", "agency", "person", "jurisdiction", "vendor", "trigger", "date", "outlet",
-                                     "other_product") for start, end in marks(doc, g) for i in range(start, end)}
+        known_tokens = {i for g in KNOWN_NAME_GROUPS for start, end in marks(doc, g) for i in range(start, end)}
         tool_starts = {start for g in ("tool", "tool_noun") for start, _ in marks(doc, g)}
         place_starts = {start for start, _ in marks(doc, "jurisdiction")}
         wanted = sentences_with(["trigger"]) & sentences_with(["tool", "anaphor"])
@@ -837,7 +844,7 @@ class UnknownTools:
         defined = set()  # "EPIK, a photo-editing app from ...": a name a sentence without a measure defines
         for start, end in nouns:
             k = bisect.bisect_right(starts, start) - 1
-            if self.title_case(sents[k]):
+            if is_title_case_headline(sents[k]):
                 continue
             sent = sents[k]
             if k not in with_trigger:
@@ -885,12 +892,6 @@ class UnknownTools:
             if k in with_trigger and (k in ai_sentences or any(t.lower_ in AI_CONTEXT for t in sents[k])):
                 found.append(Span(doc, token.i, token.i + 1, label="tool", kb_id=f"new:{slugify(token.text.replace('.', ' '))}"))
         return found
-
-    @staticmethod
-    def title_case(sent):
-        """A headline in Title Case ("Bans Chinese AI Apps On State Devices"): capitals name nothing."""
-        words = [t for t in sent if t.is_alpha and len(t) > 3]
-        return len(words) >= 4 and sum(t.is_title for t in words) >= 0.8 * len(words)
 
     def name_after(self, doc, i, sent, known):
         # "the AI app OpenClaw", "chatbot service character.ai", "an app called Clothoff"

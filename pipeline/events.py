@@ -47,6 +47,7 @@ from pipeline.context import POSSESSIVE, Mention
 from pipeline.event_dates import date_candidates
 from pipeline.triggers import (
     close_tools,
+    conditional_permission,
     is_elsewhere,
     is_negated,
     is_opinion,
@@ -241,18 +242,6 @@ def split_joined(ctx, agents, trigger):
     joiners = [a for a in agents if a.end <= verbs[0]]
     joined = [a for a in agents if a.start > verbs[0]]
     return (joiners, joined) if joiners and joined else (agents, [])
-
-
-PERMISSION_CONDITIONS = words("permission_condition")  # "provided", "as long as": on a condition
-
-
-def conditional_permission(ctx, trigger, sent):
-    """"will let students use ChatGPT, as long as they say so", "allowed provided they disclose it": a
-    permission on a condition restricts; it does not lift."""
-    if trigger.label_ != "lift":
-        return False
-    after = ctx.lower[trigger.end:min(sent.end, trigger.end + ctx.settings.permission_condition_window)]
-    return any(w in PERMISSION_CONDITIONS and (w != "long" or "as" in after) for w in after)
 
 
 def measure_authors(ctx):

@@ -56,6 +56,7 @@ class RuleSettings:
     scope_modifier_words: int = 3  # words before a scope noun kept as its modifiers ("agency devices")
     lift_object_gap: int = 3  # "lifted its ban": words from the lift to the trigger it lifts
     background_window: int = 12  # words before a trigger read for "already", "previously"
+    permission_condition_window: int = 8  # "let students use the chatbot, as long as ...": a lift on a condition restricts
 
     # ---- who is named (pipeline/actors.py, sentence_actors and its finders) ----
     anaphor_lookback_sentences: int = 8  # "the bureau" names a body of the last this many sentences
@@ -91,7 +92,6 @@ class RuleSettings:
     author_spread_sentences: int = 3  # an author names the measure of its sentence and the next two
 
     # ---- dates (pipeline/event_dates.py) ----
-    permission_condition_window: int = 8  # "let students use the chatbot, as long as ...": a lift on a condition restricts
     date_words_before: int = 3  # words before a date read for "released", "on", "effective"
     described_body_lookahead: int = 4  # "a New South Wales government department" is named within this many sentences
     judge_name_words: int = 3  # "Judge Brantley Starr": the capitalised words after the title that name the judge

@@ -514,3 +514,14 @@ def clause_words_before(ctx, trigger, sent, window, clause_ends):
             return before[i + 1:]
     return before
 
+
+PERMISSION_CONDITIONS = words("permission_condition")  # "provided", "as long as": on a condition
+
+
+def conditional_permission(ctx, trigger, sent):
+    """"will let students use ChatGPT, as long as they say so", "allowed provided they disclose it": a
+    permission on a condition restricts; it does not lift."""
+    if trigger.label_ != "lift":
+        return False
+    after = ctx.lower[trigger.end:min(sent.end, trigger.end + ctx.settings.permission_condition_window)]
+    return any(w in PERMISSION_CONDITIONS and (w != "long" or "as" in after) for w in after)
