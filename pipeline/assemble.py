@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from banwatch.lexicon import words
 from banwatch.names import name_words
-from pipeline.actors import STRAY_ACRONYM_LENGTH
+from pipeline.actors import STRAY_ACRONYM_LENGTH, actors_in
 from pipeline.decide import event_features
 from pipeline.event_dates import date_candidates
 from pipeline.triggers import is_background
@@ -51,6 +51,11 @@ def assemble(ctx, mentions, body_offset):
         event = build_event(ctx, ms, key == main_key, used_sentences[key], others, body_offset)
         beside_measure = key[2] != "measure" and "measure" in kinds_of[key[:2]]
         event["features"] = event_features(ctx, ms, event, key == main_key, len(groups), beside_measure)
+        if event["date_source"] == "published" and ctx.published:
+            # after the features: the decision layer learned from what the measure's own sentences date
+            announced = announcement_date(ctx, ms[0].actor, used_sentences[key], others if key == main_key else None)
+            if announced:
+                event.update(date=announced[0], date_precision=announced[1], date_text=announced[2], date_source="text")
         events.append(event)
     events.sort(key=lambda e: (e["date"] or "", e["agency"], e["tool"]))
     return events
@@ -375,6 +380,27 @@ def choose_date(ctx, ms, own_sentences, others=None):
     if ctx.published_month:
         return ctx.published_month, "month", None, "published"
     return None, None, None, None
+
+
+SPEECH_VERBS = words("speech_verb")
+
+
+def announcement_date(ctx, actor, own_sentences, others=None):
+    """A fresh measure stated with no date: the day its body spoke of it, when another sentence has
+    that body say or announce something on a day just before publication ("The ministry said on Monday
+    that it had sent notices", "The FTC on Wednesday announced five cases"); nearer than the
+    publication date the report was filed on."""
+    earliest = (ctx.published - datetime.timedelta(days=ctx.settings.announcement_days)).isoformat()
+    for k, sent in enumerate(ctx.sents):
+        if k in own_sentences or k in (others or ()):
+            continue
+        speech = ctx.positions_in(SPEECH_VERBS, sent.start, sent.end)
+        if not speech or not any(a.key == actor.key and a.start < speech[0] for a in actors_in(ctx, sent)):
+            continue
+        days = [d for d in date_candidates(ctx, sent) if d[1] == "day" and earliest <= d[0] <= ctx.published.isoformat()]
+        if days:
+            return max(days, key=lambda d: (d[3], -_ord(d[0])))
+    return None
 
 
 def same_paragraph(ctx, i, j):

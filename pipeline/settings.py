@@ -105,6 +105,7 @@ class RuleSettings:
     date_relative_clause_penalty: float = 1.5  # "which", "who" or ";" between date and trigger
     date_cue_bonus: float = 0.3  # "on", "effective", "since" before the date
     date_day_bonus: float = 0.2  # a date to the day
+    announcement_days: int = 14  # "the ministry said on Monday": the body's announcement this close before publication dates a fresh measure
 
     # ---- events (pipeline/assemble.py) ----
     one_measure_months: int = 12  # kept events of one body on one tool this close are one measure (the surest stands)

@@ -1731,3 +1731,16 @@ def test_a_permission_on_a_condition_restricts_rather_than_lifts(extractor):
     assert one(events, tool_id="chatgpt")["action"] == "restrict"
     events = events_of(extractor, "The Ohio Department of Education will let students use ChatGPT again.")
     assert one(events, tool_id="chatgpt")["action"] == "lift"
+
+
+def test_an_undated_fresh_measure_takes_the_day_its_body_spoke(extractor):
+    # published on a Thursday; the measure's own sentence has no date, the body's statement does
+    measure = "Italy's privacy regulator has ordered DeepSeek to stop processing the data of Italian users. "
+    text = measure + "The Garante said on Tuesday that the company's answers had been wholly insufficient."
+    assert date_of(extractor, text, "2025-01-30", "deepseek") == "2025-01-28"
+    # a day long before publication is no statement about this report's measure
+    text = measure + "The Garante said on 3 March 2023 that chatbots were a growing concern."
+    assert date_of(extractor, text, "2025-01-30", "deepseek") == "2025-01-30"
+    # nor is someone else's statement
+    text = measure + "The company said on Tuesday that it had done nothing wrong."
+    assert date_of(extractor, text, "2025-01-30", "deepseek") == "2025-01-30"
