@@ -5,7 +5,7 @@ from collections import Counter, defaultdict
 from dataclasses import replace
 
 from banwatch.lexicon import words
-from banwatch.names import name_words
+from banwatch.names import name_words, slugify
 from pipeline.actors import STRAY_ACRONYM_LENGTH, actors_in
 from pipeline.decide import event_features
 from pipeline.event_dates import date_candidates
@@ -26,7 +26,7 @@ def action_class(action):
 
 def assemble(ctx, mentions, body_offset):
     groups = defaultdict(list)
-    for m in spell_out_initials(mentions):
+    for m in spell_out_initials(ctx, mentions):
         groups[(m.actor.key, m.tool_id, action_class(m.action), m.stage)].append(m)
     merge_country_mentions(ctx, groups)
     merge_stages_of_one_sentence(groups)
@@ -64,19 +64,61 @@ def assemble(ctx, mentions, body_offset):
 INITIALS_SKIP = NAME_FILLERS | words("name_link") | {"&"}  # "University of Idaho": UI
 
 
-def spell_out_initials(mentions):
+def spell_out_initials(ctx, mentions):
     """"OIT" and "UI" beside "University of Idaho Office of Information Technology", "Department of
     Customer Service" beside "NSW Department of Customer Service": one body the reference does not know,
-    under a short name and its full one; the short name's mentions go to the full name."""
+    under a short name and its full one; the short name's mentions go to the full name. A short name the
+    document spells out ("the Dutch Research Council (NWO)") is that name, whatever its initials."""
     names = {m.actor.name: m.actor for m in mentions if not m.actor.verified}
+    defined = defined_acronyms(ctx)
     out = []
     for m in mentions:
         full = None if m.actor.verified else full_name_of(m.actor.name, names)
+        if full is None and not m.actor.verified and m.actor.name in defined:
+            spelled = defined[m.actor.name]
+            full = names.get(spelled) or replace(m.actor, key=f"new:{slugify(spelled)}", name=spelled)
         if full is not None:
             m = replace(m, actor=replace(full, mention=m.actor.mention, start=m.actor.start, end=m.actor.end,
                                          via=m.actor.via))
         out.append(m)
     return out
+
+
+ACRONYM_NAME_LINKS = words("name_link") | NAME_FILLERS
+
+
+def defined_acronyms(ctx):
+    """{"NWO": "Dutch Research Council"}: the short names a document defines in brackets right after a
+    capitalised name ("the Dutch Research Council (NWO)"). The name is the longest run of capitalised
+    words and linking words before the bracket, across commas only when its initials are the short
+    name's ("Ministry of Business, Innovation and Employment (MBIE)"); "the" inside a run ends it."""
+    found = {}
+    for i in ctx.positions(("(",)):
+        if i + 2 >= len(ctx.words) or ctx.words[i + 2] != ")":
+            continue
+        short = ctx.words[i + 1]
+        if not (short.isupper() and short.isalpha() and 2 <= len(short) <= STRAY_ACRONYM_LENGTH) or short in found:
+            continue
+        starts, start = [], i  # where the name may start: after each comma the run crosses
+        while start > 0 and "\n" not in ctx.words[start - 1] and ctx.lower[start - 1] != "the":
+            word = ctx.words[start - 1]
+            if ctx.is_title_case[start - 1] or word.isupper() or ctx.lower[start - 1] in ACRONYM_NAME_LINKS:
+                start -= 1
+            elif word == "," and start - 2 >= 0 and ctx.is_title_case[start - 2]:
+                starts.append(start)
+                start -= 1
+            else:
+                break
+        starts.append(start)
+        names = []
+        for first in starts:
+            while first < i and (ctx.lower[first] in ACRONYM_NAME_LINKS or ctx.words[first] == ","):
+                first += 1  # "of", "and" open no name
+            names.append(ctx.text(first, i).strip())
+        name = next((n for n in reversed(names) if initials_of(n.replace(",", " ")) == short), names[0])
+        if len(name.split()) >= 2:  # one capitalised word is a place or a person, not a body's full name
+            found[short] = name
+    return found
 
 
 def full_name_of(short, names):

@@ -1744,3 +1744,14 @@ def test_an_undated_fresh_measure_takes_the_day_its_body_spoke(extractor):
     # nor is someone else's statement
     text = measure + "The company said on Tuesday that it had done nothing wrong."
     assert date_of(extractor, text, "2025-01-30", "deepseek") == "2025-01-30"
+
+
+def test_a_short_name_the_document_spells_out_is_the_body_it_names(extractor):
+    # "NWO" is no run of the initials of "Dutch Research Council": the brackets define it
+    text = ("Grant reviewers for the Dutch Research Council (NWO) were given new rules this week.\n\n"
+            "NWO has banned ChatGPT for everyone who assesses research proposals.")
+    assert one(events_of(extractor, text), tool_id="chatgpt")["agency"] == "Dutch Research Council"
+    # across a comma only when the initials say so
+    text = ("Staff at the Ministry of Business, Innovation and Employment (MBIE) got a memo on Friday.\n\n"
+            "MBIE has banned ChatGPT on its work laptops.")
+    assert one(events_of(extractor, text), tool_id="chatgpt")["agency"] == "Ministry of Business, Innovation and Employment"
