@@ -51,6 +51,10 @@ def assemble(ctx, mentions, body_offset):
         event = build_event(ctx, ms, key == main_key, used_sentences[key], others, body_offset)
         beside_measure = key[2] != "measure" and "measure" in kinds_of[key[:2]]
         event["features"] = event_features(ctx, ms, event, key == main_key, len(groups), beside_measure)
+        if ctx.published and event["date_source"] == "text" and event["date_precision"] == "year" \
+                and event["date"] == str(ctx.published.year) and (event["date_text"] or "").lower() in THIS_YEAR:
+            # "this year": the year the report was published in, no more than its publication date says
+            event.update(date=ctx.published.isoformat(), date_precision="day", date_text=None, date_source="published")
         if event["date_source"] == "published" and ctx.published:
             # after the features: the decision layer learned from what the measure's own sentences date
             announced = announcement_date(ctx, ms[0].actor, used_sentences[key], others if key == main_key else None)
@@ -425,6 +429,7 @@ def choose_date(ctx, ms, own_sentences, others=None):
 
 
 SPEECH_VERBS = words("speech_verb")
+THIS_YEAR = {"this year"}
 
 
 def announcement_date(ctx, actor, own_sentences, others=None):

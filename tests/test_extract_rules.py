@@ -1755,3 +1755,13 @@ def test_a_short_name_the_document_spells_out_is_the_body_it_names(extractor):
     text = ("Staff at the Ministry of Business, Innovation and Employment (MBIE) got a memo on Friday.\n\n"
             "MBIE has banned ChatGPT on its work laptops.")
     assert one(events_of(extractor, text), tool_id="chatgpt")["agency"] == "Ministry of Business, Innovation and Employment"
+
+
+def test_this_year_says_no_more_than_the_publication_date(extractor):
+    text = "Staff have been barred this year from using Microsoft Copilot on House devices."
+    e = one(events_of(extractor, text, published="2024-03-29"), tool_id="microsoft-copilot")
+    assert (e["date"], e["date_source"]) == ("2024-03-29", "published")
+    # a named year stays as written
+    text = "Staff were barred in 2023 from using Microsoft Copilot on House devices."
+    e = one(events_of(extractor, text, published="2024-03-29"), tool_id="microsoft-copilot")
+    assert (e["date"], e["date_source"]) == ("2023", "text")
