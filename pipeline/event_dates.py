@@ -6,7 +6,8 @@ DATE_SKIP_BEFORE = words("date_skip_before")
 RELATIVE_CLAUSE = words("relative_pronoun") | {";"}
 OTHER_CLAUSE = words("date_contrast")
 DATE_CUES = words("date_cue")
-IMPOSING = words("imposing")  # "a ban it imposed in February": the verb of the measure a lift ends
+IMPOSING = words("imposing")
+DOCUMENT_DATED = {"dated"}  # "a ban it imposed in February": the verb of the measure a lift ends
 
 
 def date_candidates(ctx, sent, trigger=None, after=0):
@@ -52,6 +53,8 @@ def date_candidates(ctx, sent, trigger=None, after=0):
                 continue  # "The rule adopted in February ... will no longer apply": the rule's date
         if before & DATE_CUES:
             score += cfg.date_cue_bonus
+        if span.start > sent.start and ctx.lower[span.start - 1] in DOCUMENT_DATED:
+            score += cfg.document_dated_bonus  # "an order dated 2 February": the measure's own paper
         if precision == "day":
             score += cfg.date_day_bonus
         out.append((iso, precision, span.text, score))

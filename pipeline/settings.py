@@ -105,6 +105,7 @@ class RuleSettings:
     date_relative_clause_penalty: float = 1.5  # "which", "who" or ";" between date and trigger
     date_cue_bonus: float = 0.3  # "on", "effective", "since" before the date
     date_day_bonus: float = 0.2  # a date to the day
+    document_dated_bonus: float = 1.5  # "a letter dated Feb. 27": the date of the paper stating the measure
     announcement_days: int = 14  # "the ministry said on Monday": the body's announcement this close before publication dates a fresh measure
 
     # ---- events (pipeline/assemble.py) ----

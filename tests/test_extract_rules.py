@@ -1765,3 +1765,9 @@ def test_this_year_says_no_more_than_the_publication_date(extractor):
     text = "Staff were barred in 2023 from using Microsoft Copilot on House devices."
     e = one(events_of(extractor, text, published="2024-03-29"), tool_id="microsoft-copilot")
     assert (e["date"], e["date_source"]) == ("2023", "text")
+
+
+def test_the_date_of_the_paper_stating_the_measure_wins(extractor):
+    text = ("In a notice dated 2 February and made public at the end of last week, Italy's privacy regulator "
+            "ordered the maker of Replika to stop processing the data of Italian users.")
+    assert date_of(extractor, text, "2023-02-06", "replika") == "2023-02-02"
