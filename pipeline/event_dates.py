@@ -10,15 +10,16 @@ IMPOSING = words("imposing")
 DOCUMENT_DATED = {"dated"}  # "a ban it imposed in February": the verb of the measure a lift ends
 
 
-def date_candidates(ctx, sent, trigger=None, after=0):
+def date_candidates(ctx, sent, trigger=None, after=0, others=()):
     """Dates of a sentence scored for one trigger: a date belongs to its nearest trigger, and one
-    across a relative clause ("..., which banned it last week") belongs to that clause."""
+    across a relative clause ("..., which banned it last week") belongs to that clause. `others`: the
+    sentence's actors that do not take this measure; a date one of them owns is theirs."""
     cfg = ctx.settings
     out = []
     triggers = ctx.in_sent("trigger", sent)
     dates = ctx.in_sent("date", sent)
     for n, span in enumerate(dates):
-        if span.start < after:
+        if span.start < after or any(owns_date(ctx, actor, span) for actor in others):
             continue
         if span.label_ == "weekday" and n + 1 < len(dates) and dates[n + 1].start - span.end <= 1:
             continue  # "on Monday, Feb. 3": the date itself follows its weekday
@@ -59,6 +60,21 @@ def date_candidates(ctx, sent, trigger=None, after=0):
             score += cfg.date_day_bonus
         out.append((iso, precision, span.text, score))
     return out
+
+
+def owns_date(ctx, actor, date):
+    """'starting with Texas in January', 'the Jan. 31 directive from Governor Abbott': a date right after a
+    body's name, or on a measure noun that names its body right after, is that body's."""
+    before = ctx.lower[actor.end:date.start]
+    if 0 <= len(before) <= 2 and all(w in DATE_OWNER_LINKS for w in before) and actor.end <= date.start:
+        return True
+    after = ctx.lower[date.end:actor.start]
+    return 2 <= len(after) <= 4 and bool(ctx.spans("measure_noun", date.end, date.end + 1)) \
+        and after[1] in DATE_OWNER_AFTER  # (a title may open the name: "from Governor Greg Abbott")
+
+
+DATE_OWNER_LINKS = {"in", "on", "'s", "’s"}
+DATE_OWNER_AFTER = {"from", "by", "of"}
 
 
 def _gap(a, b):

@@ -1771,3 +1771,9 @@ def test_the_date_of_the_paper_stating_the_measure_wins(extractor):
     text = ("In a notice dated 2 February and made public at the end of last week, Italy's privacy regulator "
             "ordered the maker of Replika to stop processing the data of Italian users.")
     assert date_of(extractor, text, "2023-02-06", "replika") == "2023-02-02"
+
+
+def test_a_date_right_after_another_body_is_that_bodys(extractor):
+    text = "Oklahoma has banned DeepSeek on state devices, following Texas in January."
+    events = events_of(extractor, text, published="2025-03-21")
+    assert one(events, agency="State of Oklahoma", tool_id="deepseek")["date"] == "2025-03-21"
