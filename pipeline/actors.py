@@ -481,6 +481,43 @@ def find_courts(ctx, sent, found):
             found.claim(new_body(name, name, "court", jurisdiction, start, end))
 
 
+SCHOOL_HEADS = words("school_system_head")  # what ends a school system's name: "Schools", "School District", "High"
+SCHOOL_NAME_WORDS = words("school_system_word")  # the generic words of such a name ("Public", "County", "Unified")
+SCHOOL_TAILS = {"board", "division", "system", "committee"}  # a name going on past its head: "School Board"
+
+
+def find_named_schools(ctx, sent, found):
+    """A school or school system named in full, which sets its own rules: "Walla Walla Public Schools", "the
+    Ames High School", "Ames High", "Peninsula School District" (the reference's body when it knows the name,
+    else a new one of the document's place). A name needs a word of its own besides the generic ones."""
+    for i in ctx.positions_in(SCHOOL_HEADS, sent.start + 1, sent.end):
+        if not ctx.is_title_case[i] or i in found.taken:
+            continue
+        end = i + 1
+        while end < sent.end and ctx.is_title_case[end] and ctx.lower[end] in SCHOOL_HEADS | SCHOOL_TAILS:
+            end += 1  # "High School District", "School Board"
+        start = i
+        while start > sent.start and (ctx.is_title_case[start - 1] or ctx.words[start - 1].isupper()) \
+                and ctx.lower[start - 1] not in NAME_LINKS:
+            start -= 1
+        own = [k for k in range(start, i) if ctx.lower[k] not in SCHOOL_NAME_WORDS | SCHOOL_HEADS]
+        if not own or set(range(start, end)) & found.taken or ctx.is_title(sent) and is_title_case_headline_at(ctx, sent):
+            continue
+        if any(s.start < end and s.end > start for g in ("tool", "trigger", "outlet") for s in ctx.in_sent(g, sent)):
+            continue
+        name = ctx.text(start, end)
+        jurisdiction = place_of_name(ctx, start, end, sent)
+        known = ctx.ref.reference.resolve("agencies", name, jurisdiction=jurisdiction)
+        found.claim(body_actor(ctx, known, name, start, end) if known else
+                    new_body(name, name, "agency", jurisdiction, start, end))
+
+
+def is_title_case_headline_at(ctx, sent):
+    """A headline in Title Case, where capitals name nothing."""
+    words = [k for k in range(sent.start, sent.end) if ctx.alpha[k] and len(ctx.words[k]) > 3]
+    return len(words) >= 4 and sum(ctx.is_title_case[k] for k in words) >= 0.8 * len(words)
+
+
 def court_before(ctx, end, sent):
     """Where a court's name ending right before `end` begins ("Northern District of Texas"): two capitalised
     words or more, one of them judicial; else None ("District judge Ann Lee" names no court)."""
@@ -809,7 +846,7 @@ def find_subject_pronouns(ctx, sent, found):
 
 # In this order: a token goes to the first finder's actor that claims it (a judge first: "Judge X of the U.S.
 # District Court" is the court, not the United States).
-ACTOR_FINDERS = (find_judges, find_courts, find_place_named_bodies, find_place_chambers, find_listed_ministries, find_place_regulators, find_agencies, find_people, find_places,
+ACTOR_FINDERS = (find_judges, find_courts, find_named_schools, find_place_named_bodies, find_place_chambers, find_listed_ministries, find_place_regulators, find_agencies, find_people, find_places,
                  find_described_governments, find_governor_titles, find_state_offices, find_ner_bodies,
                  find_collectives, find_lawmakers, find_the_publisher, find_body_anaphors, find_subject_pronouns)
 
@@ -938,6 +975,12 @@ def ner_actor(ctx, span, sent):
             return government_of(ctx, jid, span.text, span.start, span.end)
         by_agent = (span.start > sent.start and ctx.lower[span.start - 1] == "by"
                     and not (span.end < len(ctx.words) and ctx.words[span.end] == "-"))  # "by London-based X"
+        # "the city of Yokohama": the place's own government, named by what it is
+        if span.label_ == "GPE" and span.start - 2 >= sent.start and ctx.lower[span.start - 1] == "of" \
+                and ctx.lower[span.start - 2] in LOCAL_GOVERNMENT_WORDS:
+            name = f"{ctx.words[span.start - 2].capitalize()} of {text}"
+            return new_body(name, ctx.text(span.start - 2, span.end), "local_government", ctx.dominant_of("country"),
+                            span.start - 2, span.end)
         if span.label_ == "NORP" or not (by_agent or LOCAL_GOVERNMENT_WORDS & set(text.lower().split())):
             # "London", "Los Angeles": a place the reference does not know is where, not who; but what a
             # measure is "by" acts (NER calls many bodies it does not know places)
@@ -949,13 +992,18 @@ def ner_actor(ctx, span, sent):
     if len(words_of_name) >= 2 and re.sub(r"[^a-z0-9]", "", text.lower()) in ctx.outlet_names \
             and reporting_position(ctx, span, sent):
         return None  # "told Cyber Daily" on cyberdaily.au: the outlet reporting
-    # an unknown body: its jurisdiction from a place named just before it or inside it, else the document's
+    return new_body(text, span.text, "ORG", place_of_name(ctx, span.start, span.end, sent), span.start, span.end)
+
+
+def place_of_name(ctx, start, end, sent):
+    """An unknown body's jurisdiction: a place named just before its name, inside it or right after it ("the
+    Fairfax County School Board in Virginia"), else the document's country."""
     jid = None
     window = ctx.settings.ner_place_window
-    for j in ctx.spans("jurisdiction", max(sent.start, span.start - window), min(sent.end, span.end + window)):
-        if j.end <= span.end or ctx.lower[span.end] in NER_PLACE_LINKS:
+    for j in ctx.spans("jurisdiction", max(sent.start, start - window), min(sent.end, end + window)):
+        if j.end <= end or ctx.lower[end] in NER_PLACE_LINKS:
             jid = j.kb_id_
-    return new_body(text, span.text, "ORG", jid or ctx.dominant_of("country"), span.start, span.end)
+    return jid or ctx.dominant_of("country")
 
 
 REPORTING_VERBS = words("reporting_verb")  # "Cyber Daily reported", "... has learned"

@@ -1777,3 +1777,29 @@ def test_a_date_right_after_another_body_is_that_bodys(extractor):
     text = "Oklahoma has banned DeepSeek on state devices, following Texas in January."
     events = events_of(extractor, text, published="2025-03-21")
     assert one(events, agency="State of Oklahoma", tool_id="deepseek")["date"] == "2025-03-21"
+
+
+@pytest.mark.parametrize("text, body", [
+    ("Walla Walla Public Schools has blocked ChatGPT on district devices.", "Walla Walla Public Schools"),
+    ("Ames High has blocked ChatGPT on school devices.", "Ames High"),
+    ("The Peninsula School District blocked ChatGPT on its networks.", "Peninsula School District"),
+])
+def test_a_school_system_named_in_full_is_a_body(extractor, text, body):
+    assert one(events_of(extractor, text), tool_id="chatgpt")["agency"] == body
+
+
+def test_public_schools_of_a_place_name_no_school_system(extractor):
+    text = "Public schools in Texas blocked ChatGPT on their devices."
+    assert all(e["agency"] != "Public Schools" for e in events_of(extractor, text))
+
+
+def test_the_district_refers_back_to_a_school_system(extractor):
+    text = ("Walla Walla Public Schools told parents about its plans for the year.\n\n"
+            "The district put a block on ChatGPT in February.")
+    assert one(events_of(extractor, text, published="2023-09-01"), tool_id="chatgpt")["agency"] == \
+        "Walla Walla Public Schools"
+
+
+def test_the_city_of_a_place_is_its_government(extractor):
+    text = "The city of Yokohama has banned DeepSeek on the computers of its staff."
+    assert one(events_of(extractor, text), tool_id="deepseek")["agency"] == "City of Yokohama"
