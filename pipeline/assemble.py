@@ -438,14 +438,16 @@ def announcement_date(ctx, actor, own_sentences, others=None):
     that it had sent notices", "The FTC on Wednesday announced five cases"); nearer than the
     publication date the report was filed on."""
     earliest = (ctx.published - datetime.timedelta(days=ctx.settings.announcement_days)).isoformat()
-    for k, sent in enumerate(ctx.sents):
+    for k in sorted({ctx.sentence_index(p) for p in ctx.positions(SPEECH_VERBS)}):  # sentences with a speech verb
         if k in own_sentences or k in (others or ()):
             continue
-        speech = ctx.positions_in(SPEECH_VERBS, sent.start, sent.end)
-        if not speech or not any(a.key == actor.key and a.start < speech[0] for a in actors_in(ctx, sent)):
+        sent = ctx.sents[k]
+        if not ctx.in_sent("date", sent):
             continue
         days = [d for d in date_candidates(ctx, sent) if d[1] == "day" and earliest <= d[0] <= ctx.published.isoformat()]
-        if days:
+        speech = ctx.positions_in(SPEECH_VERBS, sent.start, sent.end)
+        # (the sentence's actors last: finding them is the costly part)
+        if days and any(a.key == actor.key and a.start < speech[0] for a in actors_in(ctx, sent)):
             return max(days, key=lambda d: (d[3], -_ord(d[0])))
     return None
 

@@ -127,6 +127,7 @@ class DocContext:
          self.digit) = (columns[:, k].astype(bool).tolist() for k in range(2, 8))
         self._lower_hashes = columns[:, 1]
         self._positions = {}
+        self._ordered_positions = {}  # the same, sorted: positions_in reads a range by bisection
         self._groups = {}
         self.by_sentence = {}  # (group, sentence start token) -> spans, the lookup the rules make most
         self.actors_cache = {}  # sentence start -> its actors (pipeline.actors.actors_in)
@@ -160,7 +161,11 @@ class DocContext:
         return self._positions[key]
 
     def positions_in(self, words, start, end):
-        return sorted(p for p in self.positions(words) if start <= p < end)
+        key = frozenset(words)
+        ordered = self._ordered_positions.get(key)
+        if ordered is None:
+            ordered = self._ordered_positions[key] = sorted(self.positions(key))
+        return ordered[bisect.bisect_left(ordered, start):bisect.bisect_left(ordered, end)]
 
     def spans(self, group, start=0, end=None):
         spans, starts = self.group(group)
