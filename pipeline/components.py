@@ -513,7 +513,7 @@ DATE_PATTERNS = [
     ("part_month_year", rf"\b(?:early|mid|late|end of|beginning of|start of)[- ]{MONTHS},?\s+(?:19|20)\d\d\b"),
     ("month_year", rf"\b{MONTHS},?\s+(?:of\s+)?(?:19|20)\d\d\b"),
     ("part_month", rf"\b(?:early|mid|late|end of|beginning of|start of)[- ]{MONTHS}"),
-    ("in_month", rf"\b(?:in|since|from|until|by|during|last|this|earlier this|late last)\s+{MONTHS}(?=[\s,.;)]|$)(?!\s+[0-3]?\d(?:st|nd|rd|th)?\b)(?!,?\s+(?:of\s+)?(?:19|20)\d\d\b)"),  # "from March 31" is a day, "in March 2024" a month of that year
+    ("in_month", rf"\b(?:in|since|from|until|by|during|last|this|earlier this|late last)\s+{MONTHS}(?=[\s,.;)]|$)(?!\s+[0-3]?\d(?:st|nd|rd|th)?\b|\.[ \t]+[0-3]?\d(?:st|nd|rd|th)?\b)(?!,?\s+(?:of\s+)?(?:19|20)\d\d\b|\.,?[ \t]+(?:of\s+)?(?:19|20)\d\d\b)"),  # "from March 31", "since Jan. 3" are days, "in March 2024" a month of that year
     ("weekday", rf"\b(?:(?:last|this|on|early|late|next|starting|beginning|from)\s+)?{WEEKDAYS}(?:\s+(?:morning|afternoon|evening|night))?"
                 rf"(?:\s+(?:of\s+)?last\s+week)?\b"),
     ("relative", r"\b(?:today|yesterday|tonight|this morning|this afternoon|last night|"

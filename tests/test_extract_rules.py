@@ -1803,3 +1803,12 @@ def test_the_district_refers_back_to_a_school_system(extractor):
 def test_the_city_of_a_place_is_its_government(extractor):
     text = "The city of Yokohama has banned DeepSeek on the computers of its staff."
     assert one(events_of(extractor, text), tool_id="deepseek")["agency"] == "City of Yokohama"
+
+
+def test_an_abbreviated_month_with_its_day_is_a_day(extractor):
+    text = "Montgomery County Public Schools said ChatGPT has been blocked on its devices since Jan. 3."
+    assert date_of(extractor, text, "2023-01-10", "chatgpt") == "2023-01-03"
+    # and a month closing a paragraph is no day of the next one's date
+    text = ("Governments moved against DeepSeek after it went viral in January.\n\n"
+            "29 January - India's Finance Ministry told its staff not to use DeepSeek on office computers.")
+    assert date_of(extractor, text, "2025-04-30", "deepseek") == "2025-01-29"
