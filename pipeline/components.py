@@ -520,6 +520,8 @@ DATE_PATTERNS = [
                  r"(?:earlier |late |early )?(?:this|last) (?:week|month|year)|"
                  r"(?:a|one|two|three|four|five|six|several|a few|\d+) (?:days?|weeks?|months?) ago|"
                  r"the (?:previous|prior) (?:day|week|month))\b"),
+    ("later", r"\b(?:a|one|two|three|four|five|six|seven|\d+) (?:days?|weeks?|months?) later\b|"
+              r"\bthe (?:next|following) (?:day|week|month)\b"),  # counted from the date before it
     ("school_year", r"\b(?:19|20)\d\d\s*[-–/]\s*(?:(?:19|20)\d\d|\d\d)\s+(?:school|academic)\s+year\b"),  # its first year
     ("year", r"\b(?:in|since|during|from|by|of|early|late|mid-)\s*(?:19|20)\d\d\b"),
 ]

@@ -13,7 +13,7 @@ import dateparser
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
-NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "several": 3, "a few": 3}
+NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "several": 3, "a few": 3}
 
 
 def parse_iso(value):
@@ -156,6 +156,32 @@ def _relative(lower, published):
         back = 1 if "last" in lower else 0
         return str(published.year - back), "year"
     return None
+
+
+def later_than(anchor, text):
+    """"a day later", "two weeks later", "the next day" after the date `anchor` (iso, precision) -> (iso,
+    precision); a day counted from a month is no day, and a month from a year none."""
+    iso, precision = anchor
+    lower = text.lower()
+    m = re.match(r"(a|one|two|three|four|five|six|seven|\d+) (day|week|month)s? later", lower)
+    n, unit = (NUMBER_WORDS.get(m.group(1)) or int(m.group(1)), m.group(2)) if m else \
+        (1, re.search(r"(day|week|month)", lower).group(1))
+    if precision == "day":
+        day = parse_iso(iso)
+        if unit == "month":
+            return _months_on(iso, n)
+        if unit == "week":  # "two weeks later": which day, the text does not say
+            return _month_of(day + datetime.timedelta(days=7 * n))
+        return (day + datetime.timedelta(days=n)).isoformat(), "day"
+    if precision == "month" and unit == "month":
+        return _months_on(iso, n)
+    return None
+
+
+def _months_on(iso, n):
+    """The month `n` months after the month `iso` ("YYYY-MM[-DD]") falls in."""
+    months = int(iso[:4]) * 12 + int(iso[5:7]) - 1 + n
+    return f"{months // 12:04d}-{months % 12 + 1:02d}", "month"
 
 
 def _month_of(day):

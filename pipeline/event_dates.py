@@ -29,7 +29,12 @@ def date_candidates(ctx, sent, trigger=None, after=0, others=()):
             continue  # "launched in January": the product's date; not "a letter published in November"
         if ctx.dateline and ctx.dateline[0] <= ctx.idx[span.start] < ctx.dateline[1]:
             continue
-        resolved = datemod.resolve(span.label_, span.text, ctx.published, ctx.default_year, ctx.not_before)
+        if span.label_ == "later":  # "New York acted on Feb. 10, and a day later Virginia ...": from the date before
+            anchor = next((datemod.resolve(d.label_, d.text, ctx.published, ctx.default_year, ctx.not_before)
+                           for d in reversed(dates[:n]) if d.label_ != "later"), None)
+            resolved = datemod.later_than(anchor, span.text) if anchor else None
+        else:
+            resolved = datemod.resolve(span.label_, span.text, ctx.published, ctx.default_year, ctx.not_before)
         if not resolved:
             continue
         iso, precision = resolved

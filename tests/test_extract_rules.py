@@ -1812,3 +1812,22 @@ def test_an_abbreviated_month_with_its_day_is_a_day(extractor):
     text = ("Governments moved against DeepSeek after it went viral in January.\n\n"
             "29 January - India's Finance Ministry told its staff not to use DeepSeek on office computers.")
     assert date_of(extractor, text, "2025-04-30", "deepseek") == "2025-01-29"
+
+
+def test_a_day_later_counts_from_the_date_before_it(extractor):
+    text = ("New York acted on Feb. 10 with a ban on state devices, and a day later Virginia Gov. Glenn Youngkin "
+            "signed an executive order prohibiting DeepSeek on state devices.")
+    events = events_of(extractor, text, published="2025-02-20")
+    assert one(events, agency="Commonwealth of Virginia", tool_id="deepseek")["date"] == "2025-02-11"
+
+
+@pytest.mark.parametrize("anchor, text, expected", [
+    (("2025-02-10", "day"), "a day later", ("2025-02-11", "day")),
+    (("2025-02-10", "day"), "the next day", ("2025-02-11", "day")),
+    (("2025-02-10", "day"), "two weeks later", ("2025-02", "month")),
+    (("2025-11-10", "day"), "three months later", ("2026-02", "month")),
+    (("2025-02", "month"), "a day later", None),
+])
+def test_later_than(anchor, text, expected):
+    from pipeline.dates import later_than
+    assert later_than(anchor, text) == expected
