@@ -873,8 +873,8 @@ class UnknownTools:
     def appositive_name(self, doc, i, sent, known):
         """"EPIK, a photo-editing app": the one-word name before ", a/an/the <lower-case words> <noun>"."""
         k = i - 1
-        while k > sent.start and i - k <= self.max_words and (doc[k].is_lower or doc[k].text == "-") \
-                and doc[k].lower_ not in ARTICLES:
+        while k > sent.start and i - k <= self.max_words and (doc[k].is_lower or doc[k].text in ("-", "AI")) \
+                and doc[k].lower_ not in ARTICLES:  # "Rytr, an AI writing assistant"
             k -= 1
         if not (k - 2 >= sent.start and doc[k].lower_ in ARTICLES and doc[k - 1].text == ","):
             return None
@@ -945,7 +945,7 @@ class UnknownTools:
         # "the Clothoff app", "Talkie, an AI companion app", "ZAO, the face-swapping app"
         j = i
         k = i - 1
-        while k > sent.start and i - k <= self.max_words and (doc[k].is_lower or doc[k].text == "-") \
+        while k > sent.start and i - k <= self.max_words and (doc[k].is_lower or doc[k].text in ("-", "AI")) \
                 and doc[k].lower_ not in ARTICLES:
             k -= 1  # the noun's lower-case modifiers ("face-swapping"), back to the article
         if k < i - 1 and k - 1 >= sent.start and doc[k].lower_ in ARTICLES and doc[k - 1].text == ",":

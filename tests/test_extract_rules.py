@@ -1831,3 +1831,8 @@ def test_a_day_later_counts_from_the_date_before_it(extractor):
 def test_later_than(anchor, text, expected):
     from pipeline.dates import later_than
     assert later_than(anchor, text) == expected
+
+
+def test_an_ai_modifier_keeps_the_appositive_tool_name(extractor):
+    text = "The FTC banned Rytr, an AI writing assistant, from selling tools that generate fake reviews."
+    assert one(events_of(extractor, text), tool="Rytr")["agency"] == "Federal Trade Commission"
