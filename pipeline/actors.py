@@ -481,6 +481,7 @@ def find_courts(ctx, sent, found):
             found.claim(new_body(name, name, "court", jurisdiction, start, end))
 
 
+PLACE_PREPOSITIONS_WORDS = words("place_preposition")  # "in Gyeonggi Province": where, not who
 SCHOOL_HEADS = words("school_system_head")  # what ends a school system's name: "Schools", "School District", "High"
 SCHOOL_NAME_WORDS = words("school_system_word")  # the generic words of such a name ("Public", "County", "Unified")
 SCHOOL_TAILS = {"board", "division", "system", "committee"}  # a name going on past its head: "School Board"
@@ -490,26 +491,46 @@ def find_named_schools(ctx, sent, found):
     """A school or school system named in full, which sets its own rules: "Walla Walla Public Schools", "the
     Ames High School", "Ames High", "Peninsula School District" (the reference's body when it knows the name,
     else a new one of the document's place). A name needs a word of its own besides the generic ones."""
-    for i in ctx.positions_in(SCHOOL_HEADS, sent.start + 1, sent.end):
+    find_named_bodies(ctx, sent, found, SCHOOL_HEADS, SCHOOL_TAILS, SCHOOL_NAME_WORDS, "agency")
+
+
+LOCAL_GOVERNMENT_HEADS = words("local_government_head")  # "Seoul Metropolitan Government", "Incheon Metropolitan City"
+LOCAL_GOVERNMENT_NAME_WORDS = words("local_government_name_word")  # "Metropolitan", "Prefectural", "City"
+
+
+def find_named_local_governments(ctx, sent, found):
+    """A local government named in full where the reference knows no such place: "The Seoul Metropolitan
+    Government", "Incheon Metropolitan City", "Gyeonggi Province" (not "in Gyeonggi Province": where)."""
+    find_named_bodies(ctx, sent, found, LOCAL_GOVERNMENT_HEADS, set(), LOCAL_GOVERNMENT_NAME_WORDS,
+                      "local_government", not_after=PLACE_PREPOSITIONS_WORDS)
+
+
+def find_named_bodies(ctx, sent, found, heads, tails, generic, kind, not_after=frozenset()):
+    """Bodies named in full by a capitalised run ending on one of `heads` (and going on over `tails`), with a
+    word of their own besides the `generic` ones: the reference's body when it knows the name, else new."""
+    for i in ctx.positions_in(heads, sent.start + 1, sent.end):
         if not ctx.is_title_case[i] or i in found.taken:
             continue
         end = i + 1
-        while end < sent.end and ctx.is_title_case[end] and ctx.lower[end] in SCHOOL_HEADS | SCHOOL_TAILS:
+        while end < sent.end and ctx.is_title_case[end] and ctx.lower[end] in heads | tails:
             end += 1  # "High School District", "School Board"
         start = i
         while start > sent.start and (ctx.is_title_case[start - 1] or ctx.words[start - 1].isupper()) \
                 and ctx.lower[start - 1] not in NAME_LINKS:
             start -= 1
-        own = [k for k in range(start, i) if ctx.lower[k] not in SCHOOL_NAME_WORDS | SCHOOL_HEADS]
+        own = [k for k in range(start, i) if ctx.lower[k] not in generic | heads]
         if not own or set(range(start, end)) & found.taken or ctx.is_title(sent) and is_title_case_headline_at(ctx, sent):
             continue
-        if any(s.start < end and s.end > start for g in ("tool", "trigger", "outlet") for s in ctx.in_sent(g, sent)):
+        if start > sent.start and ctx.lower[start - 1] in not_after:
             continue
+        if any(s.start < end and s.end > start for g in ("tool", "trigger", "outlet", "agency", "jurisdiction")
+               for s in ctx.in_sent(g, sent)):
+            continue  # a name the other finders read ("Victorian Government")
         name = ctx.text(start, end)
         jurisdiction = place_of_name(ctx, start, end, sent)
         known = ctx.ref.reference.resolve("agencies", name, jurisdiction=jurisdiction)
         found.claim(body_actor(ctx, known, name, start, end) if known else
-                    new_body(name, name, "agency", jurisdiction, start, end))
+                    new_body(name, name, kind, jurisdiction, start, end))
 
 
 def is_title_case_headline_at(ctx, sent):
@@ -846,7 +867,7 @@ def find_subject_pronouns(ctx, sent, found):
 
 # In this order: a token goes to the first finder's actor that claims it (a judge first: "Judge X of the U.S.
 # District Court" is the court, not the United States).
-ACTOR_FINDERS = (find_judges, find_courts, find_named_schools, find_place_named_bodies, find_place_chambers, find_listed_ministries, find_place_regulators, find_agencies, find_people, find_places,
+ACTOR_FINDERS = (find_judges, find_courts, find_named_schools, find_named_local_governments, find_place_named_bodies, find_place_chambers, find_listed_ministries, find_place_regulators, find_agencies, find_people, find_places,
                  find_described_governments, find_governor_titles, find_state_offices, find_ner_bodies,
                  find_collectives, find_lawmakers, find_the_publisher, find_body_anaphors, find_subject_pronouns)
 

@@ -1836,3 +1836,14 @@ def test_later_than(anchor, text, expected):
 def test_an_ai_modifier_keeps_the_appositive_tool_name(extractor):
     text = "The FTC banned Rytr, an AI writing assistant, from selling tools that generate fake reviews."
     assert one(events_of(extractor, text), tool="Rytr")["agency"] == "Federal Trade Commission"
+
+
+@pytest.mark.parametrize("text, body", [
+    ("The Seoul Metropolitan Government blocked DeepSeek on its work computers, officials said on Thursday.",
+     "Seoul Metropolitan Government"),
+    ("Incheon Metropolitan City shut off access to DeepSeek from its office PCs, officials said on Thursday.",
+     "Incheon Metropolitan City"),
+])
+def test_a_local_government_named_in_full_is_a_body(extractor, text, body):
+    assert one(events_of(extractor, text, published="2025-02-07"), tool_id="deepseek")["agency"] == body
+
