@@ -487,6 +487,24 @@ SCHOOL_NAME_WORDS = words("school_system_word")  # the generic words of such a n
 SCHOOL_TAILS = {"board", "division", "system", "committee"}  # a name going on past its head: "School Board"
 
 
+INSTRUMENT_LINKS = {"through", "via"}
+INSTRUMENT_OWNERS = {"its", "their"}
+
+
+def skip_instruments(ctx, sent, found):
+    """"NITDA, through its Computer Emergency Readiness and Response Team, has put out an advisory": the
+    unit a body acts through is its means, not another actor (its words are taken, no finder reads them)."""
+    for i in ctx.positions_in(INSTRUMENT_LINKS, sent.start, sent.end - 2):
+        if ctx.lower[i + 1] not in INSTRUMENT_OWNERS:
+            continue
+        end = i + 2
+        while end < sent.end and (ctx.is_title_case[end] or ctx.words[end].isupper()
+                                  or ctx.lower[end] in NAME_LINKS | {"and"} and end + 1 < sent.end
+                                  and ctx.is_title_case[end + 1]):
+            end += 1
+        found.taken.update(range(i + 2, end))
+
+
 def find_named_schools(ctx, sent, found):
     """A school or school system named in full, which sets its own rules: "Walla Walla Public Schools", "the
     Ames High School", "Ames High", "Peninsula School District" (the reference's body when it knows the name,
@@ -867,7 +885,7 @@ def find_subject_pronouns(ctx, sent, found):
 
 # In this order: a token goes to the first finder's actor that claims it (a judge first: "Judge X of the U.S.
 # District Court" is the court, not the United States).
-ACTOR_FINDERS = (find_judges, find_courts, find_named_schools, find_named_local_governments, find_place_named_bodies, find_place_chambers, find_listed_ministries, find_place_regulators, find_agencies, find_people, find_places,
+ACTOR_FINDERS = (skip_instruments, find_judges, find_courts, find_named_schools, find_named_local_governments, find_place_named_bodies, find_place_chambers, find_listed_ministries, find_place_regulators, find_agencies, find_people, find_places,
                  find_described_governments, find_governor_titles, find_state_offices, find_ner_bodies,
                  find_collectives, find_lawmakers, find_the_publisher, find_body_anaphors, find_subject_pronouns)
 

@@ -1847,3 +1847,9 @@ def test_an_ai_modifier_keeps_the_appositive_tool_name(extractor):
 def test_a_local_government_named_in_full_is_a_body(extractor, text, body):
     assert one(events_of(extractor, text, published="2025-02-07"), tool_id="deepseek")["agency"] == body
 
+
+
+def test_the_unit_a_body_acts_through_is_no_actor(extractor):
+    text = ("The National Information Technology Development Agency, through its Computer Emergency Readiness "
+            "and Response Team, has warned users of ChatGPT about seven flaws.")
+    assert {e["agency"] for e in events_of(extractor, text)} == {"National Information Technology Development Agency"}
