@@ -127,6 +127,7 @@ class DocContext:
          self.digit) = (columns[:, k].astype(bool).tolist() for k in range(2, 8))
         self._lower_hashes = columns[:, 1]
         self._positions = {}
+        self._word_index = None
         self._ordered_positions = {}  # the same, sorted: positions_in reads a range by bisection
         self._groups = {}
         self.by_sentence = {}  # (group, sentence start token) -> spans, the lookup the rules make most
@@ -156,8 +157,12 @@ class DocContext:
         """Token positions whose lower-case form is one of `words` (a frozen set, cached)."""
         key = frozenset(words)
         if key not in self._positions:
-            hashes = [self.doc.vocab.strings.add(w) for w in key]
-            self._positions[key] = set(numpy.flatnonzero(numpy.isin(self._lower_hashes, hashes)).tolist())
+            if self._word_index is None:  # lower-case form -> its positions, built once: each set is then a few lookups
+                self._word_index = {}
+                for i, h in enumerate(self.lower.hashes):
+                    self._word_index.setdefault(h, []).append(i)
+            strings, index = self.doc.vocab.strings, self._word_index
+            self._positions[key] = {i for w in key for i in index.get(strings.add(w), ())}
         return self._positions[key]
 
     def positions_in(self, words, start, end):
