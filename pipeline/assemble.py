@@ -51,15 +51,8 @@ def assemble(ctx, mentions, body_offset):
         event = build_event(ctx, ms, key == main_key, used_sentences[key], others, body_offset)
         beside_measure = key[2] != "measure" and "measure" in kinds_of[key[:2]]
         event["features"] = event_features(ctx, ms, event, key == main_key, len(groups), beside_measure)
-        if ctx.published and event["date_source"] == "text" and event["date_precision"] == "year" \
-                and event["date"] == str(ctx.published.year) and (event["date_text"] or "").lower() in THIS_YEAR:
-            # "this year": the year the report was published in, no more than its publication date says
-            event.update(date=ctx.published.isoformat(), date_precision="day", date_text=None, date_source="published")
-        if event["date_source"] == "published" and ctx.published:
-            # after the features: the decision layer learned from what the measure's own sentences date
-            announced = announcement_date(ctx, ms[0].actor, used_sentences[key], others if key == main_key else None)
-            if announced:
-                event.update(date=announced[0], date_precision=announced[1], date_text=announced[2], date_source="text")
+        # after the features: the decision layer learned from what the measure's own sentences date
+        refine_date(ctx, event, ms[0].actor, used_sentences[key], others if key == main_key else None)
         events.append(event)
     events.sort(key=lambda e: (e["date"] or "", e["agency"], e["tool"]))
     return events
@@ -430,6 +423,20 @@ def choose_date(ctx, ms, own_sentences, others=None):
 
 SPEECH_VERBS = words("speech_verb")
 THIS_YEAR = {"this year"}
+
+
+def refine_date(ctx, event, actor, own_sentences, others=None):
+    """"this year" alone says no more than the publication date, which dates the measure instead; a
+    measure dated by its publication takes the day its body spoke of it, when the story tells it."""
+    if ctx.published is None:
+        return
+    if event["date_source"] == "text" and event["date_precision"] == "year" \
+            and event["date"] == str(ctx.published.year) and (event["date_text"] or "").lower() in THIS_YEAR:
+        event.update(date=ctx.published.isoformat(), date_precision="day", date_text=None, date_source="published")
+    if event["date_source"] == "published":
+        announced = announcement_date(ctx, actor, own_sentences, others)
+        if announced:
+            event.update(date=announced[0], date_precision=announced[1], date_text=announced[2], date_source="text")
 
 
 def announcement_date(ctx, actor, own_sentences, others=None):
