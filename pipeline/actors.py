@@ -537,7 +537,7 @@ def find_named_bodies(ctx, sent, found, heads, tails, generic, kind, not_after=f
                 and ctx.lower[start - 1] not in NAME_LINKS:
             start -= 1
         own = [k for k in range(start, i) if ctx.lower[k] not in generic | heads]
-        if not own or set(range(start, end)) & found.taken or ctx.is_title(sent) and is_title_case_headline_at(ctx, sent):
+        if not own or set(range(start, end)) & found.taken or ctx.is_title(sent) and is_title_case_headline(sent):
             continue
         if start > sent.start and ctx.lower[start - 1] in not_after:
             continue
@@ -549,12 +549,6 @@ def find_named_bodies(ctx, sent, found, heads, tails, generic, kind, not_after=f
         known = ctx.ref.reference.resolve("agencies", name, jurisdiction=jurisdiction)
         found.claim(body_actor(ctx, known, name, start, end) if known else
                     new_body(name, name, kind, jurisdiction, start, end))
-
-
-def is_title_case_headline_at(ctx, sent):
-    """A headline in Title Case, where capitals name nothing."""
-    words = [k for k in range(sent.start, sent.end) if ctx.alpha[k] and len(ctx.words[k]) > 3]
-    return len(words) >= 4 and sum(ctx.is_title_case[k] for k in words) >= 0.8 * len(words)
 
 
 def court_before(ctx, end, sent):
@@ -885,7 +879,9 @@ def find_subject_pronouns(ctx, sent, found):
 
 # In this order: a token goes to the first finder's actor that claims it (a judge first: "Judge X of the U.S.
 # District Court" is the court, not the United States).
-ACTOR_FINDERS = (skip_instruments, find_judges, find_courts, find_named_schools, find_named_local_governments, find_place_named_bodies, find_place_chambers, find_listed_ministries, find_place_regulators, find_agencies, find_people, find_places,
+ACTOR_FINDERS = (skip_instruments, find_judges, find_courts, find_named_schools, find_named_local_governments,
+                 find_place_named_bodies, find_place_chambers, find_listed_ministries, find_place_regulators, find_agencies,
+                 find_people, find_places,
                  find_described_governments, find_governor_titles, find_state_offices, find_ner_bodies,
                  find_collectives, find_lawmakers, find_the_publisher, find_body_anaphors, find_subject_pronouns)
 
