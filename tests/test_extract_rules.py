@@ -1853,3 +1853,10 @@ def test_the_unit_a_body_acts_through_is_no_actor(extractor):
     text = ("The National Information Technology Development Agency, through its Computer Emergency Readiness "
             "and Response Team, has warned users of ChatGPT about seven flaws.")
     assert {e["agency"] for e in events_of(extractor, text)} == {"National Information Technology Development Agency"}
+
+
+def test_an_enforcer_calling_on_a_vendor_to_stop_warns(extractor):
+    text = ("North Carolina Attorney General Jeff Jackson today led a coalition in calling on xAI to end "
+            "its Grok chatbot's ability to generate sexual images of real people.")
+    e = one(events_of(extractor, text, published="2026-01-23"), agency="North Carolina Attorney General")
+    assert (e["tool_id"], e["action"]) == ("grok", "warn")
