@@ -533,9 +533,9 @@ def find_named_bodies(ctx, sent, found, heads, tails, generic, kind, not_after=f
         while end < sent.end and ctx.is_title_case[end] and ctx.lower[end] in heads | tails:
             end += 1  # "High School District", "School Board"
         start = i
-        while start > sent.start and (ctx.is_title_case[start - 1] or ctx.words[start - 1].isupper()) \
+        while start > sent.start and ctx.alpha[start - 1] and (ctx.is_title_case[start - 1] or ctx.words[start - 1].isupper()) \
                 and ctx.lower[start - 1] not in NAME_LINKS:
-            start -= 1
+            start -= 1  # (words only: "/TASS/. Government agencies in Taiwan" names no TASS government)
         own = [k for k in range(start, i) if ctx.lower[k] not in generic | heads]
         if not own or set(range(start, end)) & found.taken or ctx.is_title(sent) and is_title_case_headline(sent):
             continue

@@ -1860,3 +1860,9 @@ def test_an_enforcer_calling_on_a_vendor_to_stop_warns(extractor):
             "its Grok chatbot's ability to generate sexual images of real people.")
     e = one(events_of(extractor, text, published="2026-01-23"), agency="North Carolina Attorney General")
     assert (e["tool_id"], e["action"]) == ("grok", "warn")
+
+
+def test_a_wire_tag_before_government_names_no_government(extractor):
+    text = ("HONG KONG, January 31. /TASS/. Government agencies in Taiwan should not use DeepSeek, the island's "
+            "Ministry of Digital Affairs has said.")
+    assert not any("TASS" in e["agency"] for e in events_of(extractor, text, published="2025-01-31"))
