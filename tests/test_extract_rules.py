@@ -1866,3 +1866,12 @@ def test_a_wire_tag_before_government_names_no_government(extractor):
     text = ("HONG KONG, January 31. /TASS/. Government agencies in Taiwan should not use DeepSeek, the island's "
             "Ministry of Digital Affairs has said.")
     assert not any("TASS" in e["agency"] for e in events_of(extractor, text, published="2025-01-31"))
+
+
+@pytest.mark.parametrize("text", [
+    "Staff of the municipality of Amsterdam may no longer turn to ChatGPT when doing their jobs.",
+    "The House told staff that they can no longer run Microsoft Copilot on House-issued Windows machines.",
+    "Samsung Electronics said general access to ChatGPT has been withdrawn for its staff.",
+])
+def test_no_longer_turning_to_a_tool_and_withdrawn_access_are_bans(extractor, text):
+    assert any(e["action"] == "ban" for e in events_of(extractor, text, title="Staff lose access to AI tools"))
