@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from banwatch.lexicon import words
 from banwatch.names import slugify
-from pipeline.components import COMMON_CAPITALISED, KNOWN_NAME_GROUPS, is_title_case_headline
+from pipeline.components import COMMON_CAPITALISED, KNOWN_NAME_GROUPS, PLACE_PREPOSITIONS, is_title_case_headline
 from pipeline.context import NOT_AGENT_BEFORE, POSSESSIVE, Actor, only_described
 from pipeline.reference import fold_name
 
@@ -481,7 +481,6 @@ def find_courts(ctx, sent, found):
             found.claim(new_body(name, name, "court", jurisdiction, start, end))
 
 
-PLACE_PREPOSITIONS_WORDS = words("place_preposition")  # "in Gyeonggi Province": where, not who
 SCHOOL_HEADS = words("school_system_head")  # what ends a school system's name: "Schools", "School District", "High"
 SCHOOL_NAME_WORDS = words("school_system_word")  # the generic words of such a name ("Public", "County", "Unified")
 SCHOOL_TAILS = {"board", "division", "system", "committee"}  # a name going on past its head: "School Board"
@@ -520,7 +519,7 @@ def find_named_local_governments(ctx, sent, found):
     """A local government named in full where the reference knows no such place: "The Seoul Metropolitan
     Government", "Incheon Metropolitan City", "Gyeonggi Province" (not "in Gyeonggi Province": where)."""
     find_named_bodies(ctx, sent, found, LOCAL_GOVERNMENT_HEADS, set(), LOCAL_GOVERNMENT_NAME_WORDS,
-                      "local_government", not_after=PLACE_PREPOSITIONS_WORDS)
+                      "local_government", not_after=PLACE_PREPOSITIONS)  # "in Gyeonggi Province": where
 
 
 def find_named_bodies(ctx, sent, found, heads, tails, generic, kind, not_after=frozenset()):

@@ -125,7 +125,6 @@ class DocContext:
         self.lower = TokenStrings(doc.vocab.strings, columns[:, 1])
         (self.punct, self.alpha, self.is_lower, self.is_title_case, self.stop,
          self.digit) = (columns[:, k].astype(bool).tolist() for k in range(2, 8))
-        self._lower_hashes = columns[:, 1]
         self._positions = {}
         self._word_index = None
         self._ordered_positions = {}  # the same, sorted: positions_in reads a range by bisection

@@ -166,22 +166,14 @@ def later_than(anchor, text):
     m = re.match(r"(a|one|two|three|four|five|six|seven|\d+) (day|week|month)s? later", lower)
     n, unit = (NUMBER_WORDS.get(m.group(1)) or int(m.group(1)), m.group(2)) if m else \
         (1, re.search(r"(day|week|month)", lower).group(1))
+    if unit == "month" and precision in ("day", "month"):
+        return _month_of(_months_back(parse_iso(iso[:7] + "-01"), -n))
     if precision == "day":
         day = parse_iso(iso)
-        if unit == "month":
-            return _months_on(iso, n)
         if unit == "week":  # "two weeks later": which day, the text does not say
             return _month_of(day + datetime.timedelta(days=7 * n))
         return (day + datetime.timedelta(days=n)).isoformat(), "day"
-    if precision == "month" and unit == "month":
-        return _months_on(iso, n)
     return None
-
-
-def _months_on(iso, n):
-    """The month `n` months after the month `iso` ("YYYY-MM[-DD]") falls in."""
-    months = int(iso[:4]) * 12 + int(iso[5:7]) - 1 + n
-    return f"{months // 12:04d}-{months % 12 + 1:02d}", "month"
 
 
 def _month_of(day):
@@ -189,12 +181,9 @@ def _month_of(day):
 
 
 def _months_back(day, n):
-    month = day.month - n
-    year = day.year
-    while month < 1:
-        month += 12
-        year -= 1
-    return datetime.date(year, month, 1)
+    """The first day of the month `n` months before `day`'s (after it, for a negative `n`)."""
+    months = day.year * 12 + day.month - 1 - n
+    return datetime.date(months // 12, months % 12 + 1, 1)
 
 
 # "MILAN, March 31 (Reuters) -", "Seoul, Feb 5 (IANS)", "WASHINGTON, Jan. 28, 2025 —": the day the

@@ -6,8 +6,8 @@ DATE_SKIP_BEFORE = words("date_skip_before")
 RELATIVE_CLAUSE = words("relative_pronoun") | {";"}
 OTHER_CLAUSE = words("date_contrast")
 DATE_CUES = words("date_cue")
-IMPOSING = words("imposing")
-DOCUMENT_DATED = {"dated"}  # "a ban it imposed in February": the verb of the measure a lift ends
+IMPOSING = words("imposing")  # "a ban it imposed in February": the verb of the measure a lift ends
+DOCUMENT_DATED = {"dated"}  # "an order dated 2 February": the date of the paper stating the measure
 
 
 def date_candidates(ctx, sent, trigger=None, after=0, others=()):

@@ -143,7 +143,8 @@ def find_events(ctx):
             weight = tool_weight * (cfg.weak_trigger_weight if weak else 1.0) \
                 * (cfg.context_weight if via == "context" else 1.0)
             # "lifted the suspension it imposed in July": the lift's date is not the suspension's
-            others = [a for a in actors if a.key not in {b.key for b in agents}]
+            agent_keys = {a.key for a in agents}
+            others = [a for a in actors if a.key not in agent_keys]
             dates = date_candidates(ctx, sent, trigger, after=trigger.end if object_of_lift(ctx, trigger, triggers) else 0,
                                     others=others)
             best_date = max(dates, key=lambda d: d[3]) if dates else None
