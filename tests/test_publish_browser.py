@@ -145,6 +145,20 @@ def label_sizes(page):
     }""")
 
 
+def labelled_in_view(page):
+    """Ids of the labelled nodes, and of the nodes whose label would sit wholly on the stage."""
+    found = page.evaluate("""() => {
+        const cy = window.banwatchGraph;
+        const box = document.getElementById('banwatch-graph');
+        const inView = cy.nodes().filter(n => {
+            const p = n.renderedPosition(), half = n.renderedHeight() / 2;
+            return p.x > 75 && p.x < box.clientWidth - 75 && p.y > 0 && p.y + half + 40 < box.clientHeight;
+        });
+        return {labelled: cy.nodes('.labelled').map(n => n.id()), in_view: inView.map(n => n.id())};
+    }""")
+    return {key: set(ids) for key, ids in found.items()}
+
+
 def test_graph_click_a_node_to_land_on_its_page(server, page):
     page.goto(server + "/-/graph")
     page.wait_for_selector("body[data-graph-ready='1']")
@@ -183,8 +197,14 @@ def test_graph_on_a_phone(server, browser):
     stage.scroll_into_view_if_needed()
     ARTIFACTS.mkdir(exist_ok=True)
     stage.screenshot(path=str(ARTIFACTS / "graph-phone.png"))
+    before = labelled_in_view(page)
+    zoom = page.evaluate("window.banwatchGraph.zoom()")
     page.tap("#banwatch-zoom-in")
-    assert label_sizes(page)["n"] >= labels["n"]
+    page.wait_for_function(f"window.banwatchGraph.scratch('labelledAtZoom') > {zoom} * 1.3")
+    after = labelled_in_view(page)
+    still_in_view = before["labelled"] & after["in_view"]
+    assert still_in_view and still_in_view <= after["labelled"], (before, after)  # zooming in keeps them
+    assert min(label_sizes(page)["sizes"]) >= 12
     assert errors == []
     context.close()
 

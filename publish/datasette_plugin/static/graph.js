@@ -70,8 +70,10 @@
 
   // Labels stay 13 px on screen at any zoom (their size is divided by the zoom), and a label is drawn
   // only where it does not cover another: nodes are taken busiest first (by weight) and each label's
-  // box, estimated from its text, must not overlap one already placed. Zooming in makes room for
-  // more; hovering a node labels it and its neighbours.
+  // box, estimated from its text, must not overlap one already placed. Labels already drawn are
+  // placed first, so a label never jumps to a neighbour: zooming in scales the gaps between boxes up
+  // with the nodes, so every label still in view stays and room opens for more. Hovering a node
+  // labels it and its neighbours.
   var byWeight = cy.nodes().sort(function (a, b) { return b.data("weight") - a.data("weight"); });
   var pending = false;
   function labelBox(node) {
@@ -92,7 +94,8 @@
     var width = container.clientWidth, height = container.clientHeight;
     cy.batch(function () {
       cy.nodes().style({ "font-size": 13 / zoom, "text-max-width": 140 / zoom });
-      byWeight.forEach(function (node) {
+      var drawn = byWeight.filter(function (node) { return node.hasClass("labelled"); });
+      drawn.union(byWeight).forEach(function (node) {
         var box = labelBox(node);
         var visible = box.x2 > 0 && box.x1 < width && box.y1 < height && box.y2 > 0;
         var free = visible && !placed.some(function (other) { return overlaps(box, other); });
@@ -103,6 +106,7 @@
       });
       cy.edges("[kind = 'followed']").style("font-size", 11 / zoom).toggleClass("labelled", zoom >= 1.2);
     });
+    cy.scratch("labelledAtZoom", zoom);  // lets a test wait for the frame that relabels
   }
   function scheduleRelabel() {
     if (!pending) {
