@@ -65,15 +65,20 @@ def spell_out_initials(ctx, mentions):
     """"OIT" and "UI" beside "University of Idaho Office of Information Technology", "Department of
     Customer Service" beside "NSW Department of Customer Service": one body the reference does not know,
     under a short name and its full one; the short name's mentions go to the full name. A short name the
-    document spells out ("the Dutch Research Council (NWO)") is that name, whatever its initials."""
+    document spells out ("the Dutch Research Council (NWO)") is that name, whatever its initials; an
+    acronym of a known body the document names ("the ARC") is that body."""
     names = {m.actor.name: m.actor for m in mentions if not m.actor.verified}
+    known = {m.actor.name: m.actor for m in mentions if m.actor.verified}
     defined = defined_acronyms(ctx)
     out = []
     for m in mentions:
         full = None if m.actor.verified else full_name_of(m.actor.name, names)
         if full is None and not m.actor.verified and m.actor.name in defined:
             spelled = defined[m.actor.name]
-            full = names.get(spelled) or replace(m.actor, key=f"new:{slugify(spelled)}", name=spelled)
+            full = names.get(spelled) or known.get(spelled) or replace(m.actor, key=f"new:{slugify(spelled)}",
+                                                                       name=spelled)
+        if full is None and not m.actor.verified:
+            full = known_initials(m.actor.name, known)
         if full is not None:
             m = replace(m, actor=replace(full, mention=m.actor.mention, start=m.actor.start, end=m.actor.end,
                                          via=m.actor.via))
@@ -116,6 +121,14 @@ def defined_acronyms(ctx):
         if len(name.split()) >= 2:  # one capitalised word is a place or a person, not a body's full name
             found[short] = name
     return found
+
+
+def known_initials(short, known):
+    """"The ARC" beside "the Australian Research Council": a known body the document names in full, whose
+    initials the short name is exactly (the reference lists no acronym that means several things)."""
+    if not (short.isupper() and short.isalpha() and 2 <= len(short) <= STRAY_ACRONYM_LENGTH):
+        return None
+    return next((a for name, a in known.items() if initials_of(name) == short), None)
 
 
 def full_name_of(short, names):

@@ -1747,10 +1747,11 @@ def test_an_undated_fresh_measure_takes_the_day_its_body_spoke(extractor):
 
 
 def test_a_short_name_the_document_spells_out_is_the_body_it_names(extractor):
-    # "NWO" is no run of the initials of "Dutch Research Council": the brackets define it
-    text = ("Grant reviewers for the Dutch Research Council (NWO) were given new rules this week.\n\n"
-            "NWO has banned ChatGPT for everyone who assesses research proposals.")
-    assert one(events_of(extractor, text), tool_id="chatgpt")["agency"] == "Dutch Research Council"
+    # "TNO" is no run of the initials of its name: the brackets define it
+    text = ("Researchers at the Netherlands Organisation for Applied Scientific Research (TNO) were given new "
+            "rules this week.\n\nTNO has banned ChatGPT for everyone who writes research proposals.")
+    assert one(events_of(extractor, text), tool_id="chatgpt")["agency"] == \
+        "Netherlands Organisation for Applied Scientific Research"
     # across a comma only when the initials say so
     text = ("Staff at the Ministry of Business, Innovation and Employment (MBIE) got a memo on Friday.\n\n"
             "MBIE has banned ChatGPT on its work laptops.")
@@ -1875,3 +1876,30 @@ def test_a_wire_tag_before_government_names_no_government(extractor):
 ])
 def test_no_longer_turning_to_a_tool_and_withdrawn_access_are_bans(extractor, text):
     assert any(e["action"] == "ban" for e in events_of(extractor, text, title="Staff lose access to AI tools"))
+
+
+def test_the_initials_of_a_known_body_the_document_names_are_that_body(extractor):
+    # the reference lists no "ARC" (it means many things), but beside the full name it means the council
+    text = ("The Australian Research Council has barred grant assessors from using ChatGPT.\n\n"
+            "The ARC set out the prohibition in a policy on generative AI issued in July 2023.")
+    events = events_of(extractor, text, published="2023-08-01")
+    assert [e["agency"] for e in events] == ["Australian Research Council"], events
+    assert events[0]["agency_verified"]
+
+
+def test_a_body_whose_stance_contrasts_with_others_measures_takes_none(extractor):
+    text = ("The Bank of Korea said on Thursday it had not blocked DeepSeek.\n\n"
+            "The bank's stance contrasts with the ministries and lenders that have restricted DeepSeek "
+            "on their office computers since Wednesday.")
+    assert [e for e in events_of(extractor, text, published="2025-02-07") if e["agency"] == "Bank of Korea"] == []
+
+
+def test_public_health_services_and_state_privacy_regulators_are_known_bodies(extractor):
+    text = ("Health New Zealand has told its mental health staff that using ChatGPT to write clinical notes is "
+            "prohibited.")
+    e = one(events_of(extractor, text, published="2026-03-27"), tool_id="chatgpt")
+    assert (e["agency"], e["agency_verified"]) == ("Health New Zealand", True)
+    text = ("The Office of the Victorian Information Commissioner has ordered the department to ban ChatGPT "
+            "across its child protection workforce.")
+    e = one(events_of(extractor, text, published="2024-09-25"), tool_id="chatgpt")
+    assert (e["agency"], e["agency_verified"]) == ("Office of the Victorian Information Commissioner", True)
