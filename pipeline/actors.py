@@ -1213,7 +1213,7 @@ def bill_legislature(ctx, trigger, sent, actors):
     return None
 
 
-ISSUED_BY = {"from", "by", "issued", "of"}
+ISSUED_BY = {"from", "by", "issued", "of", "adopted", "approved", "published"}
 
 
 def issued_under(ctx, trigger, sent, actors):

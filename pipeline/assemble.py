@@ -447,7 +447,7 @@ def refine_date(ctx, event, actor, own_sentences, others=None):
             and event["date"] == str(ctx.published.year) and (event["date_text"] or "").lower() in THIS_YEAR:
         event.update(date=ctx.published.isoformat(), date_precision="day", date_text=None, date_source="published")
     if event["date_source"] == "published":
-        announced = announcement_date(ctx, actor, own_sentences, others)
+        announced = enactment_date(ctx, actor, own_sentences) or announcement_date(ctx, actor, own_sentences, others)
         if announced:
             event.update(date=announced[0], date_precision=announced[1], date_text=announced[2], date_source="text")
 
@@ -470,6 +470,23 @@ def announcement_date(ctx, actor, own_sentences, others=None):
         if days and any(a.key == actor.key and a.start < speech[0] for a in actors_in(ctx, sent)):
             return max(days, key=lambda d: (d[3], -_ord(d[0])))
     return None
+
+
+def enactment_date(ctx, actor, own_sentences):
+    """"... under recommendations adopted by the council. The plenary approved the text on Wednesday 8
+    October.": the sentence right after the measure's tells the day it was approved or signed, naming no
+    other body."""
+    k = max(own_sentences, default=-1) + 1
+    if not 0 < k < len(ctx.sents):
+        return None
+    sent = ctx.sents[k]
+    if not ctx.in_sent("enactment", sent) or not ctx.in_sent("date", sent) or ctx.in_sent("tool", sent):
+        return None
+    earliest = (ctx.published - datetime.timedelta(days=ctx.settings.announcement_days)).isoformat()
+    days = [d for d in date_candidates(ctx, sent) if d[1] == "day" and earliest <= d[0] <= ctx.published.isoformat()]
+    if not days or any(a.key != actor.key for a in actors_in(ctx, sent)):
+        return None
+    return max(days, key=lambda d: (d[3], -_ord(d[0])))
 
 
 def same_paragraph(ctx, i, j):

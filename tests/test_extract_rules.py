@@ -1903,3 +1903,22 @@ def test_public_health_services_and_state_privacy_regulators_are_known_bodies(ex
             "across its child protection workforce.")
     e = one(events_of(extractor, text, published="2024-09-25"), tool_id="chatgpt")
     assert (e["agency"], e["agency_verified"]) == ("Office of the Victorian Information Commissioner", True)
+
+
+def test_a_measure_under_recommendations_adopted_by_a_body_is_that_bodys(extractor):
+    text = ("Judges may no longer turn to ChatGPT to draft their rulings, under recommendations adopted by "
+            "the Consiglio superiore della magistratura, the body that governs the judiciary.")
+    e = one(events_of(extractor, text, published="2025-10-11"), tool_id="chatgpt")
+    assert e["agency"] == "Consiglio superiore della magistratura"
+
+
+def test_the_next_sentence_approving_the_measure_dates_it(extractor):
+    text = ("Judges may no longer turn to ChatGPT to draft their rulings, under recommendations adopted by "
+            "the Consiglio superiore della magistratura.\n\nThe plenary approved the text unanimously on "
+            "Wednesday 8 October.")
+    e = one(events_of(extractor, text, published="2025-10-11"), tool_id="chatgpt")
+    assert (e["date"], e["date_source"]) == ("2025-10-08", "text")
+    # naming another body, the sentence tells someone else's step
+    text = text.replace("The plenary approved", "The Senate approved")
+    e = one(events_of(extractor, text, published="2025-10-11"), tool_id="chatgpt")
+    assert e["date_source"] == "published"
