@@ -101,6 +101,12 @@ def find_events(ctx):
             if trigger.kb_id_ == "close":
                 tools = close_tools(ctx, trigger, sent, tools)
             if not tools:
+                if actors and ctx.in_sent("tool_noun", sent):
+                    # "staff have been told that free chatbots are off limits": a measure on a class of
+                    # tools whose members a later sentence names ("It named ChatGPT, Claude and Gemini")
+                    agents, via = agents_for(ctx, trigger, sent, actors, is_passive(ctx, trigger, sent))
+                    if via in ("subject", "by", "relative", "holder"):
+                        found_here.extend(agents)
                 continue
             passive = is_passive(ctx, trigger, sent)
             if investigates_people(ctx, trigger, sent, passive):

@@ -1922,3 +1922,11 @@ def test_the_next_sentence_approving_the_measure_dates_it(extractor):
     text = text.replace("The plenary approved", "The Senate approved")
     e = one(events_of(extractor, text, published="2025-10-11"), tool_id="chatgpt")
     assert e["date_source"] == "published"
+
+
+def test_a_measure_on_a_class_of_tools_passes_its_body_to_the_sentence_naming_them(extractor):
+    text = ("Health New Zealand has told its mental health staff that free chatbots are off limits for "
+            "clinical notes.\n\nThe memo named ChatGPT, Claude and Gemini as tools whose use is strictly "
+            "prohibited.")
+    events = events_of(extractor, text, published="2026-03-27")
+    assert one(events, tool_id="claude")["agency"] == "Health New Zealand"
