@@ -87,7 +87,7 @@ def find_events(ctx):
         actors = actors_in(ctx, sent) if triggers else []
         found_here = []
         for trigger in triggers:
-            if is_negated(ctx, trigger, sent) or is_opinion(ctx, trigger) or modifies_other_noun(ctx, trigger, sent) \
+            if is_negated(ctx, trigger, sent) or is_opinion(ctx, trigger, sent) or modifies_other_noun(ctx, trigger, sent) \
                     or is_question(ctx, sent) or limits_a_harm(ctx, trigger, sent) \
                     or permits_nothing_of_a_tool(ctx, trigger, sent) \
                     or lifts_nothing_named(ctx, trigger, sent) or heads_towards(ctx, trigger, sent) \

@@ -65,9 +65,15 @@ def is_elsewhere(ctx, trigger, sent):
     return any(w == "other" and OTHERS_BODIES & set(before[k + 1:k + 3]) for k, w in enumerate(before))
 
 
-def is_opinion(ctx, trigger):
-    """'Lawmakers warned that DeepSeek gathers data': a view about a tool, not advice given to anyone."""
-    return trigger.label_ == "warn" and trigger.end < len(ctx.lower) and ctx.lower[trigger.end] == "that"
+DIRECTIVE_MODALS = words("directive_modal")
+
+
+def is_opinion(ctx, trigger, sent):
+    """'Lawmakers warned that DeepSeek gathers data': a view about a tool, not advice given to anyone
+    ("advises that nothing confidential should be entered into them" is advice)."""
+    if not (trigger.label_ == "warn" and trigger.end < len(ctx.lower) and ctx.lower[trigger.end] == "that"):
+        return False
+    return not ctx.positions_in(DIRECTIVE_MODALS, trigger.end, sent.end)
 
 
 TOWARDS = words("towards")  # "first steps towards restricting or banning its use": a direction, no measure

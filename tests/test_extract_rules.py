@@ -1930,3 +1930,13 @@ def test_a_measure_on_a_class_of_tools_passes_its_body_to_the_sentence_naming_th
             "prohibited.")
     events = events_of(extractor, text, published="2026-03-27")
     assert one(events, tool_id="claude")["agency"] == "Health New Zealand"
+
+
+def test_advice_that_something_should_not_be_done_is_a_warning_a_view_is_not(extractor):
+    text = ("The Courts and Tribunals Judiciary issued guidance to judges on Tuesday. It advises that nothing "
+            "private or confidential should be entered into public chatbots such as ChatGPT.")
+    e = one(events_of(extractor, text, published="2023-12-13"), tool_id="chatgpt")
+    assert (e["agency"], e["action"]) == ("Courts and Tribunals Judiciary", "warn")
+    text = ("The Courts and Tribunals Judiciary issued guidance to judges on Tuesday. It advises that public "
+            "chatbots such as ChatGPT can invent cases.")
+    assert [e for e in events_of(extractor, text, published="2023-12-13") if e["tool_id"] == "chatgpt"] == []
