@@ -522,6 +522,30 @@ def find_named_local_governments(ctx, sent, found):
                       "local_government", not_after=PLACE_PREPOSITIONS)  # "in Gyeonggi Province": where
 
 
+def find_governments_of_places(ctx, sent, found):
+    """"The city of Yokohama said ...", "the Town of Oliver": a place's own government, named by what it
+    is (not "in the city of Yokohama": where)."""
+    for i in ctx.positions_in(LOCAL_GOVERNMENT_WORDS, sent.start, sent.end - 2):
+        if ctx.lower[i + 1] != "of" or not ctx.is_title_case[i + 2] or not ctx.alpha[i + 2]:
+            continue
+        start = i - 1 if i > sent.start and ctx.lower[i - 1] == "the" else i
+        if start > sent.start and (ctx.lower[start - 1] in PLACE_PREPOSITIONS or ctx.is_title_case[start - 1]):
+            continue  # "in the city of X"; "Kansas City of ..."
+        end = i + 2
+        while end < sent.end and ctx.is_title_case[end] and ctx.alpha[end]:
+            end += 1
+        if set(range(start, end)) & found.taken or any(
+                s.start < end and s.end > start for g in ("tool", "agency") for s in ctx.in_sent(g, sent)):
+            continue
+        place = ctx.text(i + 2, end)
+        jid = ctx.ref.find_jurisdiction(place)
+        if jid:
+            found.claim(government_of(ctx, jid, ctx.text(start, end), start, end))
+        else:
+            found.claim(new_body(f"{ctx.words[i].capitalize()} of {place}", ctx.text(start, end), "local_government",
+                                 ctx.dominant_of("country"), start, end))
+
+
 def find_named_bodies(ctx, sent, found, heads, tails, generic, kind, not_after=frozenset()):
     """Bodies named in full by a capitalised run ending on one of `heads` (and going on over `tails`), with a
     word of their own besides the `generic` ones: the reference's body when it knows the name, else new."""
@@ -879,6 +903,7 @@ def find_subject_pronouns(ctx, sent, found):
 # In this order: a token goes to the first finder's actor that claims it (a judge first: "Judge X of the U.S.
 # District Court" is the court, not the United States).
 ACTOR_FINDERS = (skip_instruments, find_judges, find_courts, find_named_schools, find_named_local_governments,
+                 find_governments_of_places,
                  find_place_named_bodies, find_place_chambers, find_listed_ministries, find_place_regulators, find_agencies,
                  find_people, find_places,
                  find_described_governments, find_governor_titles, find_state_offices, find_ner_bodies,
@@ -1009,12 +1034,6 @@ def ner_actor(ctx, span, sent):
             return government_of(ctx, jid, span.text, span.start, span.end)
         by_agent = (span.start > sent.start and ctx.lower[span.start - 1] == "by"
                     and not (span.end < len(ctx.words) and ctx.words[span.end] == "-"))  # "by London-based X"
-        # "the city of Yokohama": the place's own government, named by what it is
-        if span.label_ == "GPE" and span.start - 2 >= sent.start and ctx.lower[span.start - 1] == "of" \
-                and ctx.lower[span.start - 2] in LOCAL_GOVERNMENT_WORDS:
-            name = f"{ctx.words[span.start - 2].capitalize()} of {text}"
-            return new_body(name, ctx.text(span.start - 2, span.end), "local_government", ctx.dominant_of("country"),
-                            span.start - 2, span.end)
         if span.label_ == "NORP" or not (by_agent or LOCAL_GOVERNMENT_WORDS & set(text.lower().split())):
             # "London", "Los Angeles": a place the reference does not know is where, not who; but what a
             # measure is "by" acts (NER calls many bodies it does not know places)

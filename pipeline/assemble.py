@@ -26,7 +26,7 @@ def action_class(action):
 
 def assemble(ctx, mentions, body_offset):
     groups = defaultdict(list)
-    for m in spell_out_initials(ctx, mentions):
+    for m in spell_out_initials(ctx, known_models(ctx, mentions)):
         groups[(m.actor.key, m.tool_id, action_class(m.action), m.stage)].append(m)
     merge_country_mentions(ctx, groups)
     merge_stages_of_one_sentence(groups)
@@ -59,6 +59,25 @@ def assemble(ctx, mentions, body_offset):
 
 
 INITIALS_SKIP = NAME_FILLERS | words("name_link") | {"&"}  # "University of Idaho": UI
+
+
+def known_models(ctx, mentions):
+    """"R1, the model released by China's DeepSeek": a version name the reference does not list alone (it
+    means too many things) that ends a known tool's name the document mentions ("DeepSeek R1") is that
+    tool."""
+    if not any(m.tool_id.startswith("new:") for m in mentions):
+        return mentions
+    tails = {}
+    for tool_id in {s.kb_id_ for s in ctx.group("tool")[0] if not s.kb_id_.startswith("new:")}:
+        for name in ctx.ref.names(ctx.ref.tools.get(tool_id, {})):
+            words_of = re.split(r"[\s-]+", name.lower())
+            if len(words_of) > 1 and re.search(r"[a-z]", words_of[-1]) and re.search(r"\d", words_of[-1]):
+                tails.setdefault(words_of[-1], set()).add(tool_id)  # a model's version: "R1", "V3"
+    out = []
+    for m in mentions:
+        owners = tails.get(m.tool_mention.lower()) if m.tool_id.startswith("new:") else None
+        out.append(replace(m, tool_id=next(iter(owners))) if owners and len(owners) == 1 else m)
+    return out
 
 
 def spell_out_initials(ctx, mentions):

@@ -1940,3 +1940,20 @@ def test_advice_that_something_should_not_be_done_is_a_warning_a_view_is_not(ext
     text = ("The Courts and Tribunals Judiciary issued guidance to judges on Tuesday. It advises that public "
             "chatbots such as ChatGPT can invent cases.")
     assert [e for e in events_of(extractor, text, published="2023-12-13") if e["tool_id"] == "chatgpt"] == []
+
+
+def test_the_city_of_a_place_is_its_government_in_the_city_is_where(extractor):
+    text = ("The city of Yokohama said on Friday that it has banned staff from using DeepSeek on about "
+            "46,000 work computers.")
+    e = one(events_of(extractor, text, published="2025-02-14"), tool_id="deepseek")
+    assert (e["agency"], e["agency_kind"]) == ("City of Yokohama", "local_government")
+    text = "Schools in the city of Yokohama have banned DeepSeek on their computers."
+    assert [e["agency"] for e in events_of(extractor, text, published="2025-02-14")
+            if e["agency"] == "City of Yokohama"] == []
+
+
+def test_a_version_name_ending_a_known_tools_name_is_that_tool(extractor):
+    text = ("The city of Yokohama has banned staff from using R1, the generative AI model released by "
+            "China's DeepSeek, for city business.")
+    events = events_of(extractor, text, published="2025-02-14")
+    assert [e["tool_id"] for e in events] == ["deepseek"], events
