@@ -27,6 +27,7 @@ The rules, by concern (docs/extraction.md, "How the rules are organised"):
 """
 import bisect
 import re
+import typing
 import unicodedata
 from collections import defaultdict
 from dataclasses import fields
@@ -521,7 +522,7 @@ DATE_PATTERNS = [
                  r"(?:a|one|two|three|four|five|six|several|a few|\d+) (?:days?|weeks?|months?) ago|"
                  r"the (?:previous|prior) (?:day|week|month))\b"),
     ("later", r"\b(?:a|one|two|three|four|five|six|seven|\d+) (?:days?|weeks?|months?) later\b|"
-              r"\bthe (?:next|following) (?:day|week|month)\b"),  # counted from the date before it
+              r"\bthe (?:next|following) (?:day|week|month)\b|\b(?:the|that) same day\b"),  # from the date before it
     ("school_year", r"\b(?:19|20)\d\d\s*[-–/]\s*(?:(?:19|20)\d\d|\d\d)\s+(?:school|academic)\s+year\b"),  # its first year
     ("year", r"\b(?:in|since|during|from|by|of|early|late|mid-)\s*(?:19|20)\d\d\b"),
 ]
@@ -680,6 +681,19 @@ def measure_regions(doc):
         else:
             regions.append((start, end))
     return regions
+
+
+class DateMention(typing.NamedTuple):
+    label_: str
+    text: str
+
+
+def dates_in(text):
+    """The date expressions of a text outside the measure regions find_date_spans reads, as (label_,
+    text) pairs: read on demand ("the same day" names a day a few sentences back)."""
+    return [DateMention(m.lastgroup, m.group(0)) for m in DATE_RE.finditer(text)
+            if not (m.lastgroup in {"month_day", "in_month", "month_year"} and re.search(r"(?i)\bmay\b", m.group(0))
+                    and not _may_is_month(m.group(0)))]
 
 
 def _may_is_month(text):

@@ -159,10 +159,12 @@ def _relative(lower, published):
 
 
 def later_than(anchor, text):
-    """"a day later", "two weeks later", "the next day" after the date `anchor` (iso, precision) -> (iso,
+    """"a day later", "two weeks later", "the next day", "the same day" after the date `anchor` (iso, precision) -> (iso,
     precision); a day counted from a month is no day, and a month from a year none."""
     iso, precision = anchor
     lower = text.lower()
+    if lower.endswith("same day"):
+        return (iso, "day") if precision == "day" else None
     m = re.match(r"(a|one|two|three|four|five|six|seven|\d+) (day|week|month)s? later", lower)
     n, unit = (NUMBER_WORDS.get(m.group(1)) or int(m.group(1)), m.group(2)) if m else \
         (1, re.search(r"(day|week|month)", lower).group(1))

@@ -1,6 +1,7 @@
 """The dates a sentence offers for the measure a trigger states, scored: the nearest to its trigger wins."""
 from banwatch.lexicon import words
 from pipeline import dates as datemod
+from pipeline.components import dates_in
 
 DATE_SKIP_BEFORE = words("date_skip_before")
 RELATIVE_CLAUSE = words("relative_pronoun") | {";"}
@@ -31,7 +32,7 @@ def date_candidates(ctx, sent, trigger=None, after=0, others=()):
             continue
         if span.label_ == "later":  # "New York acted on Feb. 10, and a day later Virginia ...": from the date before
             anchor = next((datemod.resolve(d.label_, d.text, ctx.published, ctx.default_year, ctx.not_before)
-                           for d in reversed(dates[:n]) if d.label_ != "later"), None)
+                           for d in reversed(dates[:n] or dates_before(ctx, sent)) if d.label_ != "later"), None)
             resolved = datemod.later_than(anchor, span.text) if anchor else None
         else:
             resolved = datemod.resolve(span.label_, span.text, ctx.published, ctx.default_year, ctx.not_before)
@@ -84,3 +85,15 @@ DATE_OWNER_AFTER = {"from", "by", "of"}
 
 def _gap(a, b):
     return max(0, b.start - a.end, a.start - b.end)
+
+
+def dates_before(ctx, sent, back=3):
+    """The dates of the nearest of the `back` sentences before `sent` that has any ("Seoul blocked it on
+    Thursday." then "Gyeonggi restricted it the same day.")."""
+    k = ctx.sentence_index(sent.start)
+    for j in range(k - 1, max(-1, k - 1 - back), -1):
+        # (a sentence far from any measure word has no date spans: its dates are read here)
+        dates = ctx.in_sent("date", ctx.sents[j]) or dates_in(ctx.sents[j].text)
+        if dates:
+            return dates
+    return []

@@ -1957,3 +1957,20 @@ def test_a_version_name_ending_a_known_tools_name_is_that_tool(extractor):
             "China's DeepSeek, for city business.")
     events = events_of(extractor, text, published="2025-02-14")
     assert [e["tool_id"] for e in events] == ["deepseek"], events
+
+
+def test_the_same_day_is_the_day_of_the_date_before_it(extractor):
+    # (the sentence naming Monday states no measure: its dates are read for "the same day" alone)
+    text = ("Two more cabinet departments have stopped using Anthropic's AI models.\n\nTreasury Secretary Scott "
+            "Bessent wrote on Monday that the Treasury Department was ending all use of the company's products, "
+            "Claude among them.\n\nThe department had used the model as a coding aid for technical staff.\n\n"
+            "At the Department of Health and Human Services, employees were told the same day that Claude was "
+            "being switched off in the department's enterprise environment.")
+    events = events_of(extractor, text, published="2026-03-04", title="Agencies move to comply with the order")
+    e = one(events, agency_id="us-hhs", tool_id="claude")
+    assert (e["date"], e["date_text"]) == ("2026-03-02", "the same day")
+    # a month names no day to be the same as
+    text = text.replace("on Monday", "in March")
+    e = one(events_of(extractor, text, published="2026-04-04", title="Agencies move to comply with the order"),
+            agency_id="us-hhs", tool_id="claude")
+    assert e["date_text"] != "the same day"
