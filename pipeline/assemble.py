@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from banwatch.lexicon import words
 from banwatch.names import name_words, slugify
+from pipeline import dates as datemod
 from pipeline.actors import STRAY_ACRONYM_LENGTH, actors_in
 from pipeline.decide import event_features
 from pipeline.event_dates import date_candidates
@@ -469,6 +470,28 @@ def refine_date(ctx, event, actor, own_sentences, others=None):
         announced = enactment_date(ctx, actor, own_sentences) or announcement_date(ctx, actor, own_sentences, others)
         if announced:
             event.update(date=announced[0], date_precision=announced[1], date_text=announced[2], date_source="text")
+    since = in_place_since(ctx, event, own_sentences)
+    if since:
+        event.update(date=since[0], date_precision=since[1], date_text=since[2], date_source="text")
+
+
+def in_place_since(ctx, event, own_sentences):
+    """"The city said on Friday that it has banned staff from using it." then "The block has been in place
+    since Jan. 28": a later sentence of the measure's, or the next one, back on the measure tells since
+    when it holds; an earlier day than the one the story was told."""
+    if not own_sentences or not event["date"] or event["date_precision"] != "day":
+        return None
+    later = sorted(own_sentences)[1:] + [max(own_sentences) + 1]
+    for k in later:
+        sent = ctx.sents[k] if k < len(ctx.sents) else None
+        if sent is None or not refers_back(ctx, sent) or any(t.kb_id_ != event["tool_id"] for t in ctx.in_sent("tool", sent)):
+            continue
+        for span in ctx.in_sent("date", sent):
+            if span.start > sent.start and ctx.lower[span.start - 1] == "since" or span.text.lower().startswith("since "):
+                resolved = datemod.resolve(span.label_, span.text, ctx.published, ctx.default_year, ctx.not_before)
+                if resolved and resolved[1] == "day" and resolved[0] < event["date"]:
+                    return resolved[0], resolved[1], span.text
+    return None
 
 
 def announcement_date(ctx, actor, own_sentences, others=None):

@@ -1974,3 +1974,14 @@ def test_the_same_day_is_the_day_of_the_date_before_it(extractor):
     e = one(events_of(extractor, text, published="2026-04-04", title="Agencies move to comply with the order"),
             agency_id="us-hhs", tool_id="claude")
     assert e["date_text"] != "the same day"
+
+
+def test_a_measure_in_place_since_a_day_dates_from_it_not_from_the_day_it_was_told(extractor):
+    text = ("The city of Yokohama said on Friday that it has banned staff from using DeepSeek for city "
+            "business.\n\nThe block has been in place since Jan. 28 and covers about 46,000 work computers.")
+    e = one(events_of(extractor, text, published="2025-02-14"), tool_id="deepseek")
+    assert (e["date"], e["date_text"]) == ("2025-01-28", "Jan. 28")
+    # a sentence on something else "since" a day dates nothing
+    text = text.replace("The block has been in place", "Its staff have used the city's own chatbot")
+    e = one(events_of(extractor, text, published="2025-02-14"), tool_id="deepseek")
+    assert e["date"] == "2025-02-14"
