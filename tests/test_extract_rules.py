@@ -911,12 +911,12 @@ def test_an_unknown_tool_before_a_described_noun(extractor):
 
 
 def test_every_tool_a_list_of_ai_tools_names(extractor):
-    # "Harvey" is outside the reference data, "Bing" is otherwise a search engine: in a list of AI
+    # "Spellbook" is outside the reference data, "Bing" is otherwise a search engine: in a list of AI
     # tools each is a tool of the measure
     text = ("NASA barred its staff from drafting reports with generative AI tools such as ChatGPT, "
-            "Harvey or Microsoft's Bing.")
+            "Spellbook or Microsoft's Bing.")
     tools = {e["tool"] for e in events_of(extractor, text)}
-    assert tools == {"ChatGPT", "Harvey", "Bing"}
+    assert tools == {"ChatGPT", "Spellbook", "Bing"}
     assert {e["tool"] for e in events_of(extractor, text.replace("such as", "with"))} == {"ChatGPT"}
 
 
@@ -1985,3 +1985,13 @@ def test_a_measure_in_place_since_a_day_dates_from_it_not_from_the_day_it_was_to
     text = text.replace("The block has been in place", "Its staff have used the city's own chatbot")
     e = one(events_of(extractor, text, published="2025-02-14"), tool_id="deepseek")
     assert e["date"] == "2025-02-14"
+
+
+def test_ai_writing_detectors_are_known_tools_their_makers_are_not(extractor):
+    text = ("Vanderbilt University has turned off Turnitin's AI detector for all of its courses, citing false "
+            "positives against students.")
+    e = one(events_of(extractor, text, published="2023-08-17"), agency="Vanderbilt University")
+    assert e["tool_id"] == "turnitin-ai-detection"
+    text = "Vanderbilt University has turned off Turnitin for all of its courses, citing false positives."
+    assert [e for e in events_of(extractor, text, published="2023-08-17")
+            if e["tool_id"] == "turnitin-ai-detection"] == []
