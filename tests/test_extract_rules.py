@@ -1995,3 +1995,12 @@ def test_ai_writing_detectors_are_known_tools_their_makers_are_not(extractor):
     text = "Vanderbilt University has turned off Turnitin for all of its courses, citing false positives."
     assert [e for e in events_of(extractor, text, published="2023-08-17")
             if e["tool_id"] == "turnitin-ai-detection"] == []
+
+
+def test_universities_are_known_bodies_by_name_and_unambiguous_acronym(extractor):
+    text = "The University of Victoria has restricted DeepSeek on all university-managed devices."
+    e = one(events_of(extractor, text, published="2025-05-02"), tool_id="deepseek")
+    assert (e["agency"], e["agency_verified"], e["agency_kind"]) == ("University of Victoria", True, "university")
+    text = "UNSW has banned DeepSeek on all university-managed devices, citing security advice."
+    e = one(events_of(extractor, text, published="2025-02-10"), tool_id="deepseek")
+    assert (e["agency"], e["agency_verified"]) == ("University of New South Wales", True)
