@@ -2004,3 +2004,14 @@ def test_universities_are_known_bodies_by_name_and_unambiguous_acronym(extractor
     text = "UNSW has banned DeepSeek on all university-managed devices, citing security advice."
     e = one(events_of(extractor, text, published="2025-02-10"), tool_id="deepseek")
     assert (e["agency"], e["agency_verified"]) == ("University of New South Wales", True)
+
+
+def test_rules_set_for_a_tool_named_right_by_them_restrict_it(extractor):
+    text = ("The German Research Foundation has set first guidelines on ChatGPT and other generative models "
+            "for researchers who apply for its grants.")
+    e = one(events_of(extractor, text, published="2023-09-21"), tool_id="chatgpt")
+    assert (e["agency"], e["action"]) == ("Deutsche Forschungsgemeinschaft", "restrict")
+    # rules on artificial intelligence at large restrict no tool the story names elsewhere
+    text = ("Brazil's Senate approved on Tuesday a bill setting rules for the development and use of artificial "
+            "intelligence.\n\nChatGPT and similar chatbots are popular in the country.")
+    assert [e for e in events_of(extractor, text, published="2024-12-10") if e["action"] == "restrict"] == []
