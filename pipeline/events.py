@@ -55,6 +55,7 @@ from pipeline.triggers import (
     investigates_people,
     is_question,
     heads_towards,
+    lifted_later,
     lifts_nothing_named,
     limits_a_harm,
     permits_nothing_of_a_tool,
@@ -91,7 +92,7 @@ def find_events(ctx):
                     or is_question(ctx, sent) or limits_a_harm(ctx, trigger, sent) \
                     or permits_nothing_of_a_tool(ctx, trigger, sent) \
                     or lifts_nothing_named(ctx, trigger, sent) or heads_towards(ctx, trigger, sent) \
-                    or asked_of_a_body(ctx, trigger, sent):
+                    or asked_of_a_body(ctx, trigger, sent) or lifted_later(ctx, trigger, sent):
                 continue
             if any(trigger.start >= s.start and trigger.end <= s.end
                    for g in ("tool", "agency", "vendor") for s in ctx.in_sent(g, sent)) \

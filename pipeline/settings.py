@@ -55,6 +55,7 @@ class RuleSettings:
     spared_window_after: int = 4  # ... and after it
     scope_modifier_words: int = 3  # words before a scope noun kept as its modifiers ("agency devices")
     lift_object_gap: int = 3  # "lifted its ban": words from the lift to the trigger it lifts
+    passive_lift_gap: int = 16  # "the ban on ... may be reversed": words from the measure to its passive lift
     background_window: int = 12  # words before a trigger read for "already", "previously"
     permission_condition_window: int = 8  # "let students use the chatbot, as long as ...": a lift on a condition restricts
 

@@ -492,11 +492,25 @@ def scope_phrase(ctx, span, sent):
 
 
 def object_of_lift(ctx, trigger, triggers):
+    """"lifted its ban": the measure a lift undoes."""
     if trigger.label_ == "lift":
         return False
     for other in triggers:
         if other.label_ == "lift" and other.end <= trigger.start <= other.end + ctx.settings.lift_object_gap and \
                 all(w in LIFT_OBJECT_DETERMINERS for w in ctx.lower[other.end:trigger.start]):
+            return True
+    return False
+
+
+def lifted_later(ctx, trigger, sent):
+    """"the ban on students using ChatGPT may be reversed": the measure is named as what a lift (passive,
+    later in its clause) would undo; the lift is the news, the ban no measure of the sentence's subject."""
+    if trigger.label_ == "lift" or trigger.start == 0 or ctx.lower[trigger.start - 1] not in LIFT_OBJECT_DETERMINERS:
+        return False
+    for other in ctx.in_sent("trigger", sent):
+        if other.label_ == "lift" and trigger.end <= other.start <= trigger.end + ctx.settings.passive_lift_gap \
+                and ctx.lower[other.start - 1] in BE_FORMS \
+                and not CLAUSE_CUT & set(ctx.lower[trigger.end:other.start]):
             return True
     return False
 

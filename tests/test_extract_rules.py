@@ -2015,3 +2015,21 @@ def test_rules_set_for_a_tool_named_right_by_them_restrict_it(extractor):
     text = ("Brazil's Senate approved on Tuesday a bill setting rules for the development and use of artificial "
             "intelligence.\n\nChatGPT and similar chatbots are popular in the country.")
     assert [e for e in events_of(extractor, text, published="2024-12-10") if e["action"] == "restrict"] == []
+
+
+def test_a_ban_named_as_what_a_lift_would_undo_is_no_ban_of_the_speaker(extractor):
+    text = ("Australia's federal education minister has indicated that the ban on public school students using "
+            "artificial intelligence tools like ChatGPT may be reversed next year.")
+    events = events_of(extractor, text, published="2023-07-10")
+    assert [e for e in events if e["action"] == "ban"] == [], events
+    # the ban itself stated, then lifted later in another clause, is still a ban
+    text = ("The Department of Education banned ChatGPT on school networks in January; the ban was reviewed in "
+            "June.")
+    assert one(events_of(extractor, text, published="2023-07-10"), tool_id="chatgpt")["action"] == "ban"
+
+
+def test_national_archives_and_circuit_courts_are_known_bodies(extractor):
+    text = ("The National Archives and Records Administration told staff in an email on Wednesday that it will "
+            "block ChatGPT on agency-issued laptops.")
+    e = one(events_of(extractor, text, published="2024-05-02"), tool_id="chatgpt")
+    assert (e["agency_id"], e["date"]) == ("us-nara", "2024-05-01")
