@@ -463,9 +463,10 @@ def find_courts(ctx, sent, found):
         if not (ctx.is_title_case[i] or capitals) or i in found.taken:
             continue
         start = i
-        while start > sent.start and (ctx.words[start - 1].isupper() if capitals else ctx.is_title_case[start - 1]) \
+        while start > sent.start and (ctx.words[start - 1].isupper() if capitals else ctx.is_title_case[start - 1]
+                                      or ORDINAL.match(ctx.words[start - 1])) \
                 and ctx.lower[start - 1] not in NAME_LINKS:
-            start -= 1
+            start -= 1  # (an ordinal is part of the name: "the 5th U.S. Circuit Court of Appeals")
         end = court_name_end(ctx, i, sent, COURT_HEADS) or i + 1
         if set(range(start, end)) & found.taken:
             continue
@@ -586,11 +587,15 @@ def court_before(ctx, end, sent):
     return start if len(named) >= 2 and JUDICIAL_WORDS & set(named) else None
 
 
+ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)$")
+
+
 def court_name_end(ctx, start, sent, heads=JUDICIAL_WORDS):
     """Where a name beginning at `start` ends: capitalised words and the links between them, holding one
     of `heads` ("U.S. District Court for the Northern District of Texas"); None for none."""
     end, last_named, headed = start, None, False
-    while end < sent.end and (ctx.is_title_case[end] or ctx.words[end].isupper() or ctx.lower[end] in NAME_LINKS):
+    while end < sent.end and (ctx.is_title_case[end] or ctx.words[end].isupper() or ctx.lower[end] in NAME_LINKS
+                              or ORDINAL.match(ctx.words[end])):
         if ctx.lower[end] not in NAME_LINKS:
             last_named = end + 1
             headed = headed or ctx.lower[end] in heads

@@ -2033,3 +2033,11 @@ def test_national_archives_and_circuit_courts_are_known_bodies(extractor):
             "block ChatGPT on agency-issued laptops.")
     e = one(events_of(extractor, text, published="2024-05-02"), tool_id="chatgpt")
     assert (e["agency_id"], e["date"]) == ("us-nara", "2024-05-01")
+
+
+@pytest.mark.parametrize("court", ["The 5th U.S. Circuit Court of Appeals", "The U.S. Court of Appeals for the 5th Circuit"])
+def test_an_ordinal_is_part_of_a_courts_name(extractor, court):
+    text = (f"{court} has proposed a rule requiring lawyers to certify that filings drafted with ChatGPT were "
+            "checked by a human.")
+    e = one(events_of(extractor, text, published="2023-11-22"), tool_id="chatgpt")
+    assert (e["agency_id"], e["stage"]) == ("us-fifth-circuit", "proposed")
