@@ -2041,3 +2041,13 @@ def test_an_ordinal_is_part_of_a_courts_name(extractor, court):
             "checked by a human.")
     e = one(events_of(extractor, text, published="2023-11-22"), tool_id="chatgpt")
     assert (e["agency_id"], e["stage"]) == ("us-fifth-circuit", "proposed")
+
+
+def test_disabling_a_tool_named_by_it_bans_it_disabling_something_else_does_not(extractor):
+    text = ("Vanderbilt University has disabled Turnitin's AI detector for all of its courses, citing false "
+            "positives against students.")
+    e = one(events_of(extractor, text, published="2023-08-17"), tool_id="turnitin-ai-detection")
+    assert (e["agency"], e["action"]) == ("Vanderbilt University", "ban")
+    text = ("Vanderbilt University has disabled chat history on its own systems, and its students still use "
+            "Turnitin's AI detector.")
+    assert [e for e in events_of(extractor, text, published="2023-08-17") if e["action"] == "ban"] == []
