@@ -535,8 +535,7 @@ def find_governments_of_places(ctx, sent, found):
         end = i + 2
         while end < sent.end and ctx.is_title_case[end] and ctx.alpha[end]:
             end += 1
-        if set(range(start, end)) & found.taken or any(
-                s.start < end and s.end > start for g in ("tool", "agency") for s in ctx.in_sent(g, sent)):
+        if set(range(start, end)) & found.taken or overlaps_marks(ctx, sent, start, end, ("tool", "agency")):
             continue
         place = ctx.text(i + 2, end)
         jid = ctx.ref.find_jurisdiction(place)
@@ -545,6 +544,11 @@ def find_governments_of_places(ctx, sent, found):
         else:
             found.claim(new_body(f"{ctx.words[i].capitalize()} of {place}", ctx.text(start, end), "local_government",
                                  ctx.dominant_of("country"), start, end))
+
+
+def overlaps_marks(ctx, sent, start, end, groups):
+    """Whether tokens start..end overlap a span of one of `groups` in the sentence."""
+    return any(s.start < end and s.end > start for g in groups for s in ctx.in_sent(g, sent))
 
 
 def find_named_bodies(ctx, sent, found, heads, tails, generic, kind, not_after=frozenset()):
@@ -565,8 +569,7 @@ def find_named_bodies(ctx, sent, found, heads, tails, generic, kind, not_after=f
             continue
         if start > sent.start and ctx.lower[start - 1] in not_after:
             continue
-        if any(s.start < end and s.end > start for g in ("tool", "trigger", "outlet", "agency", "jurisdiction")
-               for s in ctx.in_sent(g, sent)):
+        if overlaps_marks(ctx, sent, start, end, ("tool", "trigger", "outlet", "agency", "jurisdiction")):
             continue  # a name the other finders read ("Victorian Government")
         name = ctx.text(start, end)
         jurisdiction = place_of_name(ctx, start, end, sent)

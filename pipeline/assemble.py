@@ -119,7 +119,7 @@ def defined_acronyms(ctx):
         if i + 2 >= len(ctx.words) or ctx.words[i + 2] != ")":
             continue
         short = ctx.words[i + 1]
-        if not (short.isupper() and short.isalpha() and 2 <= len(short) <= STRAY_ACRONYM_LENGTH) or short in found:
+        if not is_acronym(short) or short in found:
             continue
         starts, start = [], i  # where the name may start: after each comma the run crosses
         while start > 0 and "\n" not in ctx.words[start - 1] and ctx.lower[start - 1] != "the":
@@ -143,10 +143,15 @@ def defined_acronyms(ctx):
     return found
 
 
+def is_acronym(word):
+    """"NWO", "ARC": a short name in capitals."""
+    return word.isupper() and word.isalpha() and 2 <= len(word) <= STRAY_ACRONYM_LENGTH
+
+
 def known_initials(short, known):
     """"The ARC" beside "the Australian Research Council": a known body the document names in full, whose
     initials the short name is exactly (the reference lists no acronym that means several things)."""
-    if not (short.isupper() and short.isalpha() and 2 <= len(short) <= STRAY_ACRONYM_LENGTH):
+    if not is_acronym(short):
         return None
     return next((a for name, a in known.items() if initials_of(name) == short), None)
 
@@ -155,7 +160,7 @@ def full_name_of(short, names):
     """The body of `names` that `short` abbreviates: for initials, the name whose initials they are, else
     the longest holding a run of words with those initials, else the longest opening on them; for a name,
     the longest ending on it."""
-    if short.isupper() and short.isalpha() and 2 <= len(short) <= STRAY_ACRONYM_LENGTH:
+    if is_acronym(short):
         spelled = [a for name, a in names.items() if name != short and short in runs_of_initials(name)]
         if not spelled:  # "TPG" beside "TPG Telecom": the name it opens
             spelled = [a for name, a in names.items() if name.startswith(short + " ")]
@@ -443,7 +448,7 @@ def choose_date(ctx, ms, own_sentences, others=None):
             if ctx.in_sent("measure_noun", sent) or ctx.in_sent("trigger", sent):
                 nearby.extend(date_candidates(ctx, sent))
     if nearby:
-        iso, precision, text, _ = max(nearby, key=lambda d: (d[3], -_ord(d[0])))
+        iso, precision, text, _ = best_date(nearby)
         return iso, precision, text, "text"
     if others is None and all(is_background(ctx, m) for m in ms):
         return None, None, None, None  # "states that already bar it": earlier than the story, date unknown
@@ -499,18 +504,17 @@ def announcement_date(ctx, actor, own_sentences, others=None):
     that body say or announce something on a day just before publication ("The ministry said on Monday
     that it had sent notices", "The FTC on Wednesday announced five cases"); nearer than the
     publication date the report was filed on."""
-    earliest = (ctx.published - datetime.timedelta(days=ctx.settings.announcement_days)).isoformat()
     for k in sorted({ctx.sentence_index(p) for p in ctx.positions(SPEECH_VERBS)}):  # sentences with a speech verb
         if k in own_sentences or k in (others or ()):
             continue
         sent = ctx.sents[k]
         if not ctx.in_sent("date", sent):
             continue
-        days = [d for d in date_candidates(ctx, sent) if d[1] == "day" and earliest <= d[0] <= ctx.published.isoformat()]
+        days = days_before_publication(ctx, sent)
         speech = ctx.positions_in(SPEECH_VERBS, sent.start, sent.end)
         # (the sentence's actors last: finding them is the costly part)
         if days and any(a.key == actor.key and a.start < speech[0] for a in actors_in(ctx, sent)):
-            return max(days, key=lambda d: (d[3], -_ord(d[0])))
+            return best_date(days)
     return None
 
 
@@ -524,11 +528,22 @@ def enactment_date(ctx, actor, own_sentences):
     sent = ctx.sents[k]
     if not ctx.in_sent("enactment", sent) or not ctx.in_sent("date", sent) or ctx.in_sent("tool", sent):
         return None
-    earliest = (ctx.published - datetime.timedelta(days=ctx.settings.announcement_days)).isoformat()
-    days = [d for d in date_candidates(ctx, sent) if d[1] == "day" and earliest <= d[0] <= ctx.published.isoformat()]
+    days = days_before_publication(ctx, sent)
     if not days or any(a.key != actor.key for a in actors_in(ctx, sent)):
         return None
-    return max(days, key=lambda d: (d[3], -_ord(d[0])))
+    return best_date(days)
+
+
+def days_before_publication(ctx, sent):
+    """The days a sentence names at most `announcement_days` before publication: when a fresh measure's
+    body spoke of it or approved it."""
+    earliest = (ctx.published - datetime.timedelta(days=ctx.settings.announcement_days)).isoformat()
+    return [d for d in date_candidates(ctx, sent) if d[1] == "day" and earliest <= d[0] <= ctx.published.isoformat()]
+
+
+def best_date(dates):
+    """The best scored of (iso, precision, text, score) dates; of two as good, the earlier."""
+    return max(dates, key=lambda d: (d[3], -_ord(d[0])))
 
 
 def same_paragraph(ctx, i, j):

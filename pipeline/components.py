@@ -567,8 +567,7 @@ def find_date_spans(doc):
     spans = []
     for (start, end), m in found.items():
         kind, matched = m.lastgroup, m.group(0)
-        if kind in {"month_day", "in_month", "month_year"} and re.search(r"(?i)\bmay\b", matched) \
-                and not _may_is_month(matched):
+        if is_may_the_verb(kind, matched):
             continue
         span = doc.char_span(start, end, label=kind, alignment_mode="expand")
         if span is not None:
@@ -692,13 +691,13 @@ def dates_in(text):
     """The date expressions of a text outside the measure regions find_date_spans reads, as (label_,
     text) pairs: read on demand ("the same day" names a day a few sentences back)."""
     return [DateMention(m.lastgroup, m.group(0)) for m in DATE_RE.finditer(text)
-            if not (m.lastgroup in {"month_day", "in_month", "month_year"} and re.search(r"(?i)\bmay\b", m.group(0))
-                    and not _may_is_month(m.group(0)))]
+            if not is_may_the_verb(m.lastgroup, m.group(0))]
 
 
-def _may_is_month(text):
+def is_may_the_verb(kind, matched):
     """'May 3' and 'in May 2023' are dates; 'may' the verb is not (it has a lower-case m)."""
-    return bool(re.search(r"\bMay\b", text))
+    return kind in {"month_day", "in_month", "month_year"} and re.search(r"(?i)\bmay\b", matched) is not None \
+        and not re.search(r"\bMay\b", matched)
 
 
 @Language.factory("banwatch_candidate_ner", default_config={"labels": ["ORG", "GPE", "NORP", "PERSON"]})
