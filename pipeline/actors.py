@@ -1537,9 +1537,15 @@ def trailing_speaker(ctx, trigger, sent, actors):
     speaking after a comma states the measure. Returns (actors, via) or None."""
     for actor in actors:
         if actor.start > trigger.end and "," in ctx.lower[trigger.end:actor.start] \
-                and actor.via != "locative" and speaker(ctx, actor, sent):
+                and actor.via != "locative" and (speaker(ctx, actor, sent) or directs(ctx, actor, sent)):
             return [actor], "speaker"
     return None
+
+
+def directs(ctx, actor, sent):
+    """"..., the High Court has directed": an order verb right after the actor (its own, not one it reports)."""
+    end = min(sent.end, actor.end + ctx.settings.speaker_window)
+    return any(o.start - actor.end <= 2 for o in ctx.spans("order_verb", actor.end, end))
 
 
 def speaker(ctx, actor, sent):

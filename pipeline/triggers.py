@@ -8,6 +8,7 @@ the scope its sentence names; whether it is the object of a lift, or a measure t
 from banwatch.lexicon import words
 from pipeline.context import POSSESSIVE
 
+TOOL_LIST_LEADS = words("tool_list_lead")  # "AI tools such as ...", "chatbots including ..."
 BE_FORMS = words("be_form")
 PASSIVE_SKIP = words("passive_skip")
 # between a form of "be" and its participle ("is also banned"); an auxiliary ("has banned") is not passive
@@ -343,11 +344,10 @@ def tools_for(ctx, trigger, sent, sent_index):
             return listed, cfg.listed_tool_weight
     # "...urged people to be on alert when using Chinese AI apps." then "Its inspections of five apps --
     # DeepSeek, Doubao, ...": a class of tools whose members the next sentence lists
-    if any(not names_one_thing(ctx, a) for a in ctx.spans("anaphor", start, end)) and sent_index + 1 < len(ctx.sents):
-        following = ctx.sents[sent_index + 1]
-        listed = {t.kb_id_: t.text for t in ctx.in_sent("tool", following)}
-        if len(listed) >= 2 and same_paragraph_or_next(ctx, sent_index):
-            return list(listed.items()), cfg.class_list_tool_weight
+    if any(not names_one_thing(ctx, a) for a in ctx.spans("anaphor", start, end)):
+        listed = members_listed_after(ctx, sent_index)
+        if listed:
+            return listed, cfg.class_list_tool_weight
     named_next = tools_of_next_sentence(ctx, trigger, sent_index)
     if named_next:
         return named_next, cfg.class_list_tool_weight
@@ -389,6 +389,27 @@ def continues_measure(ctx, trigger, sent_index):
     before = ctx.sents[sent_index - 1]
     return any(t.label_ == trigger.label_ for t in ctx.in_sent("trigger", before)) \
         and any(t.kb_id_ == ctx.focus_tools[0] for t in ctx.in_sent("tool", before))
+
+
+def members_listed_after(ctx, sent_index):
+    """The tools of the first of the next sentences that names any, when it lists at least two, no
+    paragraph break comes before it, and (past the very next sentence) it gives them as examples: the
+    members of a class of tools a measure names ("must not use AI tools ..." then "... tools such as
+    ChatGPT, Gemini and Copilot")."""
+    for k in range(sent_index + 1, min(len(ctx.sents), sent_index + 1 + ctx.settings.class_list_lookahead_sentences)):
+        if not same_paragraph_or_next(ctx, k - 1):
+            return []
+        listed = {t.kb_id_: t.text for t in ctx.in_sent("tool", ctx.sents[k]) if not is_rival(ctx, t)}
+        if listed:
+            return list(listed.items()) if len(listed) >= 2 and (k == sent_index + 1 or gives_examples(ctx, ctx.sents[k])) else []
+    return []
+
+
+def gives_examples(ctx, sent):
+    """The sentence's first tool opens a list of examples: "tools such as ChatGPT", "including ChatGPT"."""
+    first = min(t.start for t in ctx.in_sent("tool", sent))
+    before = ctx.lower[max(sent.start, first - 2):first]
+    return before[-1:] == [":"] or before == ["such", "as"] or before[-1:] and before[-1] in TOOL_LIST_LEADS
 
 
 def tools_of_next_sentence(ctx, trigger, sent_index):

@@ -2051,3 +2051,24 @@ def test_disabling_a_tool_named_by_it_bans_it_disabling_something_else_does_not(
     text = ("Vanderbilt University has disabled chat history on its own systems, and its students still use "
             "Turnitin's AI detector.")
     assert [e for e in events_of(extractor, text, published="2023-08-17") if e["action"] == "ban"] == []
+
+
+def test_a_class_of_tools_takes_the_examples_a_later_sentence_gives(extractor):
+    text = ("The Supreme Court of India has barred its registry staff from using AI tools to draft orders. "
+            "The instruction was circulated on Monday by the Registrar General. "
+            "It covers tools such as ChatGPT, Gemini and Copilot.")
+    events = events_of(extractor, text, published="2026-03-04")
+    assert {(e["agency_id"], e["tool_id"]) for e in events} == {
+        ("in-supreme-court", t) for t in ("chatgpt", "gemini", "microsoft-copilot")}, events
+    # two sentences on, tools named but not as the class's examples are not its members
+    text = ("The Supreme Court of India has barred its registry staff from using AI tools to draft orders. "
+            "The instruction was circulated on Monday by the Registrar General. "
+            "Lawyers in Delhi said ChatGPT and Gemini are common in their offices.")
+    events = events_of(extractor, text, published="2026-03-04")
+    assert [e for e in events if e["tool_id"] == "gemini"] == [], events
+
+
+def test_a_body_directing_after_the_measure_states_it(extractor):
+    text = "Registry staff must not use ChatGPT to draft orders, the Supreme Court of India has directed."
+    e = one(events_of(extractor, text, published="2026-03-04"), tool_id="chatgpt")
+    assert (e["agency_id"], e["action"]) == ("in-supreme-court", "ban")
