@@ -2072,3 +2072,11 @@ def test_a_body_directing_after_the_measure_states_it(extractor):
     text = "Registry staff must not use ChatGPT to draft orders, the Supreme Court of India has directed."
     e = one(events_of(extractor, text, published="2026-03-04"), tool_id="chatgpt")
     assert (e["agency_id"], e["action"]) == ("in-supreme-court", "ban")
+
+
+def test_a_law_is_no_body(extractor):
+    text = ("Berlin's data protection commissioner has asked DeepSeek to name a representative in the EU. "
+            "Without one, the Chinese app would be in breach of the GDPR, which can be punished with a fine, the "
+            "commissioner's office said.")
+    events = events_of(extractor, text, published="2025-02-03")
+    assert "GDPR" not in {e["agency"] for e in events}, events
