@@ -164,6 +164,7 @@ def regulator_descriptions(ref):
 
 
 AI_CONTEXT = words("ai_context")
+OFFICE_TITLES = words("office_title")  # "Chief Administrative Officer": a post, named in lower case anywhere
 # A web address standing for a service ("deepseek.com", "ai-writer.com"): host labels then a top-level
 # domain AI services use; no scheme, path or "@" (a link or an e-mail address names no tool).
 WEB_ADDRESS = re.compile(r"(?:www\.)?((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+)(?:" +
@@ -207,6 +208,7 @@ class NameMatcher:
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.targets = {}  # match key -> (group, id, needs AI context)
+        self.lower_case_names = set()  # (match key, name) of agency names the reference writes in lower case
         names = defaultdict(set)
         for tool_id, tool in ref.tools.items():
             for n in ref.names(tool):
@@ -255,6 +257,8 @@ class NameMatcher:
                         folded.append(doc)  # "Deepseek", "CHATGPT": distinctive tool names, any case
                 else:
                     folded.append(doc)
+                    if group == "agency" and phrase == phrase.lower():
+                        self.lower_case_names.add((key, phrase))
             if exact:
                 self.exact.add(key, exact)
             if folded:
@@ -266,6 +270,8 @@ class NameMatcher:
         pending = []  # names needing AI context that have none around them
         for match_id, start, end in [*self.exact(doc), *self.folded(doc)]:
             group, entity_id, needs_context = self.targets[match_id]
+            if group == "agency" and self.written_as_a_title(doc, match_id, start, end):
+                continue
             if needs_context:
                 if ai_words is None:
                     lower = doc.to_array(LOWER)
@@ -327,6 +333,13 @@ class NameMatcher:
         for group in self.GROUPS:
             set_group(doc, group, found.get(group, []))
         return doc
+
+    def written_as_a_title(self, doc, match_id, start, end):
+        """"approved by the chief administrative officer": an office's name ("Chief Administrative Officer",
+        "Privacy Commissioner") the text writes all in lower case is a post anywhere, not that office."""
+        text = doc[start:end].text
+        return doc[end - 1].lower_ in OFFICE_TITLES and text == text.lower() \
+            and (doc.vocab.strings[match_id], text) not in self.lower_case_names
 
     def tool_of_address(self, text):
         """The known tool a web address names: its whole host ("openai" of "chat.openai" is not enough

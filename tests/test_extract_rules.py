@@ -2080,3 +2080,12 @@ def test_a_law_is_no_body(extractor):
             "commissioner's office said.")
     events = events_of(extractor, text, published="2025-02-03")
     assert "GDPR" not in {e["agency"] for e in events}, events
+
+
+def test_an_office_named_in_lower_case_is_a_post_anywhere(extractor):
+    text = ("City staff may not use ChatGPT for city business under a policy approved by the chief administrative "
+            "officer on July 14.")
+    assert [e for e in events_of(extractor, text, published="2023-07-20") if e["agency_id"] == "us-house-cao"] == []
+    text = "House staff may not use ChatGPT under a policy approved by the Chief Administrative Officer on July 14."
+    e = one(events_of(extractor, text, published="2023-07-20"), tool_id="chatgpt")
+    assert e["agency_id"] == "us-house-cao"
