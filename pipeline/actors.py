@@ -546,6 +546,60 @@ def find_governments_of_places(ctx, sent, found):
                                  ctx.dominant_of("country"), start, end))
 
 
+SHAPE_WORDS = LOCAL_GOVERNMENT_WORDS | LOCAL_GOVERNMENT_HEADS | LOCAL_GOVERNMENT_NAME_WORDS | SCHOOL_HEADS \
+    | SCHOOL_NAME_WORDS | SCHOOL_TAILS | {"of", "the"}
+
+
+def find_short_names(ctx, sent, found):
+    """"Cabonne drafts rules ..." beside "Cabonne Council has put a draft policy ...": a body the reference
+    does not know, which the document names in full by its shape (a council, a town, a school system), called
+    by the words of its own name alone ("Cabonne"; "Oliver" for "the Town of Oliver"); not "in Oliver": where.
+    A name NER reads as a place is the place's own government only ("the Town of Oliver"), never another body
+    of it ("Daejeon" is not "the Daejeon City Council")."""
+    places = [s for s in ctx.in_sent("ner", sent) if s.label_ == "GPE"]
+    for own, (body, is_government) in bodies_named_in_full(ctx).items():
+        for i in ctx.positions_in({own[0]}, sent.start, sent.end - len(own) + 1):
+            end = i + len(own)
+            if tuple(ctx.lower[i:end]) != own or not all(ctx.is_title_case[k] for k in range(i, end)) \
+                    or set(range(i, end)) & found.taken or end < sent.end and ctx.is_title_case[end] \
+                    or i > sent.start and (ctx.is_title_case[i - 1] or ctx.lower[i - 1] in PLACE_PREPOSITIONS) \
+                    or not is_government and any(p.start < end and p.end > i for p in places):
+                continue
+            found.claim(new_body(body.name, ctx.text(i, end), body.kind, body.jurisdiction_id, i, end))
+
+
+def bodies_named_in_full(ctx):
+    """{own words (lower case): (body, whether it is a place's own government)} of the new bodies named by
+    their shape anywhere in the document, once per document; own words that two of them share, or that name a
+    place the reference knows, name none."""
+    if ctx.short_names is None:
+        keys, bodies = {}, {}
+        for sent in ctx.sents:
+            scratch = SentenceActors(ctx)
+            counts = {}
+            for finder in ACTOR_FINDERS[:ACTOR_FINDERS.index(find_short_names)]:  # the names taken as in a sentence
+                counts[finder] = len(scratch.actors)
+                finder(ctx, sent, scratch)
+            shaped, governments = counts[find_named_schools], counts[find_governments_of_places]
+            for n, body in enumerate(scratch.actors[shaped:], shaped):
+                words_of_name = ctx.lower[body.start:body.end]
+                own = tuple(w for w in words_of_name if w not in SHAPE_WORDS and w.isalpha())
+                if body.verified or not own or ctx.ref.find_jurisdiction(" ".join(own)) \
+                        or council_of_a_unit(words_of_name):
+                    continue
+                keys.setdefault(own, set()).add(body.key)
+                bodies[own] = (body, n >= governments)  # found by find_governments_of_places
+        ctx.short_names = {own: bodies[own] for own in bodies if len(keys[own]) == 1}
+    return ctx.short_names
+
+
+def council_of_a_unit(words_of_name):
+    """"Daejeon City Council", "Ashburton District Council": the council of a unit the short name names
+    ("Daejeon" is the city)."""
+    return any(w == "council" and k and words_of_name[k - 1] in LOCAL_GOVERNMENT_WORDS
+               for k, w in enumerate(words_of_name))
+
+
 def overlaps_marks(ctx, sent, start, end, groups):
     """Whether tokens start..end overlap a span of one of `groups` in the sentence."""
     return any(s.start < end and s.end > start for g in groups for s in ctx.in_sent(g, sent))
@@ -911,7 +965,7 @@ def find_subject_pronouns(ctx, sent, found):
 # In this order: a token goes to the first finder's actor that claims it (a judge first: "Judge X of the U.S.
 # District Court" is the court, not the United States).
 ACTOR_FINDERS = (skip_instruments, find_judges, find_courts, find_named_schools, find_named_local_governments,
-                 find_governments_of_places,
+                 find_governments_of_places, find_short_names,
                  find_place_named_bodies, find_place_chambers, find_listed_ministries, find_place_regulators, find_agencies,
                  find_people, find_places,
                  find_described_governments, find_governor_titles, find_state_offices, find_ner_bodies,

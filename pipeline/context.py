@@ -131,6 +131,7 @@ class DocContext:
         self._groups = {}
         self.by_sentence = {}  # (group, sentence start token) -> spans, the lookup the rules make most
         self.actors_cache = {}  # sentence start -> its actors (pipeline.actors.actors_in)
+        self.short_names = None  # own words -> a body named in full (pipeline.actors.bodies_named_in_full)
         self.about_privacy = None  # the story gives data privacy as a reason (pipeline.actors.about_privacy)
         self.own_product_cache = {}  # (actor name, mention, tool) -> bool (pipeline.actors.is_own_product)
         self.name_starts = {s.start for g in ("tool", "vendor") for s in self.group(g)[0]}

@@ -2089,3 +2089,16 @@ def test_an_office_named_in_lower_case_is_a_post_anywhere(extractor):
     text = "House staff may not use ChatGPT under a policy approved by the Chief Administrative Officer on July 14."
     e = one(events_of(extractor, text, published="2023-07-20"), tool_id="chatgpt")
     assert e["agency_id"] == "us-house-cao"
+
+
+def test_a_body_named_in_full_is_called_by_its_own_words(extractor):
+    events = events_of(extractor, "Tamworth Regional Council has adopted a policy on generative AI for its "
+                       "employees, after a trial last year.", published="2025-02-07",
+                       title="Tamworth sets rules for staff using ChatGPT")
+    e = one(events, tool_id="chatgpt")
+    assert (e["agency"], e["action"]) == ("Tamworth Regional Council", "restrict")
+    # the short name of a city is the city, not its council
+    events = events_of(extractor, "Suwon's city government cut its internal network off from DeepSeek on Monday, "
+                       "the city said. The block also covers the Suwon City Council and the district offices.",
+                       published="2025-02-07", title="Suwon says it blocked DeepSeek")
+    assert "Suwon City Council" not in {e["agency"] for e in events}, events
