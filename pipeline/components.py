@@ -34,7 +34,7 @@ from dataclasses import fields
 from pathlib import Path
 
 import numpy
-from spacy.attrs import IDX, IS_ALPHA, IS_DIGIT, IS_LOWER, IS_SPACE, LENGTH, LOWER, ORTH, SENT_START, SHAPE, SPACY
+from spacy.attrs import IDX, IS_ALPHA, IS_DIGIT, IS_LOWER, IS_SPACE, IS_TITLE, LENGTH, LOWER, ORTH, SENT_START, SHAPE, SPACY
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Span
@@ -57,11 +57,20 @@ def make_sentences(nlp, name):
     return sentence_boundaries
 
 
+CLOCK_TIMES = words("clock_abbreviation")  # "a.m.", "p.m."
+FINAL_ABBREVIATIONS = words("final_abbreviation")  # "U.S.": may end a sentence, its period doing for both
+SENTENCE_OPENERS = {w.capitalize() for w in words("sentence_opener")}  # "The", "Other": a new sentence after one
+CALENDAR_WORDS = {w.capitalize() for w in words("calendar_word")}  # "p.m. Friday", "a.m. Jan. 3": the time goes on
+
+
 def sentence_boundaries(doc):
     """Sentences end after . ! ? (and any closing quotes) and at line breaks; a bullet starts one.
 
     Abbreviations ("U.S.", "Gov.", "Jan.") are single tokens in spaCy's English tokenizer, so they
-    never end a sentence here; nor does a period a letter follows without a space ("Character.AI").
+    end no sentence here, but for two whose period often does for the sentence's too: a clock time
+    ("from 9 a.m. North Chungcheong followed") before a capitalised word that is no day or month, and
+    "U.S." before a word that opens sentences ("across the U.S. The agency ..."). Nor does a period a
+    letter follows without a space ("Character.AI").
     Worked out on token hashes and written in one array: Python Token objects, one per word, would
     cost more than the rest of the light pipeline.
     """
@@ -72,6 +81,10 @@ def sentence_boundaries(doc):
     strings = doc.vocab.strings
     ends, closers, continuing, bullets, ellipses = (_hashes(strings, group) for group in
                                                     (SENTENCE_END, CLOSERS, PUNCT_CONTINUE, BULLETS, ELLIPSES))
+    clocks, finals, openers, calendar = (_hashes(strings, group) for group in (
+        CLOCK_TIMES | {w.upper() for w in CLOCK_TIMES}, {w.upper() for w in FINAL_ABBREVIATIONS},
+        SENTENCE_OPENERS, CALENDAR_WORDS))
+    title = doc.to_array(IS_TITLE)
     breaks = {i for i in numpy.flatnonzero(is_space) if "\n" in strings[int(orth[i])]}
     starts = numpy.full(n, -1, dtype="int64")
     starts[0] = 1
@@ -88,6 +101,10 @@ def sentence_boundaries(doc):
             pending = bool(spaced[i - 1]) or not alpha[i]
             if previous in ellipses and lower[i]:
                 pending = False  # "applied to the court ... for an access ban": a quotation cut short
+        elif previous in clocks and spaced[i - 1]:
+            pending = bool(title[i]) and word not in calendar
+        elif previous in finals and spaced[i - 1]:
+            pending = word in openers
         elif previous not in closers:
             pending = False
         if broke or word in bullets or (

@@ -8,6 +8,7 @@ the scope its sentence names; whether it is the object of a lift, or a measure t
 from banwatch.lexicon import words
 from pipeline.context import POSSESSIVE
 
+RANKING_WORDS = words("ranking_word")  # "among the first": first, earliest, latest
 TOOL_LIST_LEADS = words("tool_list_lead")  # "AI tools such as ...", "chatbots including ..."
 BE_FORMS = words("be_form")
 PASSIVE_SKIP = words("passive_skip")
@@ -544,7 +545,10 @@ def is_background(ctx, m):
     if object_of_lift(ctx, m.trigger, ctx.in_sent("trigger", m.sentence)):
         return True
     before = clause_words_before(ctx, m.trigger, m.sentence, ctx.settings.background_window, BACKGROUND_CLAUSE_END)
-    return bool(BACKGROUND_CUES & set(before))
+    cues = BACKGROUND_CUES & set(before)
+    if cues == {"among"} and RANKING_WORDS & set(before[before.index("among") + 1:before.index("among") + 3]):
+        return False  # "was among the first, disabling the service": news of the day, not recalled
+    return bool(cues)
 
 
 def clause_words_before(ctx, trigger, sent, window, clause_ends):

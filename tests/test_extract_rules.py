@@ -539,6 +539,30 @@ def test_a_period_inside_a_name_ends_no_sentence():
         "It asked the court … for a ban...", "It said so."]
 
 
+@pytest.mark.parametrize("text, sentences", [
+    ("Gwangju cut access from 10 a.m. South Jeolla Province followed later.",
+     ["Gwangju cut access from 10 a.m.", "South Jeolla Province followed later."]),
+    ("Agencies across the U.S. The agency acted first.", ["Agencies across the U.S.", "The agency acted first."]),
+    ("The block starts at 5 p.m. Friday in all offices.", ["The block starts at 5 p.m. Friday in all offices."]),
+    ("Talks end at 10 a.m. ET on Monday.", ["Talks end at 10 a.m. ET on Monday."]),
+    ("The U.S. Navy banned it.", ["The U.S. Navy banned it."]),
+])
+def test_a_clock_time_or_us_may_end_a_sentence(text, sentences):
+    import spacy
+
+    from pipeline.components import sentence_boundaries
+
+    assert [s.text.strip() for s in sentence_boundaries(spacy.blank("en")(text)).sents] == sentences
+
+
+@pytest.mark.parametrize("cue, background", [("among the first to", 0.0), ("among the states that already", 1.0)])
+def test_being_among_the_first_is_news_not_background(cue, background):
+    text = f"Gangwon Province was {cue} block DeepSeek on provincial computers."
+    found = Extractor(candidates=True).extract({"id": "t", "url": "https://example.org/t", "title": "",
+                                                "published": "2025-02-07", "text": text})
+    assert [e["features"]["background"] for e in found["events"]] == [background]
+
+
 def test_an_attorney_general_named_by_person_acts_as_the_office(extractor):
     text = "Texas (U.S) Attorney General Ken Paxton has opened an investigation into Character.AI."
     assert one(events_of(extractor, text), tool_id="character-ai")["agency_id"] == "us-tx-attorney-general"
