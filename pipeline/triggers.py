@@ -367,7 +367,7 @@ def tools_for(ctx, trigger, sent, sent_index):
         return found
     # "the app"; "the city's schools followed in January with a block": the story's tool
     if ctx.focus_tools and (ctx.spans("anaphor", start, end) or follows_with(ctx, trigger, start)
-                            or continues_measure(ctx, trigger, sent_index)) \
+                            or continues_measure(ctx, trigger, sent_index) or bare_access(ctx, trigger, sent)) \
             and not ctx.in_sent("other_product", sent):
         tool_id = ctx.focus_tools[0]
         return [(tool_id, ctx.ref.tools.get(tool_id, {}).get("name") or tool_id.partition(":")[2])], \
@@ -475,6 +475,12 @@ CLAUSE_CUT = words("clause_cut") | {";", "."}
 def runs_a_store(ctx, vendor, end):
     """"pulled from the Apple and Google stores", "Google Play": the maker named as a shop, not a product."""
     return bool(STORE_NOUNS & set(ctx.lower[vendor.end:min(end, vendor.end + ctx.settings.store_window)]))
+
+
+def bare_access(ctx, trigger, sent):
+    """"Sejong City blocked access from 4 p.m.": access cut with nothing named, in a story about one tool."""
+    after = ctx.lower[trigger.end:min(sent.end, trigger.end + 2)]
+    return bool(after) and after[0] == "access" and (len(after) < 2 or after[1] not in {"to", "for", "of"})
 
 
 def follows_with(ctx, trigger, start):

@@ -2126,3 +2126,15 @@ def test_a_body_named_in_full_is_called_by_its_own_words(extractor):
                        "the city said. The block also covers the Suwon City Council and the district offices.",
                        published="2025-02-07", title="Suwon says it blocked DeepSeek")
     assert "Suwon City Council" not in {e["agency"] for e in events}, events
+
+
+def test_access_blocked_with_nothing_named_is_to_the_storys_tool(extractor):
+    text = ("Gangwon Province cut DeepSeek off its office computers on Thursday morning. "
+            "Ulsan City blocked access from 3 p.m.")
+    events = events_of(extractor, text, published="2025-02-07", title="DeepSeek blocked by more local governments")
+    assert ("Ulsan City", "deepseek") in {(e["agency"], e["tool_id"]) for e in events}, events
+    # access to something else is no access to the story's tool
+    text = ("Gangwon Province cut DeepSeek off its office computers on Thursday morning. "
+            "Ulsan City blocked access to several websites from 3 p.m.")
+    events = events_of(extractor, text, published="2025-02-07", title="DeepSeek blocked by more local governments")
+    assert "Ulsan City" not in {e["agency"] for e in events}, events
