@@ -328,6 +328,11 @@ def tools_for(ctx, trigger, sent, sent_index):
     if not tools and start > sent.start:
         tools = ctx.spans("tool", sent.start, start)
     tools = [t for t in tools if not left_available(ctx, t, sent) and not is_rival(ctx, t)]
+    refused = [n.end for n in ctx.in_sent("trigger", sent) if n.start >= trigger.end and is_negated(ctx, n, sent)]
+    if refused:
+        # "DeepSeek is the only tool UBC has banned and there are no plans to restrict others, such as
+        # ChatGPT": the tools after a measure the sentence goes on to deny are that one's
+        tools = [t for t in tools if t.start < refused[0]]
     if tools:
         return [(t.kb_id_, t.text) for t in tools], cfg.named_tool_weight
     if any(not is_rival(ctx, t) for t in ctx.in_sent("tool", sent)):

@@ -2138,3 +2138,10 @@ def test_access_blocked_with_nothing_named_is_to_the_storys_tool(extractor):
             "Ulsan City blocked access to several websites from 3 p.m.")
     events = events_of(extractor, text, published="2025-02-07", title="DeepSeek blocked by more local governments")
     assert "Ulsan City" not in {e["agency"] for e in events}, events
+
+
+def test_tools_after_a_denied_measure_are_not_the_measures_before_it(extractor):
+    text = ("A spokeswoman said DeepSeek is the only AI service Monash University has banned, and that it has no "
+            "plans to restrict others, such as ChatGPT.")
+    events = events_of(extractor, text, published="2025-02-07")
+    assert {(e["agency"], e["tool_id"]) for e in events} == {("Monash University", "deepseek")}, events
