@@ -48,6 +48,7 @@ from pipeline.event_dates import date_candidates
 from pipeline.triggers import (
     close_tools,
     conditional_permission,
+    ends_a_probe,
     is_elsewhere,
     is_negated,
     is_opinion,
@@ -60,6 +61,7 @@ from pipeline.triggers import (
     limits_a_harm,
     permits_nothing_of_a_tool,
     modifies_other_noun,
+    names_a_document,
     object_of_lift,
     scope_phrase,
     stage_of,
@@ -92,7 +94,8 @@ def find_events(ctx):
                     or is_question(ctx, sent) or limits_a_harm(ctx, trigger, sent) \
                     or permits_nothing_of_a_tool(ctx, trigger, sent) \
                     or lifts_nothing_named(ctx, trigger, sent) or heads_towards(ctx, trigger, sent) \
-                    or asked_of_a_body(ctx, trigger, sent) or lifted_later(ctx, trigger, sent):
+                    or asked_of_a_body(ctx, trigger, sent) or lifted_later(ctx, trigger, sent) \
+                    or ends_a_probe(ctx, trigger, sent) or names_a_document(ctx, trigger, sent):
                 continue
             if any(trigger.start >= s.start and trigger.end <= s.end
                    for g in ("tool", "agency", "vendor") for s in ctx.in_sent(g, sent)) \

@@ -30,6 +30,8 @@ SPARED = words("spared")
 SPARING = words("sparing")
 NOT_SCOPE_MODIFIERS = words("scope_modifier_stop")
 LIFT_OBJECT_DETERMINERS = words("lift_object_determiner")
+DOCUMENT_KINDS = words("document_kind")  # "risk assessment": a document, not a probe
+ENDING_VERBS = words("ending_verb")  # "ended its investigation": a probe closed
 BACKGROUND_CLAUSE_END = words("clause_cut") | {";", "—"}
 OTHERS_BODIES = words("others_body")  # "other governments", "other school districts"
 
@@ -531,6 +533,24 @@ def object_of_lift(ctx, trigger, triggers):
     for other in triggers:
         if other.label_ == "lift" and other.end <= trigger.start <= other.end + ctx.settings.lift_object_gap and \
                 all(w in LIFT_OBJECT_DETERMINERS for w in ctx.lower[other.end:trigger.start]):
+            return True
+    return False
+
+
+def names_a_document(ctx, trigger, sent):
+    """"the risk assessment the law requires", "an impact assessment": a document a company owes, not a
+    regulator's probe."""
+    return trigger.kb_id_ == "weak" and trigger.start > sent.start and ctx.lower[trigger.start - 1] in DOCUMENT_KINDS
+
+
+def ends_a_probe(ctx, trigger, sent):
+    """"has ended its investigation into My AI": a probe closed is no probe opened (nor a lift: nothing was
+    barred)."""
+    if trigger.label_ != "investigate":
+        return False
+    before = ctx.lower[max(sent.start, trigger.start - ctx.settings.lift_object_gap - 1):trigger.start]
+    for k, w in enumerate(before):
+        if w in ENDING_VERBS and all(x in LIFT_OBJECT_DETERMINERS for x in before[k + 1:]):
             return True
     return False
 

@@ -2145,3 +2145,12 @@ def test_tools_after_a_denied_measure_are_not_the_measures_before_it(extractor):
             "plans to restrict others, such as ChatGPT.")
     events = events_of(extractor, text, published="2025-02-07")
     assert {(e["agency"], e["tool_id"]) for e in events} == {("Monash University", "deepseek")}, events
+
+
+@pytest.mark.parametrize("text", [
+    "Ireland's Data Protection Commission has closed its investigation into Meta AI after the company paused "
+    "its plans.",
+    "Meta AI must now carry out the impact assessment the law requires, Ireland's Data Protection Commission said.",
+])
+def test_a_probe_closed_or_a_companys_assessment_is_no_probe(extractor, text):
+    assert [e for e in events_of(extractor, text, published="2024-09-06") if e["action"] == "investigate"] == []
