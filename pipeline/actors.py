@@ -1390,7 +1390,8 @@ PERFECT_AUXILIARIES = {"has", "have", "had"}
 def breaks_clause(words):
     """A clause break among `words`; "has since banned" is an adverb, not "since the ban ..."."""
     return any(w in CLAUSE_BREAKS and not (w == "since" and k and words[k - 1] in PERFECT_AUXILIARIES)
-               for k, w in enumerate(words))
+               or w == "as" and k and (words[k - 1] == "even" or words[k - 1] == "," and words[k + 1:k + 2] != ["well"])
+               for k, w in enumerate(words))  # "..., even as governments abroad moved to"; "..., as overseas bans pile up"
 
 
 def new_subject(between):

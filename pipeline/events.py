@@ -63,6 +63,7 @@ from pipeline.triggers import (
     modifies_other_noun,
     names_a_document,
     object_of_lift,
+    others_subject,
     scope_phrase,
     stage_of,
     tools_for,
@@ -120,6 +121,8 @@ def find_events(ctx):
                 continue  # "similar restrictions": someone else's, named for comparison ("NSW issued a
                 # similar ban" is NSW's own)
             weak = trigger.kb_id_ == "weak"
+            if not agents and others_subject(ctx, trigger, sent):
+                continue  # other bodies' measure, not the context's
             if not agents and not weak and not member_speaks(ctx, trigger, sent):
                 if authors is None:
                     authors = measure_authors(ctx)

@@ -69,6 +69,22 @@ def is_elsewhere(ctx, trigger, sent):
     return any(w == "other" and OTHERS_BODIES & set(before[k + 1:k + 3]) for k, w in enumerate(before))
 
 
+ELSEWHERE_ADVERBS = words("elsewhere_adverb")  # "governments elsewhere", "regulators abroad"
+
+
+def others_subject(ctx, trigger, sent):
+    """"..., even as governments elsewhere move to keep the chatbot off official phones": the clause's own
+    subject is other bodies ("governments abroad", "foreign governments"), whoever the story is about."""
+    before = ctx.lower[sent.start:trigger.start]
+    for k in range(len(before) - 1, 0, -1):
+        if before[k] in BACKGROUND_CLAUSE_END or before[k] in {",", "as"}:
+            before = before[k + 1:]
+            break
+    return any(w in OTHERS_BODIES and (before[k + 1:k + 2] and before[k + 1] in ELSEWHERE_ADVERBS
+                                       or k and before[k - 1] in {"other", "foreign"})
+               for k, w in enumerate(before))
+
+
 DIRECTIVE_MODALS = words("directive_modal")
 
 

@@ -2154,3 +2154,15 @@ def test_tools_after_a_denied_measure_are_not_the_measures_before_it(extractor):
 ])
 def test_a_probe_closed_or_a_companys_assessment_is_no_probe(extractor, text):
     assert [e for e in events_of(extractor, text, published="2024-09-06") if e["action"] == "investigate"] == []
+
+
+@pytest.mark.parametrize("title, text", [
+    ("Malaysia in no rush to block DeepSeek, minister says",
+     "Malaysia is still looking at DeepSeek and has made no decision, the digital minister said on Monday."),
+    ("No DeepSeek rule for Irish civil servants yet, as overseas bans pile up",
+     "Ireland's civil service has had no instruction about DeepSeek, even as governments elsewhere move to keep "
+     "the Chinese chatbot off official phones."),
+])
+def test_others_measures_and_no_hurry_are_no_measure_of_the_story(extractor, title, text):
+    assert [e for e in events_of(extractor, text, published="2025-02-10", title=title)
+            if e["action"] == "ban"] == []
