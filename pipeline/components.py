@@ -340,7 +340,7 @@ class NameMatcher:
                 self._settle_bare(doc, start, ids, found["jurisdiction"], mentioned)
             if chosen:
                 found["agency"].append(Span(doc, start, end, label="agency", kb_id=chosen))
-        found["person"].extend(self._surnames(doc, found["person"]))
+        found["person"].extend(self._surnames(doc, found["person"] + self._holders(doc, found)))
         # "New York City": the city, not the state named by its first two words
         places = [(span.start, span.end) for span in found["jurisdiction"]]
         # and "Ibero-American", "Latin America": the end of a compound or a region's name names no place of ours
@@ -387,6 +387,23 @@ class NameMatcher:
         # not a party's letter: "R-Ohio" names the senator's state
         return i >= 2 and doc[i - 1].text == "-" and not doc[i - 2].whitespace_ and not doc[i - 1].whitespace_ \
             and doc[i - 2].is_alpha and len(doc[i - 2]) > 1
+
+    @staticmethod
+    def _holders(doc, found):
+        """"Montana Attorney General Austin Knudsen", "NASA Administrator Bill Nelson": the person named
+        right after a body (and a title of theirs) holds its office in this document, so that a later bare
+        "Knudsen instructed ..." is the body (the reference lists few office holders, and they change)."""
+        taken = {i for group in found.values() for span in group for i in range(span.start, span.end)}
+        holders = []
+        for span in found["agency"]:
+            i = span.end + (span.end < len(doc) and doc[span.end].lower_ in OFFICE_TITLES)
+            j = i
+            while j < min(len(doc), i + 3) and doc[j].is_title and doc[j].is_alpha and j not in taken \
+                    and doc[j].text not in CALENDAR_WORDS:
+                j += 1
+            if j - i >= 2 and (j == len(doc) or not doc[j].is_title):
+                holders.append(Span(doc, i, j, label="person", kb_id=span.kb_id_))
+        return holders
 
     @staticmethod
     def _surnames(doc, people):

@@ -2166,3 +2166,11 @@ def test_a_probe_closed_or_a_companys_assessment_is_no_probe(extractor, text):
 def test_others_measures_and_no_hurry_are_no_measure_of_the_story(extractor, title, text):
     assert [e for e in events_of(extractor, text, published="2025-02-10", title=title)
             if e["action"] == "ban"] == []
+
+
+def test_a_holder_named_after_the_office_is_the_office_by_surname_alone(extractor):
+    text = ("Montana Attorney General Austin Knudsen has barred DeepSeek from Justice Department devices. "
+            "In a letter dated Feb. 27, Knudsen instructed the Justice Information Technology Services Division "
+            "to cut off access to the app.")
+    events = events_of(extractor, text, published="2025-03-04", title="")
+    assert {e["agency_id"] for e in events} == {"us-mt-attorney-general"}, events
