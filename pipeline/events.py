@@ -25,6 +25,8 @@ ctx.settings (pipeline/settings.py).
 7. *Reasons* are the ones the document states (weak cues only from the event's own sentences):
    a report gives its reasons once, rarely beside each measure it names.
 """
+from dataclasses import replace
+
 from banwatch.lexicon import words
 from pipeline.actors import (
     FIRST_PERSON,
@@ -88,6 +90,8 @@ def find_events(ctx):
         if heading and not same_paragraph(ctx, heading_index, index):
             heading = None
         triggers = ctx.in_sent("trigger", sent)
+        if not triggers and mentions:
+            mentions.extend(extended_to(ctx, sent, index, mentions))
         actors = actors_in(ctx, sent) if triggers else []
         found_here = []
         for trigger in triggers:
@@ -179,6 +183,33 @@ def find_events(ctx):
             if ctx.is_title(sent) and title_actor is None:
                 title_actor = found_here[0]
     return mentions
+
+
+COVERING = words("covering")  # "Google's Bard chatbot is also covered": the measure reaches further
+
+
+def extended_to(ctx, sent, index, mentions):
+    """"Google's Bard chatbot is also covered, the memo says.": a sentence stating no measure of its own
+    that says the measure of one of the two sentences before also reaches the tools it names."""
+    last = mentions[-1]
+    back = index - ctx.sentence_index(last.sentence.start)
+    tools = {t.kb_id_: t.text for t in ctx.in_sent("tool", sent)}
+    if not 0 < back <= 2 or not tools or "also" not in ctx.lower[sent.start:sent.end] \
+            or not ctx.positions_in(COVERING, sent.start, sent.end):
+        return []
+    stated = [m for m in mentions if m.sentence.start == last.sentence.start]
+    done = {(m.actor.key, m.action, m.stage, m.tool_id) for m in stated}
+    weight = ctx.settings.class_list_tool_weight
+    extended, seen = [], set()
+    for m in stated:
+        if (m.actor.key, m.action, m.stage) in seen:
+            continue
+        seen.add((m.actor.key, m.action, m.stage))
+        for tool_id, text in tools.items():
+            if (m.actor.key, m.action, m.stage, tool_id) not in done:
+                extended.append(replace(m, tool_id=tool_id, tool_mention=text, sentence=sent, in_title=False,
+                                        weight=m.weight * weight))
+    return extended
 
 
 SPEAKER_PRONOUNS = FIRST_PERSON | PERSON_PRONOUNS

@@ -2174,3 +2174,15 @@ def test_a_holder_named_after_the_office_is_the_office_by_surname_alone(extracto
             "to cut off access to the app.")
     events = events_of(extractor, text, published="2025-03-04", title="")
     assert {e["agency_id"] for e in events} == {"us-mt-attorney-general"}, events
+
+
+def test_a_measure_also_covering_a_tool_named_next_reaches_it(extractor):
+    text = ("JPMorgan Chase has restricted staff use of ChatGPT on work computers. "
+            "Google's Gemini is also covered by the rule, the bank said.")
+    events = events_of(extractor, text, published="2023-02-22")
+    assert {(e["agency_id"], e["tool_id"], e["action"]) for e in events} >= {
+        ("us-jpmorgan-chase", "chatgpt", "restrict"), ("us-jpmorgan-chase", "gemini", "restrict")}, events
+    # naming a tool without saying the measure covers it extends nothing
+    text = ("JPMorgan Chase has restricted staff use of ChatGPT on work computers. "
+            "Google's Gemini is also popular with bankers, the bank said.")
+    assert [e for e in events_of(extractor, text, published="2023-02-22") if e["tool_id"] == "gemini"] == []
