@@ -456,9 +456,29 @@ def choose_date(ctx, ms, own_sentences, others=None):
         return ctx.published.isoformat(), "day", None, "published"
     if ctx.published_month:
         return ctx.published_month, "month", None, "published"
+    if others is not None:
+        lead = lead_date(ctx)
+        if lead:
+            return lead[0], lead[1], lead[2], "text"
     return None, None, None, None
 
 
+def lead_date(ctx):
+    """A page without a publication date that opens on a dated lead ("As we begin the 2025-2026 school
+    year, ...", "Issued: June 26, 2023"): the date, with its year written out, of the first of its first
+    body sentences that has one: when the page's main measure was told."""
+    body = [sent for sent in ctx.sents if not ctx.is_title(sent)][:ctx.settings.lead_sentences]
+    for sent in body:
+        for span in ctx.in_sent("date", sent):
+            if not YEAR.search(span.text):
+                continue
+            resolved = datemod.resolve(span.label_, span.text, None, ctx.default_year, ctx.not_before)
+            if resolved:
+                return resolved[0], resolved[1], span.text
+    return None
+
+
+YEAR = re.compile(r"\b(19|20)\d\d\b")
 SPEECH_VERBS = words("speech_verb")
 THIS_YEAR = {"this year"}
 

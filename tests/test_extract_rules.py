@@ -2186,3 +2186,14 @@ def test_a_measure_also_covering_a_tool_named_next_reaches_it(extractor):
     text = ("JPMorgan Chase has restricted staff use of ChatGPT on work computers. "
             "Google's Gemini is also popular with bankers, the bank said.")
     assert [e for e in events_of(extractor, text, published="2023-02-22") if e["tool_id"] == "gemini"] == []
+
+
+def test_an_undated_page_dates_its_measure_by_its_lead(extractor):
+    text = ("Issued: March 3, 2024\n\n"
+            "The Supreme Court of India has barred its registry staff from using ChatGPT to draft orders.")
+    e = one(events_of(extractor, text, published=None, title="Notice on AI tools"), tool_id="chatgpt")
+    assert (e["date"], e["date_source"]) == ("2024-03-03", "text")
+    # a date further into the page is another matter's
+    text = ("The Supreme Court of India has barred its registry staff from using ChatGPT to draft orders.\n\n"
+            "Registry staff were told in a circular.\n\nThe court first published rules on e-filing on March 3, 2019.")
+    assert one(events_of(extractor, text, published=None, title="Notice on AI tools"), tool_id="chatgpt")["date"] is None
