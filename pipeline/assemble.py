@@ -465,13 +465,13 @@ def choose_date(ctx, ms, own_sentences, others=None):
 
 def lead_date(ctx):
     """A page without a publication date that opens on a dated lead ("As we begin the 2025-2026 school
-    year, ...", "Issued: June 26, 2023"): the date, with its year written out, of the first of its first
-    body sentences that has one: when the page's main measure was told."""
+    year, ...", "Issued: June 26, 2023"): the date of the first of its first body sentences that has one,
+    with its year written out or the year the page names most: when the page's main measure was told."""
     body = [sent for sent in ctx.sents if not ctx.is_title(sent)][:ctx.settings.lead_sentences]
     for sent in body:
         for span in ctx.in_sent("date", sent):
-            if not YEAR.search(span.text):
-                continue
+            if not YEAR.search(span.text) and ctx.default_year is None:
+                continue  # "April 11" takes the year the page names most; without one, no guess
             resolved = datemod.resolve(span.label_, span.text, None, ctx.default_year, ctx.not_before)
             if resolved:
                 return resolved[0], resolved[1], span.text

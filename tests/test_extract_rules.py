@@ -2193,6 +2193,11 @@ def test_an_undated_page_dates_its_measure_by_its_lead(extractor):
             "The Supreme Court of India has barred its registry staff from using ChatGPT to draft orders.")
     e = one(events_of(extractor, text, published=None, title="Notice on AI tools"), tool_id="chatgpt")
     assert (e["date"], e["date_source"]) == ("2024-03-03", "text")
+    # a lead date without its year takes the year the page names most
+    text = ("Issued: March 3\n\nThe Supreme Court of India has barred its registry staff from using ChatGPT to "
+            "draft orders.\n\nThe notice is part of the court's 2024 technology plan.")
+    e = one(events_of(extractor, text, published=None, title="Notice on AI tools"), tool_id="chatgpt")
+    assert e["date"] == "2024-03-03"
     # a date further into the page is another matter's
     text = ("The Supreme Court of India has barred its registry staff from using ChatGPT to draft orders.\n\n"
             "Registry staff were told in a circular.\n\nThe court first published rules on e-filing on March 3, 2019.")
