@@ -571,6 +571,7 @@ DATE_PATTERNS = [
     ("later", r"\b(?:a|one|two|three|four|five|six|seven|\d+) (?:days?|weeks?|months?) later\b|"
               r"\bthe (?:next|following) (?:day|week|month)\b|\b(?:the|that) same day\b"),  # from the date before it
     ("school_year", r"\b(?:19|20)\d\d\s*[-–/]\s*(?:(?:19|20)\d\d|\d\d)\s+(?:school|academic)\s+year\b"),  # its first year
+    ("season_year", r"\b(?:spring|summer|fall|autumn|winter)\s+(?:of\s+)?(?:19|20)\d\d\b"),  # "Fall 2023": that year
     ("year", r"\b(?:in|since|during|from|by|of|early|late|mid-)\s*(?:19|20)\d\d\b"),
 ]
 DATE_RE = re.compile("|".join(f"(?P<{kind}>{pattern})" for kind, pattern in DATE_PATTERNS), re.IGNORECASE)

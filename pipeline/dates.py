@@ -67,7 +67,7 @@ def resolve(kind, text, published=None, default_year=None, not_before=None):
         year = int(re.search(r"(19|20)\d\d", clean).group(0))
         month = month_of(re.sub(r"(?i)^(early|mid|late|end of|beginning of|start of)[- ]", "", clean))
         return (f"{year:04d}-{month:02d}", "month") if month else None
-    if kind in {"year", "school_year"}:  # "the 2025-26 school year" begins in 2025
+    if kind in {"year", "school_year", "season_year"}:  # "the 2025-26 school year" begins in 2025
         return re.search(r"(19|20)\d\d", clean).group(0), "year"
     if kind in {"month_day", "day_month"}:
         month = month_of(clean)

@@ -1691,10 +1691,13 @@ def test_ordering_a_company_to_take_measures_on_its_tool_restricts_it(extractor)
     assert e["action"] == "restrict"
 
 
-def test_a_school_year_dates_a_measure_by_its_first_year(extractor):
+def test_a_school_year_or_a_season_dates_a_measure_by_its_year(extractor):
     events = events_of(extractor, "For the 2024-25 school year, Fairfax County Public Schools blocks ChatGPT on "
                                   "student laptops.", published=None)
     assert one(events, tool_id="chatgpt")["date"] == "2024"
+    events = events_of(extractor, "In fall 2023, Fairfax County Public Schools blocked ChatGPT on student laptops.",
+                       published=None)
+    assert one(events, tool_id="chatgpt")["date"] == "2023"
 
 
 def test_a_place_naming_where_a_tool_comes_from_leaves_the_actor_to_ner(extractor):
