@@ -525,6 +525,12 @@ def close_tools(ctx, trigger, sent, tools):
     if ctx.spans("anaphor", start, end):
         return tools
     near = {t.kb_id_ for t in ctx.spans("tool", start, end)}
+    last = max((t.end for t in ctx.spans("tool", start, end)), default=None)
+    for t in ctx.spans("tool", end, sent.end):  # "drafts rules for staff using ChatGPT, Copilot and Gemini": the list goes on
+        if last is None or t.start - last > 2 or any(w not in LIST_JOINERS for w in ctx.lower[last:t.start]):
+            break
+        near.add(t.kb_id_)
+        last = t.end
     return [t for t in tools if t[0] in near]
 
 

@@ -2205,3 +2205,9 @@ def test_an_undated_page_dates_its_measure_by_its_lead(extractor):
     text = ("The Supreme Court of India has barred its registry staff from using ChatGPT to draft orders.\n\n"
             "Registry staff were told in a circular.\n\nThe court first published rules on e-filing on March 3, 2019.")
     assert one(events_of(extractor, text, published=None, title="Notice on AI tools"), tool_id="chatgpt")["date"] is None
+
+
+def test_a_close_trigger_takes_the_whole_list_its_first_tool_opens(extractor):
+    text = "The Department of Education has set rules for staff using ChatGPT, Copilot and Gemini at work."
+    events = events_of(extractor, text, published="2025-09-01")
+    assert {e["tool_id"] for e in events} == {"chatgpt", "microsoft-copilot", "gemini"}, events
