@@ -2211,3 +2211,10 @@ def test_a_close_trigger_takes_the_whole_list_its_first_tool_opens(extractor):
     text = "The Department of Education has set rules for staff using ChatGPT, Copilot and Gemini at work."
     events = events_of(extractor, text, published="2025-09-01")
     assert {e["tool_id"] for e in events} == {"chatgpt", "microsoft-copilot", "gemini"}, events
+
+
+def test_a_required_declaration_of_ai_use_restricts(extractor):
+    text = ("The Supreme Court of India said filings must carry a declaration whenever they hold text written "
+            "with ChatGPT.")
+    e = one(events_of(extractor, text, published="2025-09-01"), tool_id="chatgpt")
+    assert (e["agency_id"], e["action"]) == ("in-supreme-court", "restrict")
