@@ -2218,3 +2218,10 @@ def test_a_required_declaration_of_ai_use_restricts(extractor):
             "with ChatGPT.")
     e = one(events_of(extractor, text, published="2025-09-01"), tool_id="chatgpt")
     assert (e["agency_id"], e["action"]) == ("in-supreme-court", "restrict")
+
+
+def test_ending_all_use_of_a_tool_bans_it(extractor):
+    text = ("The Department of Energy said on Monday that it was ending all use of Anthropic's AI model Claude across "
+            "its laboratories.")
+    e = one(events_of(extractor, text, published="2026-03-03"), tool_id="claude")
+    assert (e["agency_id"], e["action"], e["date"]) == ("us-doe", "ban", "2026-03-02")
