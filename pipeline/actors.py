@@ -337,6 +337,9 @@ def find_agencies(ctx, sent, found):
             if previous not in LOCATIVE:
                 continue
             actor.via = "locative"
+        arm = next((p for p in place_names if p[0] == span.end), None) if actor.kind == "company" else None
+        if arm:  # "KPMG UK", "Deloitte Australia": the firm's national arm, not the country acting
+            actor = replace(actor, mention=ctx.text(span.start, arm[1]), end=arm[1])
         found.claim(actor)
 
 

@@ -1728,9 +1728,10 @@ def test_staff_a_body_binds_leave_the_body_to_ner(extractor):
 
 
 def test_a_place_closing_an_unknown_name_is_part_of_that_name(extractor):
-    # "KPMG UK" is the firm, not the UK government
-    e = one(events_of(extractor, "KPMG UK has asked its employees not to use ChatGPT at all."), tool_id="chatgpt")
-    assert e["agency"] == "KPMG UK"
+    # "Macquarie Group Australia" is the firm, not the Australian government
+    e = one(events_of(extractor, "Macquarie Group Australia has told its staff not to use ChatGPT at all."),
+            tool_id="chatgpt")
+    assert e["agency"] == "Macquarie Group Australia"
 
 
 def test_no_longer_accepting_a_tool_s_output_bans_it(extractor):
@@ -2225,3 +2226,9 @@ def test_ending_all_use_of_a_tool_bans_it(extractor):
             "its laboratories.")
     e = one(events_of(extractor, text, published="2026-03-03"), tool_id="claude")
     assert (e["agency_id"], e["action"], e["date"]) == ("us-doe", "ban", "2026-03-02")
+
+
+def test_a_firm_followed_by_a_country_is_its_national_arm(extractor):
+    text = "KPMG UK has blocked staff from using ChatGPT on work laptops, a spokesperson said."
+    e = one(events_of(extractor, text, published="2023-02-22"), tool_id="chatgpt")
+    assert (e["agency_id"], e["agency_mention"]) == ("gb-kpmg", "KPMG UK"), e
