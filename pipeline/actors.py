@@ -696,7 +696,7 @@ def find_places(ctx, sent, found):
         if not following and describes_private_party(ctx, span, sent):
             continue
         if closes_unknown_name(ctx, span, sent):
-            continue  # "KPMG UK", "Telstra Australia": NER names the body
+            continue  # "Macquarie Group Australia", "Telstra Australia": NER names the body
         previous = ctx.lower[span.start - 1] if span.start > sent.start else ""
         if previous in NOT_AGENT_BEFORE and previous not in LOCATIVE and not following:
             continue
@@ -714,8 +714,8 @@ def find_places(ctx, sent, found):
 
 
 def closes_unknown_name(ctx, span, sent):
-    """A place right after a capitalised word no matcher explained ends a longer name ("KPMG UK",
-    "Telstra Australia"), unless the sentence is a Title Case headline."""
+    """A place right after a capitalised word no matcher explained ends a longer name ("Macquarie Group
+    Australia", "Telstra Australia"), unless the sentence is a Title Case headline."""
     i = span.start - 1
     if i < sent.start or not ctx.words[i].isalpha() or ctx.lower[i] in COMMON_CAPITALISED:
         return False

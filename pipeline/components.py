@@ -807,7 +807,7 @@ class CandidateNER:
                     and (doc[start - 1].is_title or doc[start - 1].is_upper) \
                     and doc[start - 1].lower_ not in COMMON_CAPITALISED \
                     and not is_title_case_headline(sents[bisect.bisect_right(starts, start) - 1]):
-                return False  # "KPMG UK", "Telstra Australia": a place closing a name nobody knows
+                return False  # "Macquarie Group Australia": a place closing a name nobody knows
             if start and int(lower[start - 1]) in owners:
                 return False  # "barred its officials from using ChatGPT": those bound, not who binds them
             if end in tool_starts:
