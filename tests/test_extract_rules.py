@@ -2232,3 +2232,10 @@ def test_a_firm_followed_by_a_country_is_its_national_arm(extractor):
     text = "KPMG UK has blocked staff from using ChatGPT on work laptops, a spokesperson said."
     e = one(events_of(extractor, text, published="2023-02-22"), tool_id="chatgpt")
     assert (e["agency_id"], e["agency_mention"]) == ("gb-kpmg", "KPMG UK"), e
+
+
+def test_a_permission_only_on_a_condition_restricts(extractor):
+    text = ("The Department of Education said its staff will be allowed to use ChatGPT in their daily work from "
+            "next month, but only once they have completed a training course.")
+    e = one(events_of(extractor, text, published="2025-09-01"), tool_id="chatgpt")
+    assert e["action"] == "restrict", e
