@@ -549,6 +549,7 @@ def find_governments_of_places(ctx, sent, found):
                                  ctx.dominant_of("country"), start, end))
 
 
+SHAPE_HEADS = SCHOOL_HEADS | LOCAL_GOVERNMENT_HEADS | LOCAL_GOVERNMENT_WORDS
 SHAPE_WORDS = LOCAL_GOVERNMENT_WORDS | LOCAL_GOVERNMENT_HEADS | LOCAL_GOVERNMENT_NAME_WORDS | SCHOOL_HEADS \
     | SCHOOL_NAME_WORDS | SCHOOL_TAILS | {"of", "the"}
 
@@ -577,7 +578,8 @@ def bodies_named_in_full(ctx):
     place the reference knows, name none."""
     if ctx.short_names is None:
         keys, bodies = {}, {}
-        for sent in ctx.sents:
+        shaped_sentences = sorted({ctx.sentence_index(i) for i in ctx.positions(SHAPE_HEADS)})
+        for sent in (ctx.sents[k] for k in shaped_sentences):  # only where a shape's head word stands
             scratch = SentenceActors(ctx)
             counts = {}
             for finder in ACTOR_FINDERS[:ACTOR_FINDERS.index(find_short_names)]:  # the names taken as in a sentence

@@ -34,7 +34,7 @@ from dataclasses import fields
 from pathlib import Path
 
 import numpy
-from spacy.attrs import IDX, IS_ALPHA, IS_DIGIT, IS_LOWER, IS_SPACE, IS_TITLE, LENGTH, LOWER, ORTH, SENT_START, SHAPE, SPACY
+from spacy.attrs import IDX, IS_ALPHA, IS_DIGIT, IS_LOWER, IS_SPACE, LENGTH, LOWER, ORTH, SENT_START, SHAPE, SPACY
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Span
@@ -84,7 +84,7 @@ def sentence_boundaries(doc):
     clocks, finals, openers, calendar = (_hashes(strings, group) for group in (
         CLOCK_TIMES | {w.upper() for w in CLOCK_TIMES}, {w.upper() for w in FINAL_ABBREVIATIONS},
         SENTENCE_OPENERS, CALENDAR_WORDS))
-    title = doc.to_array(IS_TITLE)
+    abbreviations = clocks | finals  # checked once per word; which one, only when it is one
     breaks = {i for i in numpy.flatnonzero(is_space) if "\n" in strings[int(orth[i])]}
     starts = numpy.full(n, -1, dtype="int64")
     starts[0] = 1
@@ -101,10 +101,8 @@ def sentence_boundaries(doc):
             pending = bool(spaced[i - 1]) or not alpha[i]
             if previous in ellipses and lower[i]:
                 pending = False  # "applied to the court ... for an access ban": a quotation cut short
-        elif previous in clocks and spaced[i - 1]:
-            pending = bool(title[i]) and word not in calendar
-        elif previous in finals and spaced[i - 1]:
-            pending = word in openers
+        elif previous in abbreviations and spaced[i - 1]:
+            pending = (doc[i].is_title and word not in calendar) if previous in clocks else word in openers
         elif previous not in closers:
             pending = False
         if broke or word in bullets or (
@@ -226,6 +224,7 @@ class NameMatcher:
         self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.targets = {}  # match key -> (group, id, needs AI context)
         self.lower_case_names = set()  # (match key, name) of agency names the reference writes in lower case
+        self.office_titles = {nlp.vocab.strings.add(w) for w in OFFICE_TITLES}
         names = defaultdict(set)
         for tool_id, tool in ref.tools.items():
             for n in ref.names(tool):
@@ -285,10 +284,13 @@ class NameMatcher:
         by_place = defaultdict(set)
         ai_words = None
         pending = []  # names needing AI context that have none around them
+        lower = None
         for match_id, start, end in [*self.exact(doc), *self.folded(doc)]:
             group, entity_id, needs_context = self.targets[match_id]
-            if group == "agency" and self.written_as_a_title(doc, match_id, start, end):
-                continue
+            if group == "agency":
+                lower = doc.to_array(LOWER) if lower is None else lower
+                if int(lower[end - 1]) in self.office_titles and self.written_as_a_title(doc, match_id, start, end):
+                    continue
             if needs_context:
                 if ai_words is None:
                     lower = doc.to_array(LOWER)
@@ -355,8 +357,7 @@ class NameMatcher:
         """"approved by the chief administrative officer": an office's name ("Chief Administrative Officer",
         "Privacy Commissioner") the text writes all in lower case is a post anywhere, not that office."""
         text = doc[start:end].text
-        return doc[end - 1].lower_ in OFFICE_TITLES and text == text.lower() \
-            and (doc.vocab.strings[match_id], text) not in self.lower_case_names
+        return text == text.lower() and (doc.vocab.strings[match_id], text) not in self.lower_case_names
 
     def tool_of_address(self, text):
         """The known tool a web address names: its whole host ("openai" of "chat.openai" is not enough
