@@ -180,6 +180,7 @@ def regulator_descriptions(ref):
 
 AI_CONTEXT = words("ai_context")
 OFFICE_TITLES = words("office_title")  # "Chief Administrative Officer": a post, named in lower case anywhere
+HOLDER_TITLES = OFFICE_TITLES | words("holder_title")  # "Attorney General Austin Knudsen", "Administrator Bill Nelson"
 # A web address standing for a service ("deepseek.com", "ai-writer.com"): host labels then a top-level
 # domain AI services use; no scheme, path or "@" (a link or an e-mail address names no tool).
 WEB_ADDRESS = re.compile(r"(?:www\.)?((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+)(?:" +
@@ -397,7 +398,10 @@ class NameMatcher:
         taken = {i for group in found.values() for span in group for i in range(span.start, span.end)}
         holders = []
         for span in found["agency"]:
-            i = span.end + (span.end < len(doc) and doc[span.end].lower_ in OFFICE_TITLES)
+            titled = span.end < len(doc) and doc[span.end].lower_ in HOLDER_TITLES
+            if not titled and doc[span.end - 1].lower_ not in HOLDER_TITLES:
+                continue  # "Google Play Store" names no one: a holder follows an office's title
+            i = span.end + titled
             j = i
             while j < min(len(doc), i + 3) and doc[j].is_title and doc[j].is_alpha and j not in taken \
                     and doc[j].text not in CALENDAR_WORDS:

@@ -2178,6 +2178,10 @@ def test_a_holder_named_after_the_office_is_the_office_by_surname_alone(extracto
             "to cut off access to the app.")
     events = events_of(extractor, text, published="2025-03-04", title="")
     assert {e["agency_id"] for e in events} == {"us-mt-attorney-general"}, events
+    # only a title makes a holder: "Google Play Store" names no one called "Store"
+    doc = extractor._pipeline()("Italy's Garante ordered DeepSeek off the Google Play Store on Thursday. "
+                                "The Store complied within hours.")
+    assert [s.text for s in doc.spans.get("person", [])] == []
 
 
 def test_a_measure_also_covering_a_tool_named_next_reaches_it(extractor):
