@@ -7,8 +7,10 @@ ctx.settings (pipeline/settings.py).
 
 1. A *trigger* (a measure word of the lexicon) that is not negated states a measure.
 2. Its *tools* are the AI tools named in its sentence; failing that, a list that the sentence
-   introduces (bullets after a colon), or the document's focus tool when the sentence refers to it
-   ("the app", "the Chinese chatbot").
+   introduces (bullets after a colon), the examples a following sentence gives of the class of tools
+   it names ("AI tools" ... "tools such as ChatGPT and Gemini"), or the document's focus tool when the
+   sentence refers to it ("the app", "the Chinese chatbot", "blocked access"). A sentence with no
+   measure of its own that says a measure "also covers" a tool extends it to that tool.
 3. Its *actors*: the "by X" agent; the antecedent of "which"/"who"; for passives and "not
    permitted" phrasing, whoever holds the staff or devices ("NASA employees", "Senate devices");
    else the nearest actor to its left in the clause, with the others coordinated with it
