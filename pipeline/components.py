@@ -285,16 +285,14 @@ class NameMatcher:
         by_place = defaultdict(set)
         ai_words = None
         pending = []  # names needing AI context that have none around them
-        lower = None
+        lower = doc.to_array(LOWER)
         for match_id, start, end in [*self.exact(doc), *self.folded(doc)]:
             group, entity_id, needs_context = self.targets[match_id]
-            if group == "agency":
-                lower = doc.to_array(LOWER) if lower is None else lower
-                if int(lower[end - 1]) in self.office_titles and self.written_as_a_title(doc, match_id, start, end):
-                    continue
+            if group == "agency" and int(lower[end - 1]) in self.office_titles \
+                    and self.written_as_a_title(doc, match_id, start, end):
+                continue
             if needs_context:
                 if ai_words is None:
-                    lower = doc.to_array(LOWER)
                     ai_words = numpy.flatnonzero(numpy.isin(lower, self.ai_context))
                 near = ai_words[(ai_words > start - self.ai_window) & (ai_words < start + self.ai_window)]
                 if len(ai_words) < self.ai_in_document and not len(near):

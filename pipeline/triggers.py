@@ -75,11 +75,7 @@ ELSEWHERE_ADVERBS = words("elsewhere_adverb")  # "governments elsewhere", "regul
 def others_subject(ctx, trigger, sent):
     """"..., even as governments elsewhere move to keep the chatbot off official phones": the clause's own
     subject is other bodies ("governments abroad", "foreign governments"), whoever the story is about."""
-    before = ctx.lower[sent.start:trigger.start]
-    for k in range(len(before) - 1, 0, -1):
-        if before[k] in BACKGROUND_CLAUSE_END or before[k] in {",", "as"}:
-            before = before[k + 1:]
-            break
+    before = clause_words_before(ctx, trigger, sent, trigger.start - sent.start, BACKGROUND_CLAUSE_END | {",", "as"})
     return any(w in OTHERS_BODIES and (before[k + 1:k + 2] and before[k + 1] in ELSEWHERE_ADVERBS
                                        or k and before[k - 1] in {"other", "foreign"})
                for k, w in enumerate(before))
@@ -524,8 +520,9 @@ def close_tools(ctx, trigger, sent, tools):
     start, end = max(sent.start, trigger.start - window), min(sent.end, trigger.end + window)
     if ctx.spans("anaphor", start, end):
         return tools
-    near = {t.kb_id_ for t in ctx.spans("tool", start, end)}
-    last = max((t.end for t in ctx.spans("tool", start, end)), default=None)
+    named = ctx.spans("tool", start, end)
+    near = {t.kb_id_ for t in named}
+    last = max((t.end for t in named), default=None)
     for t in ctx.spans("tool", end, sent.end):  # "drafts rules for staff using ChatGPT, Copilot and Gemini": the list goes on
         if last is None or t.start - last > 2 or any(w not in LIST_JOINERS for w in ctx.lower[last:t.start]):
             break
