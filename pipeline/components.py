@@ -926,6 +926,9 @@ class UnknownTools:
                         and doc[name[1] - 1].lower_ not in NOT_TOOL_ENDINGS:
                     found.append(Span(doc, name[0], name[1], label="tool",
                                       kb_id=f"new:{slugify(doc[name[0]:name[1]].text)}"))
+        for sent in sents if tools else ():
+            for name in self.listed_with_tools(doc, sent, known, tools):
+                found.append(Span(doc, name[0], name[1], label="tool", kb_id=f"new:{slugify(doc[name[0]:name[1]].text)}"))
         # ... and is the tool wherever a sentence with a measure names it again
         for k in sorted(with_trigger) if defined else ():
             for token in sents[k]:
@@ -933,6 +936,42 @@ class UnknownTools:
                     found.append(Span(doc, token.i, token.i + 1, label="tool", kb_id=f"new:{slugify(token.text)}"))
         set_group(doc, "tool", found)
         return doc
+
+    def listed_with_tools(self, doc, sent, known, tools):
+        """"Nomi, Chai and Chub AI": an unknown name in one list with at least two known tools is a tool too.
+        The list runs over commas and "and"/"or"; any other known name in it (a vendor, a body, TikTok)
+        makes it no list of tools ("Character.AI, Reddit, Instagram and Discord")."""
+        names = []
+        i = sent.start
+        while i < sent.end:
+            if i not in tools:
+                i += 1
+                continue
+            j, known_tools, unknown, mixed = tools[i], 1, [], False
+            while j + 1 < sent.end and (doc[j].text == "," or doc[j].lower_ in LIST_AND):
+                k = j + 1
+                if doc[j].text == "," and doc[k].lower_ in LIST_AND and k + 1 < sent.end:
+                    k += 1  # "Nomi, Chai, and Chub AI"
+                if k in tools:
+                    j, known_tools = tools[k], known_tools + 1
+                    continue
+                end = k
+                while end < min(sent.end, k + self.max_words) and (
+                        self.is_name(doc[end], known) or end > k and doc[end].text == "AI"):  # "Chub AI"
+                    end += 1
+                mixed = mixed or k in known
+                if end == k or doc[end - 1].lower_ in NOT_TOOL_ENDINGS:
+                    break
+                # a comma alone must lead on to more of the list ("After trying DeepSeek, Kimi said ...")
+                if doc[j].text == "," and k == j + 1 and not (
+                        end < sent.end and (doc[end].text == "," or doc[end].lower_ in LIST_AND)):
+                    break
+                unknown.append((k, end))
+                j = end
+            if known_tools >= 2 and not mixed:
+                names.extend(unknown)
+            i = j
+        return names
 
     def appositive_name(self, doc, i, sent, known):
         """"EPIK, a photo-editing app": the one-word name before ", a/an/the <lower-case words> <noun>"."""

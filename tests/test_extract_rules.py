@@ -2243,3 +2243,15 @@ def test_a_permission_only_on_a_condition_restricts(extractor):
             "next month, but only once they have completed a training course.")
     e = one(events_of(extractor, text, published="2025-09-01"), tool_id="chatgpt")
     assert e["action"] == "restrict", e
+
+
+def test_a_name_listed_with_known_tools_is_a_tool(extractor):
+    # "Kindroid" is outside the reference data; beside two known companion apps it is one of them
+    text = "The eSafety Commissioner opened an inquiry into Replika, Nomi and Kindroid over child safety."
+    assert {e["tool"] for e in events_of(extractor, text)} == {"Replika", "Nomi", "Kindroid"}
+    e = one(events_of(extractor, text), tool="Kindroid")
+    assert (e["tool_id"], e["action"]) == (None, "investigate")  # an unverified tool
+    # one known tool is no list of tools; a list that names a platform (TikTok) is no list of tools either
+    assert "Kindroid" not in {e["tool"] for e in events_of(extractor, text.replace("Replika, ", ""))}
+    mixed = "The eSafety Commissioner opened an inquiry into Replika, Nomi, TikTok and Kindroid over child safety."
+    assert "Kindroid" not in {e["tool"] for e in events_of(extractor, mixed)}
