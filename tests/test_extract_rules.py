@@ -2043,6 +2043,11 @@ def test_rules_set_for_a_tool_named_right_by_them_restrict_it(extractor):
     text = ("Brazil's Senate approved on Tuesday a bill setting rules for the development and use of artificial "
             "intelligence.\n\nChatGPT and similar chatbots are popular in the country.")
     assert [e for e in events_of(extractor, text, published="2024-12-10") if e["action"] == "restrict"] == []
+    # the rules' own words may stand between the verb and them ("best-practice", "its first")
+    for verb in ("has issued best-practice guidelines", "has laid down its first rules"):
+        text = f"The German Research Foundation {verb} on ChatGPT for researchers who write grant proposals."
+        e = one(events_of(extractor, text, published="2023-09-21"), tool_id="chatgpt")
+        assert (e["agency"], e["action"]) == ("Deutsche Forschungsgemeinschaft", "restrict")
 
 
 def test_a_ban_named_as_what_a_lift_would_undo_is_no_ban_of_the_speaker(extractor):
