@@ -2260,3 +2260,11 @@ def test_a_name_listed_with_known_tools_is_a_tool(extractor):
     assert "Kindroid" not in {e["tool"] for e in events_of(extractor, text.replace("Replika, ", ""))}
     mixed = "The eSafety Commissioner opened an inquiry into Replika, Nomi, TikTok and Kindroid over child safety."
     assert "Kindroid" not in {e["tool"] for e in events_of(extractor, mixed)}
+
+
+def test_a_tool_no_paper_may_name_as_its_author_is_restricted(extractor):
+    # a publisher's or an ethics body's rule: the tool may be used, but never credited as an author
+    for rule in ("will not be accepted as credited authors", "cannot be listed as the authors"):
+        text = f"The Committee on Publication Ethics said that AI tools such as ChatGPT {rule} of research papers."
+        e = one(events_of(extractor, text, published="2023-02-13"), tool_id="chatgpt")
+        assert (e["agency"], e["action"]) == ("Committee on Publication Ethics", "restrict")
