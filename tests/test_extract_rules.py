@@ -2268,3 +2268,10 @@ def test_a_tool_no_paper_may_name_as_its_author_is_restricted(extractor):
         text = f"The Committee on Publication Ethics said that AI tools such as ChatGPT {rule} of research papers."
         e = one(events_of(extractor, text, published="2023-02-13"), tool_id="chatgpt")
         assert (e["agency"], e["action"]) == ("Committee on Publication Ethics", "restrict")
+
+
+def test_a_later_sentence_naming_examples_gives_the_class_its_tools(extractor):
+    text = ("NASA has told its staff not to use generative AI tools on agency devices. The rule takes effect on "
+            "Monday. The memo names ChatGPT, Gemini and Copilot as examples of the tools covered.")
+    tools = {e["tool_id"] for e in events_of(extractor, text) if e["agency_id"] == "us-nasa"}
+    assert {"chatgpt", "gemini", "microsoft-copilot"} <= tools
