@@ -2275,3 +2275,11 @@ def test_a_later_sentence_naming_examples_gives_the_class_its_tools(extractor):
             "Monday. The memo names ChatGPT, Gemini and Copilot as examples of the tools covered.")
     tools = {e["tool_id"] for e in events_of(extractor, text) if e["agency_id"] == "us-nasa"}
     assert {"chatgpt", "gemini", "microsoft-copilot"} <= tools
+
+
+def test_every_countrys_government_can_act(extractor):
+    # countries beyond the usual news places are in the reference too (Jordan, Chad and Georgia as names aside)
+    for place, jid in (("Bangladesh", "bd"), ("Kenya", "ke"), ("Colombia", "co")):
+        text = f"{place}'s government has barred civil servants from using DeepSeek on official computers."
+        e = one(events_of(extractor, text), tool_id="deepseek")
+        assert (e["agency"], e["jurisdiction_id"], e["action"]) == (f"Government of {place}", jid, "ban")
