@@ -2283,3 +2283,10 @@ def test_every_countrys_government_can_act(extractor):
         text = f"{place}'s government has barred civil servants from using DeepSeek on official computers."
         e = one(events_of(extractor, text), tool_id="deepseek")
         assert (e["agency"], e["jurisdiction_id"], e["action"]) == (f"Government of {place}", jid, "ban")
+
+
+def test_a_tool_staff_need_permission_for_is_restricted(extractor):
+    for need in ("will now have to ask permission before", "need prior approval before"):
+        text = f"NASA staff {need} using ChatGPT on agency devices, the memo says."
+        e = one(events_of(extractor, text), tool_id="chatgpt")
+        assert (e["agency_id"], e["action"]) == ("us-nasa", "restrict")
