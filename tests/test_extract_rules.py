@@ -2290,3 +2290,9 @@ def test_a_tool_staff_need_permission_for_is_restricted(extractor):
         text = f"NASA staff {need} using ChatGPT on agency devices, the memo says."
         e = one(events_of(extractor, text), tool_id="chatgpt")
         assert (e["agency_id"], e["action"]) == ("us-nasa", "restrict")
+
+
+def test_what_a_publisher_will_not_publish_is_banned(extractor):
+    text = "The journal Nature will not publish images made with generative AI services such as Midjourney."
+    e = one(events_of(extractor, text, published="2023-06-14"), tool_id="midjourney")
+    assert (e["agency"], e["action"]) == ("Nature (journal)", "ban")
