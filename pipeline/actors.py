@@ -699,6 +699,9 @@ def find_places(ctx, sent, found):
             continue
         if closes_unknown_name(ctx, span, sent):
             continue  # "Macquarie Group Australia", "Telstra Australia": NER names the body
+        if not following and any(s.label_ == "ORG" and s.start <= span.start and s.end > span.end
+                                 for s in ctx.in_sent("ner", sent)):
+            continue  # "Bangladesh Bank": the place opens a body's name NER found
         previous = ctx.lower[span.start - 1] if span.start > sent.start else ""
         if previous in NOT_AGENT_BEFORE and previous not in LOCATIVE and not following:
             continue

@@ -7,7 +7,7 @@ from dataclasses import replace
 from banwatch.lexicon import words
 from banwatch.names import name_words, slugify
 from pipeline import dates as datemod
-from pipeline.actors import STRAY_ACRONYM_LENGTH, actors_in
+from pipeline.actors import STRAY_ACRONYM_LENGTH, actors_in, new_body
 from pipeline.decide import event_features
 from pipeline.event_dates import date_candidates
 from pipeline.triggers import is_background
@@ -97,6 +97,11 @@ def spell_out_initials(ctx, mentions):
             spelled = defined[m.actor.name]
             full = names.get(spelled) or known.get(spelled) or replace(m.actor, key=f"new:{slugify(spelled)}",
                                                                        name=spelled)
+        if full is None and m.actor.verified and m.actor.mention in defined \
+                and not names_the_agency(ctx, defined[m.actor.mention], m.actor.agency_id):
+            # "The Norwegian Nurses Organisation (NSF)": here NSF is the union, not the reference's NSF
+            spelled = defined[m.actor.mention]
+            full = names.get(spelled) or new_body(spelled, spelled, "ORG", jurisdiction_in(ctx, spelled), 0, 0)
         if full is None and not m.actor.verified:
             full = known_initials(m.actor.name, known)
         if full is not None:
@@ -107,6 +112,22 @@ def spell_out_initials(ctx, mentions):
 
 
 ACRONYM_NAME_LINKS = words("name_link") | NAME_FILLERS
+
+
+def names_the_agency(ctx, name, agency_id):
+    """Whether `name` is one of the reference agency's names, or holds one ("U.S. National Science
+    Foundation" holds "National Science Foundation")."""
+    key = name_words(name)
+    return any(n and (n in key or key in n) for n in map(name_words, ctx.ref.names(ctx.ref.agencies[agency_id])))
+
+
+def jurisdiction_in(ctx, name):
+    """The place a body's name holds ("Norwegian Nurses Organisation": Norway), else the story's country."""
+    for word in name.split():
+        found = ctx.ref.find_jurisdiction(word)
+        if found:
+            return found
+    return ctx.dominant_of("country")
 
 
 def defined_acronyms(ctx):

@@ -815,6 +815,9 @@ class CandidateNER:
                 return False  # "barred its officials from using ChatGPT": those bound, not who binds them
             if end in tool_starts:
                 return False  # "the Chinese generative AI service DeepSeek": where the tool comes from
+            if 2 <= start and end < len(doc) and doc[start - 1].text == "(" and doc[end].text == ")" \
+                    and doc[start - 2].is_title and start - 2 not in known_tokens:
+                return False  # "The Norwegian Nurses Organisation (NSF)": the short name of the name before it
             return not (start >= 2 and int(lower[start - 1]) == of_word and doc[start - 2].is_title)
 
         known_starts = {start for g in ("tool", "agency", "person", "jurisdiction", "vendor", "trigger", "date")

@@ -2296,3 +2296,17 @@ def test_what_a_publisher_will_not_publish_is_banned(extractor):
     text = "The journal Nature will not publish images made with generative AI services such as Midjourney."
     e = one(events_of(extractor, text, published="2023-06-14"), tool_id="midjourney")
     assert (e["agency"], e["action"]) == ("Nature (journal)", "ban")
+
+
+def test_a_short_name_the_text_defines_is_that_body_not_the_references(extractor):
+    # NSF is the U.S. National Science Foundation in the reference data; here it is the union's own short name
+    text = ("The Norwegian Nurses Organisation (NSF) has advised all of its employees against installing DeepSeek "
+            "on union devices.\n\nIts leader said the union preferred to be careful.\n\nNorwegian security officials "
+            "have also urged caution about the app.")
+    e = one(events_of(extractor, text), agency="Norwegian Nurses Organisation")
+    assert (e["tool_id"], e["agency_verified"], e["jurisdiction_id"]) == ("deepseek", False, "no")
+    text = ("The Norwegian Nurses Organisation (NSF) has advised all of its employees against installing DeepSeek "
+            "on union devices. NSF said it would review the advice in a month.")
+    assert {e["agency"] for e in events_of(extractor, text)} == {"Norwegian Nurses Organisation"}
+    text = "The U.S. National Science Foundation (NSF) has barred reviewers from uploading proposals to ChatGPT."
+    assert one(events_of(extractor, text), tool_id="chatgpt")["agency_id"] == "us-nsf"
