@@ -929,8 +929,9 @@ class UnknownTools:
                         and doc[name[1] - 1].lower_ not in NOT_TOOL_ENDINGS:
                     found.append(Span(doc, name[0], name[1], label="tool",
                                       kb_id=f"new:{slugify(doc[name[0]:name[1]].text)}"))
-        for sent in sents if tools else ():
-            for name in self.listed_with_tools(doc, sent, known, tools):
+        listing = {bisect.bisect_right(starts, start) - 1 for start in tools}  # sentences naming two tools or more
+        for k in sorted(k for k in listing if sum(1 for t in tools if sents[k].start <= t < sents[k].end) >= 2):
+            for name in self.listed_with_tools(doc, sents[k], known, tools):
                 found.append(Span(doc, name[0], name[1], label="tool", kb_id=f"new:{slugify(doc[name[0]:name[1]].text)}"))
         # ... and is the tool wherever a sentence with a measure names it again
         for k in sorted(with_trigger) if defined else ():
@@ -945,11 +946,9 @@ class UnknownTools:
         The list runs over commas and "and"/"or"; any other known name in it (a vendor, a body, TikTok)
         makes it no list of tools ("Character.AI, Reddit, Instagram and Discord")."""
         names = []
-        i = sent.start
-        while i < sent.end:
-            if i not in tools:
-                i += 1
-                continue
+        for i in sorted(t for t in tools if sent.start <= t < sent.end):
+            if names and i < names[-1][1]:
+                continue  # inside a list already read
             j, known_tools, unknown, mixed = tools[i], 1, [], False
             while j + 1 < sent.end and (doc[j].text == "," or doc[j].lower_ in LIST_AND):
                 k = j + 1
@@ -973,7 +972,6 @@ class UnknownTools:
                 j = end
             if known_tools >= 2 and not mixed:
                 names.extend(unknown)
-            i = j
         return names
 
     def appositive_name(self, doc, i, sent, known):
