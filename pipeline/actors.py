@@ -831,6 +831,30 @@ def find_ner_bodies(ctx, sent, found):
             found.claim(actor)
 
 
+ACRONYM_SUBJECT_VERBS = words("acronym_subject_verb")  # "SURF advises ...", "NSF has advised ...": a body acting
+
+
+def find_acronym_subjects(ctx, sent, found):
+    """"SURF advises universities not to deploy ...": a short name in capitals nothing else explained (NER
+    often misses them), opening the sentence or its clause and followed by a verb of acting or saying."""
+    if not ctx.in_sent("trigger", sent):
+        return
+    known = None
+    for i in ctx.positions_in(ACRONYM_SUBJECT_VERBS, sent.start + 1, sent.end):
+        i -= 1  # the word before the verb
+        word = ctx.words[i]
+        if not (word.isupper() and word.isalpha() and 2 <= len(word) <= STRAY_ACRONYM_LENGTH) \
+                or i in found.taken or ctx.lower[i] in NOT_BODIES:
+            continue
+        if known is None:
+            known = {k for g in KNOWN_NAME_GROUPS for s in ctx.in_sent(g, sent) for k in range(s.start, s.end)}
+        if i in known:
+            continue
+        before = ctx.lower[i - 1] if i > sent.start else ""
+        if i == sent.start or before in ("the", ",", ";", ":") or ctx.punct[i - 1]:
+            found.claim(new_body(word, word, "ORG", ctx.dominant_of("country"), i, i + 1))
+
+
 def find_collectives(ctx, sent, found):
     """"21 state attorneys general", "Republican governors": officeholders acting together, of the
     story's country."""
@@ -977,6 +1001,7 @@ ACTOR_FINDERS = (skip_instruments, find_judges, find_courts, find_named_schools,
                  find_place_named_bodies, find_place_chambers, find_listed_ministries, find_place_regulators, find_agencies,
                  find_people, find_places,
                  find_described_governments, find_governor_titles, find_state_offices, find_ner_bodies,
+                 find_acronym_subjects,
                  find_collectives, find_lawmakers, find_the_publisher, find_body_anaphors, find_subject_pronouns)
 
 

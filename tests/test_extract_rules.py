@@ -2310,3 +2310,13 @@ def test_a_short_name_the_text_defines_is_that_body_not_the_references(extractor
     assert {e["agency"] for e in events_of(extractor, text)} == {"Norwegian Nurses Organisation"}
     text = "The U.S. National Science Foundation (NSF) has barred reviewers from uploading proposals to ChatGPT."
     assert one(events_of(extractor, text), tool_id="chatgpt")["agency_id"] == "us-nsf"
+
+
+def test_a_short_name_in_capitals_opening_the_sentence_acts(extractor):
+    # NER often misses a body known only by its capitals
+    text = "SURF advises universities and colleges not to deploy Microsoft 365 Copilot for the time being."
+    e = one(events_of(extractor, text), tool_id="microsoft-365-copilot")
+    assert (e["agency"], e["agency_verified"], e["action"]) == ("SURF", False, "warn")
+    # capitals that no verb of acting follows name no body
+    text = "Staff were told that ZQX files must never be uploaded to Microsoft 365 Copilot."
+    assert "ZQX" not in {e["agency"] for e in events_of(extractor, text)}
