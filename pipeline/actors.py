@@ -840,8 +840,8 @@ def find_acronym_subjects(ctx, sent, found):
     if not ctx.in_sent("trigger", sent):
         return
     known = None
-    for i in ctx.positions_in(ACRONYM_SUBJECT_VERBS, sent.start + 1, sent.end):
-        i -= 1  # the word before the verb
+    for verb in ctx.positions_in(ACRONYM_SUBJECT_VERBS, sent.start + 1, sent.end):
+        i = verb - 1
         word = ctx.words[i]
         if not (word.isupper() and word.isalpha() and 2 <= len(word) <= STRAY_ACRONYM_LENGTH) \
                 or i in found.taken or ctx.lower[i] in NOT_BODIES:
