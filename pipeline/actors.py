@@ -1069,6 +1069,10 @@ def place_body(ctx, span, sent):
         known = ctx.ref.education_body(place.kb_id_)  # "New York City's education department"
     if known:
         return body_actor(ctx, known, text, place.start, span.end)
+    inner = [p for p in ctx.in_sent("jurisdiction", sent) if span.start <= p.start and p.end <= span.end]
+    if inner and place.text in (ctx.ref.jurisdictions.get(place.kb_id_, {}).get("demonyms") or []):
+        # "Dominican University of California": an adjective opening another body's name; the name's own place
+        return new_body(text, text, agency.get("type"), inner[-1].kb_id_, place.start, span.end)
     return new_body(text, text, agency.get("type"), place.kb_id_, place.start, span.end)
 
 

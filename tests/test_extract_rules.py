@@ -2320,3 +2320,14 @@ def test_a_short_name_in_capitals_opening_the_sentence_acts(extractor):
     # capitals that no verb of acting follows name no body
     text = "Staff were told that ZQX files must never be uploaded to Microsoft 365 Copilot."
     assert "ZQX" not in {e["agency"] for e in events_of(extractor, text)}
+
+
+def test_an_adjective_of_a_country_opening_another_bodys_name_gives_no_jurisdiction(extractor):
+    # "Dominican" is the Dominican Republic's adjective, but this university is in California
+    e = one(events_of(extractor, "Dominican University of California has banned ChatGPT in classrooms."),
+            tool_id="chatgpt")
+    assert (e["agency"], e["jurisdiction_id"]) == ("Dominican University of California", "us-ca")
+    # a state's adjective before a body the reference knows elsewhere is still that state's body
+    e = one(events_of(extractor, "The Victorian education department has banned ChatGPT in state schools."),
+            tool_id="chatgpt")
+    assert e["jurisdiction_id"] == "au-vic"
