@@ -406,6 +406,16 @@ def is_stray_acronym(ctx, span):
 STRAY_ACRONYM_LENGTH = 5  # "PTA", "CNIL": longer all-capital words are rarely another body's initials
 
 
+def is_acronym(word):
+    """"NWO", "ARC": a short name in capitals."""
+    return word.isupper() and word.isalpha() and 2 <= len(word) <= STRAY_ACRONYM_LENGTH
+
+
+def is_demonym(ctx, place):
+    """Whether a place's mention is its people's adjective ("Dominican", "Victorian"), not its name."""
+    return place.text in (ctx.ref.jurisdictions.get(place.kb_id_, {}).get("demonyms") or [])
+
+
 def find_people(ctx, sent, found):
     """Office holders whose orders are their body's ("Governor Kim Reynolds"); not one named as a
     lawmaker ("Pete Ricketts (R-NE)": once Nebraska's governor, here a senator)."""
@@ -692,8 +702,7 @@ def find_places(ctx, sent, found):
             continue
         following = [g for g in governments + staff + lawmakers if 0 <= g.start - span.end <= gap]
         end = following[0].end if following else span.end
-        is_demonym = span.text in (ctx.ref.jurisdictions.get(span.kb_id_, {}).get("demonyms") or [])
-        if is_demonym and not following or not following and owns_named_body(ctx, span, ctx.in_sent("agency", sent)):
+        if is_demonym(ctx, span) and not following or not following and owns_named_body(ctx, span, ctx.in_sent("agency", sent)):
             continue
         if not following and describes_private_party(ctx, span, sent):
             continue
@@ -726,7 +735,7 @@ def closes_unknown_name(ctx, span, sent):
         return False
     if not (ctx.is_title_case[i] or ctx.words[i].isupper()) or is_title_case_headline(sent):
         return False
-    return not any(s.start <= i < s.end for g in KNOWN_NAME_GROUPS for s in ctx.in_sent(g, sent))
+    return not overlaps_marks(ctx, sent, i, i + 1, KNOWN_NAME_GROUPS)
 
 
 def names_a_department(ctx, end, sent):
@@ -839,16 +848,11 @@ def find_acronym_subjects(ctx, sent, found):
     often misses them), opening the sentence or its clause and followed by a verb of acting or saying."""
     if not ctx.in_sent("trigger", sent):
         return
-    known = None
     for verb in ctx.positions_in(ACRONYM_SUBJECT_VERBS, sent.start + 1, sent.end):
         i = verb - 1
         word = ctx.words[i]
-        if not (word.isupper() and word.isalpha() and 2 <= len(word) <= STRAY_ACRONYM_LENGTH) \
-                or i in found.taken or ctx.lower[i] in NOT_BODIES:
-            continue
-        if known is None:
-            known = {k for g in KNOWN_NAME_GROUPS for s in ctx.in_sent(g, sent) for k in range(s.start, s.end)}
-        if i in known:
+        if not is_acronym(word) or i in found.taken or ctx.lower[i] in NOT_BODIES \
+                or overlaps_marks(ctx, sent, i, i + 1, KNOWN_NAME_GROUPS):
             continue
         before = ctx.lower[i - 1] if i > sent.start else ""
         if i == sent.start or before in ("the", ",", ";", ":") or ctx.punct[i - 1]:
@@ -1070,7 +1074,7 @@ def place_body(ctx, span, sent):
     if known:
         return body_actor(ctx, known, text, place.start, span.end)
     inner = [p for p in ctx.in_sent("jurisdiction", sent) if span.start <= p.start and p.end <= span.end]
-    if inner and place.text in (ctx.ref.jurisdictions.get(place.kb_id_, {}).get("demonyms") or []):
+    if inner and is_demonym(ctx, place):
         # "Dominican University of California": an adjective opening another body's name; the name's own place
         return new_body(text, text, agency.get("type"), inner[-1].kb_id_, place.start, span.end)
     return new_body(text, text, agency.get("type"), place.kb_id_, place.start, span.end)

@@ -7,7 +7,7 @@ from dataclasses import replace
 from banwatch.lexicon import words
 from banwatch.names import name_words, slugify
 from pipeline import dates as datemod
-from pipeline.actors import STRAY_ACRONYM_LENGTH, actors_in, new_body
+from pipeline.actors import actors_in, is_acronym, new_body
 from pipeline.decide import event_features
 from pipeline.event_dates import date_candidates
 from pipeline.triggers import is_background
@@ -162,11 +162,6 @@ def defined_acronyms(ctx):
         if len(name.split()) >= 2:  # one capitalised word is a place or a person, not a body's full name
             found[short] = name
     return found
-
-
-def is_acronym(word):
-    """"NWO", "ARC": a short name in capitals."""
-    return word.isupper() and word.isalpha() and 2 <= len(word) <= STRAY_ACRONYM_LENGTH
 
 
 def known_initials(short, known):
