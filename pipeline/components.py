@@ -880,6 +880,11 @@ TOOL_LIST_LEADS = words("tool_list_lead")  # "AI tools such as ...", "chatbots i
 POSSESSIVES = {"'s", "’s"}
 
 
+def unknown_tool(doc, start, end):
+    """A tool the reference does not list, named by tokens start..end: an unverified tool keyed by its name."""
+    return Span(doc, start, end, label="tool", kb_id=f"new:{slugify(doc[start:end].text)}")
+
+
 class UnknownTools:
     """AI tools the reference data does not list, named next to a tool noun of the lexicon: "the AI app
     OpenClaw", "Clothoff app", "chatbot service character.ai", "Talkie, an AI companion app". Only in
@@ -920,33 +925,36 @@ class UnknownTools:
                 name = self.appositive_name(doc, start, sent, known)
                 if name is not None:
                     defined.add(doc[name[0]:name[1]].text)
-                    found.append(Span(doc, name[0], name[1], label="tool", kb_id=f"new:{slugify(doc[name[0]:name[1]].text)}"))
+                    found.append(unknown_tool(doc, *name))
                 continue
             names = self.listed_after(doc, end, sent, known, tools, vendors, products) \
                 or [self.name_after(doc, end, sent, known) or self.name_before(doc, start, sent, known)]
             for name in names:
                 if name is not None and len(doc[name[0]:name[1]].text.strip(".")) > 1 \
                         and doc[name[1] - 1].lower_ not in NOT_TOOL_ENDINGS:
-                    found.append(Span(doc, name[0], name[1], label="tool",
-                                      kb_id=f"new:{slugify(doc[name[0]:name[1]].text)}"))
-        listing = {bisect.bisect_right(starts, start) - 1 for start in tools}  # sentences naming two tools or more
-        for k in sorted(k for k in listing if sum(1 for t in tools if sents[k].start <= t < sents[k].end) >= 2):
-            for name in self.listed_with_tools(doc, sents[k], known, tools):
-                found.append(Span(doc, name[0], name[1], label="tool", kb_id=f"new:{slugify(doc[name[0]:name[1]].text)}"))
+                    found.append(unknown_tool(doc, *name))
+        tools_by_sentence = defaultdict(list)  # the known tools' starts, sentence by sentence
+        for start in sorted(tools):
+            tools_by_sentence[bisect.bisect_right(starts, start) - 1].append(start)
+        for k, tool_starts in sorted(tools_by_sentence.items()):
+            if len(tool_starts) >= 2:  # a list of tools names two at least
+                found.extend(unknown_tool(doc, *name)
+                             for name in self.listed_with_tools(doc, sents[k], tool_starts, known, tools))
         # ... and is the tool wherever a sentence with a measure names it again
         for k in sorted(with_trigger) if defined else ():
             for token in sents[k]:
                 if token.text in defined and token.i not in known and not any(s.start <= token.i < s.end for s in found):
-                    found.append(Span(doc, token.i, token.i + 1, label="tool", kb_id=f"new:{slugify(token.text)}"))
+                    found.append(unknown_tool(doc, token.i, token.i + 1))
         set_group(doc, "tool", found)
         return doc
 
-    def listed_with_tools(self, doc, sent, known, tools):
+    def listed_with_tools(self, doc, sent, tool_starts, known, tools):
         """"Nomi, Chai and Chub AI": an unknown name in one list with at least two known tools is a tool too.
         The list runs over commas and "and"/"or"; any other known name in it (a vendor, a body, TikTok)
-        makes it no list of tools ("Character.AI, Reddit, Instagram and Discord")."""
+        makes it no list of tools ("Character.AI, Reddit, Instagram and Discord"). `tool_starts`: where the
+        sentence's known tools begin, in order."""
         names = []
-        for i in sorted(t for t in tools if sent.start <= t < sent.end):
+        for i in tool_starts:
             if names and i < names[-1][1]:
                 continue  # inside a list already read
             j, known_tools, unknown, mixed = tools[i], 1, [], False
