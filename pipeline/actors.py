@@ -258,6 +258,7 @@ def find_place_named_bodies(ctx, sent, found):
 
 CHAMBER_WORDS = words("chamber_word")  # "Senate", "House", "Assembly": what heads a legislature's name
 CHAMBER_QUALIFIERS = {"state", "general", "legislative", "national"}  # "state Senate", "General Assembly"
+STATE_WORD = frozenset({"state"})
 
 
 def find_place_chambers(ctx, sent, found):
@@ -279,8 +280,8 @@ def find_place_chambers(ctx, sent, found):
             legislature_actor(ctx, place.kb_id_, mention, place.start, end)
         if actor is not None:
             found.claim(actor)
-    for i in range(sent.start + 1, sent.end - 1):
-        if ctx.lower[i] == "state" and ctx.lower[i + 1] in CHAMBER_WORDS and ctx.is_title_case[i + 1] \
+    for i in ctx.positions_in(STATE_WORD, sent.start + 1, sent.end - 1):
+        if ctx.lower[i + 1] in CHAMBER_WORDS and ctx.is_title_case[i + 1] \
                 and i + 1 not in found.taken and not ctx.is_title_case[i]:
             state = ctx.dominant_of("state")
             actor = legislature_actor(ctx, state, ctx.text(i, i + 2), i, i + 2) if state else None
@@ -1046,11 +1047,14 @@ def antecedent_of(ctx, span, sent, actors_here):
     """The body "the bureau" or "the regulator" refers to: the nearest actor before it whose name holds
     one of the anaphor's words ("bureau") or whose type it names (a regulator: dpa, regulator)."""
     index = ctx.sentence_index(sent.start)
-    earlier = [a for a in reversed(actors_here) if a.end <= span.start]
-    # a definite description names a body of the last few sentences
+    found = _describes(span, [a for a in reversed(actors_here) if a.end <= span.start])
+    # a definite description names a body of the last few sentences, nearest first (each read only if
+    # the nearer ones name none)
     for k in range(index - 1, max(-1, index - ctx.settings.anaphor_lookback_sentences - 1), -1):
-        earlier += list(reversed(actors_in(ctx, ctx.sents[k])))
-    return _describes(span, earlier)
+        if found is not None:
+            return found
+        found = _describes(span, list(reversed(actors_in(ctx, ctx.sents[k]))))
+    return found
 
 
 def place_body(ctx, span, sent):
@@ -1088,7 +1092,7 @@ MINISTRY_NOUNS = {plural: plural[:-3] + "y" if plural.endswith("ies") else plura
 def listed_ministries(ctx, sent):
     """"South Korea's foreign and trade ministries": one actor per ministry the list names."""
     out = []
-    for position in sorted(p for p in ctx.positions(MINISTRY_NOUNS) if sent.start <= p < sent.end):
+    for position in ctx.positions_in(MINISTRY_NOUNS, sent.start, sent.end):
         noun = MINISTRY_NOUNS[ctx.lower[position]]
         words, i = [], position - 1
         while i >= sent.start and (ctx.alpha[i] and ctx.is_lower[i] or ctx.lower[i] in {",", "and"}):

@@ -21,7 +21,7 @@ The rules, by concern (docs/extraction.md, "How the rules are organised"):
 - pipeline/triggers.py    what a trigger states: negation, passives, stage, clause, tools, scope, background
 - pipeline/actors.py      who is named in a sentence (sentence_actors and its finders), who acts (agents_for)
 - pipeline/event_dates.py the dates a sentence offers a trigger, scored
-- pipeline/events.py      find_events (mentions of measures) and measure_authors
+- pipeline/events.py      find_events (mentions of measures) and measure_author
 - pipeline/assemble.py    mentions -> candidate events (merging, dates, reasons)
 - pipeline/decide.py      the features of a candidate and the learned decision layer
 """

@@ -30,6 +30,7 @@ from pipeline.settings import DEFAULT_SETTINGS
 
 ORIGIN_NOUNS = words("origin_noun")
 NOT_AGENT_BEFORE = words("not_agent_before")
+WORD_HASHES = {}  # a set of words (DocContext.positions) -> their string hashes
 POSSESSIVE = frozenset({"'s", "’s", "'", "’"})  # spaCy's token for the possessive, either apostrophe; a bare one after a plural ("Netherlands'")
 
 
@@ -161,8 +162,13 @@ class DocContext:
                 self._word_index = {}
                 for i, h in enumerate(self.lower.hashes):
                     self._word_index.setdefault(h, []).append(i)
-            strings, index = self.doc.vocab.strings, self._word_index
-            self._positions[key] = {i for w in key for i in index.get(strings.add(w), ())}
+            hashes = WORD_HASHES.get(key)
+            if hashes is None:
+                hashes = tuple(self.doc.vocab.strings.add(w) for w in key)
+                if len(key) > 1:  # the vocabulary's sets, the same in every document; not one document's word
+                    WORD_HASHES[key] = hashes
+            index = self._word_index
+            self._positions[key] = {i for h in hashes for i in index.get(h, ())}
         return self._positions[key]
 
     def positions_in(self, words, start, end):

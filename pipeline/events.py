@@ -83,7 +83,7 @@ def find_events(ctx):
     mentions = []
     title_actor = None
     last_actors = []
-    authors = None  # measure_authors, read only when a trigger has no actor of its own
+    authors = {}  # sentence index -> the measure's author it names (measure_author)
     heading, heading_index = None, None  # "Navy." opening a paragraph of a round-up: who acts in it
     for index, sent in enumerate(ctx.sents):
         if is_heading(ctx, sent):
@@ -94,7 +94,6 @@ def find_events(ctx):
         triggers = ctx.in_sent("trigger", sent)
         if not triggers and mentions:
             mentions.extend(extended_to(ctx, sent, index, mentions))
-        actors = actors_in(ctx, sent) if triggers else []
         found_here = []
         for trigger in triggers:
             if is_negated(ctx, trigger, sent) or is_opinion(ctx, trigger, sent) or modifies_other_noun(ctx, trigger, sent) \
@@ -112,16 +111,17 @@ def find_events(ctx):
             if trigger.kb_id_ == "close":
                 tools = close_tools(ctx, trigger, sent, tools)
             if not tools:
-                if actors and ctx.in_sent("tool_noun", sent):
+                if ctx.in_sent("tool_noun", sent) and actors_in(ctx, sent):
                     # "staff have been told that free chatbots are off limits": a measure on a class of
                     # tools whose members a later sentence names ("It named ChatGPT, Claude and Gemini")
-                    agents, via = agents_for(ctx, trigger, sent, actors, is_passive(ctx, trigger, sent))
+                    agents, via = agents_for(ctx, trigger, sent, actors_in(ctx, sent), is_passive(ctx, trigger, sent))
                     if via in ("subject", "by", "relative", "holder"):
                         found_here.extend(agents)
                 continue
             passive = is_passive(ctx, trigger, sent)
             if investigates_people(ctx, trigger, sent, passive):
                 continue
+            actors = actors_in(ctx, sent)  # read only for a trigger that got this far: most never do
             agents, via = agents_for(ctx, trigger, sent, actors, passive)
             if is_elsewhere(ctx, trigger, sent) and not (agents and via == "subject"):
                 continue  # "similar restrictions": someone else's, named for comparison ("NSW issued a
@@ -130,9 +130,7 @@ def find_events(ctx):
             if not agents and others_subject(ctx, trigger, sent):
                 continue  # other bodies' measure, not the context's
             if not agents and not weak and not member_speaks(ctx, trigger, sent):
-                if authors is None:
-                    authors = measure_authors(ctx)
-                fallback = heading or authors.get(index) or (last_actors[:1] if last_actors else None)
+                fallback = heading or measure_author(ctx, index, authors) or (last_actors[:1] if last_actors else None)
                 if fallback:
                     agents, via = list(fallback), "context"
                 elif ctx.publisher:
@@ -293,31 +291,35 @@ def split_joined(ctx, agents, trigger):
     return (joiners, joined) if joiners and joined else (agents, [])
 
 
-def measure_authors(ctx):
-    """Sentences naming who issued the measure: 'a memo from X', 'X's directive', 'issued by X'."""
+def measure_author(ctx, index, named):
+    """Who issued the measure sentence `index` states without naming its author: the first author
+    named by it or by one of the sentences just before ('a memo from X', 'X's directive', 'issued by
+    X'). `named` keeps each sentence's author (or None), read only for sentences asked about: most
+    documents never ask."""
+    for k in range(max(0, index - ctx.settings.author_spread_sentences + 1), index + 1):
+        if k not in named:
+            named[k] = author_named_in(ctx, ctx.sents[k])
+        if named[k]:
+            return named[k]
+    return None
+
+
+def author_named_in(ctx, sent):
+    """The body a sentence names as the author of a measure it names, or None."""
     cfg = ctx.settings
-    authors = {}
-    for index, sent in enumerate(ctx.sents):
-        nouns = ctx.in_sent("measure_noun", sent)
-        if not nouns:
-            continue
-        actors = None
-        for noun in nouns:
-            actors = actors if actors is not None else actors_in(ctx, sent)
-            for actor in actors:
-                after = ctx.lower[noun.end:actor.start] if actor.start >= noun.end else None
-                before = ctx.lower[actor.end:noun.start] if actor.end <= noun.start else None
-                if after is not None and len(after) <= cfg.author_link_gap and any(w in AUTHOR_LINKS for w in after):
-                    authors[index] = [actor]
-                elif before and len(before) <= cfg.author_possessive_gap \
-                        and all(w in POSSESSIVE or not w.strip() for w in before):
-                    authors[index] = [actor]
-                elif before and len(before) <= cfg.author_announcing_gap and before[0] in ANNOUNCING and \
-                        all(w in ANNOUNCING or w in ANNOUNCED_DETERMINERS for w in before):
-                    authors[index] = [actor]  # "Minister Tony Burke announced the ban on Tuesday"
-    # an author names the measure for its own sentence and the next ones
-    spread = {}
-    for index, actor in sorted(authors.items()):
-        for k in range(index, index + cfg.author_spread_sentences):
-            spread.setdefault(k, actor)
-    return spread
+    author = None
+    nouns = ctx.in_sent("measure_noun", sent)
+    actors = actors_in(ctx, sent) if nouns else []
+    for noun in nouns:
+        for actor in actors:
+            after = ctx.lower[noun.end:actor.start] if actor.start >= noun.end else None
+            before = ctx.lower[actor.end:noun.start] if actor.end <= noun.start else None
+            if after is not None and len(after) <= cfg.author_link_gap and any(w in AUTHOR_LINKS for w in after):
+                author = [actor]
+            elif before and len(before) <= cfg.author_possessive_gap \
+                    and all(w in POSSESSIVE or not w.strip() for w in before):
+                author = [actor]
+            elif before and len(before) <= cfg.author_announcing_gap and before[0] in ANNOUNCING and \
+                    all(w in ANNOUNCING or w in ANNOUNCED_DETERMINERS for w in before):
+                author = [actor]  # "Minister Tony Burke announced the ban on Tuesday"
+    return author

@@ -88,7 +88,7 @@ class RuleSettings:
     holder_suffix_gap: int = 3  # "Treasury-issued laptops": words from holder to staff/scope noun
     holder_link_gap: int = 2  # "staff at the Treasury": words from the noun to the holder
 
-    # ---- who issued the measure (pipeline/events.py measure_authors) ----
+    # ---- who issued the measure (pipeline/events.py measure_author) ----
     author_link_gap: int = 5  # "a memo from X": words from the measure noun to X
     author_possessive_gap: int = 2  # "X's directive"
     author_announcing_gap: int = 3  # "X announced the ban"
