@@ -617,18 +617,13 @@ def reasons_for(ctx, own, domestic=False):
     "security concern" is national security when the tool is foreign, a cyber one when it is the
     acting body's own country's (docs/extraction.md, the annotation conventions)."""
     found, weak, generic = {}, {}, {}
-    for index, sent in enumerate(ctx.sents):
-        spans = ctx.in_sent("reason", sent)
-        names = [n for g in ("agency", "vendor", "tool", "outlet") for n in ctx.in_sent(g, sent)] if spans else []
-        for span in spans:
-            if span.kb_id_ == "weak" and index not in own:
-                continue
-            if any(n.start <= span.start and span.end <= n.end for n in names):
-                continue  # "Centre for Cybersecurity Belgium" names a body, not a reason
-            found.setdefault(span.label_, span.text)
-            weak.setdefault(span.label_, True)
-            weak[span.label_] = weak[span.label_] and span.kb_id_ == "weak"
-            generic[span.label_] = generic.get(span.label_, True) and span.text.lower() in GENERIC_SECURITY
+    for index, span in reason_cues(ctx):
+        if span.kb_id_ == "weak" and index not in own:
+            continue
+        found.setdefault(span.label_, span.text)
+        weak.setdefault(span.label_, True)
+        weak[span.label_] = weak[span.label_] and span.kb_id_ == "weak"
+        generic[span.label_] = generic.get(span.label_, True) and span.text.lower() in GENERIC_SECURITY
     # a bare "security" concern says national security only when no more precise risk is named
     # ("security and privacy concerns": privacy; "security of its networks": cybersecurity)
     if weak.get("national_security") and set(found) & PRECISE_SECURITY:
@@ -640,6 +635,19 @@ def reasons_for(ctx, own, domestic=False):
         # "not authorized" states the rule itself; it is the reason only when no other is given
         del found["unvetted"]
     return sorted(found), found
+
+
+def reason_cues(ctx):
+    """(sentence index, span) of the document's reason cues, but those inside a name ("Centre for
+    Cybersecurity Belgium" names a body, not a reason); once per document, for all its events."""
+    if ctx.reason_cues is None:
+        ctx.reason_cues = []
+        for index, sent in enumerate(ctx.sents):
+            spans = ctx.in_sent("reason", sent)
+            names = [n for g in ("agency", "vendor", "tool", "outlet") for n in ctx.in_sent(g, sent)] if spans else []
+            ctx.reason_cues.extend((index, span) for span in spans
+                                   if not any(n.start <= span.start and span.end <= n.end for n in names))
+    return ctx.reason_cues
 
 
 def confidence(cfg, ms, actor, date_source):

@@ -766,9 +766,14 @@ KNOWN_NAME_GROUPS = ("tool", "agency", "person", "jurisdiction", "vendor", "trig
 
 
 def is_title_case_headline(sent):
-    """A headline in Title Case ("Bans Chinese AI Apps On State Devices"): capitals name nothing."""
-    words = [t for t in sent if t.is_alpha and len(t) > 3]
-    return len(words) >= 4 and sum(t.is_title for t in words) >= 0.8 * len(words)
+    """A headline in Title Case ("Bans Chinese AI Apps On State Devices"): capitals name nothing.
+    Once per sentence: the rules ask it of the same sentences many times, and each asking built a
+    Token per word."""
+    known = sent.doc.user_data.setdefault("banwatch_title_case", {})
+    if sent.start not in known:
+        words = [t for t in sent if t.is_alpha and len(t) > 3]
+        known[sent.start] = len(words) >= 4 and sum(t.is_title for t in words) >= 0.8 * len(words)
+    return known[sent.start]
 
 
 class CandidateNER:
