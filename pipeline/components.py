@@ -77,22 +77,21 @@ def sentence_boundaries(doc):
     n = len(doc)
     if not n:
         return doc
-    orth, is_space, spaced, alpha, lower = doc.to_array([ORTH, IS_SPACE, SPACY, IS_ALPHA, IS_LOWER]).T
+    columns = doc.to_array([ORTH, IS_SPACE, SPACY, IS_ALPHA, IS_LOWER]).T
+    is_space_array = columns[1]
+    # plain lists: the loop reads every word, and indexing a numpy array costs several times more
+    orth, is_space, spaced, alpha, lower = (column.tolist() for column in columns)
     strings = doc.vocab.strings
-    ends, closers, continuing, bullets, ellipses = (_hashes(strings, group) for group in
-                                                    (SENTENCE_END, CLOSERS, PUNCT_CONTINUE, BULLETS, ELLIPSES))
-    clocks, finals, openers, calendar = (_hashes(strings, group) for group in (
-        CLOCK_TIMES | {w.upper() for w in CLOCK_TIMES}, {w.upper() for w in FINAL_ABBREVIATIONS},
-        SENTENCE_OPENERS, CALENDAR_WORDS))
+    ends, closers, continuing, bullets, ellipses, clocks, finals, openers, calendar = _boundary_hashes(strings)
     abbreviations = clocks | finals  # checked once per word; which one, only when it is one
-    breaks = {i for i in numpy.flatnonzero(is_space) if "\n" in strings[int(orth[i])]}
+    breaks = {i for i in numpy.flatnonzero(is_space_array).tolist() if "\n" in strings[orth[i]]}
     starts = numpy.full(n, -1, dtype="int64")
     starts[0] = 1
     pending = False  # a sentence-final mark seen, waiting for the next word
     broke = False  # a line break since the last word
-    previous = int(orth[0])
+    previous = orth[0]
     for i in range(1, n):
-        word = int(orth[i])
+        word = orth[i]
         if is_space[i]:  # whitespace stays with the sentence before: a blank line is no sentence
             broke = broke or i in breaks
             continue
@@ -117,6 +116,19 @@ def sentence_boundaries(doc):
 
 def _hashes(strings, words):
     return {strings.add(w) for w in words}
+
+
+_BOUNDARY_HASHES = []
+
+
+def _boundary_hashes(strings):
+    """The hashes of the word sets sentence_boundaries reads: the same in every document, worked out once."""
+    if not _BOUNDARY_HASHES:
+        _BOUNDARY_HASHES.extend(_hashes(strings, group) for group in (
+            SENTENCE_END, CLOSERS, PUNCT_CONTINUE, BULLETS, ELLIPSES,
+            CLOCK_TIMES | {w.upper() for w in CLOCK_TIMES}, {w.upper() for w in FINAL_ABBREVIATIONS},
+            SENTENCE_OPENERS, CALENDAR_WORDS))
+    return _BOUNDARY_HASHES
 
 
 def tokenized_casings(nlp, pattern):
@@ -1107,7 +1119,10 @@ class EventRules:
 
 def dotted_tokens(doc):
     """Indices of the tokens holding a dot and more ("ai-writer.com", "U.S."), read from the token ids:
-    making a Token object for every word costs more than the rest of a component."""
+    making a Token object for every word costs more than the rest of a component. Once per document
+    (the names and the unknown tools both ask)."""
+    if "banwatch_dotted" in doc.user_data:
+        return doc.user_data["banwatch_dotted"]
     orths = doc.to_array(ORTH)
     unique = numpy.unique(orths).tolist()
     for orth in unique:
@@ -1117,7 +1132,8 @@ def dotted_tokens(doc):
             if len(text) > 1 and "." in text:
                 _DOTTED_ORTHS.add(orth)
     dotted = [orth for orth in unique if orth in _DOTTED_ORTHS]
-    return numpy.flatnonzero(numpy.isin(orths, dotted)).tolist() if dotted else []
+    found = doc.user_data["banwatch_dotted"] = numpy.flatnonzero(numpy.isin(orths, dotted)).tolist() if dotted else []
+    return found
 
 
 # token ids (hashes of their text, the same in every document) already read, and those with a dot

@@ -36,12 +36,13 @@ POSSESSIVE = frozenset({"'s", "’s", "'", "’"})  # spaCy's token for the poss
 
 class TokenStrings:
     """Token strings by position, looked up on demand: the rules read a few hundred of a document's
-    thousands, and a list of all of them costs more than the rules themselves."""
+    thousands, and a list of all of them costs more than the rules themselves. Kept in a list with a
+    gap (None) for each string not read yet, so that a slice of strings already read is one list slice."""
 
     def __init__(self, strings, hashes):
         self.strings = strings
         self.hashes = hashes.tolist()  # Python ints: no conversion per lookup
-        self.cache = {}
+        self.cache = [None] * len(self.hashes)
 
     def __len__(self):
         return len(self.hashes)
@@ -49,16 +50,13 @@ class TokenStrings:
     def __getitem__(self, key):
         cache = self.cache
         if isinstance(key, slice):
-            out = []
-            for i in range(*key.indices(len(self.hashes))):  # inlined: slices are most of the lookups
-                word = cache.get(i)
-                if word is None:
-                    word = cache[i] = self.strings[self.hashes[i]]
-                out.append(word)
+            out = cache[key]
+            if None in out:
+                for k, i in enumerate(range(*key.indices(len(cache)))):
+                    if out[k] is None:
+                        out[k] = cache[i] = self.strings[self.hashes[i]]
             return out
-        if key < 0:
-            key += len(self.hashes)
-        word = cache.get(key)
+        word = cache[key]
         if word is None:
             word = cache[key] = self.strings[self.hashes[key]]
         return word
