@@ -20,7 +20,8 @@ ctx.settings (pipeline/settings.py).
 4. *Stage*: proposed when a proposal cue (bill, urge, would, considering...) governs the trigger
    and no enactment cue (signed, took effect) overrides it.
 5. *Date*: the nearest date expression in the sentence, resolved against the publication date;
-   else one from a sentence about the same measure; else the publication date (first reported).
+   else the date a timeline's line heading the paragraph gives ("Greece, July 2022."); else one from
+   a sentence about the same measure; else the publication date (first reported).
 6. Mentions of one measure merge into one event per (actor, tool, kind of action, stage); a
    country-level mention ("Italy blocked DeepSeek") merges into the specific body of that country
    acting on the same tool in the same document ("Italy's data protection authority").
@@ -85,12 +86,18 @@ def find_events(ctx):
     last_actors = []
     authors = {}  # sentence index -> the measure's author it names (measure_author)
     heading, heading_index = None, None  # "Navy." opening a paragraph of a round-up: who acts in it
+    dated, dated_index = None, None  # "Greece, July 2022." opening a paragraph of a timeline: when
     for index, sent in enumerate(ctx.sents):
         if is_heading(ctx, sent):
             heading, heading_index = actors_in(ctx, sent), index
             continue
         if heading and not same_paragraph(ctx, heading_index, index):
             heading = None
+        if is_date_heading(ctx, sent):
+            dated, dated_index = max(date_candidates(ctx, sent), key=lambda d: d[3], default=None), index
+            continue
+        if dated and not same_paragraph(ctx, dated_index, index):
+            dated = None
         triggers = ctx.in_sent("trigger", sent)
         if not triggers and mentions:
             mentions.extend(extended_to(ctx, sent, index, mentions))
@@ -164,7 +171,7 @@ def find_events(ctx):
             others = [a for a in actors if a.key not in agent_keys]
             dates = date_candidates(ctx, sent, trigger, after=trigger.end if object_of_lift(ctx, trigger, triggers) else 0,
                                     others=others)
-            best_date = max(dates, key=lambda d: d[3]) if dates else None
+            best_date = max(dates, key=lambda d: d[3]) if dates else dated
             scope = [scope_phrase(ctx, span, sent) for span in ctx.in_sent("scope", sent)]
             for actor, actor_via in [(a, via) for a in agents] + [(education_body_of(ctx, a, sent), "following")
                                                                    for a in followers]:
@@ -269,6 +276,19 @@ def is_heading(ctx, sent):
     actors = actors_in(ctx, sent)
     covered = {i for a in actors for i in range(a.start, a.end)}
     return bool(actors) and all(i in covered or ctx.lower[i] in {"and", "the"} for i in words)
+
+
+def is_date_heading(ctx, sent):
+    """"Greece, July 2022.", "March 2023:": a line of a timeline or round-up naming a date (and perhaps
+    a place or body) and nothing else; the measures of its paragraph were taken then."""
+    words = [i for i in range(sent.start, sent.end) if ctx.alpha[i] or ctx.digit[i]]
+    if not words or len(words) > 6 or ctx.words[sent.end - 1] not in {".", ":"} or ctx.is_title(sent):
+        return False
+    dates = ctx.in_sent("date", sent)
+    if not dates or ctx.in_sent("trigger", sent):
+        return False
+    covered = {i for g in ("date", "jurisdiction", "agency") for s in ctx.in_sent(g, sent) for i in range(s.start, s.end)}
+    return all(i in covered or ctx.lower[i] in {"and", "the", "in"} for i in words)
 
 
 def same_paragraph(ctx, i, j):

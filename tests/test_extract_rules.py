@@ -2331,3 +2331,16 @@ def test_an_adjective_of_a_country_opening_another_bodys_name_gives_no_jurisdict
     e = one(events_of(extractor, "The Victorian education department has banned ChatGPT in state schools."),
             tool_id="chatgpt")
     assert e["jurisdiction_id"] == "au-vic"
+
+
+def test_a_timeline_line_naming_a_date_dates_the_measures_of_its_paragraph(extractor):
+    text = ("Regulators across Europe have moved against Clearview AI.\n\n"
+            "Greece, July 2022. The Hellenic Data Protection Authority fined Clearview AI 20 million euros and "
+            "barred it from processing the data of people in Greece.\n\n"
+            "The company said it would appeal.")
+    e = one(events_of(extractor, text, published="2022-10-21"), tool_id="clearview-ai", action="ban")
+    assert (e["date"], e["date_source"]) == ("2022-07", "text")
+    # the date heads its own paragraph only: a measure in the next paragraph is not dated by it
+    text = text.replace("July 2022. The Hellenic", "July 2022.\n\nThe Hellenic")
+    e = one(events_of(extractor, text, published="2022-10-21"), tool_id="clearview-ai", action="ban")
+    assert e["date_source"] == "published"
