@@ -281,11 +281,10 @@ def is_heading(ctx, sent):
 def is_date_heading(ctx, sent):
     """"Greece, July 2022.", "March 2023:": a line of a timeline or round-up naming a date (and perhaps
     a place or body) and nothing else; the measures of its paragraph were taken then."""
-    words = [i for i in range(sent.start, sent.end) if ctx.alpha[i] or ctx.digit[i]]
-    if not words or len(words) > 6 or ctx.words[sent.end - 1] not in {".", ":"} or ctx.is_title(sent):
+    if not ctx.in_sent("date", sent) or ctx.in_sent("trigger", sent) or ctx.words[sent.end - 1] not in {".", ":"}:
         return False
-    dates = ctx.in_sent("date", sent)
-    if not dates or ctx.in_sent("trigger", sent):
+    words = [i for i in range(sent.start, sent.end) if ctx.alpha[i] or ctx.digit[i]]
+    if not words or len(words) > 6 or ctx.is_title(sent):
         return False
     covered = {i for g in ("date", "jurisdiction", "agency") for s in ctx.in_sent(g, sent) for i in range(s.start, s.end)}
     return all(i in covered or ctx.lower[i] in {"and", "the", "in"} for i in words)
