@@ -481,7 +481,9 @@ def find_courts(ctx, sent, found):
                                       or ORDINAL.match(ctx.words[start - 1])) \
                 and ctx.lower[start - 1] not in NAME_LINKS:
             start -= 1  # (an ordinal is part of the name: "the 5th U.S. Circuit Court of Appeals")
-        end = court_name_end(ctx, i, sent, COURT_HEADS) or i + 1
+        # a Title Case headline capitalises every word: the name ends on its head ("Turkish Court Orders
+        # Block On X's Grok" names no "Court Orders Block On X")
+        end = i + 1 if not capitals and is_title_case_headline(sent) else court_name_end(ctx, i, sent, COURT_HEADS) or i + 1
         if set(range(start, end)) & found.taken:
             continue
         name = ctx.text(start, end)

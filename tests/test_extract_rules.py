@@ -2344,3 +2344,15 @@ def test_a_timeline_line_naming_a_date_dates_the_measures_of_its_paragraph(extra
     text = text.replace("July 2022. The Hellenic", "July 2022.\n\nThe Hellenic")
     e = one(events_of(extractor, text, published="2022-10-21"), tool_id="clearview-ai", action="ban")
     assert e["date_source"] == "published"
+
+
+def test_a_title_case_headline_ends_a_courts_name_on_court(extractor):
+    # (else "the court" below would be a court called "Regional Court Orders Block On Grok Chatbot ...")
+    title = "Regional Court Orders Block On Grok Chatbot Over Insults"
+    text = "The court ordered the regulator to block access to the Grok chatbot nationwide."
+    agencies = [e["agency"] for e in events_of(extractor, text, published="2025-07-09", title=title)]
+    assert not [a for a in agencies if "Orders" in a], agencies
+    # in running text a court's name goes on past "Court" ("the Court of Appeal of Alberta")
+    text = "The Court of Appeal of Alberta has barred lawyers from filing briefs drafted with ChatGPT."
+    e = one(events_of(extractor, text, published="2023-10-06"), tool_id="chatgpt")
+    assert e["agency"] == "Court of Appeal of Alberta"
