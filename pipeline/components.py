@@ -61,6 +61,11 @@ CLOCK_TIMES = words("clock_abbreviation")  # "a.m.", "p.m."
 FINAL_ABBREVIATIONS = words("final_abbreviation")  # "U.S.": may end a sentence, its period doing for both
 SENTENCE_OPENERS = {w.capitalize() for w in words("sentence_opener")}  # "The", "Other": a new sentence after one
 CALENDAR_WORDS = {w.capitalize() for w in words("calendar_word")}  # "p.m. Friday", "a.m. Jan. 3": the time goes on
+# the word sets sentence_boundaries reads, in the order it unpacks their hashes
+BOUNDARY_WORD_SETS = tuple(frozenset(group) for group in (
+    SENTENCE_END, CLOSERS, PUNCT_CONTINUE, BULLETS, ELLIPSES,
+    CLOCK_TIMES | {w.upper() for w in CLOCK_TIMES}, {w.upper() for w in FINAL_ABBREVIATIONS},
+    SENTENCE_OPENERS, CALENDAR_WORDS))
 
 
 def sentence_boundaries(doc):
@@ -82,7 +87,8 @@ def sentence_boundaries(doc):
     # plain lists: the loop reads every word, and indexing a numpy array costs several times more
     orth, is_space, spaced, alpha, lower = (column.tolist() for column in columns)
     strings = doc.vocab.strings
-    ends, closers, continuing, bullets, ellipses, clocks, finals, openers, calendar = _boundary_hashes(strings)
+    ends, closers, continuing, bullets, ellipses, clocks, finals, openers, calendar = (
+        word_hashes(strings, group) for group in BOUNDARY_WORD_SETS)
     abbreviations = clocks | finals  # checked once per word; which one, only when it is one
     breaks = {i for i in numpy.flatnonzero(is_space_array).tolist() if "\n" in strings[orth[i]]}
     starts = numpy.full(n, -1, dtype="int64")
@@ -114,21 +120,19 @@ def sentence_boundaries(doc):
     return doc
 
 
-def _hashes(strings, words):
-    return {strings.add(w) for w in words}
+_WORD_HASHES = {}  # a set of words -> their string hashes
 
 
-_BOUNDARY_HASHES = []
-
-
-def _boundary_hashes(strings):
-    """The hashes of the word sets sentence_boundaries reads: the same in every document, worked out once."""
-    if not _BOUNDARY_HASHES:
-        _BOUNDARY_HASHES.extend(_hashes(strings, group) for group in (
-            SENTENCE_END, CLOSERS, PUNCT_CONTINUE, BULLETS, ELLIPSES,
-            CLOCK_TIMES | {w.upper() for w in CLOCK_TIMES}, {w.upper() for w in FINAL_ABBREVIATIONS},
-            SENTENCE_OPENERS, CALENDAR_WORDS))
-    return _BOUNDARY_HASHES
+def word_hashes(strings, words):
+    """The string hashes of a set of words (a frozenset). A word's hash is the same in every document, so
+    a set's are worked out once; a one-word set is worked out each time (it may be one document's own word)."""
+    key = frozenset(words)
+    found = _WORD_HASHES.get(key)
+    if found is None:
+        found = frozenset(strings.add(w) for w in key)
+        if len(key) > 1:
+            _WORD_HASHES[key] = found
+    return found
 
 
 def tokenized_casings(nlp, pattern):

@@ -25,12 +25,11 @@ from spacy.attrs import (
 
 from banwatch.lexicon import words
 from pipeline import dates as datemod
-from pipeline.components import document_text, sentences
+from pipeline.components import document_text, sentences, word_hashes
 from pipeline.settings import DEFAULT_SETTINGS
 
 ORIGIN_NOUNS = words("origin_noun")
 NOT_AGENT_BEFORE = words("not_agent_before")
-WORD_HASHES = {}  # a set of words (DocContext.positions) -> their string hashes
 POSSESSIVE = frozenset({"'s", "’s", "'", "’"})  # spaCy's token for the possessive, either apostrophe; a bare one after a plural ("Netherlands'")
 
 
@@ -161,13 +160,8 @@ class DocContext:
                 self._word_index = {}
                 for i, h in enumerate(self.lower.hashes):
                     self._word_index.setdefault(h, []).append(i)
-            hashes = WORD_HASHES.get(key)
-            if hashes is None:
-                hashes = tuple(self.doc.vocab.strings.add(w) for w in key)
-                if len(key) > 1:  # the vocabulary's sets, the same in every document; not one document's word
-                    WORD_HASHES[key] = hashes
             index = self._word_index
-            self._positions[key] = {i for h in hashes for i in index.get(h, ())}
+            self._positions[key] = {i for h in word_hashes(self.doc.vocab.strings, key) for i in index.get(h, ())}
         return self._positions[key]
 
     def positions_in(self, words, start, end):

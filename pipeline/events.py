@@ -271,20 +271,26 @@ def is_heading(ctx, sent):
     """"Navy.", "Indonesia and Malaysia.", "House of Representatives:": a paragraph of a round-up
     opened by the bodies it is about (the sentence names them and nothing else)."""
     words = [i for i in range(sent.start, sent.end) if ctx.alpha[i]]
-    if not words or len(words) > 6 or ctx.words[sent.end - 1] not in {".", ":"} or ctx.is_title(sent):
+    if not heading_shaped(ctx, sent, words):
         return False
     actors = actors_in(ctx, sent)
     covered = {i for a in actors for i in range(a.start, a.end)}
     return bool(actors) and all(i in covered or ctx.lower[i] in {"and", "the"} for i in words)
 
 
+def heading_shaped(ctx, sent, words):
+    """A line with the shape of a paragraph's heading: a few words (`words`, their positions), closed by
+    "." or ":", and not the document's title."""
+    return 0 < len(words) <= 6 and ctx.words[sent.end - 1] in {".", ":"} and not ctx.is_title(sent)
+
+
 def is_date_heading(ctx, sent):
     """"Greece, July 2022.", "March 2023:": a line of a timeline or round-up naming a date (and perhaps
     a place or body) and nothing else; the measures of its paragraph were taken then."""
-    if not ctx.in_sent("date", sent) or ctx.in_sent("trigger", sent) or ctx.words[sent.end - 1] not in {".", ":"}:
+    if not ctx.in_sent("date", sent) or ctx.in_sent("trigger", sent):
         return False
     words = [i for i in range(sent.start, sent.end) if ctx.alpha[i] or ctx.digit[i]]
-    if not words or len(words) > 6 or ctx.is_title(sent):
+    if not heading_shaped(ctx, sent, words):
         return False
     covered = {i for g in ("date", "jurisdiction", "agency") for s in ctx.in_sent(g, sent) for i in range(s.start, s.end)}
     return all(i in covered or ctx.lower[i] in {"and", "the", "in"} for i in words)
