@@ -836,11 +836,22 @@ def find_ner_bodies(ctx, sent, found):
     not_bodies = _tokens(ctx.in_sent("outlet", sent)) | _tokens(ctx.in_sent("tool", sent)) | _tokens(ctx.in_sent("staff", sent))
     for span in spans:
         tokens = set(range(span.start, span.end))
-        if tokens & (found.taken | not_bodies) or ctx.is_origin(span) or reports(ctx, span, sent):
+        if tokens & (found.taken | not_bodies) or ctx.is_origin(span) or reports(ctx, span, sent) \
+                or unit_of_a_body(ctx, span, found):
             continue
         actor = ner_actor(ctx, span, sent)
         if actor:
             found.claim(actor)
+
+
+UNIT_NOUNS = words("unit_noun")
+
+
+def unit_of_a_body(ctx, span, found):
+    """"The City of Greensboro's Information Technology department": a unit named after its work, owned by
+    a body found before it; the body it belongs to acts."""
+    return span.start >= 2 and ctx.lower[span.start - 1] in POSSESSIVE and span.start - 2 in found.taken \
+        and span.end < len(ctx.lower) and ctx.lower[span.end] in UNIT_NOUNS
 
 
 ACRONYM_SUBJECT_VERBS = words("acronym_subject_verb")  # "SURF advises ...", "NSF has advised ...": a body acting

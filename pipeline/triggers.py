@@ -520,7 +520,7 @@ def close_tools(ctx, trigger, sent, tools):
     start, end = max(sent.start, trigger.start - window), min(sent.end, trigger.end + window)
     if ctx.spans("anaphor", start, end):
         return tools
-    named = ctx.spans("tool", start, end)
+    named = ctx.spans("tool", start, end) or tools_in_use(ctx, trigger, sent)
     near = {t.kb_id_ for t in named}
     last = max((t.end for t in named), default=None)
     for t in ctx.spans("tool", end, sent.end):  # "drafts rules for staff using ChatGPT, Copilot and Gemini": the list goes on
@@ -529,6 +529,24 @@ def close_tools(ctx, trigger, sent, tools):
         near.add(t.kb_id_)
         last = t.end
     return [t for t in tools if t[0] in near]
+
+
+USE_OPENERS, USE_WORDS, USE_FILLERS = words("use_opener"), words("use_word"), words("use_filler")
+
+
+def tools_in_use(ctx, trigger, sent):
+    """"puts guardrails on staff use of ChatGPT", "issued guidelines for employees who use ChatGPT": the
+    tool whose use a "close" trigger's rules govern, further than its window reaches."""
+    first = next(iter(ctx.spans("tool", trigger.end, sent.end)), None)
+    if first is None:
+        return []
+    gap = ctx.lower[trigger.end:first.start]
+    if not 2 <= len(gap) <= ctx.settings.close_use_gap or gap[0] not in USE_OPENERS \
+            or not (gap[-1] in USE_WORDS or gap[-2:] == ["use", "of"]):
+        return []
+    staff = {i for s in ctx.spans("staff", trigger.end, first.start) for i in range(s.start, s.end)}
+    fillers = USE_OPENERS | USE_WORDS | USE_FILLERS
+    return [first] if all(w in fillers or trigger.end + k in staff for k, w in enumerate(gap)) else []
 
 
 def scope_phrase(ctx, span, sent):

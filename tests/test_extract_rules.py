@@ -2356,3 +2356,23 @@ def test_a_title_case_headline_ends_a_courts_name_on_court(extractor):
     text = "The Court of Appeal of Alberta has barred lawyers from filing briefs drafted with ChatGPT."
     e = one(events_of(extractor, text, published="2023-10-06"), tool_id="chatgpt")
     assert e["agency"] == "Court of Appeal of Alberta"
+
+
+def test_rules_on_the_use_of_a_tool_reach_that_tool(extractor):
+    # a "close" trigger ("drew up rules") binds only tools right by it, but its rules govern a use
+    text = "The City of Ashland drew up rules on staff use of Microsoft Copilot after a review by its lawyers."
+    e = one(events_of(extractor, text, published="2024-05-02"), tool_id="microsoft-copilot")
+    assert (e["agency"], e["action"]) == ("City of Ashland", "restrict")
+    text = "Westfield County Council issued guidelines for employees who use ChatGPT and Gemini at work."
+    tools = {e["tool_id"] for e in events_of(extractor, text, published="2024-05-02")}
+    assert tools == {"chatgpt", "gemini"}
+    # a tool further on that is not the object of a use stays out ("rules ... after a pilot of Claude")
+    text = "The City of Ashland drew up rules on staff conduct after a pilot of Microsoft Copilot went badly."
+    assert not events_of(extractor, text, published="2024-05-02")
+
+
+def test_a_unit_of_a_body_named_after_its_work_acts_as_that_body(extractor):
+    text = ("The City of Lakemont's Information Technology department has banned DeepSeek on all city "
+            "devices.")
+    e = one(events_of(extractor, text, published="2025-02-10"), tool_id="deepseek")
+    assert e["agency"] == "City of Lakemont"
