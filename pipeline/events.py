@@ -335,9 +335,12 @@ def author_named_in(ctx, sent):
     author = None
     nouns = ctx.in_sent("measure_noun", sent)
     actors = actors_in(ctx, sent) if nouns else []
+    dated = {i for d in ctx.in_sent("date", sent) for i in range(d.start, d.end)} if nouns else set()
     for noun in nouns:
         for actor in actors:
-            after = ctx.lower[noun.end:actor.start] if actor.start >= noun.end else None
+            # "a practice direction dated June 26 and signed by X": the date is no link word
+            after = [ctx.lower[i] for i in range(noun.end, actor.start) if i not in dated] \
+                if actor.start >= noun.end else None
             before = ctx.lower[actor.end:noun.start] if actor.end <= noun.start else None
             if after is not None and len(after) <= cfg.author_link_gap and any(w in AUTHOR_LINKS for w in after):
                 author = [actor]

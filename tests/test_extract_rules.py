@@ -2376,3 +2376,16 @@ def test_a_unit_of_a_body_named_after_its_work_acts_as_that_body(extractor):
             "devices.")
     e = one(events_of(extractor, text, published="2025-02-10"), tool_id="deepseek")
     assert e["agency"] == "City of Lakemont"
+
+
+def test_having_to_tell_the_court_of_a_tool_is_a_restriction(extractor):
+    text = "The Court of King's Bench of Manitoba says counsel must inform the court whenever ChatGPT helped draft a filing."
+    e = one(events_of(extractor, text, published="2023-06-23"), tool_id="chatgpt")
+    assert e["action"] == "restrict"
+
+
+def test_a_date_between_a_measure_and_its_author_does_not_part_them(extractor):
+    text = ("The requirement comes from a practice direction dated June 26 and signed by the Supreme Court of "
+            "Yukon's chief justice. Counsel must disclose any use of ChatGPT in their submissions.")
+    e = one(events_of(extractor, text, published="2023-06-28"), tool_id="chatgpt")
+    assert e["agency"] == "Supreme Court of Yukon"
