@@ -562,6 +562,32 @@ def find_governments_of_places(ctx, sent, found):
                                  ctx.dominant_of("country"), start, end))
 
 
+CITY_OFFICES = words("city_office")  # "Seattle city employees", "Port Townsend city manager"
+
+
+def find_cities_by_their_staff(ctx, sent, found):
+    """"Seattle city employees", "the Port Townsend city manager": a place named by the city's own staff or
+    offices after it is a city, whose government is the body ("City of Seattle"); its bare name then stands
+    for it elsewhere (find_short_names). Not "Kansas City employees" (a name), nor a state's or a country's."""
+    for i in ctx.positions_in({"city"}, sent.start + 1, sent.end - 1):
+        if ctx.words[i] != "city" or ctx.lower[i + 1] not in CITY_OFFICES or not ctx.is_title_case[i - 1]:
+            continue
+        start = i
+        while start > sent.start and ctx.is_title_case[start - 1] and ctx.alpha[start - 1] \
+                and ctx.lower[start - 1] != "the" and i - start < 3:
+            start -= 1
+        if start > sent.start and ctx.lower[start - 1] in PLACE_PREPOSITIONS or set(range(start, i)) & found.taken \
+                or overlaps_marks(ctx, sent, start, i, ("tool", "agency", "person", "outlet", "vendor")):
+            continue
+        place = ctx.text(start, i)
+        jid = ctx.ref.find_jurisdiction(place)
+        if jid and ctx.ref.jurisdictions.get(jid, {}).get("type") == "city":
+            found.claim(government_of(ctx, jid, ctx.text(start, i + 1), start, i + 1))
+        elif not jid:
+            found.claim(new_body(f"City of {place}", ctx.text(start, i + 1), "local_government",
+                                 ctx.dominant_of("country"), start, i + 1))
+
+
 SHAPE_HEADS = SCHOOL_HEADS | LOCAL_GOVERNMENT_HEADS | LOCAL_GOVERNMENT_WORDS
 SHAPE_WORDS = LOCAL_GOVERNMENT_WORDS | LOCAL_GOVERNMENT_HEADS | LOCAL_GOVERNMENT_NAME_WORDS | SCHOOL_HEADS \
     | SCHOOL_NAME_WORDS | SCHOOL_TAILS | {"of", "the"}
@@ -1015,7 +1041,7 @@ def find_subject_pronouns(ctx, sent, found):
 # In this order: a token goes to the first finder's actor that claims it (a judge first: "Judge X of the U.S.
 # District Court" is the court, not the United States).
 ACTOR_FINDERS = (skip_instruments, find_judges, find_courts, find_named_schools, find_named_local_governments,
-                 find_governments_of_places, find_short_names,
+                 find_governments_of_places, find_cities_by_their_staff, find_short_names,
                  find_place_named_bodies, find_place_chambers, find_listed_ministries, find_place_regulators, find_agencies,
                  find_people, find_places,
                  find_described_governments, find_governor_titles, find_state_offices, find_ner_bodies,

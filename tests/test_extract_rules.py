@@ -2389,3 +2389,28 @@ def test_a_date_between_a_measure_and_its_author_does_not_part_them(extractor):
             "Yukon's chief justice. Counsel must disclose any use of ChatGPT in their submissions.")
     e = one(events_of(extractor, text, published="2023-06-28"), tool_id="chatgpt")
     assert e["agency"] == "Supreme Court of Yukon"
+
+
+def test_a_place_named_by_its_city_staff_is_a_city_whose_bare_name_acts(extractor):
+    text = ("Brookfield city employees will have to wait for Microsoft Copilot. "
+            "Brookfield has blocked ChatGPT on all municipal networks while it reviews the tools.")
+    e = one(events_of(extractor, text, published="2026-01-20"), tool_id="chatgpt")
+    assert (e["agency"], e["action"]) == ("City of Brookfield", "ban")
+    # a city whose name holds "City" is no "City of Kansas"; "in Brookfield" is where, not who
+    text = ("Kansas City employees will have to wait for Microsoft Copilot. "
+            "In Brookfield, the county has blocked ChatGPT on all municipal networks.")
+    agencies = {e["agency"] for e in events_of(extractor, text, published="2026-01-20")}
+    assert not {"City of Kansas", "City of Brookfield"} & agencies, agencies
+
+
+def test_a_permission_on_a_human_check_restricts(extractor):
+    text = "The City of Brookfield lets staff use ChatGPT, with a human check on every output."
+    e = one(events_of(extractor, text, published="2025-10-15"), tool_id="chatgpt")
+    assert e["action"] == "restrict"
+
+
+def test_the_city_is_the_city_government_named_before(extractor):
+    text = ("Brookfield city employees will have to wait for Microsoft Copilot. "
+            "In a statement on Monday, the city said it had blocked ChatGPT on its networks.")
+    e = one(events_of(extractor, text, published="2026-01-20"), tool_id="chatgpt")
+    assert e["agency"] == "City of Brookfield"
