@@ -282,6 +282,9 @@ def document_regulator(ctx, country):
     return found.pop() if len(found) == 1 else None
 
 
+EDUCATION_KINDS = ("university",)  # the reference's kind for universities and university systems
+
+
 def merge_nested_bodies(ctx, groups):
     """The Senate and the Senate's CIO blocking DeepSeek in one story are one measure: the body that
     acted (the more specific one) keeps it, unless the other is a government acting through it."""
@@ -315,6 +318,8 @@ def merge_nested_bodies(ctx, groups):
             if only_warnings(groups[key]) != only_warnings(groups[other]):
                 continue  # an agency's warning beside its government's ban: two steps
             if other_actor.agency_id in ancestors and not together:  # listed side by side: two measures
+                if other_actor.kind in ("national_government", "state_government") and actor.kind in EDUCATION_KINDS:
+                    continue  # a university applying its state's ban on its own network takes a measure of its own
                 if other_actor.kind in ("national_government", "state_government"):
                     groups[other].extend(groups.pop(key))
                 else:

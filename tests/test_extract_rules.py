@@ -2414,3 +2414,10 @@ def test_the_city_is_the_city_government_named_before(extractor):
             "In a statement on Monday, the city said it had blocked ChatGPT on its networks.")
     e = one(events_of(extractor, text, published="2026-01-20"), tool_id="chatgpt")
     assert e["agency"] == "City of Brookfield"
+
+
+def test_a_university_applying_its_states_ban_takes_a_measure_of_its_own(extractor):
+    text = ("Governor Greg Abbott banned DeepSeek on state-issued devices on Jan. 31. "
+            "The University of Texas at Austin has since blocked DeepSeek on its campus network.")
+    agencies = {e["agency"] for e in events_of(extractor, text, published="2025-02-12") if e["tool_id"] == "deepseek"}
+    assert agencies == {"State of Texas", "University of Texas at Austin"}
