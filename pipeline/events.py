@@ -344,9 +344,9 @@ def author_named_in(ctx, sent):
             before = ctx.lower[actor.end:noun.start] if actor.end <= noun.start else None
             if after is not None and len(after) <= cfg.author_link_gap and any(w in AUTHOR_LINKS for w in after):
                 author = [actor]
-            elif before and len(before) <= cfg.author_possessive_gap \
-                    and all(w in POSSESSIVE or not w.strip() for w in before):
-                author = [actor]
+            elif before and before[0] in POSSESSIVE and len(before) <= cfg.author_possessive_gap \
+                    and all(ctx.alpha[i] and not ctx.stop[i] for i in range(actor.end + 1, noun.start)):
+                author = [actor]  # "X's directive", "the City's interim guidelines"
             elif before and len(before) <= cfg.author_announcing_gap and before[0] in ANNOUNCING and \
                     all(w in ANNOUNCING or w in ANNOUNCED_DETERMINERS for w in before):
                 author = [actor]  # "Minister Tony Burke announced the ban on Tuesday"

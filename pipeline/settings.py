@@ -91,7 +91,7 @@ class RuleSettings:
 
     # ---- who issued the measure (pipeline/events.py measure_author) ----
     author_link_gap: int = 5  # "a memo from X": words from the measure noun to X
-    author_possessive_gap: int = 2  # "X's directive"
+    author_possessive_gap: int = 4  # "X's directive", "X's new AI policy"
     author_announcing_gap: int = 3  # "X announced the ban"
     author_spread_sentences: int = 3  # an author names the measure of its sentence and the next two
 

@@ -2421,3 +2421,11 @@ def test_a_university_applying_its_states_ban_takes_a_measure_of_its_own(extract
             "The University of Texas at Austin has since blocked DeepSeek on its campus network.")
     agencies = {e["agency"] for e in events_of(extractor, text, published="2025-02-12") if e["tool_id"] == "deepseek"}
     assert agencies == {"State of Texas", "University of Texas at Austin"}
+
+
+def test_a_possessive_author_may_describe_its_measure(extractor):
+    # "the City of Brookfield's interim AI guidelines": the guidelines' author, words between included
+    text = ("Staff now work under the City of Brookfield's interim AI guidelines. "
+            "Entering personal data into ChatGPT is prohibited.")
+    e = one(events_of(extractor, text, published="2023-09-05"), tool_id="chatgpt")
+    assert e["agency"] == "City of Brookfield"
