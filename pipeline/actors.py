@@ -234,21 +234,24 @@ def _place_chain(ctx, places, i, end):
 
 
 BODY_NAME_NOUNS = words("body_name_noun")  # "Department", "Office": what heads a body's proper name
+PLACE_INSTITUTIONS = words("place_institution")  # "Bangladesh Bank", "Japan Post": a body named by place and head
 POSSESSIVE_MARKS = {"'s", "’s"}
 
 
 def find_place_named_bodies(ctx, sent, found):
-    """"The NSW Department of Customer Service": a place's body named in full, by the reference if it knows
-    the name, else a new body of that place (not the place's government, which "NSW" alone would be)."""
+    """"The NSW Department of Customer Service", "Bangladesh Bank": a place's body named in full, by the
+    reference if it knows the name, else a new body of that place (not the place's government, which "NSW"
+    alone would be)."""
     for place in ctx.in_sent("jurisdiction", sent):
         i = place.end
-        if i >= sent.end or not ctx.is_title_case[i] or ctx.lower[i] not in BODY_NAME_NOUNS or ctx.is_origin(place):
+        if i >= sent.end or not ctx.is_title_case[i] or ctx.lower[i] not in BODY_NAME_NOUNS | PLACE_INSTITUTIONS \
+                or ctx.is_origin(place):
             continue
         if place.start - 2 >= sent.start and ctx.lower[place.start - 1] in NAME_LINKS \
                 and ctx.is_title_case[place.start - 2]:
             continue  # "University of Idaho Office of ...": the place is inside a longer name
         end = court_name_end(ctx, i, sent, BODY_NAME_NOUNS) or i + 1
-        if set(range(place.start, end)) & found.taken or end - i < 2:
+        if set(range(place.start, end)) & found.taken or end - i < 2 and ctx.lower[i] not in PLACE_INSTITUTIONS:
             continue
         name = ctx.text(place.start, end)
         known = ctx.ref.reference.resolve("agencies", name, jurisdiction=place.kb_id_)

@@ -51,6 +51,7 @@ from pipeline.actors import (
 from pipeline.context import POSSESSIVE, Mention
 from pipeline.event_dates import date_candidates
 from pipeline.triggers import (
+    bars_an_input,
     close_tools,
     conditional_permission,
     ends_a_probe,
@@ -161,7 +162,8 @@ def find_events(ctx):
             else:
                 followers = []
             agents = [education_body_of(ctx, a, sent) for a in agents]
-            action = "restrict" if conditional_permission(ctx, trigger, sent) else trigger.label_
+            action = "restrict" if conditional_permission(ctx, trigger, sent) or bars_an_input(ctx, trigger, sent) \
+                else trigger.label_
             stage = "proposed" if lawmakers_urge(ctx, trigger, sent, agents) else stage_of(ctx, trigger, sent, action)
             in_title = ctx.is_title(sent)
             weight = tool_weight * (cfg.weak_trigger_weight if weak else 1.0) \

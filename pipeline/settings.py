@@ -60,6 +60,7 @@ class RuleSettings:
     lift_object_gap: int = 3  # "lifted its ban": words from the lift to the trigger it lifts
     passive_lift_gap: int = 16  # "the ban on ... may be reversed": words from the measure to its passive lift
     background_window: int = 12  # words before a trigger read for "already", "previously"
+    input_bar_window: int = 4  # "bars staff from feeding data to ...": how far after a ban "from" may come
     permission_condition_window: int = 12  # "let students use the chatbot, as long as ...": a lift on a condition restricts
 
     # ---- who is named (pipeline/actors.py, sentence_actors and its finders) ----

@@ -426,10 +426,12 @@ def members_listed_after(ctx, sent_index):
 
 
 def gives_examples(ctx, sent):
-    """The sentence's first tool opens a list of examples: "tools such as ChatGPT", "including ChatGPT"."""
+    """The sentence's first tool opens a list of examples: "tools such as ChatGPT", "including ChatGPT", or
+    of the tools in use ("use of ChatGPT, Gemini and Claude had been growing among its staff")."""
     first = min(t.start for t in ctx.in_sent("tool", sent))
     before = ctx.lower[max(sent.start, first - 2):first]
-    return before[-1:] == [":"] or before == ["such", "as"] or before[-1:] and before[-1] in TOOL_LIST_LEADS
+    return before[-1:] == [":"] or before in (["such", "as"], ["use", "of"]) \
+        or before[-1:] and before[-1] in TOOL_LIST_LEADS
 
 
 def tools_of_next_sentence(ctx, trigger, sent_index):
@@ -629,6 +631,18 @@ def clause_words_before(ctx, trigger, sent, window, clause_ends):
 
 
 PERMISSION_CONDITIONS = words("permission_condition")  # "provided", "as long as": on a condition
+
+
+INPUT_GERUNDS = words("input_gerund")  # "feeding", "uploading": putting material into a tool
+
+
+def bars_an_input(ctx, trigger, sent):
+    """"bars officials from feeding confidential data to AI tools", "barred reviewers from uploading
+    proposals into chatbots": a bar on what goes into a tool restricts its use; it does not ban the tool."""
+    if trigger.label_ != "ban":
+        return False
+    words_after = ctx.lower[max(sent.start, trigger.end - 1):min(sent.end, trigger.end + ctx.settings.input_bar_window)]
+    return any(w == "from" and nxt in INPUT_GERUNDS for w, nxt in zip(words_after, words_after[1:]))
 
 
 def conditional_permission(ctx, trigger, sent):

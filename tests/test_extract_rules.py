@@ -2429,3 +2429,27 @@ def test_a_possessive_author_may_describe_its_measure(extractor):
             "Entering personal data into ChatGPT is prohibited.")
     e = one(events_of(extractor, text, published="2023-09-05"), tool_id="chatgpt")
     assert e["agency"] == "City of Brookfield"
+
+
+def test_a_place_and_bank_name_a_bank_not_the_government(extractor):
+    # (another body in the sentence: NER, which would find the bank's name, runs only where the rules find none)
+    text = "Like the Indian government, Bangladesh Bank has banned DeepSeek on office computers."
+    e = one(events_of(extractor, text, published="2026-06-30"), tool_id="deepseek", jurisdiction_id="bd")
+    assert e["agency"] == "Bangladesh Bank"
+
+
+def test_the_tools_in_use_are_the_members_of_a_class_a_measure_names(extractor):
+    text = ("The Carrow Institute has restricted staff use of AI tools. "
+            "Staff may need approval first. "
+            "The institute said use of ChatGPT, Claude and DeepSeek had been growing among its researchers.")
+    tools = {e["tool_id"] for e in events_of(extractor, text, published="2026-06-30")}
+    assert {"chatgpt", "claude", "deepseek"} <= tools, tools
+
+
+def test_a_bar_on_feeding_data_into_tools_restricts(extractor):
+    text = "The Reserve Bank of Australia has barred staff from uploading confidential files into ChatGPT."
+    e = one(events_of(extractor, text, published="2026-06-30"), tool_id="chatgpt")
+    assert e["action"] == "restrict"
+    text = "The Reserve Bank of Australia has barred staff from using ChatGPT."
+    e = one(events_of(extractor, text, published="2026-06-30"), tool_id="chatgpt")
+    assert e["action"] == "ban"
