@@ -2453,3 +2453,13 @@ def test_a_bar_on_feeding_data_into_tools_restricts(extractor):
     text = "The Reserve Bank of Australia has barred staff from using ChatGPT."
     e = one(events_of(extractor, text, published="2026-06-30"), tool_id="chatgpt")
     assert e["action"] == "ban"
+
+
+def test_a_rulebook_or_ground_rules_restrict(extractor):
+    text = "City of Brookfield employees who want to use ChatGPT or Claude at work now have a rulebook to follow."
+    tools = {e["tool_id"]: e["action"] for e in events_of(extractor, text, published="2023-07-20")
+             if e["agency"] == "City of Brookfield"}
+    assert tools == {"chatgpt": "restrict", "claude": "restrict"}, tools
+    text = "City of Brookfield: ground rules for ChatGPT at work"
+    e = one(events_of(extractor, "", published="2023-07-20", title=text), tool_id="chatgpt")
+    assert e["action"] == "restrict"
