@@ -199,12 +199,15 @@ COVERING = words("covering")  # "Google's Bard chatbot is also covered": the mea
 
 def extended_to(ctx, sent, index, mentions):
     """"Google's Bard chatbot is also covered, the memo says.": a sentence stating no measure of its own
-    that says the measure of one of the two sentences before also reaches the tools it names."""
+    that says the measure of one of the two sentences before also reaches the tools it names; or one
+    opening on the measure's paper ("The guidelines single out AI meeting assistants, naming Fireflies")
+    up to three sentences after it."""
     last = mentions[-1]
     back = index - ctx.sentence_index(last.sentence.start)
     tools = {t.kb_id_: t.text for t in ctx.in_sent("tool", sent)}
-    if not 0 < back <= 2 or not tools or "also" not in ctx.lower[sent.start:sent.end] \
-            or not ctx.positions_in(COVERING, sent.start, sent.end):
+    if not tools or not (0 < back <= 2 and "also" in ctx.lower[sent.start:sent.end]
+                         and ctx.positions_in(COVERING, sent.start, sent.end)
+                         or 0 < back <= 3 and opens_on_its_paper(ctx, sent, last)):
         return []
     stated = [m for m in mentions if m.sentence.start == last.sentence.start]
     done = {(m.actor.key, m.action, m.stage, m.tool_id) for m in stated}
@@ -219,6 +222,21 @@ def extended_to(ctx, sent, index, mentions):
                 extended.append(replace(m, tool_id=tool_id, tool_mention=text, sentence=sent, in_title=False,
                                         weight=m.weight * weight))
     return extended
+
+
+REFER_BACK_DETERMINERS = words("refer_back_determiner")
+
+
+def opens_on_its_paper(ctx, sent, mention):
+    """The sentence opens on the paper stating `mention`'s measure, named again ("The guidelines ..."
+    after "has issued best-practice guidelines")."""
+    paper = ctx.spans("measure_noun", sent.start + 1, sent.start + 2)
+    if ctx.lower[sent.start] not in REFER_BACK_DETERMINERS or not paper:
+        return False
+    stated = mention.sentence
+    return any(ctx.lower[n.start:n.end] == ctx.lower[paper[0].start:paper[0].end]
+               for n in ctx.in_sent("measure_noun", stated)) \
+        or paper[0].start < mention.trigger.end and mention.trigger.start < paper[0].end
 
 
 SPEAKER_PRONOUNS = FIRST_PERSON | PERSON_PRONOUNS

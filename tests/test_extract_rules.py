@@ -2463,3 +2463,16 @@ def test_a_rulebook_or_ground_rules_restrict(extractor):
     text = "City of Brookfield: ground rules for ChatGPT at work"
     e = one(events_of(extractor, "", published="2023-07-20", title=text), tool_id="chatgpt")
     assert e["action"] == "restrict"
+
+
+def test_a_sentence_opening_on_the_measures_paper_extends_it_to_the_tools_it_names(extractor):
+    text = ("The City of Brookfield has issued guidelines for employees who use ChatGPT. "
+            "Staff are told never to upload confidential documents. "
+            "The guidelines single out meeting assistants, naming Fireflies and Otter.ai.")
+    tools = {e["tool_id"] for e in events_of(extractor, text, published="2025-02-14")
+             if e["agency"] == "City of Brookfield"}
+    assert {"chatgpt", "fireflies", "otter"} <= tools, tools
+    # a paper of another kind ("The report ...") is not the measure's
+    text = text.replace("The guidelines single out", "The report singles out")
+    tools = {e["tool_id"] for e in events_of(extractor, text, published="2025-02-14")}
+    assert tools == {"chatgpt"}, tools
