@@ -392,14 +392,27 @@ def owns_named_body(ctx, span, agencies):
         any(a.start == span.end + 1 for a in agencies)
 
 
+OFFICE_TITLES = words("office_title")  # "officer", "director": what ends a post's title
+TITLE_OPENERS = words("title_opener")  # "Chief Administrative Officer": a post's bare title, no body's name
+
+
 def is_stray_acronym(ctx, span):
-    """"PTA representatives" in a Virginia story are no Pakistani regulator: a short acronym of a foreign
-    body is its name only when the story names that body's country or the body by another name."""
+    """"PTA representatives" in a Virginia story are no Pakistani regulator, and a town's "Chief
+    administrative officer Wayne Anderson" in a Canadian one is not the U.S. House's: a short acronym, or
+    a post's bare title, of a foreign body is its name only when the story names that body's country or
+    the body by another name."""
     text = span.text
+    country = ctx.ref.country_of(ctx.ref.agencies[span.kb_id_].get("jurisdiction") or "")
+    if ctx.lower[span.start] in TITLE_OPENERS and ctx.lower[span.end - 1] in OFFICE_TITLES:
+        # a bare title makes its own story look foreign: another body of its country must be named
+        return bool(country) and not (
+            any(ctx.ref.country_of(j.kb_id_) == country for j in ctx.spans("jurisdiction"))
+            or any(a.kb_id_ != span.kb_id_ and ctx.ref.agencies[a.kb_id_].get("type") != "company"
+                   and ctx.ref.country_of(ctx.ref.agencies[a.kb_id_].get("jurisdiction") or "") == country
+                   for a in ctx.spans("agency")))
     if not (text.isupper() and len(text) <= STRAY_ACRONYM_LENGTH and text.isalpha()):
         return False
     home = ctx.dominant_of("country")
-    country = ctx.ref.country_of(ctx.ref.agencies[span.kb_id_].get("jurisdiction") or "")
     if not home or not country or country == home:
         return False
     named = any(ctx.ref.country_of(j.kb_id_) == country for j in ctx.spans("jurisdiction")) or \

@@ -2476,3 +2476,13 @@ def test_a_sentence_opening_on_the_measures_paper_extends_it_to_the_tools_it_nam
     text = text.replace("The guidelines single out", "The report singles out")
     tools = {e["tool_id"] for e in events_of(extractor, text, published="2025-02-14")}
     assert tools == {"chatgpt"}, tools
+
+
+def test_a_posts_bare_title_is_a_foreign_body_only_where_its_country_is_named(extractor):
+    # a Canadian town's chief administrative officer is not the U.S. House's
+    text = "Chief Administrative Officer Wayne Anderson has banned DeepSeek on all devices of the Town of Oliver."
+    agencies = {e["agency"] for e in events_of(extractor, text, published="2026-04-28")}
+    assert "House Chief Administrative Officer" not in agencies, agencies
+    text = "The House's Chief Administrative Officer has restricted DeepSeek on official devices."
+    e = one(events_of(extractor, text, published="2025-01-30"), tool_id="deepseek")
+    assert e["agency"] == "House Chief Administrative Officer"
