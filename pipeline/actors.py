@@ -234,7 +234,7 @@ def _place_chain(ctx, places, i, end):
 
 
 BODY_NAME_NOUNS = words("body_name_noun")  # "Department", "Office": what heads a body's proper name
-PLACE_INSTITUTIONS = words("place_institution")  # "Bangladesh Bank", "Japan Post": a body named by place and head
+PLACE_INSTITUTIONS = words("place_institution")  # "Bangladesh Bank": a body named by its place and its head
 POSSESSIVE_MARKS = {"'s", "’s"}
 
 
@@ -251,8 +251,9 @@ def find_place_named_bodies(ctx, sent, found):
                 and ctx.is_title_case[place.start - 2]:
             continue  # "University of Idaho Office of ...": the place is inside a longer name
         end = court_name_end(ctx, i, sent, BODY_NAME_NOUNS) or i + 1
-        if set(range(place.start, end)) & found.taken or end - i < 2 and ctx.lower[i] not in PLACE_INSTITUTIONS:
-            continue
+        if set(range(place.start, end)) & found.taken or end - i < 2 and (
+                ctx.lower[i] not in PLACE_INSTITUTIONS or place.start > sent.start and ctx.is_title_case[place.start - 1]):
+            continue  # (not "National Australia Bank": the place is inside a longer name, left to NER)
         name = ctx.text(place.start, end)
         known = ctx.ref.reference.resolve("agencies", name, jurisdiction=place.kb_id_)
         found.claim(body_actor(ctx, known, name, place.start, end) if known else
@@ -579,6 +580,7 @@ def find_governments_of_places(ctx, sent, found):
 
 
 CITY_OFFICES = words("city_office")  # "Seattle city employees", "Port Townsend city manager"
+CITY_STAFF_QUALIFIERS = words("city_staff_qualifier")  # "Senior city officials", "Democratic city council members"
 
 
 def find_cities_by_their_staff(ctx, sent, found):
@@ -593,8 +595,9 @@ def find_cities_by_their_staff(ctx, sent, found):
                 and ctx.lower[start - 1] != "the" and i - start < 3:
             start -= 1
         if start > sent.start and ctx.lower[start - 1] in PLACE_PREPOSITIONS or set(range(start, i)) & found.taken \
-                or overlaps_marks(ctx, sent, start, i, ("tool", "agency", "person", "outlet", "vendor")):
-            continue
+                or overlaps_marks(ctx, sent, start, i, ("tool", "agency", "person", "outlet", "vendor")) \
+                or any(ctx.stop[k] or ctx.lower[k] in CITY_STAFF_QUALIFIERS for k in range(start, i)):
+            continue  # "in Brookfield city hall": where; "Many city employees", "Senior city officials": whose
         place = ctx.text(start, i)
         jid = ctx.ref.find_jurisdiction(place)
         if jid and ctx.ref.jurisdictions.get(jid, {}).get("type") == "city":
@@ -879,7 +882,7 @@ def find_ner_bodies(ctx, sent, found):
     for span in spans:
         tokens = set(range(span.start, span.end))
         if tokens & (found.taken | not_bodies) or ctx.is_origin(span) or reports(ctx, span, sent) \
-                or unit_of_a_body(ctx, span, found):
+                or unit_of_a_body(ctx, span, sent, found):
             continue
         actor = ner_actor(ctx, span, sent)
         if actor:
@@ -889,11 +892,11 @@ def find_ner_bodies(ctx, sent, found):
 UNIT_NOUNS = words("unit_noun")
 
 
-def unit_of_a_body(ctx, span, found):
+def unit_of_a_body(ctx, span, sent, found):
     """"The City of Greensboro's Information Technology department": a unit named after its work, owned by
     a body found before it; the body it belongs to acts."""
     return span.start >= 2 and ctx.lower[span.start - 1] in POSSESSIVE and span.start - 2 in found.taken \
-        and span.end < len(ctx.lower) and ctx.lower[span.end] in UNIT_NOUNS
+        and span.end < sent.end and ctx.lower[span.end] in UNIT_NOUNS
 
 
 ACRONYM_SUBJECT_VERBS = words("acronym_subject_verb")  # "SURF advises ...", "NSF has advised ...": a body acting

@@ -225,6 +225,7 @@ def extended_to(ctx, sent, index, mentions):
 
 
 REFER_BACK_DETERMINERS = words("refer_back_determiner")
+PAPER_NAMING = words("paper_naming")  # "The guidelines ... naming Fireflies", "The policy covers ..."
 
 
 def opens_on_its_paper(ctx, sent, mention):
@@ -233,10 +234,11 @@ def opens_on_its_paper(ctx, sent, mention):
     paper = ctx.spans("measure_noun", sent.start + 1, sent.start + 2)
     if ctx.lower[sent.start] not in REFER_BACK_DETERMINERS or not paper:
         return False
-    stated = mention.sentence
-    return any(ctx.lower[n.start:n.end] == ctx.lower[paper[0].start:paper[0].end]
-               for n in ctx.in_sent("measure_noun", stated)) \
-        or paper[0].start < mention.trigger.end and mention.trigger.start < paper[0].end
+    first_tool = min(t.start for t in ctx.in_sent("tool", sent))
+    if not ctx.positions_in(PAPER_NAMING, paper[0].end, first_tool):
+        return False  # "The guidelines follow a pilot of Microsoft Copilot": named, not covered
+    words = ctx.lower[paper[0].start:paper[0].end]
+    return any(ctx.lower[n.start:n.end] == words for n in ctx.in_sent("measure_noun", mention.sentence))
 
 
 SPEAKER_PRONOUNS = FIRST_PERSON | PERSON_PRONOUNS

@@ -631,6 +631,8 @@ def clause_words_before(ctx, trigger, sent, window, clause_ends):
 
 
 PERMISSION_CONDITIONS = words("permission_condition")  # "provided", "as long as": on a condition
+# "with a human check on every output", "under safeguards": a condition (not "lifted after ... new safeguards")
+PERMISSION_CHECKS, PERMISSION_CHECK_LINKS = words("permission_check"), words("permission_check_link")
 
 
 INPUT_GERUNDS = words("input_gerund")  # "feeding", "uploading": putting material into a tool
@@ -641,14 +643,21 @@ def bars_an_input(ctx, trigger, sent):
     proposals into chatbots": a bar on what goes into a tool restricts its use; it does not ban the tool."""
     if trigger.label_ != "ban":
         return False
-    words_after = ctx.lower[max(sent.start, trigger.end - 1):min(sent.end, trigger.end + ctx.settings.input_bar_window)]
-    return any(w == "from" and nxt in INPUT_GERUNDS for w, nxt in zip(words_after, words_after[1:]))
+    start = max(sent.start, trigger.end - 1)
+    for k in range(start, min(sent.end - 1, trigger.end + ctx.settings.input_bar_window)):
+        if ctx.lower[k] == "from" and ctx.lower[k + 1] in INPUT_GERUNDS:
+            # not "barred DeepSeek from entering government networks": the tool itself kept out
+            return not ctx.spans("tool", trigger.start, k)
+    return False
 
 
 def conditional_permission(ctx, trigger, sent):
-    """"will let students use ChatGPT, as long as they say so", "allowed provided they disclose it": a
-    permission on a condition restricts; it does not lift."""
+    """"will let students use ChatGPT, as long as they say so", "allowed provided they disclose it", "lets
+    staff use AI writing tools - with a human check on every output": a permission on a condition
+    restricts; it does not lift."""
     if trigger.label_ != "lift":
         return False
     after = ctx.lower[trigger.end:min(sent.end, trigger.end + ctx.settings.permission_condition_window)]
-    return any(w in PERMISSION_CONDITIONS and (w != "long" or "as" in after) for w in after)
+    return any(w in PERMISSION_CONDITIONS and (w != "long" or "as" in after)
+               or w in PERMISSION_CHECKS and PERMISSION_CHECK_LINKS & set(after[max(0, k - 3):k])
+               for k, w in enumerate(after))

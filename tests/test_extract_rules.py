@@ -2398,15 +2398,19 @@ def test_a_place_named_by_its_city_staff_is_a_city_whose_bare_name_acts(extracto
     assert (e["agency"], e["action"]) == ("City of Brookfield", "ban")
     # a city whose name holds "City" is no "City of Kansas"; "in Brookfield" is where, not who
     text = ("Kansas City employees will have to wait for Microsoft Copilot. "
-            "In Brookfield, the county has blocked ChatGPT on all municipal networks.")
+            "Officials in Brookfield city hall said ChatGPT is now blocked on all municipal networks. "
+            "Senior city officials said Claude is blocked on city networks too.")
     agencies = {e["agency"] for e in events_of(extractor, text, published="2026-01-20")}
-    assert not {"City of Kansas", "City of Brookfield"} & agencies, agencies
+    assert not {"City of Kansas", "City of Brookfield", "City of Senior"} & agencies, agencies
 
 
 def test_a_permission_on_a_human_check_restricts(extractor):
     text = "The City of Brookfield lets staff use ChatGPT, with a human check on every output."
     e = one(events_of(extractor, text, published="2025-10-15"), tool_id="chatgpt")
     assert e["action"] == "restrict"
+    # safeguards a lift came after are no condition on it
+    text = "Italy's data protection authority lifted its ban on ChatGPT after OpenAI introduced new safeguards."
+    assert "lift" in {e["action"] for e in events_of(extractor, text, published="2023-04-28")}
 
 
 def test_the_city_is_the_city_government_named_before(extractor):
@@ -2436,6 +2440,9 @@ def test_a_place_and_bank_name_a_bank_not_the_government(extractor):
     text = "Like the Indian government, Bangladesh Bank has banned DeepSeek on office computers."
     e = one(events_of(extractor, text, published="2026-06-30"), tool_id="deepseek", jurisdiction_id="bd")
     assert e["agency"] == "Bangladesh Bank"
+    # a place inside a longer name is no bank of its own
+    agencies = {e["agency"] for e in events_of(extractor, "National Australia Bank banned ChatGPT.")}
+    assert "Australia Bank" not in agencies, agencies
 
 
 def test_the_tools_in_use_are_the_members_of_a_class_a_measure_names(extractor):
@@ -2453,6 +2460,9 @@ def test_a_bar_on_feeding_data_into_tools_restricts(extractor):
     text = "The Reserve Bank of Australia has barred staff from using ChatGPT."
     e = one(events_of(extractor, text, published="2026-06-30"), tool_id="chatgpt")
     assert e["action"] == "ban"
+    # the tool itself kept out is a ban
+    e = one(events_of(extractor, "Taiwan has barred DeepSeek from entering government networks."), tool_id="deepseek")
+    assert e["action"] == "ban"
 
 
 def test_a_rulebook_or_ground_rules_restrict(extractor):
@@ -2463,6 +2473,8 @@ def test_a_rulebook_or_ground_rules_restrict(extractor):
     text = "City of Brookfield: ground rules for ChatGPT at work"
     e = one(events_of(extractor, "", published="2023-07-20", title=text), tool_id="chatgpt")
     assert e["action"] == "restrict"
+    # a rulebook a tool is subject to is nobody's measure on it
+    assert not events_of(extractor, "OpenAI's ChatGPT will be subject to the EU's new AI rulebook.")
 
 
 def test_a_sentence_opening_on_the_measures_paper_extends_it_to_the_tools_it_names(extractor):
@@ -2472,10 +2484,13 @@ def test_a_sentence_opening_on_the_measures_paper_extends_it_to_the_tools_it_nam
     tools = {e["tool_id"] for e in events_of(extractor, text, published="2025-02-14")
              if e["agency"] == "City of Brookfield"}
     assert {"chatgpt", "fireflies", "otter"} <= tools, tools
-    # a paper of another kind ("The report ...") is not the measure's
-    text = text.replace("The guidelines single out", "The report singles out")
-    tools = {e["tool_id"] for e in events_of(extractor, text, published="2025-02-14")}
-    assert tools == {"chatgpt"}, tools
+    # a paper of another kind ("The report ...") is not the measure's, and a tool named but not covered
+    # by it is not under it
+    last = "The guidelines single out meeting assistants, naming Fireflies and Otter.ai."
+    for other in ("The report singles out meeting assistants, naming Fireflies and Otter.ai.",
+                  "The guidelines follow a pilot of Fireflies and Otter.ai that staff praised."):
+        tools = {e["tool_id"] for e in events_of(extractor, text.replace(last, other), published="2025-02-14")}
+        assert tools == {"chatgpt"}, (other, tools)
 
 
 def test_a_posts_bare_title_is_a_foreign_body_only_where_its_country_is_named(extractor):
