@@ -53,6 +53,7 @@ class RuleSettings:
     processing_by_window: int = 16  # "the limitation of the processing of ... data by the company": words from trigger to "by" and its maker
     store_window: int = 4  # "the Apple and Google app stores": words from a vendor to the store it runs
     close_window: int = 4  # a "close" trigger's tool sits this near ("delete DeepSeek")
+    company_people_window: int = 5  # "summoned executives from social platform Momo over ZAO": Momo's people
     close_use_gap: int = 6  # ... or this near after "for staff who use", "on staff use of"
     spared_window_before: int = 8  # "left ... ChatGPT available": words read before the tool
     spared_window_after: int = 4  # ... and after it

@@ -308,9 +308,31 @@ def clause_of(ctx, trigger, sent):
 RIVAL_CUES = words("rival_cue")
 
 
+MAKER_NOUNS, MAKER_LINKS = words("maker_noun"), words("maker_link")
+COMPANY_PEOPLE = words("company_people")  # "executives from", "representatives of"
+
+
+def names_a_maker(ctx, tool):
+    """"OpenAI, the firm behind ChatGPT": the tool describes a company named just before (not "ordered the
+    makers of Character.AI and ChatGPT to explain ...", where the makers are addressed over their tools);
+    "summoned executives from social platform Momo over ZAO": the company whose people were called in."""
+    i = tool.start
+    before = ctx.lower[max(0, i - ctx.settings.company_people_window):i]
+    if any(w in COMPANY_PEOPLE and nxt in {"from", "of", "at"} for w, nxt in zip(before, before[1:])) \
+            and ctx.spans("tool", tool.end, tool.sent.end):
+        return True
+    if i < 5 or ctx.lower[i - 1] not in MAKER_LINKS or ctx.lower[i - 2] not in MAKER_NOUNS \
+            or ctx.lower[i - 3] not in {"the", "a"} or ctx.words[i - 4] != ",":
+        return False
+    return any(s.end == i - 4 for g in ("vendor", "agency") for s in ctx.spans(g, max(0, i - 12), i - 4))
+
+
 def is_rival(ctx, tool):
-    """"The app, a cheaper alternative to ChatGPT, was banned": a tool named as what another one rivals."""
+    """"The app, a cheaper alternative to ChatGPT, was banned": a tool named as what another one rivals;
+    "powered by technology from OpenAI, the firm behind ChatGPT": a tool named to say who its maker is."""
     before = ctx.lower[max(0, tool.start - 3):tool.start]
+    if names_a_maker(ctx, tool):
+        return True
     return bool(before) and (before[-1] in RIVAL_CUES or before[-1] in {"to", "than", "of"} and
                              bool(RIVAL_CUES & set(before[:-1])))
 
@@ -372,7 +394,7 @@ def tools_for(ctx, trigger, sent, sent_index):
     if named_next:
         return named_next, cfg.class_list_tool_weight
     vendors = [v for v in ctx.spans("vendor", start, end) if ctx.ref.flagship_tool(v.kb_id_)
-               and not runs_a_store(ctx, v, end)]
+               and not runs_a_store(ctx, v, end) and not describes_another(ctx, v)]
     if vendors and ctx.spans("anaphor", start, end):
         # "suspend Meta's use of personal data to train its AI": the vendor's AI product
         return [(ctx.ref.flagship_tool(v.kb_id_), v.text) for v in vendors[:1]], cfg.vendor_tool_weight
@@ -445,6 +467,15 @@ def tools_of_next_sentence(ctx, trigger, sent_index):
     if len(opening) < 2 or opening[0] not in REFER_BACK_DETERMINERS or opening[1] not in measure_words:
         return []
     return list({t.kb_id_: t.text for t in ctx.in_sent("tool", following) if not is_rival(ctx, t)}.items())
+
+
+DESCRIBING_PARTICIPLES = words("describing_participle")  # "-backed", "-owned", "-based"
+
+
+def describes_another(ctx, vendor):
+    """"The Microsoft-backed company": the vendor only describes another company, whose measure it is not."""
+    i = vendor.end
+    return i + 1 < len(ctx.words) and ctx.words[i] == "-" and ctx.lower[i + 1] in DESCRIBING_PARTICIPLES
 
 
 def tool_of_addressed_maker(ctx, trigger, sent, start, end):

@@ -2501,3 +2501,30 @@ def test_a_posts_bare_title_is_a_foreign_body_only_where_its_country_is_named(ex
     text = "The House's Chief Administrative Officer has restricted DeepSeek on official devices."
     e = one(events_of(extractor, text, published="2025-01-30"), tool_id="deepseek")
     assert e["agency"] == "House Chief Administrative Officer"
+
+
+def test_a_tool_named_to_say_who_its_maker_is_is_not_under_the_measure(extractor):
+    text = ("The Information Commissioner's Office has issued Snap with a preliminary enforcement notice over "
+            "My AI, a chatbot powered by technology from OpenAI, the firm behind ChatGPT.")
+    tools = {e["tool_id"] for e in events_of(extractor, text, published="2023-10-06")}
+    assert "chatgpt" not in tools, tools
+    # the makers addressed by an order are ordered over their tools
+    text = ("The Federal Trade Commission ordered seven companies, among them the makers of Character.AI and "
+            "ChatGPT, to explain how they assess the effects of their chatbots on children.")
+    tools = {e["tool_id"] for e in events_of(extractor, text, published="2025-09-12")}
+    assert "chatgpt" in tools, tools
+
+
+def test_a_vendor_describing_another_company_is_not_the_one_addressed(extractor):
+    text = ("Italy's data protection authority on Friday ordered OpenAI to stop processing Italian users' data "
+            "through ChatGPT. The Microsoft-backed company has 20 days to tell the Garante what it has done, "
+            "or risk a fine.")
+    tools = {e["tool_id"] for e in events_of(extractor, text, published="2023-03-31")}
+    assert "microsoft-copilot" not in tools, tools
+
+
+def test_a_company_whose_people_were_called_in_is_not_the_tool_at_issue(extractor):
+    text = ("China's Ministry of Industry and Information Technology on Tuesday summoned executives from social "
+            "platform Momo over ZAO, the face-swapping app.")
+    tools = {e["tool"] for e in events_of(extractor, text, published="2019-09-04")}
+    assert tools == {"ZAO"}, tools
