@@ -816,8 +816,9 @@ def party_tag(ctx, span):
 def find_described_governments(ctx, sent, found):
     """"The federal government", "state officials": the document's own country or state."""
     for span in ctx.in_sent("government", sent):
-        if found.covers(span):
-            continue
+        if found.covers(span) or any(0 <= span.start - p.end <= ctx.settings.place_noun_gap
+                                     for p in ctx.in_sent("jurisdiction", sent)):
+            continue  # "the Chinese government" is China's (find_places), or nobody's: never the story's own
         left_start = max(sent.start, span.start - ctx.settings.government_words_before)
         jid = _described_jurisdiction(ctx, set(ctx.lower[left_start:span.start]), span.text.lower())
         # the description starts at its first describing word: "require federal agencies" is "federal agencies"

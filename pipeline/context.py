@@ -29,6 +29,7 @@ from pipeline.components import document_text, sentences, word_hashes
 from pipeline.settings import DEFAULT_SETTINGS
 
 ORIGIN_NOUNS = words("origin_noun")
+ORIGIN_LINKS = words("origin_link")  # "affiliation with", "ties to": whom a tool is tied to
 NOT_AGENT_BEFORE = words("not_agent_before")
 POSSESSIVE = frozenset({"'s", "’s", "'", "’"})  # spaCy's token for the possessive, either apostrophe; a bare one after a plural ("Netherlands'")
 
@@ -244,8 +245,12 @@ class DocContext:
         return None
 
     def is_origin(self, span):
-        """'China's DeepSeek', 'the Chinese AI startup', 'servers in China': where a tool comes from, not who acts."""
+        """'China's DeepSeek', 'the Chinese AI startup', 'servers in China', 'affiliation with the Chinese
+        government': where a tool comes from, or whom it is tied to, not who acts."""
         words, n = self.words, len(self.words)
+        k = span.start - (span.start > 0 and self.lower[span.start - 1] in {"the", "a"})
+        if k >= 2 and f"{self.lower[k - 2]} {self.lower[k - 1]}" in ORIGIN_LINKS:
+            return True
         i = span.end
         while i < n and words[i] in {"'s", "’s", "-", "'", "’"}:
             i += 1

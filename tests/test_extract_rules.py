@@ -2528,3 +2528,11 @@ def test_a_company_whose_people_were_called_in_is_not_the_tool_at_issue(extracto
             "platform Momo over ZAO, the face-swapping app.")
     tools = {e["tool"] for e in events_of(extractor, text, published="2019-09-04")}
     assert tools == {"ZAO"}, tools
+
+
+def test_a_government_a_tool_is_tied_to_does_not_act(extractor):
+    text = ("Governor Kay Ivey sent agency heads a memorandum banning DeepSeek. The memo points to the app's "
+            "affiliation with the Chinese government, and it creates a mechanism for blocking software linked "
+            "to foreign adversaries.")
+    agencies = {e["agency"] for e in events_of(extractor, text, published="2025-03-28")}
+    assert agencies == {"State of Alabama"}, agencies
