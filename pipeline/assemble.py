@@ -53,7 +53,7 @@ def assemble(ctx, mentions, body_offset):
         beside_measure = key[2] != "measure" and "measure" in kinds_of[key[:2]]
         event["features"] = event_features(ctx, ms, event, key == main_key, len(groups), beside_measure)
         # after the features: the decision layer learned from what the measure's own sentences date
-        refine_date(ctx, event, ms[0].actor, used_sentences[key], others if key == main_key else None)
+        refine_date(ctx, event, ms, used_sentences[key], others if key == main_key else None)
         events.append(event)
     events.sort(key=lambda e: (e["date"] or "", e["agency"], e["tool"]))
     return events
@@ -478,10 +478,29 @@ def choose_date(ctx, ms, own_sentences, others=None):
     if ctx.published_month:
         return ctx.published_month, "month", None, "published"
     if others is not None:
-        lead = lead_date(ctx)
-        if lead:
-            return lead[0], lead[1], lead[2], "text"
+        told = page_date(ctx)
+        if told:
+            return told[0], told[1], told[2], "text"
     return None, None, None, None
+
+
+def page_date(ctx):
+    """An undated page's own date: its dated lead, else the day it was signed ("Given under my hand ...
+    this 11th day of February, 2025" closing an executive order)."""
+    return lead_date(ctx) or signed_date(ctx)
+
+
+def signed_date(ctx):
+    """A day, year written out, in one of the page's last sentences after a signing word ("signed", "given",
+    "dated"): the day the page was issued."""
+    for sent in reversed(ctx.sents[-ctx.settings.closing_sentences:]):
+        for span in ctx.in_sent("date", sent):
+            if not YEAR.search(span.text) or not SIGNING & set(ctx.lower[sent.start:span.start]):
+                continue
+            resolved = datemod.resolve(span.label_, span.text, None, ctx.default_year, ctx.not_before)
+            if resolved and resolved[1] == "day":
+                return resolved[0], resolved[1], span.text
+    return None
 
 
 def lead_date(ctx):
@@ -500,14 +519,22 @@ def lead_date(ctx):
 
 
 YEAR = re.compile(r"\b(19|20)\d\d\b")
+SIGNING = words("signing")
 SPEECH_VERBS = words("speech_verb")
 THIS_YEAR = {"this year"}
 
 
-def refine_date(ctx, event, actor, own_sentences, others=None):
+def refine_date(ctx, event, ms, own_sentences, others=None):
     """"this year" alone says no more than the publication date, which dates the measure instead; a
-    measure dated by its publication takes the day its body spoke of it, when the story tells it."""
+    measure dated by its publication takes the day its body spoke of it, when the story tells it; an
+    undated page's measure its text does not date takes the page's own date, as the main one does
+    ("HCPS now blocks ... chatgpt.com, Grok, Google Gemini and Claude" in a letter dated by its lead)."""
+    actor = ms[0].actor
     if ctx.published is None:
+        if event["date"] is None and not all(is_background(ctx, m) for m in ms):
+            told = page_date(ctx)
+            if told:
+                event.update(date=told[0], date_precision=told[1], date_text=told[2], date_source="text")
         return
     if event["date_source"] == "text" and event["date_precision"] == "year" \
             and event["date"] == str(ctx.published.year) and (event["date_text"] or "").lower() in THIS_YEAR:

@@ -574,7 +574,7 @@ DATE_PATTERNS = [
     ("iso", r"\b(?:19|20)\d\d-[01]\d-[0-3]\d\b"),
     ("numeric", r"\b[0-3]?\d/[01]?\d/(?:19|20)\d\d\b"),
     ("month_day_year", rf"\b{MONTHS}\s+[0-3]?\d(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d\b"),
-    ("day_month_year", rf"\b[0-3]?\d(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTHS},?\s+(?:19|20)\d\d\b"),
+    ("day_month_year", rf"\b[0-3]?\d(?:st|nd|rd|th)?\s+(?:day\s+of\s+|of\s+)?{MONTHS},?\s+(?:19|20)\d\d\b"),  # "this 11th day of February, 2025": a signed instrument's date
     ("month_day", rf"\b{MONTHS}\s+[0-3]?\d(?:st|nd|rd|th)?\b(?!,?\s*(?:19|20)\d\d)"),
     ("day_month", rf"\b[0-3]?\d(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTHS}(?![\w.]*,?\s+(?:19|20)\d\d)"),
     ("part_month_year", rf"\b(?:early|mid|late|end of|beginning of|start of)[- ]{MONTHS},?\s+(?:19|20)\d\d\b"),

@@ -61,7 +61,7 @@ def resolve(kind, text, published=None, default_year=None, not_before=None):
         except ValueError:
             return None
     if kind in {"month_day_year", "day_month_year"}:
-        parsed = _dateparser(re.sub(r"(?i)(\d)(st|nd|rd|th)\b", r"\1", clean).replace(" of ", " "))
+        parsed = _dateparser(re.sub(r"(?i)(\d)(st|nd|rd|th)\b", r"\1", clean).replace(" day of ", " ").replace(" of ", " "))
         return (parsed.date().isoformat(), "day") if parsed else None
     if kind in {"month_year", "part_month_year"}:
         year = int(re.search(r"(19|20)\d\d", clean).group(0))

@@ -46,6 +46,7 @@ class RuleSettings:
     list_colon_window: int = 3  # a colon among the sentence's last words introduces a list
     class_list_lookahead_sentences: int = 3  # a class of tools ("AI tools") whose members one of these next sentences lists
     lead_sentences: int = 2  # an undated page's first body sentences read for the date it was told
+    closing_sentences: int = 3  # an undated page's last sentences read for the day it was signed
     list_lookahead_sentences: int = 40  # list items read after such a sentence
     list_item_max_tokens: int = 12  # a longer sentence ends the list
     vendor_order_gap: int = 4  # "ordered OpenAI to stop": words from vendor to trigger

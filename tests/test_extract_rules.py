@@ -2217,6 +2217,30 @@ def test_an_undated_page_dates_its_measure_by_its_lead(extractor):
     assert one(events_of(extractor, text, published=None, title="Notice on AI tools"), tool_id="chatgpt")["date"] is None
 
 
+def test_an_undated_page_signed_at_its_end_dates_its_measure_by_the_signing(extractor):
+    text = ("The Governor of Virginia hereby bans the DeepSeek application on every state-issued device.\n\n"
+            "This Order takes effect upon its signing.\n\n"
+            "Given under my hand and under the Seal of the Commonwealth, this 11th day of February, 2025.")
+    e = one(events_of(extractor, text, published=None, title="Executive Order 46: DeepSeek on state devices"),
+            tool_id="deepseek")
+    assert (e["date"], e["date_precision"]) == ("2025-02-11", "day")
+    # a closing date no signing word introduces is another matter's
+    text = text.replace("Given under my hand and under the Seal of the Commonwealth, this",
+                        "Staff were first issued their phones on the")
+    e = one(events_of(extractor, text, published=None, title="Executive Order 46: DeepSeek on state devices"),
+            tool_id="deepseek")
+    assert e["date"] is None
+
+
+def test_an_undated_page_dates_every_tool_its_measure_lists(extractor):
+    text = ("As we begin the 2025-2026 school year, we want families to know how we handle AI websites.\n\n"
+            "Through its web filter, Henrico County Public Schools now blocks public AI chat sites on student "
+            "laptops, including ChatGPT, Grok, Google Gemini and Claude.")
+    events = events_of(extractor, text, published=None, title="Letter to families about AI websites")
+    assert {e["tool_id"]: e["date"] for e in events} == {"chatgpt": "2025", "grok": "2025", "gemini": "2025",
+                                                         "claude": "2025"}, events
+
+
 def test_a_close_trigger_takes_the_whole_list_its_first_tool_opens(extractor):
     text = "The Department of Education has set rules for staff using ChatGPT, Copilot and Gemini at work."
     events = events_of(extractor, text, published="2025-09-01")
