@@ -351,6 +351,27 @@ def measure_author(ctx, index, named):
     return None
 
 
+def announces(ctx, start, end):
+    """The words from a body to a measure noun say the body announced it: an announcing verb, then
+    determiners and words of how far along it is ("announced the ban", "released interim guidance"), after at most an
+    aside on who joined it ("The DTA, together with the Department of Industry, released ...")."""
+    words_between = ctx.lower[start:end]
+    if words_between[:1] == ["("] and ")" in words_between:  # "The Digital Transformation Agency (DTA), ..."
+        skip = words_between.index(")") + 1
+        start, words_between = start + skip, words_between[skip:]
+    if words_between[:1] == [","] and words_between[1:2] and words_between[1] in JOINING and "," in words_between[1:]:
+        skip = len(words_between) - words_between[::-1].index(",")  # past the aside's closing comma
+        start, words_between = start + skip, words_between[skip:]
+    if not words_between or len(words_between) > ctx.settings.author_announcing_gap or words_between[0] not in ANNOUNCING:
+        return False
+    return all(w in ANNOUNCING or w in ANNOUNCED_DETERMINERS or w in MEASURE_QUALIFIERS for w in words_between)
+
+
+JOINING = words("joining")  # "together with", "along with": who joined the body that acts
+# "released interim guidance": how far along the measure is, not what it is about ("new overtime requirements")
+MEASURE_QUALIFIERS = words("measure_qualifier")
+
+
 def author_named_in(ctx, sent):
     """The body a sentence names as the author of a measure it names, or None."""
     cfg = ctx.settings
@@ -369,7 +390,6 @@ def author_named_in(ctx, sent):
             elif before and before[0] in POSSESSIVE and len(before) <= cfg.author_possessive_gap \
                     and all(ctx.alpha[i] and not ctx.stop[i] for i in range(actor.end + 1, noun.start)):
                 author = [actor]  # "X's directive", "the City's interim guidelines"
-            elif before and len(before) <= cfg.author_announcing_gap and before[0] in ANNOUNCING and \
-                    all(w in ANNOUNCING or w in ANNOUNCED_DETERMINERS for w in before):
-                author = [actor]  # "Minister Tony Burke announced the ban on Tuesday"
+            elif before and announces(ctx, actor.end, noun.start):
+                author = [actor]  # "Minister Tony Burke announced the ban on Tuesday", "X released interim guidance"
     return author

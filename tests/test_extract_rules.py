@@ -2241,6 +2241,18 @@ def test_an_undated_page_dates_every_tool_its_measure_lists(extractor):
                                                          "claude": "2025"}, events
 
 
+def test_a_body_that_released_guidance_with_others_is_its_author(extractor):
+    text = ("The Digital Transformation Agency (DTA), together with the Department of Industry, Science and "
+            "Resources, released interim guidance on public generative AI tools in July 2023.\n\n"
+            "Under the guidance, staff must not enter classified information into ChatGPT.")
+    e = one(events_of(extractor, text, published="2023-11-08"), tool_id="chatgpt")
+    assert (e["agency"], e["date"]) == ("Digital Transformation Agency", "2023-07"), e
+    # a body that only remarks on the guidance wrote none of it
+    text = text.replace("released interim guidance", "remarked on guidance published")
+    assert [e for e in events_of(extractor, text, published="2023-11-08")
+            if e["agency"] == "Digital Transformation Agency"] == []
+
+
 def test_a_close_trigger_takes_the_whole_list_its_first_tool_opens(extractor):
     text = "The Department of Education has set rules for staff using ChatGPT, Copilot and Gemini at work."
     events = events_of(extractor, text, published="2025-09-01")
