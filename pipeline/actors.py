@@ -352,10 +352,10 @@ def local_education_body(ctx, span):
     """"the education department" in a story about New York City's schools is the city's, not the U.S.
     Department of Education: a described (lower-case) education body is that of the story's own place,
     the first of its dominant places inside the body's jurisdiction that has one."""
-    if not (only_described(span.text) or owned_by_local_place(ctx, span)):
-        return None
     home = ctx.ref.agencies[span.kb_id_].get("jurisdiction")
     if not home or ctx.ref.education_body(home) != span.kb_id_:
+        return None
+    if not (only_described(span.text) or owned_by_local_place(ctx, span) or bare_in_local_story(ctx, span)):
         return None
     places = list(ctx.dominant)
     if owned_by_local_place(ctx, span):  # any place the story names, even "on New York City school networks"
@@ -369,6 +369,20 @@ def local_education_body(ctx, span):
 
 
 LOCAL_OWNERS = {"city", "state", "county", "district", "province"}  # "the city's Education Department"
+
+
+def bare_in_local_story(ctx, span):
+    """"The Education Department blocked the chatbot on school devices" in a story about New York City's
+    schools: the name alone, capitals and all, in a story whose main place is a city or state, is that
+    place's department; "the U.S. Education Department" or a national story keeps the country's."""
+    if not ctx.dominant or ctx.ref.jurisdictions.get(ctx.dominant[0], {}).get("type") in ("country", "supranational"):
+        return False
+    named = [w for w in ctx.lower[span.start:span.end] if w not in ("the",)]
+    return " ".join(named) in BARE_EDUCATION_NAMES and not (span.start > 0 and ctx.lower[span.start - 1] in NATIONAL_QUALIFIERS)
+
+
+BARE_EDUCATION_NAMES = {"education department", "department of education"}
+NATIONAL_QUALIFIERS = {"u.s.", "us", "federal", "national", "american"}
 
 
 def owned_by_local_place(ctx, span):
@@ -1758,8 +1772,9 @@ def _parenthetical(text):
 def education_body_of(ctx, actor, sent):
     """A government acting on its schools ("banned in Western Australia's public schools") acts through
     the body that runs them: its education department, when the reference data knows it."""
-    if actor.kind not in ("national_government", "state_government") or not ctx.in_sent("school", sent):
-        return actor
+    if not (actor.kind in ("national_government", "state_government") or actor.kind == "local_government" and actor.generic) \
+            or not ctx.in_sent("school", sent):
+        return actor  # (a city named bare, "New York City's decision to block ChatGPT on its school devices", too)
     body = ctx.ref.education_body(actor.jurisdiction_id)
     if body is None:
         return actor

@@ -724,6 +724,24 @@ def test_the_education_department_of_a_city_story_is_the_citys(extractor):
     assert "us-nyc-doe" in found and "us-ed" not in found
 
 
+def test_the_education_department_named_bare_in_a_city_story_is_the_citys(extractor):
+    # capitals and all: "The Education Department" of a story whose main place is a city
+    text = ("New York City public schools will take ChatGPT off their list of blocked websites, the chancellor "
+            "said on Thursday.\n\nThe Education Department blocked the chatbot on school devices and networks in "
+            "January.")
+    found = {e["agency_id"] for e in events_of(extractor, text, published="2023-05-18")}
+    assert "us-nyc-doe" in found and "us-ed" not in found, found
+    # in a national story the name alone is the nation's
+    text = ("The Education Department has blocked ChatGPT on the devices of its staff across the United States, "
+            "officials in Washington said.")
+    assert {e["agency_id"] for e in events_of(extractor, text)} == {"us-ed"}
+
+
+def test_a_city_acting_on_its_schools_acts_through_its_education_department(extractor):
+    text = "The moves follow New York City's decision last week to block ChatGPT on its school devices and networks."
+    assert {e["agency_id"] for e in events_of(extractor, text, published="2023-01-12")} == {"us-nyc-doe"}
+
+
 def test_calling_for_caution_is_the_warning_itself_not_a_proposal(extractor):
     text = "Dutch regulator calls for great caution with DeepSeek"
     e = one(events_of(extractor, text), tool_id="deepseek")
