@@ -742,6 +742,14 @@ def test_a_city_acting_on_its_schools_acts_through_its_education_department(extr
     assert {e["agency_id"] for e in events_of(extractor, text, published="2023-01-12")} == {"us-nyc-doe"}
 
 
+def test_setting_aside_or_quashing_an_order_lifts_it(extractor):
+    text = "The Federal Trade Commission has reopened and set aside its final order against the AI writing service Rytr."
+    e = one(events_of(extractor, text, published="2025-12-22"), tool_id="rytr")
+    assert (e["agency_id"], e["action"]) == ("us-ftc", "lift"), e
+    text = "The Council of State annulled the decision of the Garante that had suspended Replika in Italy."
+    assert ("Council of State", "lift") in {(e["agency"], e["action"]) for e in events_of(extractor, text)}
+
+
 def test_calling_for_caution_is_the_warning_itself_not_a_proposal(extractor):
     text = "Dutch regulator calls for great caution with DeepSeek"
     e = one(events_of(extractor, text), tool_id="deepseek")
