@@ -1020,6 +1020,29 @@ def find_body_anaphors(ctx, sent, found):
 FIRST_PERSON = words("first_person")
 
 
+def find_acting_outlets(ctx, sent, found):
+    """"The Associated Press has laid down its first rules for newsroom use of generative AI": a news
+    organisation opening its clause and going straight on to a measure or its announcing acts on its own
+    newsroom; one that reports ("Reuters reported", "according to AP") stays no body."""
+    for span in ctx.in_sent("outlet", sent):
+        start = span.start - (span.start > sent.start and ctx.lower[span.start - 1] == "the")
+        if start > sent.start and ctx.lower[start - 1] not in CLAUSE_OPENERS:
+            continue
+        i = span.end
+        while i < sent.end and (ctx.lower[i] in AUXILIARIES or ctx.lower[i] == "also"):
+            i += 1
+        # (a newspaper suing or probing is a party, not a regulator: its own rules only)
+        if i < sent.end and (ctx.lower[i] in ANNOUNCING_VERBS or any(
+                t.start == i and t.label_ in OWN_RULE_ACTIONS for t in ctx.in_sent("trigger", sent))):
+            found.claim(new_body(span.text, ctx.text(start, span.end), "company", ctx.dominant_of("country"),
+                                 span.start, span.end))
+
+
+AUXILIARIES = words("auxiliary")
+OWN_RULE_ACTIONS = {"ban", "restrict", "suspend"}
+CLAUSE_OPENERS = {",", ";", ":", "and", "but"}
+
+
 def find_the_publisher(ctx, sent, found):
     """On a body's own site (its `domains` in agencies.yml) "we ordered the limitation" is the body's own
     voice."""
@@ -1078,7 +1101,7 @@ ACTOR_FINDERS = (skip_instruments, find_judges, find_courts, find_named_schools,
                  find_governments_of_places, find_cities_by_their_staff, find_short_names,
                  find_place_named_bodies, find_place_chambers, find_listed_ministries, find_place_regulators, find_agencies,
                  find_people, find_places,
-                 find_described_governments, find_governor_titles, find_state_offices, find_ner_bodies,
+                 find_described_governments, find_governor_titles, find_state_offices, find_acting_outlets, find_ner_bodies,
                  find_acronym_subjects,
                  find_collectives, find_lawmakers, find_the_publisher, find_body_anaphors, find_subject_pronouns)
 

@@ -362,11 +362,14 @@ def announces(ctx, start, end):
     if words_between[:1] == [","] and words_between[1:2] and words_between[1] in JOINING and "," in words_between[1:]:
         skip = len(words_between) - words_between[::-1].index(",")  # past the aside's closing comma
         start, words_between = start + skip, words_between[skip:]
+    while words_between[:1] and words_between[0] in AUXILIARIES:  # "has published its first standards"
+        start, words_between = start + 1, words_between[1:]
     if not words_between or len(words_between) > ctx.settings.author_announcing_gap or words_between[0] not in ANNOUNCING:
         return False
     return all(w in ANNOUNCING or w in ANNOUNCED_DETERMINERS or w in MEASURE_QUALIFIERS for w in words_between)
 
 
+AUXILIARIES = words("auxiliary")
 JOINING = words("joining")  # "together with", "along with": who joined the body that acts
 # "released interim guidance": how far along the measure is, not what it is about ("new overtime requirements")
 MEASURE_QUALIFIERS = words("measure_qualifier")

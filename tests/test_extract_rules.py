@@ -750,6 +750,17 @@ def test_setting_aside_or_quashing_an_order_lifts_it(extractor):
     assert ("Council of State", "lift") in {(e["agency"], e["action"]) for e in events_of(extractor, text)}
 
 
+def test_a_news_organisation_setting_rules_for_its_newsroom_acts(extractor):
+    text = ("The Associated Press has published its first standards on generative AI.\n\n"
+            "Under the guidance, journalists may not use ChatGPT to write anything that is published.")
+    e = one(events_of(extractor, text, published="2023-08-17"), tool_id="chatgpt")
+    assert e["agency"] == "Associated Press", e
+    # one that reports, or sues, is no body acting
+    text = ("Reuters reported that staff at the bank may not use ChatGPT.\n\n"
+            "The New York Times has sued OpenAI over ChatGPT.")
+    assert {e["agency"] for e in events_of(extractor, text)} & {"Reuters", "The New York Times", "New York Times"} == set()
+
+
 def test_calling_for_caution_is_the_warning_itself_not_a_proposal(extractor):
     text = "Dutch regulator calls for great caution with DeepSeek"
     e = one(events_of(extractor, text), tool_id="deepseek")
