@@ -51,7 +51,7 @@ def date_candidates(ctx, sent, trigger=None, after=0, others=()):
             lo, hi = sorted((span.end, trigger.start)) if span.end <= trigger.start else sorted((trigger.end, span.start))
             if any(w in RELATIVE_CLAUSE for w in ctx.lower[lo:hi]):
                 score -= cfg.date_relative_clause_penalty
-            if any(w in OTHER_CLAUSE for w in ctx.lower[lo:hi]):
+            if other_clause_date(ctx, lo, hi, date_first=span.end <= trigger.start):
                 continue  # "X banned it, while Y acted on Wednesday": the date is Y's
             if trigger.label_ == "lift" and span.start >= trigger.end and IMPOSING & set(ctx.lower[trigger.end:span.start]):
                 continue  # "reversing a ban it imposed in February": the date of the measure lifted
@@ -66,6 +66,21 @@ def date_candidates(ctx, sent, trigger=None, after=0, others=()):
             score += cfg.date_day_bonus
         out.append((iso, precision, span.text, score))
     return out
+
+
+def other_clause_date(ctx, lo, hi, date_first):
+    """A "while", "whereas" or "but" between date and trigger opens a clause with a subject of its own
+    ("X banned it, while Y acted on Wednesday"; "Italy acted on Monday, but Germany restricted it"): the
+    date belongs to the other party. Not when the clause after it names nobody ("On Wednesday X said staff
+    may try ChatGPT, but may not use it to write"): one subject, one date."""
+    contrasts = [i for i in range(lo, hi) if ctx.lower[i] in OTHER_CLAUSE]
+    if not contrasts:
+        return False
+    start = contrasts[-1] if date_first else contrasts[0]
+    return any(ctx.spans(group, start, hi) for group in SOMEONE_GROUPS)
+
+
+SOMEONE_GROUPS = ("agency", "jurisdiction", "government", "person", "lawmaker", "ner", "vendor", "body_anaphor", "outlet")
 
 
 def owns_date(ctx, actor, date):

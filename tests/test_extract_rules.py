@@ -761,6 +761,17 @@ def test_a_news_organisation_setting_rules_for_its_newsroom_acts(extractor):
     assert {e["agency"] for e in events_of(extractor, text)} & {"Reuters", "The New York Times", "New York Times"} == set()
 
 
+def test_a_but_clause_without_a_subject_of_its_own_keeps_the_date(extractor):
+    text = ("In guidance released on Wednesday, JPMorgan Chase said its staff may experiment with ChatGPT, but may "
+            "not use it to draft client documents.")
+    assert one(events_of(extractor, text, published="2023-08-17"), tool_id="chatgpt")["date"] == "2023-08-16"
+    # a clause with its own subject has its own date
+    for text in ("JPMorgan Chase has barred staff from using ChatGPT, while Citigroup restricted it on Wednesday.",
+                 "Citigroup restricted ChatGPT on Wednesday, but JPMorgan Chase has barred staff from using it."):
+        e = one(events_of(extractor, text, published="2023-08-17"), agency="JPMorgan Chase")
+        assert e["date"] == "2023-08-17", (text, e)
+
+
 def test_calling_for_caution_is_the_warning_itself_not_a_proposal(extractor):
     text = "Dutch regulator calls for great caution with DeepSeek"
     e = one(events_of(extractor, text), tool_id="deepseek")
