@@ -52,6 +52,7 @@ from pipeline.context import POSSESSIVE, Mention
 from pipeline.event_dates import date_candidates
 from pipeline.triggers import (
     bars_an_input,
+    blocks_part_of,
     close_tools,
     conditional_permission,
     ends_a_probe,
@@ -163,6 +164,7 @@ def find_events(ctx):
                 followers = []
             agents = [education_body_of(ctx, a, sent) for a in agents]
             action = "restrict" if conditional_permission(ctx, trigger, sent) or bars_an_input(ctx, trigger, sent) \
+                or blocks_part_of(ctx, trigger, sent) \
                 else trigger.label_
             stage = "proposed" if lawmakers_urge(ctx, trigger, sent, agents) else stage_of(ctx, trigger, sent, action)
             in_title = ctx.is_title(sent)
