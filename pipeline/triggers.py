@@ -705,6 +705,23 @@ def blocks_part_of(ctx, trigger, sent):
 TOOL_PARTS = words("tool_part")
 
 
+def pending_a_check(ctx, trigger, sent):
+    """"blocks DeepSeek on police computers pending security check", "shut out of schools until safety is
+    confirmed", "the block will stay while the agency weighs safe use": a ban held until a check is done
+    suspends the tool; it does not ban it for good."""
+    if trigger.label_ != "ban":
+        return False
+    window = ctx.settings.pending_check_window
+    for k in range(trigger.end, min(sent.end, trigger.end + window)):
+        if ctx.lower[k] in PENDING_LINKS:
+            return bool(CHECK_WORDS & set(ctx.lower[k + 1:min(sent.end, k + 1 + window)]))
+    return False
+
+
+PENDING_LINKS = words("pending_link")  # "until", "pending", "while"
+CHECK_WORDS = words("check_word")  # "verified", "review", "safety", "weighs"
+
+
 def conditional_permission(ctx, trigger, sent):
     """"will let students use ChatGPT, as long as they say so", "allowed provided they disclose it", "lets
     staff use AI writing tools - with a human check on every output": a permission on a condition

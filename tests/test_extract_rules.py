@@ -783,6 +783,17 @@ def test_blocking_some_of_a_tools_output_restricts_it(extractor):
     assert {e["action"] for e in events_of(extractor, text, published="2025-07-09") if e["tool_id"] == "grok"} == {"ban"}
 
 
+def test_a_ban_held_until_a_check_is_done_suspends(extractor):
+    for text in ("The Korean National Police Agency has blocked DeepSeek on official computers pending a security check.",
+                 "The Korean National Police Agency has blocked DeepSeek on official computers until its security has "
+                 "been verified."):
+        e = one(events_of(extractor, text), tool_id="deepseek")
+        assert e["action"] == "suspend", (text, e)
+    # "until" with no check to wait for is no suspension
+    text = "The Korean National Police Agency has blocked DeepSeek on official computers until the end of its contract."
+    assert one(events_of(extractor, text), tool_id="deepseek")["action"] == "ban"
+
+
 def test_calling_for_caution_is_the_warning_itself_not_a_proposal(extractor):
     text = "Dutch regulator calls for great caution with DeepSeek"
     e = one(events_of(extractor, text), tool_id="deepseek")
