@@ -53,6 +53,7 @@ from pipeline.event_dates import date_candidates
 from pipeline.triggers import (
     bars_an_input,
     blocks_part_of,
+    ban_with_exceptions,
     pending_a_check,
     close_tools,
     conditional_permission,
@@ -165,7 +166,7 @@ def find_events(ctx):
                 followers = []
             agents = [education_body_of(ctx, a, sent) for a in agents]
             action = "restrict" if conditional_permission(ctx, trigger, sent) or bars_an_input(ctx, trigger, sent) \
-                or blocks_part_of(ctx, trigger, sent) \
+                or blocks_part_of(ctx, trigger, sent) or ban_with_exceptions(ctx, trigger, sent) \
                 else "suspend" if pending_a_check(ctx, trigger, sent) else trigger.label_
             stage = "proposed" if lawmakers_urge(ctx, trigger, sent, agents) else stage_of(ctx, trigger, sent, action)
             in_title = ctx.is_title(sent)

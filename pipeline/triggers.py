@@ -705,6 +705,29 @@ def blocks_part_of(ctx, trigger, sent):
 TOOL_PARTS = words("tool_part")
 
 
+def ban_with_exceptions(ctx, trigger, sent):
+    """"will not accept essays that contain text produced by ChatGPT unless the instructor has given
+    permission", "bars ChatGPT-written assignments without instructor approval", "banned from using ChatGPT
+    for drafting policy": a ban someone may waive, or on some uses only, restricts the tool."""
+    if trigger.label_ != "ban":
+        return False
+    after = ctx.lower[trigger.end:min(sent.end, trigger.end + ctx.settings.ban_exception_window)]
+    for k, w in enumerate(after):
+        # by leave of someone, not a carve-out ("unless that text is part of the paper's experiments": a ban)
+        if w in BAN_EXCEPTIONS and PERMISSION_NOUNS & set(after[k + 1:k + 1 + ctx.settings.permission_gap]):
+            return True
+    for tool in ctx.spans("tool", trigger.end, min(sent.end, trigger.end + ctx.settings.ban_exception_window)):
+        # "using ChatGPT for drafting policy": some uses only
+        if ctx.lower[tool.end:tool.end + 1] == ["for"] and tool.end + 1 < sent.end \
+                and ctx.lower[tool.end + 1].endswith("ing") and ctx.alpha[tool.end + 1]:
+            return True
+    return False
+
+
+BAN_EXCEPTIONS = words("ban_exception")  # "unless", "without"
+PERMISSION_NOUNS = words("permission_noun")  # "approval", "permission", "authorisation"
+
+
 def pending_a_check(ctx, trigger, sent):
     """"blocks DeepSeek on police computers pending security check", "shut out of schools until safety is
     confirmed", "the block will stay while the agency weighs safe use": a ban held until a check is done

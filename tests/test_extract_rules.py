@@ -794,6 +794,20 @@ def test_a_ban_held_until_a_check_is_done_suspends(extractor):
     assert one(events_of(extractor, text), tool_id="deepseek")["action"] == "ban"
 
 
+def test_a_ban_someone_may_waive_or_on_some_uses_restricts(extractor):
+    for text in ("Sophia University will not accept essays that contain text produced by ChatGPT unless the course "
+                 "instructor has given permission.",
+                 "Sophia University bars ChatGPT-written assignments without instructor approval.",
+                 "The governor said staff of the Tottori Prefectural Government are banned from using ChatGPT for "
+                 "drafting policy."):
+        actions = {e["action"] for e in events_of(extractor, text, published="2023-04-20") if e["tool_id"] == "chatgpt"}
+        assert actions == {"restrict"}, (text, actions)
+    # a carve-out nobody grants leaves a ban
+    text = ("The International Conference on Machine Learning bars papers that contain text produced by ChatGPT, "
+            "unless that text is part of the paper's experiments.")
+    assert {e["action"] for e in events_of(extractor, text) if e["tool_id"] == "chatgpt"} == {"ban"}
+
+
 def test_calling_for_caution_is_the_warning_itself_not_a_proposal(extractor):
     text = "Dutch regulator calls for great caution with DeepSeek"
     e = one(events_of(extractor, text), tool_id="deepseek")
