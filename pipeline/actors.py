@@ -914,6 +914,34 @@ def unit_of_a_body(ctx, span, sent, found):
         and span.end < sent.end and ctx.lower[span.end] in UNIT_NOUNS
 
 
+def find_named_subjects(ctx, sent, found):
+    """"Fox Rothschild blocks DeepSeek", then "Fox Rothschild has blocked DeepSeek on its systems": a name of
+    two to four capitalised words nothing else explains (the NER misses many firms' names), opening its
+    clause right before a ban, restriction or suspension, and named again elsewhere in the document (a
+    one-off capitalised phrase is more often a headline's words than a body), is a body taking it."""
+    if is_title_case_headline(sent):
+        return  # "Bans Chinese AI Apps On State Devices": capitals name nothing
+    for trigger in ctx.in_sent("trigger", sent):
+        if trigger.label_ not in OWN_RULE_ACTIONS:
+            continue
+        end = trigger.start
+        while end > sent.start and (ctx.lower[end - 1] in AUXILIARIES or ctx.lower[end - 1] == "also"):
+            end -= 1
+        start = end
+        while start > sent.start and end - start < 4 and ctx.is_title_case[start - 1] and ctx.words[start - 1].isalpha():
+            start -= 1
+        if end - start < 2 or start > sent.start and ctx.lower[start - 1] not in CLAUSE_OPENERS \
+                or any(i in found.taken or ctx.lower[i] in COMMON_CAPITALISED or ctx.lower[i] in NOT_BODIES
+                       for i in range(start, end)) \
+                or overlaps_marks(ctx, sent, start, end, KNOWN_NAME_GROUPS + NOT_NAME_GROUPS):
+            continue
+        name = ctx.text(start, end)
+        if ctx.full_text.count(name) < 2:
+            continue
+        found.claim(new_body(name, name, "ORG", ctx.dominant_of("country"), start, end))
+
+
+NOT_NAME_GROUPS = ("staff", "school", "lawmaker", "government", "body_anaphor", "anaphor")
 ACRONYM_SUBJECT_VERBS = words("acronym_subject_verb")  # "SURF advises ...", "NSF has advised ...": a body acting
 
 
@@ -1103,7 +1131,8 @@ ACTOR_FINDERS = (skip_instruments, find_judges, find_courts, find_named_schools,
                  find_people, find_places,
                  find_described_governments, find_governor_titles, find_state_offices, find_acting_outlets, find_ner_bodies,
                  find_acronym_subjects,
-                 find_collectives, find_lawmakers, find_the_publisher, find_body_anaphors, find_subject_pronouns)
+                 find_collectives, find_lawmakers, find_the_publisher, find_body_anaphors, find_subject_pronouns,
+                 find_named_subjects)
 
 
 INDEFINITE = {"a", "an"}

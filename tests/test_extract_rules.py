@@ -808,6 +808,16 @@ def test_a_ban_someone_may_waive_or_on_some_uses_restricts(extractor):
     assert {e["action"] for e in events_of(extractor, text) if e["tool_id"] == "chatgpt"} == {"ban"}
 
 
+def test_a_firm_the_ner_misses_named_twice_before_its_ban_acts(extractor):
+    text = ("Fox Rothschild has blocked DeepSeek on its systems this week, citing client confidentiality.\n\n"
+            "Fox Rothschild is one of the first large law firms to do so.")
+    e = one(events_of(extractor, text, published="2025-01-31"), tool_id="deepseek")
+    assert e["agency"] == "Fox Rothschild", e
+    # named once only, a capitalised phrase before the ban is no body
+    text = "Fox Rothschild has blocked DeepSeek on its systems this week, citing client confidentiality."
+    assert [e for e in events_of(extractor, text, published="2025-01-31") if e["agency"] == "Fox Rothschild"] == []
+
+
 def test_calling_for_caution_is_the_warning_itself_not_a_proposal(extractor):
     text = "Dutch regulator calls for great caution with DeepSeek"
     e = one(events_of(extractor, text), tool_id="deepseek")
