@@ -1692,6 +1692,11 @@ def followers_of(ctx, trigger, sent, actors):
     between = ctx.lower[cue + 1:first.start]
     if between and between[-1] != "by" and not all(w in FOLLOWER_LINKS for w in between):
         return []  # "after the chatbot insulted Erdogan": someone named, not someone who acted first
+    following = ctx.lower[first.end:first.end + 2]
+    if following[:1] in (["'s"], ["’s"]):
+        following = following[1:]
+    if following[:1] and following[0] in ADVISING_ACTS:
+        return []  # "pulls DeepSeek off state devices after OMES review": the body advised, it took no measure
     group = [first]
     for other in [a for a in actors if a.start > first.end]:
         between = ctx.lower[group[-1].end:other.start]
@@ -1700,6 +1705,9 @@ def followers_of(ctx, trigger, sent, actors):
         else:
             break
     return group
+
+
+ADVISING_ACTS = words("advising_act")  # "review", "audit", "recommendation": what a body did instead of a measure
 
 
 def without_descendants(ctx, actors):

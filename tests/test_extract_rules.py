@@ -818,6 +818,16 @@ def test_a_firm_the_ner_misses_named_twice_before_its_ban_acts(extractor):
     assert [e for e in events_of(extractor, text, published="2025-01-31") if e["agency"] == "Fox Rothschild"] == []
 
 
+def test_pulling_a_tool_off_devices_bans_it_and_a_reviewer_is_no_follower(extractor):
+    text = "Governor Kevin Stitt pulls DeepSeek off state-owned devices after OMES review"
+    events = events_of(extractor, text, published="2025-03-21")
+    assert {(e["agency"], e["action"]) for e in events if e["tool_id"] == "deepseek"} == {
+        ("State of Oklahoma", "ban")}, events  # the governor's, not the IT office that reviewed the app
+    # a body named after "after" that acted itself still follows
+    text = "Governor Kevin Stitt pulls DeepSeek off state-owned devices after Texas banned it"
+    assert "State of Texas" in {e["agency"] for e in events_of(extractor, text, published="2025-03-21")}
+
+
 def test_calling_for_caution_is_the_warning_itself_not_a_proposal(extractor):
     text = "Dutch regulator calls for great caution with DeepSeek"
     e = one(events_of(extractor, text), tool_id="deepseek")
