@@ -925,7 +925,7 @@ def find_named_subjects(ctx, sent, found):
         if trigger.label_ not in OWN_RULE_ACTIONS:
             continue
         end = trigger.start
-        while end > sent.start and (ctx.lower[end - 1] in AUXILIARIES or ctx.lower[end - 1] == "also"):
+        while end > sent.start and ctx.lower[end - 1] in AUXILIARIES_AND_ALSO:
             end -= 1
         start = end
         while start > sent.start and end - start < 4 and ctx.is_title_case[start - 1] and ctx.words[start - 1].isalpha():
@@ -1057,7 +1057,7 @@ def find_acting_outlets(ctx, sent, found):
         if start > sent.start and ctx.lower[start - 1] not in CLAUSE_OPENERS:
             continue
         i = span.end
-        while i < sent.end and (ctx.lower[i] in AUXILIARIES or ctx.lower[i] == "also"):
+        while i < sent.end and ctx.lower[i] in AUXILIARIES_AND_ALSO:
             i += 1
         # (a newspaper suing or probing is a party, not a regulator: its own rules only)
         if i < sent.end and (ctx.lower[i] in ANNOUNCING_VERBS or any(
@@ -1067,6 +1067,7 @@ def find_acting_outlets(ctx, sent, found):
 
 
 AUXILIARIES = words("auxiliary")
+AUXILIARIES_AND_ALSO = AUXILIARIES | {"also"}  # "has also banned": what stands between a subject and its verb
 OWN_RULE_ACTIONS = {"ban", "restrict", "suspend"}
 CLAUSE_OPENERS = {",", ";", ":", "and", "but"}
 
@@ -1651,7 +1652,8 @@ def passive_agent(ctx, trigger, sent, actors, left):
     return None
 
 
-JOINING = words("joining")
+# "joined", "following", and the asides "together with", "along with": the bodies named with them join the measure
+JOINING = words("joining") | words("joined_aside")
 JOIN_BREAKS = (CLAUSE_BREAKS - {"after"}) | {".", ":"}  # "joined NSW after..." is no break
 FOLLOWING_CUES = JOINING | {"like"}
 JOINING_VERBS = JOINING - {"after", "following"}  # "joined", "followed": a verb of joining, not a time

@@ -32,6 +32,7 @@ from dataclasses import replace
 
 from banwatch.lexicon import words
 from pipeline.actors import (
+    AUXILIARIES,
     FIRST_PERSON,
     JOINING,
     PERSON_PRONOUNS,
@@ -51,10 +52,9 @@ from pipeline.actors import (
 from pipeline.context import POSSESSIVE, Mention
 from pipeline.event_dates import date_candidates
 from pipeline.triggers import (
+    ban_with_exceptions,
     bars_an_input,
     blocks_part_of,
-    ban_with_exceptions,
-    pending_a_check,
     close_tools,
     conditional_permission,
     ends_a_probe,
@@ -73,6 +73,7 @@ from pipeline.triggers import (
     names_a_document,
     object_of_lift,
     others_subject,
+    pending_a_check,
     scope_phrase,
     stage_of,
     tools_for,
@@ -373,8 +374,6 @@ def announces(ctx, start, end):
     return all(w in ANNOUNCING or w in ANNOUNCED_DETERMINERS or w in MEASURE_QUALIFIERS for w in words_between)
 
 
-AUXILIARIES = words("auxiliary")
-JOINING = words("joining")  # "together with", "along with": who joined the body that acts
 # "released interim guidance": how far along the measure is, not what it is about ("new overtime requirements")
 MEASURE_QUALIFIERS = words("measure_qualifier")
 

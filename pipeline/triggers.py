@@ -730,8 +730,8 @@ PERMISSION_NOUNS = words("permission_noun")  # "approval", "permission", "author
 
 def pending_a_check(ctx, trigger, sent):
     """"blocks DeepSeek on police computers pending security check", "shut out of schools until safety is
-    confirmed", "the block will stay while the agency weighs safe use": a ban held until a check is done
-    suspends the tool; it does not ban it for good."""
+    confirmed": a ban held until a check is done suspends the tool; it does not ban it for good. ("while the
+    agency weighs safe use" is not read: "while" is mostly a contrast.)"""
     if trigger.label_ != "ban":
         return False
     window = ctx.settings.pending_check_window
@@ -741,7 +741,7 @@ def pending_a_check(ctx, trigger, sent):
     return False
 
 
-PENDING_LINKS = words("pending_link")  # "until", "pending", "while"
+PENDING_LINKS = words("pending_link")  # "until", "pending"
 CHECK_WORDS = words("check_word")  # "verified", "review", "safety", "weighs"
 
 
