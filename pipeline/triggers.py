@@ -716,16 +716,22 @@ def ban_with_exceptions(ctx, trigger, sent):
         # by leave of someone, not a carve-out ("unless that text is part of the paper's experiments": a ban)
         if w in BAN_EXCEPTIONS and PERMISSION_NOUNS & set(after[k + 1:k + 1 + ctx.settings.permission_gap]):
             return True
-    for tool in ctx.spans("tool", trigger.end, min(sent.end, trigger.end + ctx.settings.ban_exception_window)):
+    end = min(sent.end, trigger.end + ctx.settings.ban_exception_window)
+    for tool in ctx.spans("tool", trigger.end, end) + ctx.spans("tool_noun", trigger.end, end):
         # "using ChatGPT for drafting policy": some uses only
         if ctx.lower[tool.end:tool.end + 1] == ["for"] and tool.end + 1 < sent.end \
                 and ctx.lower[tool.end + 1].endswith("ing") and ctx.alpha[tool.end + 1]:
+            return True
+        # "rules out ChatGPT as a co-author": one role only
+        role = ctx.lower[tool.end:min(sent.end, tool.end + 5)]  # "as a co - author"
+        if role[:1] == ["as"] and USE_ROLES & set(role[1:]):
             return True
     return False
 
 
 BAN_EXCEPTIONS = words("ban_exception")  # "unless", "without"
 PERMISSION_NOUNS = words("permission_noun")  # "approval", "permission", "authorisation"
+USE_ROLES = words("use_role")  # "as a co-author", "as reviewers": one role a tool may not play
 
 
 def pending_a_check(ctx, trigger, sent):

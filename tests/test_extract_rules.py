@@ -2676,3 +2676,23 @@ def test_a_government_a_tool_is_tied_to_does_not_act(extractor):
             "to foreign adversaries.")
     agencies = {e["agency"] for e in events_of(extractor, text, published="2025-03-28")}
     assert agencies == {"State of Alabama"}, agencies
+
+
+def test_ruling_a_tool_out_bans_it_and_ruling_it_out_as_an_author_restricts_it(extractor):
+    text = ("The Dutch Research Council (NWO) said on Friday that its staff may use only approved AI applications, "
+            "which rules out ChatGPT, Gemini and Midjourney.")
+    events = events_of(extractor, text)
+    assert {(e["tool_id"], e["action"]) for e in events} >= {("gemini", "ban"), ("midjourney", "ban")}, events
+    e = one(events_of(extractor, "Springer Nature rules out ChatGPT as a co-author."), tool_id="chatgpt")
+    assert e["action"] == "restrict"  # one role a tool may not play, not every use
+
+
+def test_a_duty_to_log_each_use_restricts_the_tool(extractor):
+    text = "The City of San Jose told employees that anyone who uses ChatGPT for city work must log each use on a form."
+    e = one(events_of(extractor, text, published="2023-07-21"), tool_id="chatgpt")
+    assert (e["agency"], e["action"]) == ("City of San Jose", "restrict")
+
+
+def test_a_tool_put_on_ice_is_suspended(extractor):
+    e = one(events_of(extractor, "The U.S. Space Force has put ChatGPT on ice for its Guardians."), tool_id="chatgpt")
+    assert e["action"] == "suspend"
