@@ -406,6 +406,9 @@ def tools_for(ctx, trigger, sent, sent_index):
     found = tool_of_addressed_maker(ctx, trigger, sent, start, end)
     if found[0]:
         return found
+    listed = tools_referred_back(ctx, start, end, sent_index)
+    if listed:
+        return listed, cfg.focus_tool_weight
     # "the app"; "the city's schools followed in January with a block": the story's tool
     if ctx.focus_tools and (ctx.spans("anaphor", start, end) or follows_with(ctx, trigger, start)
                             or continues_measure(ctx, trigger, sent_index) or bare_access(ctx, trigger, sent)) \
@@ -414,6 +417,22 @@ def tools_for(ctx, trigger, sent, sent_index):
         return [(tool_id, ctx.ref.tools.get(tool_id, {}).get("name") or tool_id.partition(":")[2])], \
             cfg.focus_tool_weight
     return [], 0.0
+
+
+PLURAL_REFERRERS = words("plural_referrer")  # "such services", "these tools", "them"
+
+
+def tools_referred_back(ctx, start, end, sent_index):
+    """"... into ChatGPT and Gemini." then "Staff who want to use such services ...": words standing for
+    several tools ("such", "these", "those" before a plural; "them") take the tools the sentence before,
+    in the same paragraph, named (two at least): all of them, not only the story's first."""
+    if not sent_index or not same_paragraph_or_next(ctx, sent_index - 1):
+        return []
+    if not any(ctx.lower[a.start] in PLURAL_REFERRERS and (a.end - a.start == 1 or ctx.lower[a.end - 1].endswith("s"))
+               for a in ctx.spans("anaphor", start, end)):
+        return []
+    tools = {t.kb_id_: t.text for t in ctx.in_sent("tool", ctx.sents[sent_index - 1]) if not is_rival(ctx, t)}
+    return list(tools.items()) if len(tools) >= 2 else []
 
 
 def names_one_thing(ctx, anaphor):

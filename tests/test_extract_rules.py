@@ -2696,3 +2696,14 @@ def test_a_duty_to_log_each_use_restricts_the_tool(extractor):
 def test_a_tool_put_on_ice_is_suspended(extractor):
     e = one(events_of(extractor, "The U.S. Space Force has put ChatGPT on ice for its Guardians."), tool_id="chatgpt")
     assert e["action"] == "suspend"
+
+
+def test_words_for_several_tools_take_every_tool_the_sentence_before_named(extractor):
+    text = ("Civil servants had been using ChatGPT and Gemini to draft letters.\n\n"
+            "India's Ministry of Finance has now barred staff from using such tools on office computers.")
+    events = events_of(extractor, text, published="2025-02-05")
+    assert {(e["tool_id"], e["action"]) for e in events} == {("chatgpt", "ban"), ("gemini", "ban")}, events
+    # one tool before: "such tools" is no list of its own
+    text = ("Civil servants had been using ChatGPT to draft letters.\n\n"
+            "India's Ministry of Finance has now barred staff from using such tools on office computers.")
+    assert {e["tool_id"] for e in events_of(extractor, text, published="2025-02-05")} == {"chatgpt"}
