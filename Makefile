@@ -56,6 +56,7 @@ bench: install
 	$(BIN)/python bench/crawl.py
 	$(BIN)/python bench/build.py
 	$(BIN)/python bench/serve.py
+	$(BIN)/python bench/regularization.py
 
 clean:
 	rm -rf $(VENV) data build *.egg-info

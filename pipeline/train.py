@@ -29,7 +29,10 @@ FRESH_CORPUS = MODEL_DIR / "corpus" / "fresh.jsonl"
 # Probe reports in our own words whose measures no check part holds (working material, all of it trains;
 # probes_held.jsonl, about measures of the check parts or dealt to it, is scored only).
 STUDIED_PROBES = MODEL_DIR / "corpus" / "probes_studied.jsonl"
-REGULARIZATION = 0.5  # inverse L2 strength: a few hundred rows, a few dozen features
+# Inverse L2 strength: a few hundred rows, a few dozen features. 0.25 has the lowest cross-validated
+# log-loss of the grid in regularization_curve (`python bench/regularization.py` prints it).
+REGULARIZATION = 0.25
+REGULARIZATION_GRID = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0)
 # Candidates at least this likely to be real are kept (those under the review threshold, 0.8, are
 # kept as needs_review). A fixed policy, not refitted each time: cross-validated F1 on the working
 # rows is flat from 0.3 to 0.5, and a threshold chosen anew by every retraining jumped around in it.
@@ -79,30 +82,14 @@ def fit(rows):
     """The decision model (a JSON-able dict) fitted to training rows, deterministically."""
     import numpy
     from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import StratifiedGroupKFold
 
-    features = sorted({name for row in rows for name in row["features"]})
-    x = numpy.array([[row["features"].get(name, 0.0) for name in features] for row in rows])
-    y = numpy.array([row["label"] for row in rows])
-
-    def model():
-        return LogisticRegression(C=REGULARIZATION, solver="liblinear", random_state=SEED, max_iter=1000)
-
-    # cross-validated scores of documents the fold's model did not see (a document's candidates share
-    # its wording, so rows of one document in both halves would flatter the scores and the calibration)
-    # Repeated over several fold deals: one deal's calibration moved with every row added (a few new
-    # candidates re-dealt the folds and pushed borderline events across the keep threshold).
-    groups = numpy.array([f"{row['source']}:{row['doc']}" for row in rows])
-    scores = numpy.zeros((CV_REPEATS, len(rows)))
-    for repeat in range(CV_REPEATS):
-        folds = StratifiedGroupKFold(FOLDS, shuffle=True, random_state=SEED + repeat)
-        for train, test in folds.split(x, y, groups):
-            scores[repeat, test] = model().fit(x[train], y[train]).decision_function(x[test])
+    features, x, y = _matrix(rows)
+    scores = _cross_validated_scores(rows, x, y, REGULARIZATION)
     platt = LogisticRegression(C=1e6, solver="liblinear", random_state=SEED).fit(
         scores.reshape(-1, 1), numpy.tile(y, CV_REPEATS))
     a, b = float(platt.coef_[0][0]), float(platt.intercept_[0])
     calibrated = 1.0 / (1.0 + numpy.exp(-(a * scores.mean(axis=0) + b)))
-    final = model().fit(x, y)
+    final = _model(REGULARIZATION).fit(x, y)
     threshold = KEEP_THRESHOLD
     return {
         "about": "banwatch's decision layer: logistic regression over pipeline/decide.py's event_features, "
@@ -117,6 +104,51 @@ def fit(rows):
                        "sources": {s: sum(1 for r in rows if r["source"] == s) for s in sorted({r["source"] for r in rows})}},
         "regularization": REGULARIZATION,
     }
+
+
+def regularization_curve(rows, grid=REGULARIZATION_GRID):
+    """[(C, cross-validated log-loss)]: how well models of each inverse L2 strength predict the labels of
+    documents they did not see (the same fold deals as fit)."""
+    import numpy
+
+    _, x, y = _matrix(rows)
+    curve = []
+    for c in grid:
+        p = 1.0 / (1.0 + numpy.exp(-_cross_validated_scores(rows, x, y, c)))
+        p = numpy.clip(p, 1e-12, 1 - 1e-12)
+        curve.append((c, round(float(-numpy.mean(y * numpy.log(p) + (1 - y) * numpy.log(1 - p))), 4)))
+    return curve
+
+
+def _matrix(rows):
+    import numpy
+
+    features = sorted({name for row in rows for name in row["features"]})
+    x = numpy.array([[row["features"].get(name, 0.0) for name in features] for row in rows])
+    return features, x, numpy.array([row["label"] for row in rows])
+
+
+def _model(c):
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=c, solver="liblinear", random_state=SEED, max_iter=1000)
+
+
+def _cross_validated_scores(rows, x, y, c):
+    """Scores (CV_REPEATS x rows) of documents the fold's model did not see: a document's candidates share
+    its wording, so rows of one document in both halves would flatter the scores and the calibration.
+    Repeated over several fold deals: one deal's calibration moved with every row added (a few new
+    candidates re-dealt the folds and pushed borderline events across the keep threshold)."""
+    import numpy
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    groups = numpy.array([f"{row['source']}:{row['doc']}" for row in rows])
+    scores = numpy.zeros((CV_REPEATS, len(rows)))
+    for repeat in range(CV_REPEATS):
+        folds = StratifiedGroupKFold(FOLDS, shuffle=True, random_state=SEED + repeat)
+        for train, test in folds.split(x, y, groups):
+            scores[repeat, test] = _model(c).fit(x[train], y[train]).decision_function(x[test])
+    return scores
 
 
 def best_threshold(probabilities, labels, tolerance=0.01):
