@@ -5,6 +5,8 @@ Negation ("has not banned"), a measure named for comparison ("similar restrictio
 (proposed when a proposal cue governs the trigger); the clause it governs; the tools it acts on and
 the scope its sentence names; whether it is the object of a lift, or a measure the story recalls.
 """
+from collections import Counter
+
 from banwatch.lexicon import words
 from pipeline.context import POSSESSIVE
 
@@ -397,12 +399,12 @@ def tools_for(ctx, trigger, sent, sent_index):
                and not runs_a_store(ctx, v, end) and not describes_another(ctx, v)]
     if vendors and ctx.spans("anaphor", start, end):
         # "suspend Meta's use of personal data to train its AI": the vendor's AI product
-        return [(ctx.ref.flagship_tool(v.kb_id_), v.text) for v in vendors[:1]], cfg.vendor_tool_weight
+        return [(vendors_tool(ctx, v.kb_id_), v.text) for v in vendors[:1]], cfg.vendor_tool_weight
     for v in vendors:
         # "the regulator ordered OpenAI to stop processing...": an order to the vendor is on its product
         if v.end <= trigger.start <= v.end + cfg.vendor_order_gap and v.start > sent.start \
                 and ctx.lower[v.start - 1] in ORDER_VERBS:
-            return [(ctx.ref.flagship_tool(v.kb_id_), v.text)], cfg.vendor_tool_weight
+            return [(vendors_tool(ctx, v.kb_id_), v.text)], cfg.vendor_tool_weight
     found = tool_of_addressed_maker(ctx, trigger, sent, start, end)
     if found[0]:
         return found
@@ -495,6 +497,17 @@ def describes_another(ctx, vendor):
     """"The Microsoft-backed company": the vendor only describes another company, whose measure it is not."""
     i = vendor.end
     return i + 1 < len(ctx.words) and ctx.words[i] == "-" and ctx.lower[i + 1] in DESCRIBING_PARTICIPLES
+
+
+def vendors_tool(ctx, vendor_id):
+    """The product a measure on its maker is on: the one tool of the maker the story names again and more
+    than any other of the maker's ("an inquiry into Google ... to develop its foundational model, PaLM 2"
+    ... "PaLM 2 was launched in May 2023"), else the maker's flagship (one passing name is no focus)."""
+    counts = Counter(t.kb_id_ for t in ctx.spans("tool") if ctx.ref.tools.get(t.kb_id_, {}).get("vendor") == vendor_id)
+    ranked = counts.most_common(2) + [(None, 0)]
+    if ranked[0][1] >= 2 and ranked[0][1] > ranked[1][1]:
+        return ranked[0][0]
+    return ctx.ref.flagship_tool(vendor_id)
 
 
 def tool_of_addressed_maker(ctx, trigger, sent, start, end):

@@ -2707,3 +2707,15 @@ def test_words_for_several_tools_take_every_tool_the_sentence_before_named(extra
     text = ("Civil servants had been using ChatGPT to draft letters.\n\n"
             "India's Ministry of Finance has now barred staff from using such tools on office computers.")
     assert {e["tool_id"] for e in events_of(extractor, text, published="2025-02-05")} == {"chatgpt"}
+
+
+def test_a_measure_on_a_maker_is_on_the_product_the_story_names_not_its_flagship(extractor):
+    text = ("Ireland's Data Protection Commission has opened an inquiry into Google over the personal data it used "
+            "to build its artificial intelligence.\n\nThe regulator will look at whether Google assessed the risks "
+            "before training PaLM 2, the model behind several of its products. PaLM 2 came out in May 2023.")
+    e = one(events_of(extractor, text, published="2024-09-12"), agency_id="ie-dpc")
+    assert (e["tool_id"], e["action"]) == ("palm-2", "investigate")
+    # a product named only in passing is no focus: the flagship
+    text = ("Ireland's Data Protection Commission has opened an inquiry into Google over the personal data it used "
+            "to build its artificial intelligence.\n\nGoogle's models include PaLM 2.")
+    assert one(events_of(extractor, text, published="2024-09-12"), agency_id="ie-dpc")["tool_id"] == "gemini"
