@@ -2710,12 +2710,12 @@ def test_words_for_several_tools_take_every_tool_the_sentence_before_named(extra
 
 
 def test_a_measure_on_a_maker_is_on_the_product_the_story_names_not_its_flagship(extractor):
-    text = ("Ireland's Data Protection Commission has opened an inquiry into Google over the personal data it used "
-            "to build its artificial intelligence.\n\nThe regulator will look at whether Google assessed the risks "
-            "before training PaLM 2, the model behind several of its products. PaLM 2 came out in May 2023.")
-    e = one(events_of(extractor, text, published="2024-09-12"), agency_id="ie-dpc")
-    assert (e["tool_id"], e["action"]) == ("palm-2", "investigate")
+    inquiry = ("Ireland's Data Protection Commission has opened an inquiry into Google over the personal data it "
+               "used to build its artificial intelligence.\n\n")
+    focus = ("The regulator will look at whether Google assessed the risks before training PaLM 2, the model "
+             "behind several of its products. PaLM 2 came out in May 2023.")
+    tools = {(e["tool_id"], e["action"]) for e in events_of(extractor, inquiry + focus, published="2024-09-12")}
+    assert tools == {("palm-2", "investigate")}
     # a product named only in passing is no focus: the flagship
-    text = ("Ireland's Data Protection Commission has opened an inquiry into Google over the personal data it used "
-            "to build its artificial intelligence.\n\nGoogle's models include PaLM 2.")
-    assert one(events_of(extractor, text, published="2024-09-12"), agency_id="ie-dpc")["tool_id"] == "gemini"
+    passing = events_of(extractor, inquiry + "Google's models include PaLM 2.", published="2024-09-12")
+    assert {e["tool_id"] for e in passing} == {"gemini"}
