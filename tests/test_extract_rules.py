@@ -2719,3 +2719,10 @@ def test_a_measure_on_a_maker_is_on_the_product_the_story_names_not_its_flagship
     # a product named only in passing is no focus: the flagship
     passing = events_of(extractor, inquiry + "Google's models include PaLM 2.", published="2024-09-12")
     assert {e["tool_id"] for e in passing} == {"gemini"}
+
+
+def test_work_that_may_not_contain_a_tools_text_bans_the_tool(extractor):
+    text = ("The International Conference on Machine Learning has told authors that papers may not contain text "
+            "produced by ChatGPT.")
+    e = one(events_of(extractor, text, published="2023-01-05"), tool_id="chatgpt")
+    assert (e["agency"], e["action"]) == ("International Conference on Machine Learning", "ban")
