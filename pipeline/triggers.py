@@ -421,16 +421,16 @@ def tools_for(ctx, trigger, sent, sent_index):
     return [], 0.0
 
 
-PLURAL_REFERRERS = words("plural_referrer")  # "such services", "these tools", "them"
+PLURAL_REFERRERS = words("plural_referrer")  # "such services", "these tools", "those tools"
 
 
 def tools_referred_back(ctx, start, end, sent_index):
     """"... into ChatGPT and Gemini." then "Staff who want to use such services ...": words standing for
-    several tools ("such", "these", "those" before a plural; "them") take the tools the sentence before,
-    in the same paragraph, named (two at least): all of them, not only the story's first."""
+    several tools ("such", "these" or "those" before a plural) take the tools the sentence before, in the
+    same paragraph, named (two at least): all of them, not only the story's first."""
     if not sent_index or not same_paragraph_or_next(ctx, sent_index - 1):
         return []
-    if not any(ctx.lower[a.start] in PLURAL_REFERRERS and (a.end - a.start == 1 or ctx.lower[a.end - 1].endswith("s"))
+    if not any(ctx.lower[a.start] in PLURAL_REFERRERS and ctx.lower[a.end - 1].endswith("s")
                for a in ctx.spans("anaphor", start, end)):
         return []
     tools = {t.kb_id_: t.text for t in ctx.in_sent("tool", ctx.sents[sent_index - 1]) if not is_rival(ctx, t)}
@@ -503,7 +503,8 @@ def vendors_tool(ctx, vendor_id):
     """The product a measure on its maker is on: the one tool of the maker the story names again and more
     than any other of the maker's ("an inquiry into Google ... to develop its foundational model, PaLM 2"
     ... "PaLM 2 was launched in May 2023"), else the maker's flagship (one passing name is no focus)."""
-    counts = Counter(t.kb_id_ for t in ctx.spans("tool") if ctx.ref.tools.get(t.kb_id_, {}).get("vendor") == vendor_id)
+    counts = Counter(t.kb_id_ for t in ctx.spans("tool")
+                     if ctx.ref.tools.get(t.kb_id_, {}).get("vendor") == vendor_id)
     ranked = counts.most_common(2) + [(None, 0)]
     if ranked[0][1] >= 2 and ranked[0][1] > ranked[1][1]:
         return ranked[0][0]
