@@ -2726,3 +2726,10 @@ def test_work_that_may_not_contain_a_tools_text_bans_the_tool(extractor):
             "produced by ChatGPT.")
     e = one(events_of(extractor, text, published="2023-01-05"), tool_id="chatgpt")
     assert (e["agency"], e["action"]) == ("International Conference on Machine Learning", "ban")
+
+
+def test_telling_a_maker_to_review_its_tool_is_a_probe(extractor):
+    text = ("India's Ministry of Electronics and Information Technology has told X to carry out a full review of "
+            "Grok after reports of obscene images made with it.")
+    e = one(events_of(extractor, text, published="2026-01-03"), tool_id="grok")
+    assert (e["agency"], e["action"]) == ("Ministry of Electronics and Information Technology", "investigate")
