@@ -1388,6 +1388,20 @@ def store_orderer(ctx, agents, sent):
     return next((a for a in actors_in(ctx, sent) if a.kind != "company" and not a.generic), None)
 
 
+def complied_with(ctx, agents, sent, tools):
+    """"Meta Platforms delayed a plan to train AI models ... due to a request from the Irish Data Protection
+    Commission": a maker pausing its own product at a body's request or order; the measure is that body's.
+    The body, or None."""
+    tool_spans = ctx.in_sent("tool", sent)
+    makers = {v.kb_id_ for v in ctx.in_sent("vendor", sent)  # the maker named as a firm, not as its tool
+              if not any(t.start < v.end and v.start < t.end for t in tool_spans)}
+    if not tools or any(a.kind != "company" or not all(is_own_product(ctx, a, t) for t, _ in tools) for a in agents) \
+            or not all(ctx.ref.tools.get(t, {}).get("vendor") in makers for t, _ in tools) \
+            or not STORE_ORDERS & set(ctx.lower[sent.start:sent.end]):
+        return None  # (a maker the reference knows as a vendor is often no actor at all: no agents)
+    return next((a for a in actors_in(ctx, sent) if a.kind != "company" and not a.generic), None)
+
+
 RECIPIENT_BEFORE = words("recipient_before")
 REACTING = words("reacting")  # "welcomed", "criticised": an opinion of someone else's measure
 

@@ -48,6 +48,7 @@ from pipeline.actors import (
     is_tool_home,
     member_speaks,
     store_orderer,
+    complied_with,
 )
 from pipeline.context import POSSESSIVE, Mention
 from pipeline.event_dates import date_candidates
@@ -155,7 +156,7 @@ def find_events(ctx):
             elif ctx.publisher and len(agents) == 1 and agents[0].via == "locative" and publishes_for(ctx, agents[0]):
                 # the Garante's own notice "ChatGPT is accessible again in Italy": where, and whose measure
                 agents, via = [publisher_actor(ctx, sent)], "publisher"
-            orderer = store_orderer(ctx, agents, sent)
+            orderer = store_orderer(ctx, agents, sent) or complied_with(ctx, agents, sent, tools)
             if orderer is not None:
                 agents, via = [orderer], "by"
             if not agents:

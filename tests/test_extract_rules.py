@@ -2733,3 +2733,10 @@ def test_telling_a_maker_to_review_its_tool_is_a_probe(extractor):
             "Grok after reports of obscene images made with it.")
     e = one(events_of(extractor, text, published="2026-01-03"), tool_id="grok")
     assert (e["agency"], e["action"]) == ("Ministry of Electronics and Information Technology", "investigate")
+
+
+def test_a_maker_pausing_its_product_at_a_bodys_request_is_that_bodys_measure(extractor):
+    text = ("Meta Platforms has paused plans to train its AI models on posts by users in Europe following a request "
+            "from the Irish Data Protection Commission.")
+    e = one(events_of(extractor, text, published="2024-06-14"), tool_id="meta-ai")
+    assert (e["agency_id"], e["action"]) == ("ie-dpc", "suspend")
