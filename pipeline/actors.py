@@ -1783,12 +1783,17 @@ def without_parenthetical(tokens):
 
 def trailing_speaker(ctx, trigger, sent, actors):
     """"Voters should not rely on AI chatbots ..., the Dutch data protection authority said": the body
-    speaking after a comma states the measure. Returns (actors, via) or None."""
+    speaking after a comma states the measure (not one in a clause of contrast: "Blocks of DeepSeek swept
+    through ministries, while the Bank of Korea said it would wait"). Returns (actors, via) or None."""
     for actor in actors:
-        if actor.start > trigger.end and "," in ctx.lower[trigger.end:actor.start] \
+        between = ctx.lower[trigger.end:actor.start]
+        if actor.start > trigger.end and "," in between and not SPEAKER_CONTRAST & set(between) \
                 and actor.via != "locative" and (speaker(ctx, actor, sent) or directs(ctx, actor, sent)):
             return [actor], "speaker"
     return None
+
+
+SPEAKER_CONTRAST = words("contrast")  # "while", "but", "whereas": a clause of its own
 
 
 def directs(ctx, actor, sent):

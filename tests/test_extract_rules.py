@@ -2740,3 +2740,12 @@ def test_a_maker_pausing_its_product_at_a_bodys_request_is_that_bodys_measure(ex
             "from the Irish Data Protection Commission.")
     e = one(events_of(extractor, text, published="2024-06-14"), tool_id="meta-ai")
     assert (e["agency_id"], e["action"]) == ("ie-dpc", "suspend")
+
+
+def test_a_speaker_in_a_clause_of_contrast_took_no_measure(extractor):
+    text = ("Blocks of DeepSeek swept through ministries on Thursday, while the Bank of Korea said it would wait for "
+            "instructions from the intelligence service.")
+    assert "Bank of Korea" not in {e["agency"] for e in events_of(extractor, text, published="2025-02-07")}
+    # a speaker after a plain comma still states it
+    text = "DeepSeek is now banned on ministry computers, the Bank of Korea said."
+    assert "Bank of Korea" in {e["agency"] for e in events_of(extractor, text, published="2025-02-07")}
