@@ -1376,29 +1376,36 @@ def lawmakers_urge(ctx, trigger, sent, agents):
 
 
 STORE_NOUNS = words("store_noun")
-STORE_ORDERS = words("ordering") | words("request_noun") | {"requested", "demanded"}  # "after the Garante's order"
+ORDERING_WORDS = words("ordering") | words("request_noun") | {"requested", "demanded"}  # "after the Garante's order"
 
 
 def store_orderer(ctx, agents, sent):
     """"Apple and Google removed DeepSeek from their Italian app stores after the Garante's order": shops
     carrying out a body's order; the measure is that body's. The body, or None."""
-    said = set(ctx.lower[sent.start:sent.end])
-    if not agents or any(a.kind != "company" for a in agents) or not STORE_NOUNS & said or not STORE_ORDERS & said:
+    if not agents or any(a.kind != "company" for a in agents) or not STORE_NOUNS & set(ctx.lower[sent.start:sent.end]):
         return None
-    return next((a for a in actors_in(ctx, sent) if a.kind != "company" and not a.generic), None)
+    return ordering_body(ctx, sent)
 
 
 def complied_with(ctx, agents, sent, tools):
     """"Meta Platforms delayed a plan to train AI models ... due to a request from the Irish Data Protection
     Commission": a maker pausing its own product at a body's request or order; the measure is that body's.
-    The body, or None."""
+    The body, or None. (A maker the reference knows as a vendor is often no actor at all: no agents.)"""
+    if not tools or any(a.kind != "company" or not all(is_own_product(ctx, a, t) for t, _ in tools) for a in agents):
+        return None
     tool_spans = ctx.in_sent("tool", sent)
     makers = {v.kb_id_ for v in ctx.in_sent("vendor", sent)  # the maker named as a firm, not as its tool
               if not any(t.start < v.end and v.start < t.end for t in tool_spans)}
-    if not tools or any(a.kind != "company" or not all(is_own_product(ctx, a, t) for t, _ in tools) for a in agents) \
-            or not all(ctx.ref.tools.get(t, {}).get("vendor") in makers for t, _ in tools) \
-            or not STORE_ORDERS & set(ctx.lower[sent.start:sent.end]):
-        return None  # (a maker the reference knows as a vendor is often no actor at all: no agents)
+    if not all(ctx.ref.tools.get(t, {}).get("vendor") in makers for t, _ in tools):
+        return None
+    return ordering_body(ctx, sent)
+
+
+def ordering_body(ctx, sent):
+    """The body a sentence names beside an order or request for companies to carry out: the first actor of
+    the sentence that is no company, or None when the sentence speaks of no order or request."""
+    if not ORDERING_WORDS & set(ctx.lower[sent.start:sent.end]):
+        return None
     return next((a for a in actors_in(ctx, sent) if a.kind != "company" and not a.generic), None)
 
 

@@ -42,13 +42,13 @@ from pipeline.actors import (
     asked_of_a_body,
     lawmakers_urge,
     body_actor,
+    complied_with,
     education_body_of,
     followers_of,
     is_own_product,
     is_tool_home,
     member_speaks,
     store_orderer,
-    complied_with,
 )
 from pipeline.context import POSSESSIVE, Mention
 from pipeline.event_dates import date_candidates
