@@ -726,13 +726,13 @@ def blocks_part_of(ctx, trigger, sent):
     window = ctx.settings.tool_part_window
     if after and after[0].start - trigger.end <= window:
         tool = after[0]
-        words = ctx.lower[trigger.end:tool.start] + ctx.lower[tool.end:min(sent.end, tool.end + 1)]
+        around = ctx.lower[trigger.end:tool.start] + ctx.lower[tool.end:min(sent.end, tool.end + 1)]
     elif before and trigger.start - before[-1].end <= window:
         tool = before[-1]
-        words = ctx.lower[max(sent.start, tool.start - 3):tool.start] + ctx.lower[tool.end:min(sent.end, tool.end + 1)]
+        around = ctx.lower[max(sent.start, tool.start - 3):tool.start] + ctx.lower[tool.end:min(sent.end, tool.end + 1)]
     else:
         return False
-    return bool(TOOL_PARTS & set(words))
+    return bool(TOOL_PARTS & set(around))
 
 
 TOOL_PARTS = words("tool_part")
@@ -744,12 +744,12 @@ def ban_with_exceptions(ctx, trigger, sent):
     for drafting policy": a ban someone may waive, or on some uses only, restricts the tool."""
     if trigger.label_ != "ban":
         return False
-    after = ctx.lower[trigger.end:min(sent.end, trigger.end + ctx.settings.ban_exception_window)]
+    end = min(sent.end, trigger.end + ctx.settings.ban_exception_window)
+    after = ctx.lower[trigger.end:end]
     for k, w in enumerate(after):
         # by leave of someone, not a carve-out ("unless that text is part of the paper's experiments": a ban)
         if w in BAN_EXCEPTIONS and PERMISSION_NOUNS & set(after[k + 1:k + 1 + ctx.settings.permission_gap]):
             return True
-    end = min(sent.end, trigger.end + ctx.settings.ban_exception_window)
     for tool in ctx.spans("tool", trigger.end, end) + ctx.spans("tool_noun", trigger.end, end):
         # "using ChatGPT for drafting policy": some uses only
         if ctx.lower[tool.end:tool.end + 1] == ["for"] and tool.end + 1 < sent.end \
