@@ -39,6 +39,7 @@ SPEECH_VERBS = words("speech_verb")
 HOLDER_GAP_WORDS = HOLDER_LINKS | HOLDER_DETERMINERS
 NATIONAL_LEVEL = words("national_level")
 STATE_LEVEL = words("state_level")
+LOCAL_LEVEL = words("local_level")
 RELATIVE_PRONOUNS = words("relative_pronoun")
 ARTICLES = words("article")
 LEGISLATIVE_NOUNS = words("legislative_noun")
@@ -320,7 +321,7 @@ def find_agencies(ctx, sent, found):
     if not spans:
         return
     tool_tokens = _tokens(ctx.in_sent("tool", sent))
-    place_names = {(s.start, s.end) for s in ctx.in_sent("jurisdiction", sent)}
+    place_names = {(s.start, s.end): s.kb_id_ for s in ctx.in_sent("jurisdiction", sent)}
     for span in spans:
         if ctx.is_origin(span) or set(range(span.start, span.end)) & tool_tokens or party_tag(ctx, span) \
                 or names_an_outlet(ctx, span):
@@ -335,7 +336,9 @@ def find_agencies(ctx, sent, found):
                 continue
         previous = ctx.lower[span.start - 1] if span.start > sent.start else ""
         if (span.start, span.end) in place_names and (describes_private_party(ctx, span, sent)
-                                                      or closes_unknown_name(ctx, span, sent)):
+                                                      or closes_unknown_name(ctx, span, sent)
+                                                      or below_the_place(ctx, place_names[span.start, span.end], span.end,
+                                                                         min(span.end + 1, sent.end))):
             continue
         if (span.start, span.end) in place_names and previous in NOT_AGENT_BEFORE:
             # "a school board in Virginia": a place, not the state government acting
@@ -763,6 +766,8 @@ def find_places(ctx, sent, found):
         if ctx.is_origin(span) or found.covers(span) or party_tag(ctx, span) or names_an_outlet(ctx, span):
             continue
         following = [g for g in governments + staff + lawmakers if 0 <= g.start - span.end <= gap]
+        if below_the_place(ctx, span.kb_id_, span.end, following[0].start if following else min(span.end + 1, sent.end)):
+            continue  # "Dutch local authorities", "German regional governments": many bodies, not the country's
         end = following[0].end if following else span.end
         if is_demonym(ctx, span) and not following or not following and owns_named_body(ctx, span, ctx.in_sent("agency", sent)):
             continue
@@ -787,6 +792,16 @@ def find_places(ctx, sent, found):
         if actor:
             actor.via = "locative" if previous in LOCATIVE and not following else ""
             found.claim(actor)
+
+
+def below_the_place(ctx, jurisdiction_id, place_end, noun_start):
+    """A level word after a place (up to its government word) below the place's own level: "Dutch local
+    authorities" (a country's), "Texas county officials" (a state's)."""
+    between = {w for w, lower in zip(ctx.words[place_end:noun_start], ctx.lower[place_end:noun_start]) if w == lower}
+    level = ctx.ref.jurisdictions.get(jurisdiction_id, {}).get("type")
+    if level in ("country", "supranational"):
+        return bool(between & (STATE_LEVEL | LOCAL_LEVEL))
+    return level in ("state", "province", "prefecture") and bool(between & LOCAL_LEVEL)
 
 
 def closes_unknown_name(ctx, span, sent):

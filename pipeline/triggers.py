@@ -239,7 +239,7 @@ def stage_of(ctx, trigger, sent, action):
     enacted = ctx.in_sent("enactment", sent)
     start = max(sent.start, trigger.start - cfg.proposal_window_before)
     cues = [c for c in ctx.spans("proposal", start, min(sent.end, trigger.end + cfg.proposal_window_after))
-            if not (c.start >= trigger.start and c.end <= trigger.end)]
+            if not (c.start >= trigger.start and c.end <= trigger.end) and not names_someone(ctx, c)]
     cues = [c for c in cues if not any(w in STAGE_CLAUSE_END for w in ctx.lower[c.end:trigger.start])]
     # "announced an investigation and urged users to be careful": a cue of the next predicate
     cues = [c for c in cues if not (c.start >= trigger.end and "and" in ctx.lower[trigger.end:c.start])]
@@ -255,13 +255,28 @@ def stage_of(ctx, trigger, sent, action):
     # bill states what the bill would do, across its clauses
     if refers_to_the_bill(ctx, trigger, sent):
         cues += [c for c in ctx.spans("proposal", sent.start, trigger.start) if c.text.lower() in LEGISLATIVE_NOUNS
-                 and c not in cues]
+                 and c not in cues and not names_someone(ctx, c)]
     if not cues and not asks_the_vendor(ctx, trigger, sent):
         return "enacted"
     if enacted and any(e.start > (cues[0].start if cues else trigger.start) or e.text.lower() in LAW_MADE
                        for e in enacted):
         return "enacted"
     return "proposed"
+
+
+HOLDER_TITLES = words("holder_title") | words("title_prefix")
+
+
+def names_someone(ctx, cue):
+    """"Gov. Bill Lee": a cue word that is a person's name (a known officeholder, or a capitalised word
+    after a title), not a bill."""
+    i = cue.start
+    if i == 0 or not ctx.is_title_case[i]:
+        return False
+    if any(p.start <= i < p.end for p in ctx.spans("person", max(0, i - 3), min(len(ctx.doc), i + 4))):
+        return True
+    before = ctx.words[i - 1]
+    return ctx.lower[i - 1] in HOLDER_TITLES or (before[:1].isupper() and before.endswith(".") and len(before) <= 5)
 
 
 VENDOR_REQUESTS = words("vendor_request")

@@ -2749,3 +2749,36 @@ def test_a_speaker_in_a_clause_of_contrast_took_no_measure(extractor):
     # a speaker after a plain comma still states it
     text = "DeepSeek is now banned on ministry computers, the Bank of Korea said."
     assert "Bank of Korea" in {e["agency"] for e in events_of(extractor, text, published="2025-02-07")}
+
+
+def test_a_countrys_local_authorities_are_not_its_government(extractor):
+    text = "Dutch municipal authorities have blocked Microsoft Copilot on their office laptops."
+    assert "Government of the Netherlands" not in {e["agency"] for e in events_of(extractor, text, published="2025-06-12")}
+    text = "Texas county officials have banned DeepSeek on county phones."
+    assert "State of Texas" not in {e["agency"] for e in events_of(extractor, text, published="2025-02-03")}
+    # the country's own government still acts
+    text = "The Dutch government has blocked Microsoft Copilot on its office laptops."
+    assert "Government of the Netherlands" in {e["agency"] for e in events_of(extractor, text, published="2025-06-12")}
+
+
+def test_where_a_tools_data_is_kept_is_not_the_storys_country(extractor):
+    text = ("Tennessee's governor put DeepSeek on the state's list of banned platforms on Thursday. What users type "
+            "into it is stored in China and, his office said, serves Chinese government propaganda. "
+            "Jonathan Skrmetti is among 21 Republican attorneys general who wrote to congressional leaders this "
+            "month asking for a federal ban on DeepSeek.")
+    events = events_of(extractor, text, published="2025-03-10")
+    assert "Attorneys general (United States)" in {e["agency"] for e in events}
+    assert not any("China" in e["agency"] for e in events)
+
+
+def test_a_governor_named_bill_proposes_nothing(extractor):
+    text = "On Thursday, Gov. Bill Lee put DeepSeek on Tennessee's list of banned platforms."
+    e = one(events_of(extractor, text, published="2025-03-10"), tool_id="deepseek")
+    assert (e["agency"], e["action"], e["stage"]) == ("State of Tennessee", "ban", "enacted")
+    text = "Gov. Bill Lee backed a bill to ban DeepSeek on state devices."  # a bill is still a bill
+    assert one(events_of(extractor, text, published="2025-03-10"), tool_id="deepseek")["stage"] == "proposed"
+
+
+def test_a_governor_signing_a_bill_makes_it_law(extractor):
+    text = "Governor Kay Ivey signed a bill that bans DeepSeek on state devices."
+    assert one(events_of(extractor, text, published="2025-03-10"), tool_id="deepseek")["stage"] == "enacted"
