@@ -2782,3 +2782,36 @@ def test_a_governor_named_bill_proposes_nothing(extractor):
 def test_a_governor_signing_a_bill_makes_it_law(extractor):
     text = "Governor Kay Ivey signed a bill that bans DeepSeek on state devices."
     assert one(events_of(extractor, text, published="2025-03-10"), tool_id="deepseek")["stage"] == "enacted"
+
+
+def test_a_governor_signing_a_bill_among_other_actions_makes_it_law(extractor):
+    text = ("Governor Larry Rhoden's actions this year include signing a bill that bans DeepSeek on state "
+            "devices.")
+    assert one(events_of(extractor, text, published="2025-04-10"), tool_id="deepseek")["stage"] == "enacted"
+
+
+def test_drafting_with_a_tool_is_no_draft_rule(extractor):
+    text = ("From today, anyone who has used ChatGPT to draft a filing has to disclose it, the Supreme Court of "
+            "Yukon said.")
+    e = one(events_of(extractor, text, published="2023-06-26"), tool_id="chatgpt")
+    assert (e["action"], e["stage"]) == ("restrict", "enacted")
+
+
+def test_a_council_drafting_rules_proposes_them(extractor):
+    e = one(events_of(extractor, "Cabonne Council drafts rules for staff using ChatGPT", published="2025-05-01"),
+            tool_id="chatgpt")
+    assert (e["agency"], e["stage"]) == ("Cabonne Council", "proposed")
+
+
+def test_a_tool_that_would_stay_blocked_is_blocked_now(extractor):
+    text = ("South Korea's Ministry of Education said DeepSeek would stay blocked at its headquarters until checks "
+            "confirm the service is safe.")
+    e = one(events_of(extractor, text, published="2025-02-07"), tool_id="deepseek")
+    assert (e["action"], e["stage"]) == ("suspend", "enacted")  # blocked pending checks
+
+
+def test_barring_everything_a_tool_produces_bans_it(extractor):
+    text = "Stack Overflow does not permit content produced by ChatGPT to be posted as answers on the site."
+    assert one(events_of(extractor, text, published="2022-12-05"), tool_id="chatgpt")["action"] == "ban"
+    text = "Stack Overflow does not permit some content produced by ChatGPT to be posted as answers on the site."
+    assert one(events_of(extractor, text, published="2022-12-05"), tool_id="chatgpt")["action"] == "restrict"
