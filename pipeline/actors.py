@@ -957,6 +957,28 @@ def find_named_subjects(ctx, sent, found):
 
 
 NOT_NAME_GROUPS = ("staff", "school", "lawmaker", "government", "body_anaphor", "anaphor")
+NAME_CONNECTORS = words("name_connector")  # "Association of Netherlands Municipalities"
+AUTHOR_NAME_MAX_WORDS = 7
+
+
+def body_named_by(ctx, sent, by):
+    """"a handbook published by the Association of Netherlands Municipalities (VNG)": the body a paper is
+    by, named in capitalised words no matcher explains whole (NER only reads sentences that state a
+    measure, and a paper's author is often named in the sentence after it)."""
+    start = by + 1 + (by + 1 < sent.end and ctx.lower[by + 1] == "the")
+    end = start
+    while end < sent.end and end - start < AUTHOR_NAME_MAX_WORDS and ctx.alpha[end] \
+            and (ctx.is_title_case[end] or ctx.lower[end] in NAME_CONNECTORS and end > start):
+        end += 1
+    while end > start and ctx.lower[end - 1] in NAME_CONNECTORS:
+        end -= 1
+    capitalised = sum(1 for i in range(start, end) if ctx.is_title_case[i])
+    if capitalised < 2 or any(ctx.lower[i] in COMMON_CAPITALISED and i == start for i in range(start, end)) \
+            or overlaps_marks(ctx, sent, start, end, ("tool", "vendor", "person", "outlet")) \
+            or is_title_case_headline(sent):
+        return None
+    name = ctx.text(start, end)
+    return new_body(name, name, "ORG", ctx.dominant_of("country"), start, end)
 ACRONYM_SUBJECT_VERBS = words("acronym_subject_verb")  # "SURF advises ...", "NSF has advised ...": a body acting
 
 

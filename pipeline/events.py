@@ -42,6 +42,7 @@ from pipeline.actors import (
     asked_of_a_body,
     lawmakers_urge,
     body_actor,
+    body_named_by,
     complied_with,
     education_body_of,
     followers_of,
@@ -75,6 +76,7 @@ from pipeline.triggers import (
     object_of_lift,
     others_subject,
     pending_a_check,
+    same_paragraph_or_next,
     scope_phrase,
     stage_of,
     tools_for,
@@ -143,7 +145,8 @@ def find_events(ctx):
             if not agents and others_subject(ctx, trigger, sent):
                 continue  # other bodies' measure, not the context's
             if not agents and not weak and not member_speaks(ctx, trigger, sent):
-                fallback = heading or measure_author(ctx, index, authors) or (last_actors[:1] if last_actors else None)
+                fallback = heading or measure_author(ctx, index, authors) or author_told_next(ctx, index, authors) \
+                    or (last_actors[:1] if last_actors else None)
                 if fallback:
                     agents, via = list(fallback), "context"
                 elif ctx.publisher:
@@ -357,6 +360,34 @@ def measure_author(ctx, index, named):
     return None
 
 
+BACK_POINTERS = words("back_pointer")  # "That is the core of ...", "This is part of ..."
+
+
+def by_after(ctx, noun, sent, dated, gap):
+    """The "by" at most `gap` words (dates aside) after a measure noun: "a handbook published this week by"."""
+    words_seen = 0
+    for i in range(noun.end, sent.end):
+        if i in dated:
+            continue
+        if ctx.lower[i] == "by":
+            return i
+        words_seen += 1
+        if words_seen > gap:
+            return None
+    return None
+
+
+def author_told_next(ctx, index, named):
+    """The author the next sentence of the paragraph names when it opens by pointing back at the measure:
+    "Staff should never paste records into Copilot. That is the core of a handbook published by X"."""
+    k = index + 1
+    if k >= len(ctx.sents) or ctx.lower[ctx.sents[k].start] not in BACK_POINTERS or not same_paragraph_or_next(ctx, index):
+        return None
+    if k not in named:
+        named[k] = author_named_in(ctx, ctx.sents[k])
+    return named[k]
+
+
 def announces(ctx, start, end):
     """The words from a body to a measure noun say the body announced it: an announcing verb, then
     determiners and words of how far along it is ("announced the ban", "released interim guidance"), after at most an
@@ -399,4 +430,10 @@ def author_named_in(ctx, sent):
                 author = [actor]  # "X's directive", "the City's interim guidelines"
             elif before and announces(ctx, actor.end, noun.start):
                 author = [actor]  # "Minister Tony Burke announced the ban on Tuesday", "X released interim guidance"
+    if author is None:
+        for noun in nouns:
+            by = by_after(ctx, noun, sent, dated, cfg.author_link_gap)
+            body = body_named_by(ctx, sent, by) if by is not None else None
+            if body is not None:
+                return [body]
     return author

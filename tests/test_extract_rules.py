@@ -2815,3 +2815,14 @@ def test_barring_everything_a_tool_produces_bans_it(extractor):
     assert one(events_of(extractor, text, published="2022-12-05"), tool_id="chatgpt")["action"] == "ban"
     text = "Stack Overflow does not permit some content produced by ChatGPT to be posted as answers on the site."
     assert one(events_of(extractor, text, published="2022-12-05"), tool_id="chatgpt")["action"] == "restrict"
+
+
+def test_the_next_sentence_pointing_back_names_the_papers_author(extractor):
+    text = ("Staff should never paste citizens' records into Microsoft Copilot. That is the core of a handbook "
+            "published this week by the Association of Netherlands Municipalities.")
+    e = one(events_of(extractor, text, published="2025-06-12"), tool_id="microsoft-copilot")
+    assert (e["agency"], e["action"]) == ("Association of Netherlands Municipalities", "warn")
+    # a next sentence about another paper is no author of this one
+    text = ("Staff should never paste citizens' records into Microsoft Copilot. A handbook published this week by "
+            "the Association of Netherlands Municipalities covers chatbots in general.")
+    assert "Association of Netherlands Municipalities" not in {e["agency"] for e in events_of(extractor, text)}
