@@ -272,13 +272,15 @@ CONTINUING = words("continuing")  # "would stay blocked": a measure going on, no
 
 def names_no_proposal(ctx, cue):
     """A proposal cue that is something else: a person's name ("Gov. Bill Lee": a known officeholder, or a
-    capitalised word after a title), a verb of use ("has used ChatGPT to draft what they file"), or a
-    measure going on ("would stay blocked until checks confirm ...")."""
+    capitalised word after a title), a verb of use ("has used ChatGPT to draft what they file"), a measure
+    going on ("would stay blocked until checks confirm ..."), or a month ("Since May 2023")."""
     i, word = cue.start, cue.text.lower()
     if word in DRAFT_WORDS and i and ctx.lower[i - 1] == "to":
         return True
     if cue.end < len(ctx.lower) and f"{word} {ctx.lower[cue.end]}" in CONTINUING:
         return True
+    if any(d.start <= i < d.end for d in ctx.spans("date", max(0, i - 3), min(len(ctx.doc), i + 4))):
+        return True  # "Since May 2023": a month
     if i == 0 or not ctx.is_title_case[i]:
         return False
     if any(p.start <= i < p.end for p in ctx.spans("person", max(0, i - 3), min(len(ctx.doc), i + 4))):

@@ -2826,3 +2826,9 @@ def test_the_next_sentence_pointing_back_names_the_papers_author(extractor):
     text = ("Staff should never paste citizens' records into Microsoft Copilot. A handbook published this week by "
             "the Association of Netherlands Municipalities covers chatbots in general.")
     assert "Association of Netherlands Municipalities" not in {e["agency"] for e in events_of(extractor, text)}
+
+
+def test_the_month_of_may_proposes_nothing(extractor):
+    text = "Since May 2023, the City of Boston has barred staff from using ChatGPT on city devices."
+    e = one(events_of(extractor, text, published="2023-09-05"), tool_id="chatgpt")
+    assert (e["agency"], e["stage"], e["date"]) == ("City of Boston", "enacted", "2023-05")
