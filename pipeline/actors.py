@@ -967,18 +967,45 @@ def body_named_by(ctx, sent, by):
     measure, and a paper's author is often named in the sentence after it)."""
     start = by + 1 + (by + 1 < sent.end and ctx.lower[by + 1] == "the")
     end = start
-    while end < sent.end and end - start < AUTHOR_NAME_MAX_WORDS and ctx.alpha[end] \
-            and (ctx.is_title_case[end] or ctx.lower[end] in NAME_CONNECTORS and end > start):
+    while end < sent.end and end - start < AUTHOR_NAME_MAX_WORDS and (ctx.alpha[end] or ctx.words[end] == "-") \
+            and (ctx.is_title_case[end] or ctx.lower[end] in NAME_CONNECTORS and end > start or ctx.words[end] == "-"):
         end += 1
-    while end > start and ctx.lower[end - 1] in NAME_CONNECTORS:
+    return capitalised_body(ctx, sent, start, end)
+
+
+def find_bracketed_bodies(ctx, sent, found):
+    """"The Ibero-American Data Protection Network (RIPD), which groups ...": capitalised words right before a
+    short name in brackets name a body (the NER misses many), unless a matcher explains them or the short name."""
+    for i in range(sent.start + 2, sent.end - 2):
+        if ctx.words[i] != "(" or ctx.words[i + 2] != ")" or not is_acronym(ctx.words[i + 1]) \
+                or overlaps_marks(ctx, sent, i + 1, i + 2, KNOWN_NAME_GROUPS):
+            continue
+        start = i
+        while start > sent.start and i - start < AUTHOR_NAME_MAX_WORDS and (
+                ctx.alpha[start - 1] and (ctx.is_title_case[start - 1] or ctx.lower[start - 1] in NAME_CONNECTORS)
+                or ctx.words[start - 1] == "-"):
+            start -= 1
+        while start < i and (ctx.lower[start] in NAME_CONNECTORS or ctx.lower[start] in ARTICLES or ctx.words[start] == "-"):
+            start += 1
+        body = capitalised_body(ctx, sent, start, i) if not set(range(start, i)) & found.taken else None
+        if body is not None:
+            found.claim(body)
+
+
+def capitalised_body(ctx, sent, start, end):
+    """A new body named by the capitalised words start..end (two at least, none a tool's, maker's, person's or
+    outlet's, not all of one known body's name), or None."""
+    while end > start and (ctx.lower[end - 1] in NAME_CONNECTORS or ctx.words[end - 1] == "-"):
         end -= 1
     capitalised = sum(1 for i in range(start, end) if ctx.is_title_case[i])
-    if capitalised < 2 or any(ctx.lower[i] in COMMON_CAPITALISED and i == start for i in range(start, end)) \
+    if capitalised < 2 or ctx.lower[start] in COMMON_CAPITALISED or is_title_case_headline(sent) \
             or overlaps_marks(ctx, sent, start, end, ("tool", "vendor", "person", "outlet")) \
-            or is_title_case_headline(sent):
+            or any(s.start <= start and s.end >= end for s in ctx.in_sent("agency", sent)):
         return None
     name = ctx.text(start, end)
     return new_body(name, name, "ORG", ctx.dominant_of("country"), start, end)
+
+
 ACRONYM_SUBJECT_VERBS = words("acronym_subject_verb")  # "SURF advises ...", "NSF has advised ...": a body acting
 
 
@@ -1168,7 +1195,7 @@ ACTOR_FINDERS = (skip_instruments, find_judges, find_courts, find_named_schools,
                  find_place_named_bodies, find_place_chambers, find_listed_ministries, find_place_regulators, find_agencies,
                  find_people, find_places,
                  find_described_governments, find_governor_titles, find_state_offices, find_acting_outlets, find_ner_bodies,
-                 find_acronym_subjects,
+                 find_bracketed_bodies, find_acronym_subjects,
                  find_collectives, find_lawmakers, find_the_publisher, find_body_anaphors, find_subject_pronouns,
                  find_named_subjects)
 

@@ -2832,3 +2832,13 @@ def test_the_month_of_may_proposes_nothing(extractor):
     text = "Since May 2023, the City of Boston has barred staff from using ChatGPT on city devices."
     e = one(events_of(extractor, text, published="2023-09-05"), tool_id="chatgpt")
     assert (e["agency"], e["stage"], e["date"]) == ("City of Boston", "enacted", "2023-05")
+
+
+def test_capitals_before_a_short_name_in_brackets_name_a_body(extractor):
+    text = ("The Ibero-American Data Protection Network (RIPD), which groups 16 data protection authorities, has "
+            "announced a coordinated action on OpenAI's ChatGPT.")
+    e = one(events_of(extractor, text, published="2023-05-08"), tool_id="chatgpt")
+    assert (e["agency"], e["action"]) == ("Ibero-American Data Protection Network", "investigate")
+    # a known body's short name keeps the known body
+    text = "The Dutch Data Protection Authority (AP) has warned users about ChatGPT."
+    assert one(events_of(extractor, text, published="2023-06-07"), tool_id="chatgpt")["agency_id"] == "nl-ap"
