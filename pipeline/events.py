@@ -357,6 +357,23 @@ def measure_author(ctx, index, named):
             named[k] = author_named_in(ctx, ctx.sents[k])
         if named[k]:
             return named[k]
+    return paper_named_again(ctx, index, named)
+
+
+def paper_named_again(ctx, index, named):
+    """"The guidance also tells judges to be alert ...": a paper named again with "the", further back than
+    measure_author reads, is the one whose author an earlier sentence named ("Guidance published on Tuesday by
+    the Courts and Tribunals Judiciary tells ...")."""
+    sent = ctx.sents[index]
+    papers = {n.text.lower() for n in ctx.in_sent("measure_noun", sent)
+              if n.start > sent.start and ctx.lower[n.start - 1] == "the"}
+    for k in range(index - ctx.settings.author_spread_sentences, -1, -1):
+        if not papers & {n.text.lower() for n in ctx.in_sent("measure_noun", ctx.sents[k])}:
+            continue
+        if k not in named:
+            named[k] = author_named_in(ctx, ctx.sents[k])
+        if named[k]:
+            return named[k]
     return None
 
 

@@ -2842,3 +2842,11 @@ def test_capitals_before_a_short_name_in_brackets_name_a_body(extractor):
     # a known body's short name keeps the known body
     text = "The Dutch Data Protection Authority (AP) has warned users about ChatGPT."
     assert one(events_of(extractor, text, published="2023-06-07"), tool_id="chatgpt")["agency_id"] == "nl-ap"
+
+
+def test_a_paper_named_again_is_by_the_author_named_with_it_first(extractor):
+    text = ("Guidance published on Tuesday by the Courts and Tribunals Judiciary tells judges to treat whatever they "
+            "type into a public chatbot as published. It covers summaries and emails. It says little about fees. "
+            "The guidance also tells judges to be alert to filings that may have been drafted with ChatGPT.")
+    e = one(events_of(extractor, text, published="2023-12-12"), tool_id="chatgpt")
+    assert e["agency"] == "Courts and Tribunals Judiciary"
