@@ -323,6 +323,13 @@ class NameMatcher:
                     by_place[("tool", i, i + 1)].add(tool_id)
         # "DeepSeek, Kimi and Grok": listed with a tool, a name needing AI context has it (and passes it on)
         pending = [p for p in pending if p[0] == "tool"]
+        # "X's Grok": a capitalised name owned by a capitalised name is a product, and so are its other mentions
+        owned = [p for p in pending if self.owned_name(doc, p[1], p[2])]
+        owned_ids = {p[3] for p in owned}
+        for group, start, end, entity_id in pending:
+            if entity_id in owned_ids:
+                by_place[(group, start, end)].add(entity_id)
+        pending = [p for p in pending if p[3] not in owned_ids]
         while pending:
             tool_ends = {e for g, _, e in by_place if g == "tool"}
             tool_starts = {b for g, b, _ in by_place if g == "tool"}
@@ -384,6 +391,12 @@ class NameMatcher:
             if name in self.tool_hosts:
                 return self.tool_hosts[name]
         return None
+
+    @staticmethod
+    def owned_name(doc, start, end):
+        """"X’s Grok", "Google's Gemini": written with a capital after an owner's capitalised name."""
+        return start >= 2 and doc[start - 1].text in POSSESSIVES and doc[start - 2].text[:1].isupper() \
+            and doc[start].text[:1].isupper()
 
     @staticmethod
     def listed_beside(doc, start, end, tool_ends, tool_starts):

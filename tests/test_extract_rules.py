@@ -1330,6 +1330,13 @@ def test_names_needing_ai_context_pass_it_along_a_list_but_not_across_a_clause(e
     assert [s.text for s in doc.spans["tool"]] == ["DeepSeek"]
 
 
+def test_a_name_needing_ai_context_owned_by_a_name_is_a_product_all_through(extractor):
+    doc = extractor._pipeline()("Court orders block on X’s Grok. Following Grok’s insults, prosecutors acted.")
+    assert [s.text for s in doc.spans["tool"]] == ["Grok", "Grok"]
+    doc = extractor._pipeline()("Engineers who grok the rules. Following Grok’s insults, prosecutors acted.")
+    assert not doc.spans["tool"]
+
+
 def test_last_october_in_may_is_seven_months_back_and_last_may_a_year(extractor):
     text = "Last October the Information Commissioner's Office opened an investigation into Snapchat's My AI."
     assert date_of(extractor, text, "2024-05-21", "my-ai") == "2023-10"
@@ -2850,3 +2857,9 @@ def test_a_paper_named_again_is_by_the_author_named_with_it_first(extractor):
             "The guidance also tells judges to be alert to filings that may have been drafted with ChatGPT.")
     e = one(events_of(extractor, text, published="2023-12-12"), tool_id="chatgpt")
     assert e["agency"] == "Courts and Tribunals Judiciary"
+
+
+def test_rules_for_a_places_use_of_a_tool_are_on_the_tool(extractor):
+    text = "The Associated Press has laid down its first rules for newsroom use of ChatGPT."
+    e = one(events_of(extractor, text, published="2023-08-16"), tool_id="chatgpt")
+    assert (e["agency"], e["action"]) == ("Associated Press", "restrict")
