@@ -987,9 +987,9 @@ def find_bracketed_bodies(ctx, sent, found):
             start -= 1
         while start < i and (ctx.lower[start] in NAME_CONNECTORS or ctx.lower[start] in ARTICLES or ctx.words[start] == "-"):
             start += 1
-        body = capitalised_body(ctx, sent, start, i) if not set(range(start, i)) & found.taken else None
-        if body is not None:
-            found.claim(body)
+        body = capitalised_body(ctx, sent, start, i) if not set(range(start, i + 3)) & found.taken else None
+        if body is not None:  # the short name in brackets is the same body, no second actor
+            found.claim(replace(body, mention=ctx.text(start, i + 3), end=i + 3))
 
 
 def capitalised_body(ctx, sent, start, end):
