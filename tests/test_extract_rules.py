@@ -2863,3 +2863,10 @@ def test_rules_for_a_places_use_of_a_tool_are_on_the_tool(extractor):
     text = "The Associated Press has laid down its first rules for newsroom use of ChatGPT."
     e = one(events_of(extractor, text, published="2023-08-16"), tool_id="chatgpt")
     assert (e["agency"], e["action"]) == ("Associated Press", "restrict")
+
+
+def test_reminding_staff_to_use_a_tool_responsibly_is_a_warning(extractor):
+    text = ("Accenture has taken a softer line, reminding its workforce to use ChatGPT responsibly rather than "
+            "barring it.")
+    e = one(events_of(extractor, text, published="2023-03-01"), tool_id="chatgpt")
+    assert (e["agency"], e["action"]) == ("Accenture", "warn")
