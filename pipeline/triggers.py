@@ -806,14 +806,29 @@ USE_ROLES = words("use_role")  # "as a co-author", "as reviewers": one role a to
 
 def pending_a_check(ctx, trigger, sent):
     """"blocks DeepSeek on police computers pending security check", "shut out of schools until safety is
-    confirmed": a ban held until a check is done suspends the tool; it does not ban it for good. ("while the
-    agency weighs safe use" is not read: "while" is mostly a contrast.)"""
+    confirmed": a ban held until a check is done, or called temporary, suspends the tool; it does not ban it
+    for good. ("while the agency weighs safe use" is not read: "while" is mostly a contrast.)"""
     if trigger.label_ != "ban":
         return False
     window = ctx.settings.pending_check_window
     for k in range(trigger.end, min(sent.end, trigger.end + window)):
         if ctx.lower[k] in PENDING_LINKS:
             return bool(CHECK_WORDS & set(ctx.lower[k + 1:min(sent.end, k + 1 + window)]))
+    return said_temporary(ctx, trigger, sent)
+
+
+TEMPORARY = words("temporary")  # "banned it temporarily from public schools"
+
+
+def said_temporary(ctx, trigger, sent):
+    """"Victoria has since banned it temporarily from public schools": a ban its clause calls temporary, a few
+    words on, is a suspension (the lexicon's "temporarily banned", "temporary ban" are suspensions already)."""
+    after = ctx.lower[trigger.end:min(sent.end, trigger.end + ctx.settings.temporary_window)]
+    for word in after:
+        if word in CLAUSE_CUT or word == ",":
+            return False
+        if word in TEMPORARY:
+            return True
     return False
 
 

@@ -2870,3 +2870,11 @@ def test_reminding_staff_to_use_a_tool_responsibly_is_a_warning(extractor):
             "barring it.")
     e = one(events_of(extractor, text, published="2023-03-01"), tool_id="chatgpt")
     assert (e["agency"], e["action"]) == ("Accenture", "warn")
+
+
+def test_a_ban_called_temporary_suspends(extractor):
+    text = ("The Victorian Department of Education has banned ChatGPT temporarily from public schools while it "
+            "explores the technology.")
+    assert one(events_of(extractor, text, published="2023-02-01"), tool_id="chatgpt")["action"] == "suspend"
+    text = "The Victorian Department of Education has banned ChatGPT from public schools, a temporary measure."
+    assert one(events_of(extractor, text, published="2023-02-01"), tool_id="chatgpt")["action"] == "ban"
