@@ -451,15 +451,29 @@ PLURAL_REFERRERS = words("plural_referrer")  # "such services", "these tools", "
 
 def tools_referred_back(ctx, start, end, sent_index):
     """"... into ChatGPT and Gemini." then "Staff who want to use such services ...": words standing for
-    several tools ("such", "these" or "those" before a plural) take the tools the sentence before, in the
-    same paragraph, named (two at least): all of them, not only the story's first."""
-    if not sent_index or not same_paragraph_or_next(ctx, sent_index - 1):
+    several tools ("such", "these" or "those" before a plural; or any plural class when the sentence before
+    gave its tools as examples, "free chatbots such as ChatGPT, Claude or Gemini" then "using free AI tools
+    ... is prohibited") take the tools the sentence before, in the same paragraph, named (two at least): all
+    of them, not only the story's first."""
+    plurals = [a for g in ("anaphor", "tool_noun") for a in ctx.spans(g, start, end)
+               if ctx.lower[a.end - 1].endswith("s") and not names_one_thing(ctx, a)]
+    if not plurals:
         return []
-    if not any(ctx.lower[a.start] in PLURAL_REFERRERS and ctx.lower[a.end - 1].endswith("s")
-               for a in ctx.spans("anaphor", start, end)):
+    referred = any(ctx.lower[a.start] in PLURAL_REFERRERS for a in plurals)
+    for k in range(sent_index - 1, max(-1, sent_index - 1 - ctx.settings.class_examples_back), -1):
+        if not same_paragraph_or_next(ctx, k):
+            return []
+        before = ctx.sents[k]
+        tools = {t.kb_id_: t.text for t in ctx.in_sent("tool", before) if not is_rival(ctx, t)}
+        if not tools:
+            continue
+        # "free AI tools" with no "such" or "these": only when that sentence gave the tools as examples of a
+        # class ("staff who use free chatbots such as ChatGPT, Claude or Gemini ..."); "such tools" only
+        # right after the sentence naming them
+        if len(tools) >= 2 and (referred and k == sent_index - 1 or gives_examples(ctx, before)):
+            return list(tools.items())
         return []
-    tools = {t.kb_id_: t.text for t in ctx.in_sent("tool", ctx.sents[sent_index - 1]) if not is_rival(ctx, t)}
-    return list(tools.items()) if len(tools) >= 2 else []
+    return []
 
 
 def names_one_thing(ctx, anaphor):

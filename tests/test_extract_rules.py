@@ -2878,3 +2878,16 @@ def test_a_ban_called_temporary_suspends(extractor):
     assert one(events_of(extractor, text, published="2023-02-01"), tool_id="chatgpt")["action"] == "suspend"
     text = "The Victorian Department of Education has banned ChatGPT from public schools, a temporary measure."
     assert one(events_of(extractor, text, published="2023-02-01"), tool_id="chatgpt")["action"] == "ban"
+
+
+def test_a_class_of_tools_takes_the_examples_given_for_it_before(extractor):
+    text = ("Staff who use free chatbots such as ChatGPT, Claude or Gemini to write up patients' records could face "
+            "disciplinary action, Health New Zealand said.\n\nThe memo went out this week to mental health staff.\n\n"
+            "Health New Zealand says using free AI tools for clinical purposes is strictly prohibited.")
+    bans = {e["tool_id"] for e in events_of(extractor, text, published="2026-03-25") if e["action"] == "ban"}
+    assert bans == {"chatgpt", "claude", "gemini"}
+    # a class after a sentence merely naming tools (no examples of a class) stays on the story's tool
+    text = ("Health New Zealand compared ChatGPT, Claude and Gemini last year.\n\nHealth New Zealand says using free "
+            "AI tools for clinical purposes is strictly prohibited.")
+    bans = {e["tool_id"] for e in events_of(extractor, text, published="2026-03-25") if e["action"] == "ban"}
+    assert bans == {"chatgpt"}
