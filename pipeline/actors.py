@@ -1406,7 +1406,9 @@ def asked_of_a_body(ctx, trigger, sent):
     the one urging)."""
     urging = urging_before(ctx, trigger, sent)
     if not urging:
-        return False
+        # "asking the authority to order OpenAI to delete ... and to fine the company": the request goes on
+        return trigger.start - 2 > sent.start and ctx.lower[trigger.start - 2:trigger.start] == ["and", "to"] \
+            and any(t.end <= trigger.start - 2 and asked_of_a_body(ctx, t, sent) for t in ctx.in_sent("trigger", sent))
     first, last = urging[-1] + 1, trigger.start - 1
     asked = {g for g in ("body_anaphor", "agency", "government") for s in ctx.in_sent(g, sent)
              if first <= s.start and s.end <= last}

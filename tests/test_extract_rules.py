@@ -2891,3 +2891,12 @@ def test_a_class_of_tools_takes_the_examples_given_for_it_before(extractor):
             "AI tools for clinical purposes is strictly prohibited.")
     bans = {e["tool_id"] for e in events_of(extractor, text, published="2026-03-25") if e["action"] == "ban"}
     assert bans == {"chatgpt"}
+
+
+def test_a_request_goes_on_over_and_to(extractor):
+    text = ("The group is asking the Norwegian Data Protection Authority to order OpenAI to delete the defamatory "
+            "output about ChatGPT users and to fine the company.")
+    assert not events_of(extractor, text, published="2024-12-10")
+    text = ("The Norwegian Data Protection Authority ordered OpenAI to delete the output of ChatGPT and to fine the "
+            "company.")
+    assert events_of(extractor, text, published="2024-12-10")
