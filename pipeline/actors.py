@@ -958,7 +958,12 @@ def find_named_subjects(ctx, sent, found):
 
 NOT_NAME_GROUPS = ("staff", "school", "lawmaker", "government", "body_anaphor", "anaphor")
 NAME_CONNECTORS = words("name_connector")  # "Association of Netherlands Municipalities"
-AUTHOR_NAME_MAX_WORDS = 7
+
+
+def in_a_name(ctx, i, opening):
+    """Token i can be part of a capitalised name: a capitalised word, a hyphen ("Ibero-American"), or a
+    connector inside it ("of", "for"; not the name's first word, `opening`)."""
+    return ctx.words[i] == "-" or ctx.alpha[i] and (ctx.is_title_case[i] or not opening and ctx.lower[i] in NAME_CONNECTORS)
 
 
 def body_named_by(ctx, sent, by):
@@ -967,8 +972,7 @@ def body_named_by(ctx, sent, by):
     measure, and a paper's author is often named in the sentence after it)."""
     start = by + 1 + (by + 1 < sent.end and ctx.lower[by + 1] == "the")
     end = start
-    while end < sent.end and end - start < AUTHOR_NAME_MAX_WORDS and (ctx.alpha[end] or ctx.words[end] == "-") \
-            and (ctx.is_title_case[end] or ctx.lower[end] in NAME_CONNECTORS and end > start or ctx.words[end] == "-"):
+    while end < sent.end and end - start < ctx.settings.name_max_words and in_a_name(ctx, end, end == start):
         end += 1
     return capitalised_body(ctx, sent, start, end)
 
@@ -981,11 +985,9 @@ def find_bracketed_bodies(ctx, sent, found):
                 or overlaps_marks(ctx, sent, i + 1, i + 2, KNOWN_NAME_GROUPS):
             continue
         start = i
-        while start > sent.start and i - start < AUTHOR_NAME_MAX_WORDS and (
-                ctx.alpha[start - 1] and (ctx.is_title_case[start - 1] or ctx.lower[start - 1] in NAME_CONNECTORS)
-                or ctx.words[start - 1] == "-"):
+        while start > sent.start and i - start < ctx.settings.name_max_words and in_a_name(ctx, start - 1, False):
             start -= 1
-        while start < i and (ctx.lower[start] in NAME_CONNECTORS or ctx.lower[start] in ARTICLES or ctx.words[start] == "-"):
+        while start < i and (ctx.lower[start] in NAME_CONNECTORS | ARTICLES or ctx.words[start] == "-"):
             start += 1
         body = capitalised_body(ctx, sent, start, i) if not set(range(start, i + 3)) & found.taken else None
         if body is not None:  # the short name in brackets is the same body, no second actor
