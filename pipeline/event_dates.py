@@ -60,12 +60,24 @@ def date_candidates(ctx, sent, trigger=None, after=0, others=()):
                 continue  # "The rule adopted in February ... will no longer apply": the rule's date
         if before & DATE_CUES:
             score += cfg.date_cue_bonus
+        if trigger is not None and before & EFFECT_CUES and takes_effect_later(ctx, trigger, sent):
+            score += cfg.effective_date_bonus  # "will block it ... beginning May 6": when it takes effect
         if span.start > sent.start and ctx.lower[span.start - 1] in DOCUMENT_DATED:
             score += cfg.document_dated_bonus  # "an order dated 2 February": the measure's own paper
         if precision == "day":
             score += cfg.date_day_bonus
         out.append((iso, precision, span.text, score))
     return out
+
+
+EFFECT_CUES = words("effect_cue")  # "beginning", "starting", "effective", "from"
+FUTURE_MARKS = words("future_mark")  # "will", "shall"
+
+
+def takes_effect_later(ctx, trigger, sent):
+    """"... told staff on Wednesday that it will block ChatGPT ... beginning May 6": a measure announced for later,
+    whose date is the day it takes effect, not the day it was announced."""
+    return bool(FUTURE_MARKS & set(ctx.lower[max(sent.start, trigger.start - 3):trigger.start]))
 
 
 def other_clause_date(ctx, lo, hi, date_first):

@@ -119,6 +119,7 @@ class RuleSettings:
     date_relative_clause_penalty: float = 1.5  # "which", "who" or ";" between date and trigger
     date_cue_bonus: float = 0.3  # "on", "effective", "since" before the date
     date_day_bonus: float = 0.2  # a date to the day
+    effective_date_bonus: float = 3.0  # "will block it ... beginning May 6": the day a measure announced for later takes effect
     document_dated_bonus: float = 1.5  # "a letter dated Feb. 27": the date of the paper stating the measure
     announcement_days: int = 14  # "the ministry said on Monday": the body's announcement this close before publication dates a fresh measure
 

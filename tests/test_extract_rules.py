@@ -2900,3 +2900,13 @@ def test_a_request_goes_on_over_and_to(extractor):
     text = ("The Norwegian Data Protection Authority ordered OpenAI to delete the output of ChatGPT and to fine the "
             "company.")
     assert events_of(extractor, text, published="2024-12-10")
+
+
+def test_a_measure_announced_for_later_is_dated_when_it_takes_effect(extractor):
+    text = ("The National Archives and Records Administration told staff in an email Wednesday that it will block "
+            "ChatGPT on its internal network and on all agency-issued laptops, tablets and phones beginning May 6.")
+    assert date_of(extractor, text, "2024-05-02", "chatgpt") == "2024-05-06"
+    # a measure already taken keeps the day it was taken
+    text = ("The National Archives and Records Administration told staff in an email Wednesday that it blocked "
+            "ChatGPT on its internal network and on all agency-issued laptops, tablets and phones beginning May 6.")
+    assert date_of(extractor, text, "2024-05-02", "chatgpt") == "2024-05-01"
