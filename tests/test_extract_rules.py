@@ -2789,11 +2789,7 @@ def test_a_governor_named_bill_proposes_nothing(extractor):
 def test_a_governor_signing_a_bill_makes_it_law(extractor):
     text = "Governor Kay Ivey signed a bill that bans DeepSeek on state devices."
     assert one(events_of(extractor, text, published="2025-03-10"), tool_id="deepseek")["stage"] == "enacted"
-
-
-def test_a_governor_signing_a_bill_among_other_actions_makes_it_law(extractor):
-    text = ("Governor Larry Rhoden's actions this year include signing a bill that bans DeepSeek on state "
-            "devices.")
+    text = "Governor Larry Rhoden's actions this year include signing a bill that bans DeepSeek on state devices."
     assert one(events_of(extractor, text, published="2025-04-10"), tool_id="deepseek")["stage"] == "enacted"
 
 
@@ -2810,7 +2806,7 @@ def test_a_council_drafting_rules_proposes_them(extractor):
     assert (e["agency"], e["stage"]) == ("Cabonne Council", "proposed")
 
 
-def test_a_tool_that_would_stay_blocked_is_blocked_now(extractor):
+def test_a_tool_that_would_stay_blocked_is_held_now(extractor):
     text = ("South Korea's Ministry of Education said DeepSeek would stay blocked at its headquarters until checks "
             "confirm the service is safe.")
     e = one(events_of(extractor, text, published="2025-02-07"), tool_id="deepseek")
