@@ -324,8 +324,7 @@ class NameMatcher:
         # "DeepSeek, Kimi and Grok": listed with a tool, a name needing AI context has it (and passes it on)
         pending = [p for p in pending if p[0] == "tool"]
         # "X's Grok": a capitalised name owned by a capitalised name is a product, and so are its other mentions
-        owned = [p for p in pending if self.owned_name(doc, p[1], p[2])]
-        owned_ids = {p[3] for p in owned}
+        owned_ids = {p[3] for p in pending if self.owned_name(doc, p[1], p[2])}
         for group, start, end, entity_id in pending:
             if entity_id in owned_ids:
                 by_place[(group, start, end)].add(entity_id)

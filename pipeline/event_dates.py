@@ -19,6 +19,7 @@ def date_candidates(ctx, sent, trigger=None, after=0, others=()):
     out = []
     triggers = ctx.in_sent("trigger", sent)
     dates = ctx.in_sent("date", sent)
+    later = trigger is not None and takes_effect_later(ctx, trigger, sent)
     for n, span in enumerate(dates):
         if span.start < after or any(owns_date(ctx, actor, span) for actor in others):
             continue
@@ -60,7 +61,7 @@ def date_candidates(ctx, sent, trigger=None, after=0, others=()):
                 continue  # "The rule adopted in February ... will no longer apply": the rule's date
         if before & DATE_CUES:
             score += cfg.date_cue_bonus
-        if trigger is not None and before & EFFECT_CUES and takes_effect_later(ctx, trigger, sent):
+        if later and before & EFFECT_CUES:
             score += cfg.effective_date_bonus  # "will block it ... beginning May 6": when it takes effect
         if span.start > sent.start and ctx.lower[span.start - 1] in DOCUMENT_DATED:
             score += cfg.document_dated_bonus  # "an order dated 2 February": the measure's own paper

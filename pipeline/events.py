@@ -353,11 +353,16 @@ def measure_author(ctx, index, named):
     X'). `named` keeps each sentence's author (or None), read only for sentences asked about: most
     documents never ask."""
     for k in range(max(0, index - ctx.settings.author_spread_sentences + 1), index + 1):
-        if k not in named:
-            named[k] = author_named_in(ctx, ctx.sents[k])
-        if named[k]:
+        if author_of(ctx, k, named):
             return named[k]
     return paper_named_again(ctx, index, named)
+
+
+def author_of(ctx, k, named):
+    """The author sentence k names (author_named_in), read once per document into `named`."""
+    if k not in named:
+        named[k] = author_named_in(ctx, ctx.sents[k])
+    return named[k]
 
 
 def paper_named_again(ctx, index, named):
@@ -367,12 +372,10 @@ def paper_named_again(ctx, index, named):
     sent = ctx.sents[index]
     papers = {n.text.lower() for n in ctx.in_sent("measure_noun", sent)
               if n.start > sent.start and ctx.lower[n.start - 1] == "the"}
+    if not papers:
+        return None
     for k in range(index - ctx.settings.author_spread_sentences, -1, -1):
-        if not papers & {n.text.lower() for n in ctx.in_sent("measure_noun", ctx.sents[k])}:
-            continue
-        if k not in named:
-            named[k] = author_named_in(ctx, ctx.sents[k])
-        if named[k]:
+        if papers & {n.text.lower() for n in ctx.in_sent("measure_noun", ctx.sents[k])} and author_of(ctx, k, named):
             return named[k]
     return None
 
@@ -400,9 +403,7 @@ def author_told_next(ctx, index, named):
     k = index + 1
     if k >= len(ctx.sents) or ctx.lower[ctx.sents[k].start] not in BACK_POINTERS or not same_paragraph_or_next(ctx, index):
         return None
-    if k not in named:
-        named[k] = author_named_in(ctx, ctx.sents[k])
-    return named[k]
+    return author_of(ctx, k, named)
 
 
 def announces(ctx, start, end):
