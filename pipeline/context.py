@@ -134,6 +134,7 @@ class DocContext:
         self.about_privacy = None  # the story gives data privacy as a reason (pipeline.actors.about_privacy)
         self.own_product_cache = {}  # (actor name, mention, tool) -> bool (pipeline.actors.is_own_product)
         self.reason_cues = None  # (sentence index, span) of the reason cues (pipeline.assemble.reason_cues)
+        self.main_body = False  # the body the story is about, once asked (pipeline.events.main_body); False: not yet
         self.name_starts = {s.start for g in ("tool", "vendor") for s in self.group(g)[0]}
         self.focus_tools = self._focus_tools()
         released = reference.tools.get(self.focus_tools[0], {}).get("released") if self.focus_tools else None

@@ -30,7 +30,7 @@ CUE_CLAUSE_END = words("clause_cut") | {";", "—", "."}
 REFERENCE_KINDS = ("national_government", "state_government", "ministry", "agency", "military", "legislature",
                    "legislative_office", "regulator", "dpa", "court", "local_government", "university",
                    "company", "other")
-VIAS = ("by", "relative", "subject", "holder", "speaker", "locative", "context", "nearby", "publisher", "")
+VIAS = ("by", "relative", "subject", "holder", "speaker", "locative", "context", "nearby", "main", "publisher", "")
 ACTIONS = ("ban", "restrict", "suspend", "lift", "investigate", "warn")
 
 

@@ -28,6 +28,7 @@ ctx.settings (pipeline/settings.py).
 7. *Reasons* are the ones the document states (weak cues only from the event's own sentences):
    a report gives its reasons once, rarely beside each measure it names.
 """
+from collections import Counter
 from dataclasses import replace
 
 from banwatch.lexicon import words
@@ -155,7 +156,8 @@ def find_events(ctx):
                     agents, via = [title_actor], "context"
                 elif not ctx.positions_in(SPEAKER_PRONOUNS, sent.start, trigger.start):  # "we", "he": someone
                     nearby = named_before(ctx, index)
-                    agents, via = ([nearby], "nearby") if nearby else ([], "")
+                    main = main_body(ctx) if nearby is None and not actors else None
+                    agents, via = ([nearby], "nearby") if nearby else ([main], "main") if main else ([], "")
             elif ctx.publisher and len(agents) == 1 and agents[0].via == "locative" and publishes_for(ctx, agents[0]):
                 # the Garante's own notice "ChatGPT is accessible again in Italy": where, and whose measure
                 agents, via = [publisher_actor(ctx, sent)], "publisher"
@@ -176,7 +178,7 @@ def find_events(ctx):
             stage = "proposed" if lawmakers_urge(ctx, trigger, sent, agents) else stage_of(ctx, trigger, sent, action)
             in_title = ctx.is_title(sent)
             weight = tool_weight * (cfg.weak_trigger_weight if weak else 1.0) \
-                * (cfg.context_weight if via == "context" else 1.0)
+                * (cfg.context_weight if via in ("context", "main") else 1.0)
             # "lifted the suspension it imposed in July": the lift's date is not the suspension's
             agent_keys = {a.key for a in agents}
             others = [a for a in actors if a.key not in agent_keys]
@@ -194,7 +196,7 @@ def find_events(ctx):
                                             sentence=sent, trigger=trigger, in_title=in_title,
                                             date=best_date if actor_via != "following" else None,
                                             scope=scope, via=actor_via))
-            found_here.extend(a for a in agents if via != "context")
+            found_here.extend(a for a in agents if via not in ("context", "main"))
         # a sentence naming bodies without a measure keeps the context
         if found_here:
             last_actors = found_here
@@ -268,6 +270,24 @@ def named_before(ctx, index):
             or REACTING & set(ctx.lower[opening.end:opening.end + 3]):
         return None
     return opening
+
+
+def main_body(ctx):
+    """The body the story is about, or None: named in its opening sentences (settings.early_sentences), in
+    two sentences at least, and in several times as many as any other (settings.main_body_dominance); not a
+    place's government, nor a place named as where. Whose measure a sentence naming nobody states when
+    nothing nearer tells ("Any other AI product is prohibited for town business" in a story about the Town of
+    Oliver). Read once per document, and only when asked."""
+    if ctx.main_body is False:
+        counts, first = Counter(), {}
+        for index, sent in enumerate(ctx.sents):
+            for actor in {a.key: a for a in actors_in(ctx, sent) if not a.generic and a.via != "locative"}.values():
+                counts[actor.key] += 1
+                first.setdefault(actor.key, (index, actor))
+        (top, named), runner_up = (counts.most_common(2) + [(None, 0)] * 2)[:2]
+        dominant = named >= 2 and named >= ctx.settings.main_body_dominance * runner_up[1]
+        ctx.main_body = first[top][1] if dominant and first[top][0] <= ctx.settings.early_sentences else None
+    return ctx.main_body
 
 
 def opens_on(ctx, actor, sent):

@@ -21,6 +21,8 @@ class RuleSettings:
     # ---- mention weights (pipeline/events.py find_events, pipeline/triggers.py tools_for) ----
     title_weight: float = 1.5  # a mention in the headline
     context_weight: float = 0.6  # an actor taken from the context (author, previous sentence, headline)
+    # the story's own body (pipeline.events.main_body) is named in this many times as many sentences as any other
+    main_body_dominance: float = 3.0
     weak_trigger_weight: float = 0.5  # a weak trigger ("inquiry", "scrutiny")
     named_tool_weight: float = 1.0  # a tool named in the trigger's clause
     listed_tool_weight: float = 0.9  # a tool of a list the sentence introduces ("the following apps:")

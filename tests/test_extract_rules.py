@@ -2906,3 +2906,15 @@ def test_a_measure_announced_for_later_is_dated_when_it_takes_effect(extractor):
     text = ("The National Archives and Records Administration told staff in an email Wednesday that it blocked "
             "ChatGPT on its internal network and on all agency-issued laptops, tablets and phones beginning May 6.")
     assert date_of(extractor, text, "2024-05-02", "chatgpt") == "2024-05-01"
+
+
+def test_a_measure_naming_nobody_is_the_body_the_story_is_about(extractor):
+    text = ("The Town of Oliver held its regular council meeting on Monday.\n\n"
+            "The Town of Oliver also approved money for road repairs and a new fire hall.\n\n"
+            "Using ChatGPT for town business is now prohibited.")
+    e = one(events_of(extractor, text, published="2026-04-29"), tool_id="chatgpt")
+    assert (e["agency"], e["action"]) == ("Town of Oliver", "ban")
+    # a story naming two bodies as often names neither as the measure's author
+    text = text.replace("also approved money", "and the Town of Osoyoos approved money") \
+        + "\n\nThe Town of Osoyoos met on Tuesday."
+    assert not events_of(extractor, text, published="2026-04-29")
