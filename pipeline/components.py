@@ -960,8 +960,9 @@ class UnknownTools:
                     defined.add(doc[name[0]:name[1]].text)
                     found.append(unknown_tool(doc, *name))
                 continue
-            names = self.listed_after(doc, end, sent, known, tools, vendors, products) \
-                or [self.name_after(doc, end, sent, known) or self.name_before(doc, start, sent, known)]
+            names = self.listed_after(doc, end, sent, known, tools, vendors, products)
+            if names is None:  # no list after the noun: a name right after or before it ("the Clothoff app")
+                names = [self.name_after(doc, end, sent, known) or self.name_before(doc, start, sent, known)]
             for name in names:
                 if name is not None and len(doc[name[0]:name[1]].text.strip(".")) > 1 \
                         and doc[name[1] - 1].lower_ not in NOT_TOOL_ENDINGS:
@@ -1051,7 +1052,8 @@ class UnknownTools:
 
     def listed_after(self, doc, i, sent, known, tools, vendors, products):
         """"AI tools such as ChatGPT, Harvey.AI or Google Bard": every name the list gives, known tools
-        passed over (they are marked already), each unknown one a new tool."""
+        passed over (they are marked already), each unknown one a new tool; None when no list follows. A list
+        of known tools only names no other ("Using AI tools such as ChatGPT ...": "Using" is no tool)."""
         if i + 2 < sent.end and doc[i].is_lower and doc[i].is_alpha and doc[i + 1].lower_ == "such":
             i += 1  # "generative AI tools such as": the noun the lexicon's mark stopped short of
         if i + 1 < sent.end and doc[i].lower_ == "," and doc[i + 1].lower_ in TOOL_LIST_LEADS:
@@ -1061,7 +1063,7 @@ class UnknownTools:
         elif i < sent.end and doc[i].lower_ in TOOL_LIST_LEADS:
             i += 1
         else:
-            return []
+            return None
         names = []
         while i < sent.end:
             if i in vendors and vendors[i] < sent.end and doc[vendors[i]].lower_ in POSSESSIVES:

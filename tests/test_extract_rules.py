@@ -2918,3 +2918,15 @@ def test_a_measure_naming_nobody_is_the_body_the_story_is_about(extractor):
     text = text.replace("also approved money", "and the Town of Osoyoos approved money") \
         + "\n\nThe Town of Osoyoos met on Tuesday."
     assert not events_of(extractor, text, published="2026-04-29")
+
+
+def test_a_use_counted_as_misconduct_is_restricted(extractor):
+    text = ("The Joint Council for Qualifications says that passing off what AI tools such as ChatGPT write as a "
+            "student's own work counts as misuse.")
+    e = one(events_of(extractor, text, published="2023-03-29"), tool_id="chatgpt")
+    assert (e["agency"], e["action"]) == ("Joint Council for Qualifications", "restrict")
+
+
+def test_a_list_of_known_tools_after_a_class_names_no_other_tool(extractor):
+    text = "Using AI tools such as ChatGPT for coursework is banned, the Joint Council for Qualifications said."
+    assert {e["tool_id"] for e in events_of(extractor, text, published="2023-03-29")} == {"chatgpt"}
