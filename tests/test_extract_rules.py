@@ -2930,3 +2930,9 @@ def test_a_use_counted_as_misconduct_is_restricted(extractor):
 def test_a_list_of_known_tools_after_a_class_names_no_other_tool(extractor):
     text = "Using AI tools such as ChatGPT for coursework is banned, the Joint Council for Qualifications said."
     assert {e["tool_id"] for e in events_of(extractor, text, published="2023-03-29")} == {"chatgpt"}
+
+
+def test_a_date_a_product_arrived_is_not_the_measure_date(extractor):
+    text = "Vanderbilt University has switched off Turnitin's AI detector, a feature that arrived in April."
+    e = one(events_of(extractor, text, published="2023-08-16"), agency="Vanderbilt University")
+    assert e["date"] == "2023-08-16"
