@@ -63,6 +63,7 @@ def date_candidates(ctx, sent, trigger=None, after=0, others=()):
             score += cfg.date_cue_bonus
         if later and before & EFFECT_CUES:
             score += cfg.effective_date_bonus  # "will block it ... beginning May 6": when it takes effect
+            iso = next_such_date(ctx, span, iso)
         if span.start > sent.start and ctx.lower[span.start - 1] in DOCUMENT_DATED:
             score += cfg.document_dated_bonus  # "an order dated 2 February": the measure's own paper
         if precision == "day":
@@ -72,6 +73,19 @@ def date_candidates(ctx, sent, trigger=None, after=0, others=()):
 
 
 EFFECT_CUES = words("effect_cue")  # "beginning", "starting", "effective", "from"
+YEARLESS = {"in_month", "part_month", "month_day", "day_month"}
+
+
+def next_such_date(ctx, span, iso):
+    """A date without its year that a measure announced for later takes effect on is the next such date, not
+    the last: "will block it from March 1" in a November story is next March (dates.resolve reads year-less
+    dates as past ones, a week's slack aside)."""
+    if span.label_ not in YEARLESS or ctx.published is None:
+        return iso
+    date = datemod.parse_iso(iso if len(iso) == 10 else f"{iso}-28")
+    if date is None or (ctx.published - date).days <= 7:
+        return iso
+    return f"{int(iso[:4]) + 1:04d}{iso[4:]}"
 FUTURE_MARKS = words("future_mark")  # "will", "shall"
 
 

@@ -2936,3 +2936,9 @@ def test_a_date_a_product_arrived_is_not_the_measure_date(extractor):
     text = "Vanderbilt University has switched off Turnitin's AI detector, a feature that arrived in April."
     e = one(events_of(extractor, text, published="2023-08-16"), agency="Vanderbilt University")
     assert e["date"] == "2023-08-16"
+
+
+def test_a_measure_announced_for_later_takes_effect_on_the_next_such_date(extractor):
+    text = ("The National Archives and Records Administration told staff on Wednesday that it will block ChatGPT on "
+            "all agency-issued laptops beginning March 1.")
+    assert date_of(extractor, text, "2024-11-20", "chatgpt") == "2025-03-01"
