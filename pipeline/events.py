@@ -274,10 +274,11 @@ def named_before(ctx, index):
 
 def main_body(ctx):
     """The body the story is about, or None: named in its opening sentences (settings.early_sentences), in
-    two sentences at least, and in several times as many as any other (settings.main_body_dominance); not a
-    place's government, nor a place named as where. Whose measure a sentence naming nobody states when
-    nothing nearer tells ("Any other AI product is prohibited for town business" in a story about the Town of
-    Oliver). Read once per document, and only when asked."""
+    two sentences at least, and in several times as many as any other (settings.main_body_dominance); else, of
+    the bodies named most, the one the headline names, when only one is. Not a place's government, nor a place
+    named as where. Whose measure a sentence naming nobody states when nothing nearer tells ("Any other AI
+    product is prohibited for town business" in a story about the Town of Oliver). Read once per document,
+    and only when asked."""
     if ctx.main_body is False:
         counts, first = Counter(), {}
         for index, sent in enumerate(ctx.sents):
@@ -287,6 +288,10 @@ def main_body(ctx):
         (top, named), runner_up = (counts.most_common(2) + [(None, 0)] * 2)[:2]
         dominant = named >= 2 and named >= ctx.settings.main_body_dominance * runner_up[1]
         ctx.main_body = first[top][1] if dominant and first[top][0] <= ctx.settings.early_sentences else None
+        if ctx.main_body is None and named >= 2:
+            in_title = [key for key in counts if ctx.is_title(ctx.sents[first[key][0]])]
+            if len(in_title) == 1 and counts[in_title[0]] == named:  # "Town of Oliver ..." over a rival as often named
+                ctx.main_body = first[in_title[0]][1]
     return ctx.main_body
 
 

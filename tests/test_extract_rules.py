@@ -2942,3 +2942,12 @@ def test_a_measure_announced_for_later_takes_effect_on_the_next_such_date(extrac
     text = ("The National Archives and Records Administration told staff on Wednesday that it will block ChatGPT on "
             "all agency-issued laptops beginning March 1.")
     assert date_of(extractor, text, "2024-11-20", "chatgpt") == "2025-03-01"
+
+
+def test_of_bodies_named_as_often_the_headline_s_is_the_story_s(extractor):
+    text = ("The Town of Oliver held its council meeting on Monday.\n\nThe Town of Osoyoos held its own on Tuesday.\n\n"
+            "The Town of Osoyoos also approved money for road repairs.\n\n"
+            "Using ChatGPT for town business is now prohibited.")
+    e = one(events_of(extractor, text, published="2026-04-29", title="Town of Oliver council meets"), tool_id="chatgpt")
+    assert e["agency"] == "Town of Oliver"
+    assert not events_of(extractor, text, published="2026-04-29")
