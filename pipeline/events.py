@@ -81,6 +81,7 @@ from pipeline.triggers import (
     scope_phrase,
     stage_of,
     tools_for,
+    tools_named_just_before,
 )
 
 AUTHOR_LINKS = words("author_link")
@@ -126,6 +127,8 @@ def find_events(ctx):
             tools, tool_weight = tools_for(ctx, trigger, sent, index)
             if trigger.kb_id_ == "close":
                 tools = close_tools(ctx, trigger, sent, tools)
+            if not tools and trigger.kb_id_ != "weak":
+                tools, tool_weight = tools_named_just_before(ctx, sent, index), cfg.focus_tool_weight
             if not tools:
                 if ctx.in_sent("tool_noun", sent) and actors_in(ctx, sent):
                     # "staff have been told that free chatbots are off limits": a measure on a class of

@@ -446,6 +446,20 @@ def tools_for(ctx, trigger, sent, sent_index):
     return [], 0.0
 
 
+def tools_named_just_before(ctx, sent, sent_index):
+    """"Anything typed into a public AI chatbot such as ChatGPT ..." then "The guidance says such systems must
+    not ...": a word for tools nothing else resolved (a class, "the services", "it") stands for the tools the
+    sentence just before names, when that one states no measure of its own (one paragraph break at most between
+    them: a news paragraph is often one sentence)."""
+    if not sent_index or not same_paragraph_or_next(ctx, sent_index - 1) or ctx.in_sent("other_product", sent) \
+            or not (ctx.in_sent("tool_noun", sent) or ctx.in_sent("anaphor", sent)):
+        return []
+    before = ctx.sents[sent_index - 1]
+    if ctx.in_sent("trigger", before):
+        return []
+    return list({t.kb_id_: t.text for t in ctx.in_sent("tool", before)}.items())
+
+
 PLURAL_REFERRERS = words("plural_referrer")  # "such services", "these tools", "those tools"
 
 

@@ -2951,3 +2951,13 @@ def test_of_bodies_named_as_often_the_headline_s_is_the_story_s(extractor):
     e = one(events_of(extractor, text, published="2026-04-29", title="Town of Oliver council meets"), tool_id="chatgpt")
     assert e["agency"] == "Town of Oliver"
     assert not events_of(extractor, text, published="2026-04-29")
+
+
+def test_a_word_for_tools_stands_for_those_the_sentence_before_names(extractor):
+    text = ("Many newsrooms have experimented with ChatGPT this year.\n\n"
+            "The Associated Press has laid down its first rules for newsroom use of generative AI.")
+    e = one(events_of(extractor, text, published="2023-08-17"), tool_id="chatgpt")
+    assert (e["agency"], e["action"]) == ("Associated Press", "restrict")
+    # no word for a tool in the measure's sentence: the tools before are not its
+    text = text.replace("newsroom use of generative AI", "its reporters on deadlines")
+    assert not events_of(extractor, text, published="2023-08-17")
