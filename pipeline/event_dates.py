@@ -73,6 +73,7 @@ def date_candidates(ctx, sent, trigger=None, after=0, others=()):
 
 
 EFFECT_CUES = words("effect_cue")  # "beginning", "starting", "effective", "from"
+FUTURE_MARKS = words("future_mark")  # "will", "shall"
 YEARLESS = {"in_month", "part_month", "month_day", "day_month"}
 
 
@@ -86,7 +87,6 @@ def next_such_date(ctx, span, iso):
     if date is None or (ctx.published - date).days <= 7:
         return iso
     return f"{int(iso[:4]) + 1:04d}{iso[4:]}"
-FUTURE_MARKS = words("future_mark")  # "will", "shall"
 
 
 def takes_effect_later(ctx, trigger, sent):

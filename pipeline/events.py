@@ -292,8 +292,9 @@ def main_body(ctx):
         dominant = named >= 2 and named >= ctx.settings.main_body_dominance * runner_up[1]
         ctx.main_body = first[top][1] if dominant and first[top][0] <= ctx.settings.early_sentences else None
         if ctx.main_body is None and named >= 2:
+            # "Town of Oliver council meets" over a rival named as often
             in_title = [key for key in counts if ctx.is_title(ctx.sents[first[key][0]])]
-            if len(in_title) == 1 and counts[in_title[0]] == named:  # "Town of Oliver ..." over a rival as often named
+            if len(in_title) == 1 and counts[in_title[0]] == named:
                 ctx.main_body = first[in_title[0]][1]
     return ctx.main_body
 
