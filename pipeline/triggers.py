@@ -119,13 +119,20 @@ HARMS = words("harm_object")  # "limit the harm", "curb the risks": a measure on
 OBJECT_DETERMINERS = {"the", "its", "their", "any", "such", "these", "those", "this", "that"}
 
 
+def compares_degree(ctx, trigger, sent):
+    """"could not be used as casually as the US-made chatbots": "as <word> as" right after a measure word
+    compares how a tool is used, it states no measure."""
+    i = trigger.end
+    return i + 2 < sent.end and ctx.lower[i] == "as" and ctx.alpha[i + 1] and ctx.lower[i + 2] == "as"
+
+
 def limits_a_harm(ctx, trigger, sent):
     """"ordered the companies to ... limit the harm their products may cause": what is limited is a
     harm, not a tool."""
     i = trigger.end
     while i < sent.end and ctx.lower[i] in OBJECT_DETERMINERS:
         i += 1
-    return i < sent.end and ctx.lower[i] in HARMS
+    return i < sent.end and ctx.lower[i] in HARMS or compares_degree(ctx, trigger, sent)
 
 
 PERMITTING = words("permitting")  # "not allow", "not permit": a prohibition read through its object

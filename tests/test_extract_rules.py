@@ -2961,3 +2961,11 @@ def test_a_word_for_tools_stands_for_those_the_sentence_before_names(extractor):
     # no word for a tool in the measure's sentence: the tools before are not its
     text = text.replace("newsroom use of generative AI", "its reporters on deadlines")
     assert not events_of(extractor, text, published="2023-08-17")
+
+
+def test_as_much_as_compares_degree_and_states_no_measure(extractor):
+    text = ("The Indian Computer Emergency Response Team said DeepSeek could not be used as casually as the "
+            "chatbots made in the United States.")
+    assert not events_of(extractor, text, published="2025-02-10")
+    text = "The Indian Computer Emergency Response Team said DeepSeek could not be used on official computers."
+    assert events_of(extractor, text, published="2025-02-10")
