@@ -59,6 +59,7 @@ from pipeline.triggers import (
     bars_an_input,
     blocks_part_of,
     close_tools,
+    compares_degree,
     conditional_permission,
     ends_a_probe,
     is_elsewhere,
@@ -89,6 +90,9 @@ ANNOUNCING = words("announcing")
 ANNOUNCED_DETERMINERS = words("announced_determiner")
 
 
+CONTEXT_VIAS = ("context", "main")  # an actor the context gave, not the sentence: weighed less, never passed on
+
+
 def find_events(ctx):
     cfg = ctx.settings
     mentions = []
@@ -115,7 +119,7 @@ def find_events(ctx):
         for trigger in triggers:
             if is_negated(ctx, trigger, sent) or is_opinion(ctx, trigger, sent) or modifies_other_noun(ctx, trigger, sent) \
                     or is_question(ctx, sent) or limits_a_harm(ctx, trigger, sent) \
-                    or permits_nothing_of_a_tool(ctx, trigger, sent) \
+                    or compares_degree(ctx, trigger, sent) or permits_nothing_of_a_tool(ctx, trigger, sent) \
                     or lifts_nothing_named(ctx, trigger, sent) or heads_towards(ctx, trigger, sent) \
                     or asked_of_a_body(ctx, trigger, sent) or lifted_later(ctx, trigger, sent) \
                     or ends_a_probe(ctx, trigger, sent) or names_a_document(ctx, trigger, sent):
@@ -181,7 +185,7 @@ def find_events(ctx):
             stage = "proposed" if lawmakers_urge(ctx, trigger, sent, agents) else stage_of(ctx, trigger, sent, action)
             in_title = ctx.is_title(sent)
             weight = tool_weight * (cfg.weak_trigger_weight if weak else 1.0) \
-                * (cfg.context_weight if via in ("context", "main") else 1.0)
+                * (cfg.context_weight if via in CONTEXT_VIAS else 1.0)
             # "lifted the suspension it imposed in July": the lift's date is not the suspension's
             agent_keys = {a.key for a in agents}
             others = [a for a in actors if a.key not in agent_keys]
@@ -199,7 +203,7 @@ def find_events(ctx):
                                             sentence=sent, trigger=trigger, in_title=in_title,
                                             date=best_date if actor_via != "following" else None,
                                             scope=scope, via=actor_via))
-            found_here.extend(a for a in agents if via not in ("context", "main"))
+            found_here.extend(a for a in agents if via not in CONTEXT_VIAS)
         # a sentence naming bodies without a measure keeps the context
         if found_here:
             last_actors = found_here

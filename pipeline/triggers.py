@@ -132,7 +132,7 @@ def limits_a_harm(ctx, trigger, sent):
     i = trigger.end
     while i < sent.end and ctx.lower[i] in OBJECT_DETERMINERS:
         i += 1
-    return i < sent.end and ctx.lower[i] in HARMS or compares_degree(ctx, trigger, sent)
+    return i < sent.end and ctx.lower[i] in HARMS
 
 
 PERMITTING = words("permitting")  # "not allow", "not permit": a prohibition read through its object
