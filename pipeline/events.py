@@ -82,6 +82,7 @@ from pipeline.triggers import (
     scope_phrase,
     stage_of,
     tools_for,
+    tools_named,
     tools_named_just_before,
 )
 
@@ -222,7 +223,7 @@ def extended_to(ctx, sent, index, mentions):
     up to three sentences after it."""
     last = mentions[-1]
     back = index - ctx.sentence_index(last.sentence.start)
-    tools = {t.kb_id_: t.text for t in ctx.in_sent("tool", sent)}
+    tools = tools_named(ctx, sent)
     if not tools or not (0 < back <= 2 and "also" in ctx.lower[sent.start:sent.end]
                          and ctx.positions_in(COVERING, sent.start, sent.end)
                          or 0 < back <= 3 and opens_on_its_paper(ctx, sent, last)):

@@ -371,6 +371,11 @@ def is_rival(ctx, tool):
                              bool(RIVAL_CUES & set(before[:-1])))
 
 
+def tools_named(ctx, sent):
+    """{tool id: text} of the tools a sentence names, once each, less those named only as rivals or makers."""
+    return {t.kb_id_: t.text for t in ctx.in_sent("tool", sent) if not is_rival(ctx, t)}
+
+
 def left_available(ctx, tool, sent):
     """"...left other services, such as ChatGPT, available to staff": a tool the measure spares."""
     cfg = ctx.settings
@@ -464,7 +469,7 @@ def tools_named_just_before(ctx, sent, sent_index):
     before = ctx.sents[sent_index - 1]
     if ctx.in_sent("trigger", before):
         return []
-    return list({t.kb_id_: t.text for t in ctx.in_sent("tool", before)}.items())
+    return list(tools_named(ctx, before).items())
 
 
 PLURAL_REFERRERS = words("plural_referrer")  # "such services", "these tools", "those tools"
@@ -485,7 +490,7 @@ def tools_referred_back(ctx, start, end, sent_index):
         if not same_paragraph_or_next(ctx, k):
             return []
         before = ctx.sents[k]
-        tools = {t.kb_id_: t.text for t in ctx.in_sent("tool", before) if not is_rival(ctx, t)}
+        tools = tools_named(ctx, before)
         if not tools:
             continue
         # "free AI tools" with no "such" or "these": only when that sentence gave the tools as examples of a
@@ -522,7 +527,7 @@ def members_listed_after(ctx, sent_index):
     for k in range(sent_index + 1, min(len(ctx.sents), sent_index + 1 + ctx.settings.class_list_lookahead_sentences)):
         if not same_paragraph_or_next(ctx, k - 1):
             return []
-        listed = {t.kb_id_: t.text for t in ctx.in_sent("tool", ctx.sents[k]) if not is_rival(ctx, t)}
+        listed = tools_named(ctx, ctx.sents[k])
         if listed:
             return list(listed.items()) if len(listed) >= 2 and (k == sent_index + 1 or gives_examples(ctx, ctx.sents[k])) else []
     return []
@@ -547,7 +552,7 @@ def tools_of_next_sentence(ctx, trigger, sent_index):
     measure_words = {w for w in ctx.lower[trigger.start:trigger.end] if w.isalpha() and len(w) > 3}
     if len(opening) < 2 or opening[0] not in REFER_BACK_DETERMINERS or opening[1] not in measure_words:
         return []
-    return list({t.kb_id_: t.text for t in ctx.in_sent("tool", following) if not is_rival(ctx, t)}.items())
+    return list(tools_named(ctx, following).items())
 
 
 DESCRIBING_PARTICIPLES = words("describing_participle")  # "-backed", "-owned", "-based"
