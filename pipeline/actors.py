@@ -912,7 +912,7 @@ def find_ner_bodies(ctx, sent, found):
     for span in spans:
         tokens = set(range(span.start, span.end))
         if tokens & (found.taken | not_bodies) or ctx.is_origin(span) or reports(ctx, span, sent) \
-                or unit_of_a_body(ctx, span, sent, found):
+                or unit_of_a_body(ctx, span, sent, found) or is_quoted(ctx, span, sent):
             continue
         actor = ner_actor(ctx, span, sent)
         if actor:
@@ -920,6 +920,12 @@ def find_ner_bodies(ctx, sent, found):
 
 
 UNIT_NOUNS = words("unit_noun")
+QUOTES = {'"', "“", "”", "‘"}
+
+
+def is_quoted(ctx, span, sent):
+    """"The memo, titled “Protecting Federal Networks”, ...": a quoted title or phrase, not a body."""
+    return bool(QUOTES & set(span.text)) or span.start > sent.start and ctx.words[span.start - 1] in QUOTES
 
 
 def unit_of_a_body(ctx, span, sent, found):
@@ -1524,11 +1530,24 @@ def agents_for(ctx, trigger, sent, actors, passive):
     found = trailing_speaker(ctx, trigger, sent, actors)
     if found:
         return found
-    # "ChatGPT is back online in Italy": where the measure holds, when nobody is named
-    locative = [a for a in actors if a.via == "locative" and 0 <= a.start - trigger.end <= ctx.settings.locative_gap]
+    # "ChatGPT is back online in Italy": where the measure holds, when nobody is named; "DeepSeek is banned
+    # at the Department of Defense": a body named as where holds it as its own
+    locative = [a for a in actors if 0 <= a.start - trigger.end <= ctx.settings.locative_gap
+                and (a.via == "locative" or passive and not a.generic and named_as_where(ctx, a))]
     if locative:
         return locative[:1], "locative"
     return [], ""
+
+
+WHERE_PREPOSITIONS = LOCATIVE | {"at"}
+
+
+def named_as_where(ctx, actor):
+    """"at the Department of Defense", "across Sciences Po": a preposition of place (and "the") before it."""
+    i = actor.start - 1
+    if i > 0 and ctx.lower[i] == "the":
+        i -= 1
+    return i >= 0 and ctx.lower[i] in WHERE_PREPOSITIONS
 
 
 def bill_legislature(ctx, trigger, sent, actors):

@@ -108,10 +108,14 @@ def heads_towards(ctx, trigger, sent):
     return i >= sent.start and ctx.lower[i] in TOWARDS
 
 
+RULE_STATES = words("rule_state")  # "no longer apply", "no longer in force"
+
+
 def lifts_nothing_named(ctx, trigger, sent):
     """"The interim rule ... will no longer apply" lifts the rule; "its exemption for researchers will no
-    longer apply" tightens one: a lift said with "no longer" needs a measure noun before it."""
-    return trigger.label_ == "lift" and ctx.lower[trigger.start] == "no" \
+    longer apply" tightens one: a rule said with "no longer" to be out of force needs a measure noun before
+    it ("no longer blocks ChatGPT" names what it ends)."""
+    return trigger.label_ == "lift" and ctx.lower[trigger.start] == "no" and ctx.lower[trigger.end - 1] in RULE_STATES \
         and not ctx.spans("measure_noun", sent.start, trigger.start)
 
 

@@ -2969,3 +2969,53 @@ def test_as_much_as_compares_degree_and_states_no_measure(extractor):
     assert not events_of(extractor, text, published="2025-02-10")
     text = "The Indian Computer Emergency Response Team said DeepSeek could not be used on official computers."
     assert events_of(extractor, text, published="2025-02-10")
+
+
+@pytest.mark.parametrize("text", [
+    "The Pentagon no longer blocks ChatGPT on its unclassified network.",
+    "NASA revoked its ban on DeepSeek in March.",
+    "New York City Public Schools repealed the ChatGPT ban.",
+    "New York City Public Schools walked back its ban on ChatGPT.",
+    "New York City Public Schools backtracked on its ChatGPT ban.",
+    "New York City Public Schools has unbanned ChatGPT.",
+])
+def test_ending_a_ban_in_other_words_is_a_lift(extractor, text):
+    events = events_of(extractor, text)
+    assert "lift" in {e["action"] for e in events}, events
+
+
+def test_no_longer_blocking_is_not_a_ban(extractor):
+    events = events_of(extractor, "The Pentagon no longer blocks ChatGPT on its unclassified network.")
+    assert [e["action"] for e in events] == ["lift"]
+
+
+def test_a_rule_no_longer_in_force_still_needs_its_measure_named(extractor):
+    # "no longer apply" with no measure noun before it tightens nothing and lifts nothing named
+    assert events_of(extractor, "NASA said its exemption for ChatGPT would no longer apply.") == []
+
+
+def test_a_body_named_as_where_a_measure_holds_takes_it(extractor):
+    e = one(events_of(extractor, "DeepSeek is banned at the Department of Defense."), tool_id="deepseek")
+    assert (e["agency_id"], e["action"]) == ("us-dod", "ban")
+
+
+def test_a_court_where_a_suit_is_filed_does_not_take_the_measure(extractor):
+    # only a measure said of the tool (passive) is held where it is named as where; not an active suit
+    events = events_of(extractor, "A newspaper publisher filed a lawsuit against Perplexity in the Tokyo District Court.")
+    assert not any("Court" in e["agency"] for e in events), events
+
+
+@pytest.mark.parametrize("text, action", [
+    ("The Department of Defense ordered Apple and Google to pull DeepSeek from their app stores.", "suspend"),
+    ("The Department of Defense has shut off DeepSeek on its network.", "ban"),
+    ("The Department of Defense is scrutinising DeepSeek.", "investigate"),
+])
+def test_more_words_for_measures(extractor, text, action):
+    e = one(events_of(extractor, text), tool_id="deepseek")
+    assert (e["agency_id"], e["action"]) == ("us-dod", action)
+
+
+def test_a_quoted_title_is_not_a_body(extractor):
+    # NER tags the memo's quoted title as an organisation
+    events = events_of(extractor, "The memo, titled “Protecting Federal Networks”, bans DeepSeek on agency devices.")
+    assert not any("Protecting" in e["agency"] for e in events), events
