@@ -47,10 +47,13 @@ def date_candidates(ctx, sent, trigger=None, after=0, others=()):
             distance = _gap(span, trigger)
             score = cfg.date_base_score - min(distance, cfg.date_distance_cap) / cfg.date_distance_scale
             nearest = min(triggers, key=lambda t: _gap(span, t)) if triggers else trigger
-            if nearest is not trigger and _gap(span, nearest) < distance:
+            other_nearer = nearest is not trigger and _gap(span, nearest) < distance
+            if other_nearer:
                 score -= cfg.date_other_trigger_penalty
             lo, hi = sorted((span.end, trigger.start)) if span.end <= trigger.start else sorted((trigger.end, span.start))
             if any(w in RELATIVE_CLAUSE for w in ctx.lower[lo:hi]):
+                if other_nearer and span.start >= trigger.end and nearest.start > lo:
+                    continue  # "..., which had blocked the service in March": the date of the clause's own measure
                 score -= cfg.date_relative_clause_penalty
             if other_clause_date(ctx, lo, hi, date_first=span.end <= trigger.start):
                 continue  # "X banned it, while Y acted on Wednesday": the date is Y's

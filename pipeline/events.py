@@ -266,15 +266,16 @@ SPEAKER_PRONOUNS = FIRST_PERSON | PERSON_PRONOUNS
 def named_before(ctx, index):
     """The body the sentence before opens on, when that sentence sets out a measure of its own words
     ("Judge Starr of the Northern District of Texas added an item to his standing requirements. Every
-    attorney ... must file a certificate"): whose measure a sentence naming nobody states, when nothing
-    else tells. Not a company, nor one reacting to a measure ("Microsoft criticised the decision")."""
+    attorney ... must file a certificate") or names a tool after it ("DISA reviewed DeepSeek last week. Staff
+    were told that the app is no longer permitted"): whose measure a sentence naming nobody states, when
+    nothing else tells. Not a company, nor one reacting to a measure ("Microsoft criticised the decision")."""
     if not index or not same_paragraph(ctx, index - 1, index):
         return None
     sent = ctx.sents[index - 1]
     named = [a for a in actors_in(ctx, sent) if not a.generic and a.via not in ("locative", "anaphor")]
     opening = min(named, key=lambda a: a.start) if named else None
     if opening is None or opening.kind == "company" or not opens_on(ctx, opening, sent) \
-            or not ctx.spans("measure_noun", opening.end, sent.end) \
+            or not (ctx.spans("measure_noun", opening.end, sent.end) or ctx.spans("tool", opening.end, sent.end)) \
             or REACTING & set(ctx.lower[opening.end:opening.end + 3]):
         return None
     return opening

@@ -3019,3 +3019,24 @@ def test_a_quoted_title_is_not_a_body(extractor):
     # NER tags the memo's quoted title as an organisation
     events = events_of(extractor, "The memo, titled “Protecting Federal Networks”, bans DeepSeek on agency devices.")
     assert not any("Protecting" in e["agency"] for e in events), events
+
+
+def test_permitted_only_under_a_condition_is_a_restriction(extractor):
+    e = one(events_of(extractor, "The University of Sydney permits ChatGPT in assessments only when the unit "
+                                 "coordinator says so."), tool_id="chatgpt")
+    assert e["action"] == "restrict"
+
+
+def test_a_date_in_a_relative_clause_with_its_own_measure_is_not_the_lift_s(extractor):
+    events = events_of(extractor, "ChatGPT is available again in Italy after OpenAI met the demands of the Garante, "
+                                  "which had blocked the service in March.", published="2023-04-28")
+    lift = one(events, action="lift")
+    assert lift["date_source"] == "published" and lift["date"] == "2023-04-28"
+
+
+def test_the_body_the_sentence_before_opens_on_with_the_tool_takes_a_measure_naming_nobody(extractor):
+    events = events_of(extractor, "DISA reviewed DeepSeek last week. Staff were told on Friday that the app is no "
+                                  "longer permitted on any agency device.",
+                       title="Agency acts on DeepSeek")
+    e = one(events, action="ban")
+    assert (e["agency_id"], e["tool_id"]) == ("us-disa", "deepseek")
