@@ -340,6 +340,9 @@ def find_agencies(ctx, sent, found):
                                                       or below_the_place(ctx, place_names[span.start, span.end], span.end,
                                                                          min(span.end + 1, sent.end))):
             continue
+        if (span.start, span.end) in place_names and any(0 <= m.start - span.end <= ctx.settings.place_noun_gap
+                                                         for m in ctx.in_sent("lawmaker", sent)):
+            continue  # "Texas lawmakers", "A Texas senator": the place's legislature (find_places)
         if (span.start, span.end) in place_names and previous in NOT_AGENT_BEFORE:
             # "a school board in Virginia": a place, not the state government acting
             if previous not in LOCATIVE:
@@ -1049,17 +1052,20 @@ def find_collectives(ctx, sent, found):
 
 
 def find_lawmakers(ctx, sent, found):
-    """"Lawmakers" no place names: the legislature of the story's country ("state lawmakers": of its
-    state)."""
+    """"Lawmakers" no place names before them: the legislature of a place named right after ("lawmakers in
+    Virginia"), else of the story's country ("state lawmakers": of its state)."""
     for span in ctx.in_sent("lawmaker", sent):
         if found.covers(span) or represents_others(ctx, span, sent) or one_member(ctx, span, sent):
             continue
         level = "state" if span.start > sent.start and ctx.lower[span.start - 1] in STATE_LEVEL else "country"
-        actor = legislature_actor(ctx, ctx.dominant_of(level), span.text, span.start, span.end)
+        place = next((j.kb_id_ for j in ctx.in_sent("jurisdiction", sent)
+                      if j.start == span.end + 1 and ctx.lower[span.end] in LAWMAKERS_OF), None)
+        actor = legislature_actor(ctx, place or ctx.dominant_of(level), span.text, span.start, span.end)
         if actor:
             found.claim(actor)
 
 
+LAWMAKERS_OF = {"in", "from"}  # "lawmakers in Virginia"
 SINGLE_LAWMAKERS = words("single_lawmaker")  # "a lawmaker", "a senator": one member
 AMBIGUOUS_LAWMAKERS = words("ambiguous_lawmaker")  # "representatives", "delegates": of anyone
 NOT_LEGISLATURES = words("not_legislature")  # "union representatives", "industry delegates"

@@ -3040,3 +3040,13 @@ def test_the_body_the_sentence_before_opens_on_with_the_tool_takes_a_measure_nam
                        title="Agency acts on DeepSeek")
     e = one(events, action="ban")
     assert (e["agency_id"], e["tool_id"]) == ("us-disa", "deepseek")
+
+
+@pytest.mark.parametrize("text", [
+    "Texas lawmakers filed a bill to ban DeepSeek on state devices.",
+    "A Texas senator has filed a bill to ban DeepSeek on state devices.",
+    "Lawmakers in Texas proposed legislation to bar DeepSeek from state devices.",
+])
+def test_a_place_s_lawmakers_are_its_legislature_not_the_country_s(extractor, text):
+    e = one(events_of(extractor, text, published="2025-02-10"), action="ban")
+    assert (e["agency"], e["stage"]) == ("Texas Legislature", "proposed")
