@@ -40,6 +40,9 @@ def date_candidates(ctx, sent, trigger=None, after=0, others=()):
         if not resolved:
             continue
         iso, precision = resolved
+        if later and before & EFFECT_CUES:
+            # "will ban it from March 1": when it takes effect, read before the tool's release date would drop it
+            iso = next_such_date(ctx, span, iso)
         if ctx.not_before and iso < ctx.not_before.isoformat()[:len(iso)]:
             continue  # no measure predates the tool it acts on: this date is about something else
         score = cfg.date_untargeted_score
@@ -66,7 +69,6 @@ def date_candidates(ctx, sent, trigger=None, after=0, others=()):
             score += cfg.date_cue_bonus
         if later and before & EFFECT_CUES:
             score += cfg.effective_date_bonus  # "will block it ... beginning May 6": when it takes effect
-            iso = next_such_date(ctx, span, iso)
         if span.start > sent.start and ctx.lower[span.start - 1] in DOCUMENT_DATED:
             score += cfg.document_dated_bonus  # "an order dated 2 February": the measure's own paper
         if precision == "day":

@@ -63,6 +63,7 @@ from pipeline.triggers import (
     conditional_permission,
     ends_a_probe,
     is_elsewhere,
+    is_hypothetical,
     is_negated,
     is_opinion,
     is_passive,
@@ -123,7 +124,8 @@ def find_events(ctx):
                     or compares_degree(ctx, trigger, sent) or permits_nothing_of_a_tool(ctx, trigger, sent) \
                     or lifts_nothing_named(ctx, trigger, sent) or heads_towards(ctx, trigger, sent) \
                     or asked_of_a_body(ctx, trigger, sent) or lifted_later(ctx, trigger, sent) \
-                    or ends_a_probe(ctx, trigger, sent) or names_a_document(ctx, trigger, sent):
+                    or ends_a_probe(ctx, trigger, sent) or names_a_document(ctx, trigger, sent) \
+                    or is_hypothetical(ctx, trigger, sent):
                 continue
             if any(trigger.start >= s.start and trigger.end <= s.end
                    for g in ("tool", "agency", "vendor") for s in ctx.in_sent(g, sent)) \

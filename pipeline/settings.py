@@ -126,6 +126,7 @@ class RuleSettings:
     announcement_days: int = 14  # "the ministry said on Monday": the body's announcement this close before publication dates a fresh measure
 
     # ---- events (pipeline/assemble.py) ----
+    conditional_window: int = 8  # "If NASA bans DeepSeek": words back from a trigger to its "if" or "whether"
     one_measure_months: int = 12  # kept events of one body on one tool this close are one measure (the surest stands)
     same_measure_days: int = 45  # mentions of one body's measure on a tool this far apart are one event
 

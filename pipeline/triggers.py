@@ -171,6 +171,20 @@ def investigates_people(ctx, trigger, sent, passive):
 YES_NO_OPENERS = words("yes_no_opener")  # "Are", "Will", "Should": a question that states nothing
 
 
+CONDITIONALS = words("conditional")
+
+
+def is_hypothetical(ctx, trigger, sent):
+    """"If NASA bans DeepSeek, other agencies will follow", "It is unclear whether NASA will ban it": a measure
+    supposed in a clause of its own, not taken."""
+    for i in range(trigger.start - 1, max(sent.start, trigger.start - ctx.settings.conditional_window) - 1, -1):
+        if ctx.lower[i] in {",", ";", ":"}:
+            return False
+        if ctx.lower[i] in CONDITIONALS:
+            return True
+    return False
+
+
 def is_question(ctx, sent):
     """"Are civil servants banned from using ChatGPT?", "Will Europe ban DeepSeek?": asked, not stated
     ("Why did SPS unblock ChatGPT?" takes the lift as given)."""

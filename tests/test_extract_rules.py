@@ -3050,3 +3050,24 @@ def test_the_body_the_sentence_before_opens_on_with_the_tool_takes_a_measure_nam
 def test_a_place_s_lawmakers_are_its_legislature_not_the_country_s(extractor, text):
     e = one(events_of(extractor, text, published="2025-02-10"), action="ban")
     assert (e["agency"], e["stage"]) == ("Texas Legislature", "proposed")
+
+
+@pytest.mark.parametrize("text", [
+    "If NASA bans DeepSeek, other agencies will follow.",
+    "It is unclear whether NASA will ban DeepSeek.",
+    "Critics want NASA to ban DeepSeek.",
+    "NASA has asked Congress to ban DeepSeek.",
+])
+def test_a_measure_supposed_wished_or_asked_of_a_legislature_is_not_taken(extractor, text):
+    assert not [e for e in events_of(extractor, text) if e["agency_id"] == "us-nasa"], text
+
+
+def test_a_measure_taken_whatever_others_do_still_stands(extractor):
+    # the condition is a clause of its own, closed by a comma
+    e = one(events_of(extractor, "Whether or not other agencies follow, NASA has banned DeepSeek."), tool_id="deepseek")
+    assert (e["agency_id"], e["action"]) == ("us-nasa", "ban")
+
+
+def test_an_effective_date_after_the_tool_s_release_but_yearless_is_the_next_one(extractor):
+    # "March 1" read as last March predates DeepSeek's release and was dropped before it was moved on a year
+    assert date_of(extractor, "NASA will ban DeepSeek from March 1.", "2025-02-10", "deepseek") == "2025-03-01"
