@@ -1437,7 +1437,8 @@ def asked_of_a_body(ctx, trigger, sent):
     askers = [a for a in actors_in(ctx, sent) if a.end <= urging[-1]]
     # "Poland intends to ask the European Commission to look into Grok": a body outside the asker's
     # jurisdiction is asked, not instructed
-    if any(outside_of(ctx, s, askers) for s in ctx.in_sent("agency", sent) if first <= s.start and s.end <= last):
+    if any(outside_of(ctx, s, askers) for s in ctx.in_sent("agency", sent) if first <= s.start and s.end <= last
+           and ctx.ref.agencies.get(s.kb_id_, {}).get("type") != "company"):  # a company asked is told
         return True
     # "The ministry asked government agencies to stop using it" is the ministry's instruction
     return bool(asked) and not askers

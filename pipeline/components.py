@@ -43,6 +43,7 @@ from spacy.util import filter_spans
 from banwatch.lexicon import LEXICON_PATH, WORDS_GROUP, load_lexicon, words
 from banwatch.names import slugify
 from banwatch.reference import load_reference
+from pipeline.dates import MONTH_PART
 from pipeline.settings import DEFAULT_SETTINGS, RuleSettings
 
 SENTENCE_END = {".", "!", "?", "…", "...", "?!"}
@@ -589,9 +590,9 @@ DATE_PATTERNS = [
     ("day_month_year", rf"\b[0-3]?\d(?:st|nd|rd|th)?\s+(?:day\s+of\s+|of\s+)?{MONTHS},?\s+(?:19|20)\d\d\b"),  # "this 11th day of February, 2025": a signed instrument's date
     ("month_day", rf"\b{MONTHS}\s+[0-3]?\d(?:st|nd|rd|th)?\b(?!,?\s*(?:19|20)\d\d)"),
     ("day_month", rf"\b[0-3]?\d(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTHS}(?![\w.]*,?\s+(?:19|20)\d\d)"),
-    ("part_month_year", rf"\b(?:early|mid|late|end of|beginning of|start of)[- ]{MONTHS},?\s+(?:19|20)\d\d\b"),
+    ("part_month_year", rf"\b{MONTH_PART}[- ]{MONTHS},?\s+(?:19|20)\d\d\b"),
     ("month_year", rf"\b{MONTHS},?\s+(?:of\s+)?(?:19|20)\d\d\b"),
-    ("part_month", rf"\b(?:early|mid|late|end of|beginning of|start of)[- ]{MONTHS}"),
+    ("part_month", rf"\b{MONTH_PART}[- ]{MONTHS}"),
     ("in_month", rf"\b(?:in|since|from|until|by|during|last|this|earlier this|late last)\s+{MONTHS}(?=[\s,.;)]|$)(?!\s+[0-3]?\d(?:st|nd|rd|th)?\b|\.[ \t]+[0-3]?\d(?:st|nd|rd|th)?\b)(?!,?\s+(?:of\s+)?(?:19|20)\d\d\b|\.,?[ \t]+(?:of\s+)?(?:19|20)\d\d\b)"),  # "from March 31", "since Jan. 3" are days, "in March 2024" a month of that year
     ("weekday", rf"\b(?:(?:last|this|on|early|late|next|starting|beginning|from)\s+)?{WEEKDAYS}(?:\s+(?:morning|afternoon|evening|night))?"
                 rf"(?:\s+(?:of\s+)?last\s+week)?\b"),

@@ -10,6 +10,9 @@ import re
 
 import dateparser
 
+# "early", "end of", "the final days of" a month: the month is the date (its precision, a month)
+MONTH_PART = (r"(?:early|mid|late|end of|beginning of|start of|"
+              r"the (?:first|last|final|closing|opening) (?:days?|weeks?|half) of|the (?:first|second) half of)")
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
@@ -65,7 +68,7 @@ def resolve(kind, text, published=None, default_year=None, not_before=None):
         return (parsed.date().isoformat(), "day") if parsed else None
     if kind in {"month_year", "part_month_year"}:
         year = int(re.search(r"(19|20)\d\d", clean).group(0))
-        month = month_of(re.sub(r"(?i)^(early|mid|late|end of|beginning of|start of)[- ]", "", clean))
+        month = month_of(re.sub(rf"(?i)^{MONTH_PART}[- ]", "", clean))
         return (f"{year:04d}-{month:02d}", "month") if month else None
     if kind in {"year", "school_year", "season_year"}:  # "the 2025-26 school year" begins in 2025
         return re.search(r"(19|20)\d\d", clean).group(0), "year"
@@ -80,7 +83,7 @@ def resolve(kind, text, published=None, default_year=None, not_before=None):
         except ValueError:
             return None
     if kind in {"in_month", "part_month"}:
-        month = month_of(re.sub(r"(?i)^(early|mid|late|end of|beginning of|start of|last|this|earlier this|late last)[- ]", "", lower))
+        month = month_of(re.sub(rf"(?i)^(?:{MONTH_PART}|last|this|earlier this|late last)[- ]", "", lower))
         year = _year_for(month, 1, published, default_year, not_before)
         if not month or year is None:
             return None

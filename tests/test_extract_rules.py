@@ -3071,3 +3071,18 @@ def test_a_measure_taken_whatever_others_do_still_stands(extractor):
 def test_an_effective_date_after_the_tool_s_release_but_yearless_is_the_next_one(extractor):
     # "March 1" read as last March predates DeepSeek's release and was dropped before it was moved on a year
     assert date_of(extractor, "NASA will ban DeepSeek from March 1.", "2025-02-10", "deepseek") == "2025-03-01"
+
+
+def test_a_foreign_company_asked_to_act_is_told_by_the_body_asking(extractor):
+    # unlike a foreign body (the European Commission asked by Poland), a company asked carries out the request
+    text = "Germany's data protection commissioner asked Apple and Google to remove DeepSeek from their app stores."
+    e = one(events_of(extractor, text), tool_id="deepseek")
+    assert (e["agency_kind"], e["action"]) == ("dpa", "suspend")
+
+
+@pytest.mark.parametrize("text, month", [
+    ("NASA banned DeepSeek in the final days of January.", "2025-01"),
+    ("NASA banned DeepSeek in the first week of February.", "2025-02"),
+])
+def test_a_part_of_a_month_named_in_words_is_that_month(extractor, text, month):
+    assert date_of(extractor, text, "2025-02-12", "deepseek") == month
