@@ -1467,9 +1467,12 @@ ORDERING_WORDS = words("ordering") | words("request_noun") | {"requested", "dema
 def store_orderer(ctx, agents, sent):
     """"Apple and Google removed DeepSeek from their Italian app stores after the Garante's order": shops
     carrying out a body's order; the measure is that body's. The body, or None."""
-    if not agents or any(a.kind != "company" for a in agents) or not STORE_NOUNS & set(ctx.lower[sent.start:sent.end]):
-        return None
-    return ordering_body(ctx, sent)
+    return ordering_body(ctx, sent) if stores_acting(ctx, agents, sent) else None
+
+
+def stores_acting(ctx, agents, sent):
+    """Companies acting in a sentence about their (app) stores: shops carrying out someone's measure."""
+    return bool(agents) and all(a.kind == "company" for a in agents) and bool(STORE_NOUNS & set(ctx.lower[sent.start:sent.end]))
 
 
 def complied_with(ctx, agents, sent, tools):

@@ -604,7 +604,10 @@ DATE_PATTERNS = [
               r"\bthe (?:next|following) (?:day|week|month)\b|\b(?:the|that) same day\b"),  # from the date before it
     ("school_year", r"\b(?:19|20)\d\d\s*[-–/]\s*(?:(?:19|20)\d\d|\d\d)\s+(?:school|academic)\s+year\b"),  # its first year
     ("season_year", r"\b(?:spring|summer|fall|autumn|winter)\s+(?:of\s+)?(?:19|20)\d\d\b"),  # "Fall 2023": that year
-    ("year", r"\b(?:in|since|during|from|by|of|early|late|mid-)\s*(?:19|20)\d\d\b"),
+    ("year", r"\b(?:in|since|during|from|by|of|early|late|mid-)\s*(?:19|20)\d\d\b|"
+             # "Italy's 2023 ban on ChatGPT": the year a measure is named by
+             r"\b(?:19|20)\d\d(?=\s+(?:ban|bans|block|blocks|restrictions?|suspension|order|decision|probe|"
+             r"investigation|inquiry|guidance|directive|prohibition|moratorium)\b)"),
 ]
 DATE_RE = re.compile("|".join(f"(?P<{kind}>{pattern})" for kind, pattern in DATE_PATTERNS), re.IGNORECASE)
 

@@ -31,6 +31,8 @@ def date_candidates(ctx, sent, trigger=None, after=0, others=()):
             continue  # "launched in January": the product's date; not "a letter published in November"
         if ctx.dateline and ctx.dateline[0] <= ctx.idx[span.start] < ctx.dateline[1]:
             continue
+        if span.text.isdigit() and (trigger is None or trigger.start != span.end):
+            continue  # "its 2014 order": the year names the measure right after it, no other
         if span.label_ == "later":  # "New York acted on Feb. 10, and a day later Virginia ...": from the date before
             anchor = next((datemod.resolve(d.label_, d.text, ctx.published, ctx.default_year, ctx.not_before)
                            for d in reversed(dates[:n] or dates_before(ctx, sent)) if d.label_ != "later"), None)

@@ -51,6 +51,7 @@ from pipeline.actors import (
     is_tool_home,
     member_speaks,
     store_orderer,
+    stores_acting,
 )
 from pipeline.context import POSSESSIVE, Mention
 from pipeline.event_dates import date_candidates
@@ -174,6 +175,14 @@ def find_events(ctx):
             orderer = store_orderer(ctx, agents, sent) or complied_with(ctx, agents, sent, tools)
             if orderer is not None:
                 agents, via = [orderer], "by"
+            elif stores_acting(ctx, agents, sent):
+                # "Apple and Google removed DeepSeek from their Italian stores" after the Garante's order: the
+                # measure of the body that acted on the tool before; shops alone take none
+                tool_ids = {t for t, _ in tools}
+                earlier = next((m.actor for m in reversed(mentions) if m.tool_id in tool_ids and m.actor.kind != "company"), None)
+                if earlier is None:
+                    continue
+                agents, via = [earlier], "context"
             if not agents:
                 continue
             if via == "subject":

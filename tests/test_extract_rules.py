@@ -3086,3 +3086,22 @@ def test_a_foreign_company_asked_to_act_is_told_by_the_body_asking(extractor):
 ])
 def test_a_part_of_a_month_named_in_words_is_that_month(extractor, text, month):
     assert date_of(extractor, text, "2025-02-12", "deepseek") == month
+
+
+def test_app_stores_carrying_out_an_earlier_measure_take_none_of_their_own(extractor):
+    text = ("The Garante opened an inquiry into DeepSeek on Tuesday. By Wednesday, Apple and Google had removed "
+            "the app from their Italian stores.")
+    events = events_of(extractor, text, published="2025-02-05")
+    assert {e["agency"] for e in events} == {"Garante per la protezione dei dati personali"}, events
+    assert {e["tool_id"] for e in events} == {"deepseek"}
+
+
+def test_app_stores_acting_alone_take_no_measure(extractor):
+    assert events_of(extractor, "Apple and Google removed DeepSeek from their app stores in Italy.") == []
+
+
+def test_a_year_naming_a_measure_dates_it_and_no_other(extractor):
+    e = one(events_of(extractor, "The move mirrors Italy's 2023 ban on ChatGPT."), tool_id="chatgpt")
+    assert e["date"] == "2023"
+    text = "The FTC opened an investigation into Snapchat's My AI over compliance with its 2014 order."
+    assert all(e["date"] != "2014" for e in events_of(extractor, text, published="2025-01-20"))
