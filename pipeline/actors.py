@@ -782,7 +782,8 @@ def find_places(ctx, sent, found):
                                  for s in ctx.in_sent("ner", sent)):
             continue  # "Bangladesh Bank": the place opens a body's name NER found
         previous = ctx.lower[span.start - 1] if span.start > sent.start else ""
-        if previous in NOT_AGENT_BEFORE and previous not in LOCATIVE and not following:
+        if previous in NOT_AGENT_BEFORE and previous not in LOCATIVE and not following \
+                and not of_its_officeholders(ctx, span, sent):
             continue
         if following and following[0].label_ == "lawmaker" or (following and following[0] in lawmakers):
             actor = legislature_actor(ctx, span.kb_id_, ctx.text(span.start, end), span.start, end)
@@ -795,6 +796,13 @@ def find_places(ctx, sent, found):
         if actor:
             actor.via = "locative" if previous in LOCATIVE and not following else ""
             found.claim(actor)
+
+
+def of_its_officeholders(ctx, span, sent):
+    """"The governors of Texas, Virginia and New York", "the governments of Italy and France": the first place
+    after "of" and a word for those who govern acts like the others of the list."""
+    return span.start - 2 >= sent.start and ctx.lower[span.start - 1] == "of" and any(
+        c.end == span.start - 1 for g in ("collective", "government") for c in ctx.in_sent(g, sent))
 
 
 def below_the_place(ctx, jurisdiction_id, place_end, noun_start):

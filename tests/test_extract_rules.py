@@ -3105,3 +3105,8 @@ def test_a_year_naming_a_measure_dates_it_and_no_other(extractor):
     assert e["date"] == "2023"
     text = "The FTC opened an investigation into Snapchat's My AI over compliance with its 2014 order."
     assert all(e["date"] != "2014" for e in events_of(extractor, text, published="2025-01-20"))
+
+
+def test_the_first_place_after_the_governors_of_acts_like_the_rest_of_the_list(extractor):
+    events = events_of(extractor, "The governors of Texas, Virginia and New York have banned DeepSeek on state devices.")
+    assert {e["agency"] for e in events} >= {"State of Texas", "Commonwealth of Virginia", "State of New York"}
