@@ -2,6 +2,7 @@
 from banwatch.lexicon import words
 from pipeline import dates as datemod
 from pipeline.components import dates_in
+from pipeline.triggers import object_of_lift
 
 DATE_SKIP_BEFORE = words("date_skip_before")
 RELATIVE_CLAUSE = words("relative_pronoun") | {";"}
@@ -23,6 +24,8 @@ def date_candidates(ctx, sent, trigger=None, after=0, others=()):
     for n, span in enumerate(dates):
         if span.start < after or any(owns_date(ctx, actor, span) for actor in others):
             continue
+        if after and not IMPOSING & set(ctx.lower[after:span.start]):
+            continue  # "lifted its ban on ChatGPT on April 28": the lift's date; "the ban it imposed in March" the ban's
         if span.label_ == "weekday" and n + 1 < len(dates) and dates[n + 1].start - span.end <= 1:
             continue  # "on Monday, Feb. 3": the date itself follows its weekday
         before = set(ctx.lower[max(sent.start, span.start - cfg.date_words_before):span.start])
@@ -51,11 +54,15 @@ def date_candidates(ctx, sent, trigger=None, after=0, others=()):
         if trigger is not None:
             distance = _gap(span, trigger)
             score = cfg.date_base_score - min(distance, cfg.date_distance_cap) / cfg.date_distance_scale
-            nearest = min(triggers, key=lambda t: _gap(span, t)) if triggers else trigger
+            # the measure a lift undoes ("lifted the ban on April 28") leaves the lift its dates
+            rivals = [t for t in triggers if t is trigger or not object_of_lift(ctx, t, [trigger])]
+            nearest = min(rivals, key=lambda t: _gap(span, t)) if rivals else trigger
             other_nearer = nearest is not trigger and _gap(span, nearest) < distance
             if other_nearer:
                 score -= cfg.date_other_trigger_penalty
             lo, hi = sorted((span.end, trigger.start)) if span.end <= trigger.start else sorted((trigger.end, span.start))
+            if span.end <= trigger.start and inside_relative_clause(ctx, span, triggers, sent) and "," in ctx.lower[lo:hi]:
+                continue  # "The Garante, which had blocked ChatGPT on March 31, lifted the ban": the clause's date
             if any(w in RELATIVE_CLAUSE for w in ctx.lower[lo:hi]):
                 if other_nearer and span.start >= trigger.end and nearest.start > lo:
                     continue  # "..., which had blocked the service in March": the date of the clause's own measure
@@ -82,6 +89,19 @@ def date_candidates(ctx, sent, trigger=None, after=0, others=()):
 EFFECT_CUES = words("effect_cue")  # "beginning", "starting", "effective", "from"
 FUTURE_MARKS = words("future_mark")  # "will", "shall"
 YEARLESS = {"in_month", "part_month", "month_day", "day_month"}
+
+
+RELATIVE_PRONOUNS = words("relative_pronoun")
+
+
+def inside_relative_clause(ctx, span, triggers, sent):
+    """A date in a relative clause stating a measure of its own ("which had blocked ChatGPT on March 31")."""
+    for i in range(span.start - 1, sent.start - 1, -1):
+        if ctx.lower[i] in {",", ";", ":"}:
+            return False
+        if ctx.lower[i] in RELATIVE_PRONOUNS:
+            return any(i < t.start < span.start for t in triggers)
+    return False
 
 
 def next_such_date(ctx, span, iso):

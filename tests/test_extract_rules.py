@@ -3110,3 +3110,16 @@ def test_a_year_naming_a_measure_dates_it_and_no_other(extractor):
 def test_the_first_place_after_the_governors_of_acts_like_the_rest_of_the_list(extractor):
     events = events_of(extractor, "The governors of Texas, Virginia and New York have banned DeepSeek on state devices.")
     assert {e["agency"] for e in events} >= {"State of Texas", "Commonwealth of Virginia", "State of New York"}
+
+
+def test_the_ban_a_lift_undoes_does_not_take_the_lift_s_date(extractor):
+    events = events_of(extractor, "The Garante lifted its ban on ChatGPT on April 28, a month after imposing it.",
+                       published="2023-05-02")
+    assert one(events, action="lift")["date"] == "2023-04-28"
+    assert one(events, action="ban")["date"] != "2023-04-28"
+
+
+def test_a_date_in_a_relative_clause_before_a_lift_is_the_clause_s(extractor):
+    events = events_of(extractor, "The Garante, which had blocked ChatGPT on March 31, lifted the ban on April 28.",
+                       published="2023-05-02")
+    assert [e["date"] for e in events if e["action"] == "lift"] == ["2023-04-28"]
