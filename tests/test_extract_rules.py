@@ -3123,3 +3123,10 @@ def test_a_date_in_a_relative_clause_before_a_lift_is_the_clause_s(extractor):
     events = events_of(extractor, "The Garante, which had blocked ChatGPT on March 31, lifted the ban on April 28.",
                        published="2023-05-02")
     assert [e["date"] for e in events if e["action"] == "lift"] == ["2023-04-28"]
+
+
+def test_the_agency_can_refer_back_to_a_department(extractor):
+    text = ("Officials at the Department of Commerce reviewed the app last month. The agency has now banned "
+            "DeepSeek on its devices.")
+    e = one(events_of(extractor, text), tool_id="deepseek")
+    assert (e["agency"], e["action"]) == ("U.S. Department of Commerce", "ban")
