@@ -3130,3 +3130,8 @@ def test_the_agency_can_refer_back_to_a_department(extractor):
             "DeepSeek on its devices.")
     e = one(events_of(extractor, text), tool_id="deepseek")
     assert (e["agency"], e["action"]) == ("U.S. Department of Commerce", "ban")
+
+
+def test_a_measure_a_body_wants_taken_is_proposed(extractor):
+    events = events_of(extractor, "The White House wants NASA to ban DeepSeek.")
+    assert events and all(e["stage"] == "proposed" for e in events), events
