@@ -1436,17 +1436,16 @@ def asked_of_a_body(ctx, trigger, sent):
              if first <= s.start and s.end <= last}
     if "body_anaphor" in asked:  # "... with the FTC asking the agency to": the body named, asked
         return True
-    if ASKED_BODY_NOUNS & set(ctx.lower[first:last]) or any(
-            ctx.ref.agencies.get(s.kb_id_, {}).get("type") == "legislature"
-            for s in ctx.in_sent("agency", sent) if first <= s.start and s.end <= last):
+    asked_agencies = [s for s in ctx.in_sent("agency", sent) if first <= s.start and s.end <= last]
+    types = [ctx.ref.agencies.get(s.kb_id_, {}).get("type") for s in asked_agencies]
+    if ASKED_BODY_NOUNS & set(ctx.lower[first:last]) or "legislature" in types:
         # "asked a criminal court of peace in Ankara to restrict access": the court decides; "NASA has asked
         # Congress to ban DeepSeek": nobody instructs a legislature
         return True
     askers = [a for a in actors_in(ctx, sent) if a.end <= urging[-1]]
     # "Poland intends to ask the European Commission to look into Grok": a body outside the asker's
-    # jurisdiction is asked, not instructed
-    if any(outside_of(ctx, s, askers) for s in ctx.in_sent("agency", sent) if first <= s.start and s.end <= last
-           and ctx.ref.agencies.get(s.kb_id_, {}).get("type") != "company"):  # a company asked is told
+    # jurisdiction is asked, not instructed (a company asked is told)
+    if any(outside_of(ctx, s, askers) for s, kind in zip(asked_agencies, types) if kind != "company"):
         return True
     # "The ministry asked government agencies to stop using it" is the ministry's instruction
     return bool(asked) and not askers

@@ -2,7 +2,7 @@
 from banwatch.lexicon import words
 from pipeline import dates as datemod
 from pipeline.components import dates_in
-from pipeline.triggers import object_of_lift
+from pipeline.triggers import nearest_in_clause, object_of_lift
 
 DATE_SKIP_BEFORE = words("date_skip_before")
 RELATIVE_CLAUSE = words("relative_pronoun") | {";"}
@@ -96,12 +96,8 @@ RELATIVE_PRONOUNS = words("relative_pronoun")
 
 def inside_relative_clause(ctx, span, triggers, sent):
     """A date in a relative clause stating a measure of its own ("which had blocked ChatGPT on March 31")."""
-    for i in range(span.start - 1, sent.start - 1, -1):
-        if ctx.lower[i] in {",", ";", ":"}:
-            return False
-        if ctx.lower[i] in RELATIVE_PRONOUNS:
-            return any(i < t.start < span.start for t in triggers)
-    return False
+    i = nearest_in_clause(ctx, RELATIVE_PRONOUNS, span.start, sent.start)
+    return i is not None and any(i < t.start < span.start for t in triggers)
 
 
 def next_such_date(ctx, span, iso):

@@ -177,12 +177,19 @@ CONDITIONALS = words("conditional")
 def is_hypothetical(ctx, trigger, sent):
     """"If NASA bans DeepSeek, other agencies will follow", "It is unclear whether NASA will ban it": a measure
     supposed in a clause of its own, not taken."""
-    for i in range(trigger.start - 1, max(sent.start, trigger.start - ctx.settings.conditional_window) - 1, -1):
+    lo = max(sent.start, trigger.start - ctx.settings.conditional_window)
+    return nearest_in_clause(ctx, CONDITIONALS, trigger.start, lo) is not None
+
+
+def nearest_in_clause(ctx, wanted, start, lo):
+    """The position of the nearest of `wanted` before `start` (back to `lo`) with no comma, semicolon or colon
+    between, or None."""
+    for i in range(start - 1, lo - 1, -1):
         if ctx.lower[i] in {",", ";", ":"}:
-            return False
-        if ctx.lower[i] in CONDITIONALS:
-            return True
-    return False
+            return None
+        if ctx.lower[i] in wanted:
+            return i
+    return None
 
 
 def is_question(ctx, sent):
