@@ -785,17 +785,28 @@ def find_places(ctx, sent, found):
         if previous in NOT_AGENT_BEFORE and previous not in LOCATIVE and not following \
                 and not of_its_officeholders(ctx, span, sent):
             continue
+        jid = seat_standing_for(ctx, span, sent) or span.kb_id_
         if following and following[0].label_ == "lawmaker" or (following and following[0] in lawmakers):
-            actor = legislature_actor(ctx, span.kb_id_, ctx.text(span.start, end), span.start, end)
+            actor = legislature_actor(ctx, jid, ctx.text(span.start, end), span.start, end)
         elif following and names_a_department(ctx, end, sent):
-            actor = department_described(ctx, span.kb_id_, span.start, end, sent)
+            actor = department_described(ctx, jid, span.start, end, sent)
             if actor is None:
                 continue
         else:
-            actor = government_of(ctx, span.kb_id_, ctx.text(span.start, end), span.start, end)
+            actor = government_of(ctx, jid, ctx.text(span.start, end), span.start, end)
         if actor:
             actor.via = "locative" if previous in LOCATIVE and not following else ""
             found.claim(actor)
+
+
+def seat_standing_for(ctx, span, sent):
+    """"Washington has banned DeepSeek on federal devices": a country's capital, named bare in a sentence with a
+    national-level word, stands for that country (the state is "Washington State", or acts on state devices).
+    The country's id, or None."""
+    country = ctx.ref.seats.get(span.text)
+    if country and NATIONAL_LEVEL & set(ctx.lower[sent.start:sent.end]):
+        return country
+    return None
 
 
 def of_its_officeholders(ctx, span, sent):

@@ -135,6 +135,14 @@ def find_events(ctx):
             tools, tool_weight = tools_for(ctx, trigger, sent, index)
             if trigger.kb_id_ == "close":
                 tools = close_tools(ctx, trigger, sent, tools)
+            led = None
+            if trigger.label_ == FOLLOWING:
+                if len(triggers) > 1:
+                    continue  # "followed suit with its own probe": the sentence's own measure word says what
+                led = measure_followed(ctx, mentions, tools, index)
+                if led is None:
+                    continue  # "did the same" after no measure nearby: nothing to copy
+                tools = tools or tools_of_measure(mentions, led)
             if not tools and trigger.kb_id_ != "weak":
                 tools, tool_weight = tools_named_just_before(ctx, sent, index), cfg.focus_tool_weight
             if not tools:
@@ -193,7 +201,7 @@ def find_events(ctx):
             agents = [education_body_of(ctx, a, sent) for a in agents]
             action = "restrict" if conditional_permission(ctx, trigger, sent) or bars_an_input(ctx, trigger, sent) \
                 or blocks_part_of(ctx, trigger, sent) or ban_with_exceptions(ctx, trigger, sent) \
-                else "suspend" if pending_a_check(ctx, trigger, sent) else trigger.label_
+                else "suspend" if pending_a_check(ctx, trigger, sent) else led.action if led else trigger.label_
             stage = "proposed" if lawmakers_urge(ctx, trigger, sent, agents) else stage_of(ctx, trigger, sent, action)
             in_title = ctx.is_title(sent)
             weight = tool_weight * (cfg.weak_trigger_weight if weak else 1.0) \
@@ -222,6 +230,24 @@ def find_events(ctx):
             if ctx.is_title(sent) and title_actor is None:
                 title_actor = found_here[0]
     return mentions
+
+
+FOLLOWING = "follow"  # the trigger label of "followed suit", "did the same": the measure before, taken again
+
+
+def measure_followed(ctx, mentions, tools, index):
+    """"NASA followed suit": the last measure found (on the sentence's tool, if it names one) in this sentence
+    or the two before it, whose action the follower takes; None when there is none."""
+    tool_ids = {t for t, _ in tools}
+    since = ctx.sents[max(0, index - 2)].start
+    return next((m for m in reversed(mentions) if m.sentence.start >= since and m.action != "lift"
+                 and (not tool_ids or m.tool_id in tool_ids)), None)
+
+
+def tools_of_measure(mentions, led):
+    """The tools of the measure a follower copies: every tool that body took it on in that sentence."""
+    return list(dict.fromkeys((m.tool_id, m.tool_mention) for m in mentions
+                              if m.sentence == led.sentence and m.actor.key == led.actor.key and m.action == led.action))
 
 
 COVERING = words("covering")  # "Google's Bard chatbot is also covered": the measure reaches further

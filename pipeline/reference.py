@@ -32,6 +32,8 @@ class ReferenceIndex:
         self._tools_by_vendor = {}
         for tool_id, tool in self.tools.items():
             self._tools_by_vendor.setdefault(tool.get("vendor"), []).append(tool_id)
+        # "Washington" -> "us": a capital named for its national government (find_places)
+        self.seats = {jur["seat"]: jid for jid, jur in self.jurisdictions.items() if jur.get("seat")}
         self._jurisdiction_names = {}
         for jid, jur in self.jurisdictions.items():
             for name in [jur.get("name"), *(jur.get("aliases") or []), *(jur.get("demonyms") or [])]:

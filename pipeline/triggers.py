@@ -114,8 +114,12 @@ RULE_STATES = words("rule_state")  # "no longer apply", "no longer in force"
 def lifts_nothing_named(ctx, trigger, sent):
     """"The interim rule ... will no longer apply" lifts the rule; "its exemption for researchers will no
     longer apply" tightens one: a rule said with "no longer" to be out of force needs a measure noun before
-    it ("no longer blocks ChatGPT" names what it ends)."""
-    return trigger.label_ == "lift" and ctx.lower[trigger.start] == "no" and ctx.lower[trigger.end - 1] in RULE_STATES \
+    it ("no longer blocks ChatGPT" names what it ends). "The ban ended up covering ..." ends nothing either."""
+    if trigger.label_ != "lift":
+        return False
+    if trigger.end < sent.end and ctx.lower[trigger.end - 1] in ENDING_VERBS and ctx.lower[trigger.end] == "up":
+        return True
+    return ctx.lower[trigger.start] == "no" and ctx.lower[trigger.end - 1] in RULE_STATES \
         and not ctx.spans("measure_noun", sent.start, trigger.start)
 
 

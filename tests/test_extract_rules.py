@@ -3135,3 +3135,31 @@ def test_the_agency_can_refer_back_to_a_department(extractor):
 def test_a_measure_a_body_wants_taken_is_proposed(extractor):
     events = events_of(extractor, "The White House wants NASA to ban DeepSeek.")
     assert events and all(e["stage"] == "proposed" for e in events), events
+
+
+def test_a_body_that_follows_suit_takes_the_measure_before(extractor):
+    events = events_of(extractor, "Italy's Garante restricted DeepSeek on January 30. The Irish Data Protection "
+                                  "Commission did the same a week later.")
+    assert one(events, agency="Data Protection Commission")["action"] == "restrict"
+    events = events_of(extractor, "The Navy banned DeepSeek on January 24. NASA followed suit days later.")
+    assert one(events, agency="National Aeronautics and Space Administration")["action"] == "ban"
+    # one who may follow has enacted nothing; a follower whose own measure word says what it did copies nothing
+    events = events_of(extractor, "The Garante banned ChatGPT. Germany may follow suit.")
+    assert one(events, agency="Federal Government of Germany")["stage"] == "proposed"
+    events = events_of(extractor, "The Garante banned ChatGPT in March. France's CNIL followed suit with its own probe.")
+    assert all(e["action"] != "ban" for e in events if e["agency"] != "Garante per la protezione dei dati personali")
+
+
+def test_washington_with_a_federal_word_is_the_federal_government(extractor):
+    e = one(events_of(extractor, "Washington has banned DeepSeek on federal devices."), tool_id="deepseek")
+    assert e["agency"] == "United States federal government"
+    text = "Washington banned DeepSeek on state-owned devices, Governor Bob Ferguson said."
+    assert one(events_of(extractor, text), tool_id="deepseek")["agency"] == "State of Washington"
+
+
+def test_a_ban_that_ended_is_lifted(extractor):
+    events = events_of(extractor, "Italy's ban on ChatGPT ended on April 28.", published="2023-05-02")
+    assert [(e["action"], e["date"]) for e in events] == [("lift", "2023-04-28")]
+    # "ended up" is how the ban turned out
+    assert all(e["action"] != "lift" for e in events_of(extractor, "Texas's ban on DeepSeek ended up covering every "
+                                                                   "state device."))

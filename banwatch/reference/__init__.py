@@ -64,7 +64,7 @@ _SCHEMA = {
     "jurisdictions": {
         "required": ("id", "name", "type"),
         "optional": {"parent": None, "iso": None, "qid": None, "aliases": [], "demonyms": [],
-                     "needs_context": []},
+                     "needs_context": [], "seat": None},
     },
     "agencies": {
         "required": ("id", "name", "type", "jurisdiction"),
