@@ -245,6 +245,19 @@ class DocContext:
                 return jid
         return None
 
+    def holds_measure_on(self, span, name_start):
+        """"Italy's ChatGPT ban", "NASA's DeepSeek ban": the owner of a tool named with a measure word right
+        after it holds the measure, unless it is the tool's home ("China's DeepSeek ban" says where it is from)."""
+        tool = next((t for t in self.spans("tool", name_start, name_start + 8) if t.start == name_start), None)
+        if tool is None or not any(t.start == tool.end for t in self.spans("trigger", tool.end, tool.end + 4)):
+            return False
+        body = self.ref.agencies.get(span.kb_id_)
+        if body and body.get("type") != "national_government":
+            return True  # a body is never where a tool comes from ("the U.S. Navy's ChatGPT ban")
+        vendor = self.ref.vendors.get(self.ref.tools.get(tool.kb_id_, {}).get("vendor"), {})
+        home = self.ref.country_of(body["jurisdiction"] if body else span.kb_id_ or None)
+        return home is not None and home != vendor.get("country")
+
     def is_origin(self, span):
         """'China's DeepSeek', 'the Chinese AI startup', 'servers in China', 'affiliation with the Chinese
         government': where a tool comes from, or whom it is tied to, not who acts."""
@@ -256,8 +269,10 @@ class DocContext:
         while i < n and words[i] in {"'s", "’s", "-", "'", "’"}:
             i += 1
         for j in range(i, min(i + self.settings.origin_window, n)):
-            if self.lower[j] in ORIGIN_NOUNS or j in self.name_starts:
+            if self.lower[j] in ORIGIN_NOUNS:
                 return True
+            if j in self.name_starts:
+                return not (i > span.end and self.holds_measure_on(span, j))
             if self.lower[j] not in {"-", "based", "'s"}:
                 break
         return False

@@ -3163,3 +3163,12 @@ def test_a_ban_that_ended_is_lifted(extractor):
     # "ended up" is how the ban turned out
     assert all(e["action"] != "lift" for e in events_of(extractor, "Texas's ban on DeepSeek ended up covering every "
                                                                    "state device."))
+
+
+def test_a_body_s_tool_ban_is_the_body_s_measure(extractor):
+    # "X's DeepSeek" is where DeepSeek comes from only when X is its home: "Italy's ChatGPT ban" is Italy's
+    for text, body in [("NASA's DeepSeek ban took effect on January 28.", "National Aeronautics and Space Administration"),
+                       ("Italy's ChatGPT ban took effect on March 31.", "Government of Italy"),
+                       ("The U.S. Navy's ChatGPT ban covers all sailors.", "U.S. Navy")]:
+        assert one(events_of(extractor, text), action="ban")["agency"] == body
+    assert events_of(extractor, "Officials worry about China's DeepSeek ban evasion.") == []
