@@ -3172,3 +3172,11 @@ def test_a_body_s_tool_ban_is_the_body_s_measure(extractor):
                        ("The U.S. Navy's ChatGPT ban covers all sailors.", "U.S. Navy")]:
         assert one(events_of(extractor, text), action="ban")["agency"] == body
     assert events_of(extractor, "Officials worry about China's DeepSeek ban evasion.") == []
+
+
+def test_a_question_word_opening_a_headline_opens_no_name(extractor):
+    # "Why Italy", like "Telstra Australia", looked like a longer name the place closed
+    events = events_of(extractor, "Officials cited privacy.", title="Why Italy Banned ChatGPT")
+    assert one(events, tool_id="chatgpt")["agency"] == "Government of Italy"
+    events = events_of(extractor, "How Texas became the first state to ban DeepSeek.")
+    assert one(events, tool_id="deepseek")["agency"] == "State of Texas"
