@@ -9,6 +9,7 @@ RELATIVE_CLAUSE = words("relative_pronoun") | {";"}
 OTHER_CLAUSE = words("date_contrast")
 DATE_CUES = words("date_cue")
 IMPOSING = words("imposing")  # "a ban it imposed in February": the verb of the measure a lift ends
+RULE_STATES = words("rule_state")  # "its ban, in place since January": since when the lifted measure held
 DOCUMENT_DATED = {"dated"}  # "an order dated 2 February": the date of the paper stating the measure
 
 
@@ -24,7 +25,7 @@ def date_candidates(ctx, sent, trigger=None, after=0, others=()):
     for n, span in enumerate(dates):
         if span.start < after or any(owns_date(ctx, actor, span) for actor in others):
             continue
-        if after and not IMPOSING & set(ctx.lower[after:span.start]):
+        if after and not dates_the_lifted(ctx, after, span):
             continue  # "lifted its ban on ChatGPT on April 28": the lift's date; "the ban it imposed in March" the ban's
         if span.label_ == "weekday" and n + 1 < len(dates) and dates[n + 1].start - span.end <= 1:
             continue  # "on Monday, Feb. 3": the date itself follows its weekday
@@ -69,7 +70,7 @@ def date_candidates(ctx, sent, trigger=None, after=0, others=()):
                 score -= cfg.date_relative_clause_penalty
             if other_clause_date(ctx, lo, hi, date_first=span.end <= trigger.start):
                 continue  # "X banned it, while Y acted on Wednesday": the date is Y's
-            if trigger.label_ == "lift" and span.start >= trigger.end and IMPOSING & set(ctx.lower[trigger.end:span.start]):
+            if trigger.label_ == "lift" and span.start >= trigger.end and dates_the_lifted(ctx, trigger.end, span):
                 continue  # "reversing a ban it imposed in February": the date of the measure lifted
             if trigger.label_ == "lift" and span.end <= trigger.start and IMPOSING & set(
                     ctx.lower[max(sent.start, span.start - cfg.imposed_date_window):span.start]):
@@ -84,6 +85,14 @@ def date_candidates(ctx, sent, trigger=None, after=0, others=()):
             score += cfg.date_day_bonus
         out.append((iso, precision, span.text, score))
     return out
+
+
+def dates_the_lifted(ctx, start, span):
+    """A date after a lift's object dates the measure lifted: across an imposing verb ("the ban it imposed in
+    February"), or since when it held ("its ban, in place since January"; not "available again since April 28")."""
+    between = set(ctx.lower[start:span.start])
+    since = "since" in (ctx.lower[span.start], ctx.lower[span.start - 1])  # the date span may hold it
+    return bool(IMPOSING & between) or since and bool(RULE_STATES & between)
 
 
 EFFECT_CUES = words("effect_cue")  # "beginning", "starting", "effective", "from"

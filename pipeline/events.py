@@ -202,14 +202,17 @@ def find_events(ctx):
             action = "restrict" if conditional_permission(ctx, trigger, sent) or bars_an_input(ctx, trigger, sent) \
                 or blocks_part_of(ctx, trigger, sent) or ban_with_exceptions(ctx, trigger, sent) \
                 else "suspend" if pending_a_check(ctx, trigger, sent) else led.action if led else trigger.label_
-            stage = "proposed" if lawmakers_urge(ctx, trigger, sent, agents) else stage_of(ctx, trigger, sent, action)
+            lifted = object_of_lift(ctx, trigger, triggers)
+            # "would lift its ban": whatever the lift's stage, the ban it undoes was taken
+            stage = "enacted" if lifted else "proposed" if lawmakers_urge(ctx, trigger, sent, agents) \
+                else stage_of(ctx, trigger, sent, action)
             in_title = ctx.is_title(sent)
             weight = tool_weight * (cfg.weak_trigger_weight if weak else 1.0) \
                 * (cfg.context_weight if via in CONTEXT_VIAS else 1.0)
             # "lifted the suspension it imposed in July": the lift's date is not the suspension's
             agent_keys = {a.key for a in agents}
             others = [a for a in actors if a.key not in agent_keys]
-            dates = date_candidates(ctx, sent, trigger, after=trigger.end if object_of_lift(ctx, trigger, triggers) else 0,
+            dates = date_candidates(ctx, sent, trigger, after=trigger.end if lifted else 0,
                                     others=others)
             best_date = max(dates, key=lambda d: d[3]) if dates else dated
             scope = [scope_phrase(ctx, span, sent) for span in ctx.in_sent("scope", sent)]

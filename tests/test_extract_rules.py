@@ -3180,3 +3180,19 @@ def test_a_question_word_opening_a_headline_opens_no_name(extractor):
     assert one(events, tool_id="chatgpt")["agency"] == "Government of Italy"
     events = events_of(extractor, "How Texas became the first state to ban DeepSeek.")
     assert one(events, tool_id="deepseek")["agency"] == "State of Texas"
+
+
+def test_since_when_a_lifted_ban_held_dates_the_ban_not_the_lift(extractor):
+    events = events_of(extractor, "New York City Public Schools lifted its ban on ChatGPT, in place since January, "
+                                  "on May 18.", published="2023-05-20")
+    assert one(events, action="lift")["date"] == "2023-05-18"
+    assert one(events, action="ban")["date"] == "2023-01"
+    # "available again since": the lift's own date
+    assert date_of(extractor, "ChatGPT has been available again in Italy since April 28.", "2023-05-20",
+                   "chatgpt") == "2023-04-28"
+
+
+def test_the_ban_a_planned_lift_undoes_was_taken(extractor):
+    events = events_of(extractor, "The Garante said it would lift its ban on ChatGPT once OpenAI adds an age check.",
+                       published="2023-04-20")
+    assert one(events, action="ban")["stage"] == "enacted"
