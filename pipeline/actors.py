@@ -1547,7 +1547,8 @@ def agents_for(ctx, trigger, sent, actors, passive):
     if subject is not None:
         # "X ordered Y to block": the one who gave the order acts
         subject = order_giver_of(ctx, subject, trigger, sent, left) or subject
-        group = without_descendants(ctx, [subject] + coordinated(ctx, subject, left))
+        group = [subject] + coordinated(ctx, subject, left)
+        group = without_descendants(ctx, group + list_head_after_in(ctx, group, actors))
         if passive and len(group) == 1 and not speaker(ctx, subject, sent) and holders:
             return holders[:1], "holder"
         # "Queensland and Tasmania have joined New South Wales in banning": the joiners act too
@@ -1569,6 +1570,19 @@ def agents_for(ctx, trigger, sent, actors, passive):
     if locative:
         return locative[:1], "locative"
     return [], ""
+
+
+def list_head_after_in(ctx, group, actors):
+    """"Government agencies in Texas, Virginia, New York and Iowa have banned ...": the place after "in"
+    opening a list of the same kind of body is one of them (not only where it holds)."""
+    if len(group) < 2:
+        return []
+    first = min(group, key=lambda a: a.start)
+    head = next((a for a in actors if a.via == "locative" and a.end <= first.start), None)
+    if head is None or head.kind != first.kind or any(a.start < head.start for a in group):
+        return []
+    between = ctx.lower[head.end:first.start]
+    return [head] if between and all(w in COORDINATION for w in between) else []
 
 
 WHERE_PREPOSITIONS = LOCATIVE | {"at"}

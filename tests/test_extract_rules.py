@@ -3196,3 +3196,12 @@ def test_the_ban_a_planned_lift_undoes_was_taken(extractor):
     events = events_of(extractor, "The Garante said it would lift its ban on ChatGPT once OpenAI adds an age check.",
                        published="2023-04-20")
     assert one(events, action="ban")["stage"] == "enacted"
+
+
+def test_the_place_after_in_heads_the_list_of_bodies_that_act(extractor):
+    text = "Government agencies in Texas, Virginia, New York and Iowa have banned DeepSeek."
+    assert {e["agency"] for e in events_of(extractor, text)} >= {"State of Texas", "Commonwealth of Virginia",
+                                                                 "State of New York", "State of Iowa"}
+    # "Both" opening the sentence is no name the first place closes
+    events = events_of(extractor, "Both Texas and Virginia have banned DeepSeek on state devices.")
+    assert {e["agency"] for e in events} == {"State of Texas", "Commonwealth of Virginia"}
