@@ -1647,6 +1647,8 @@ def by_agent(ctx, trigger, actors):
             continue
         if any(w in {";", "."} for w in between):
             continue
+        if "by" in between and between.index("by") and between[between.index("by") - 1] in JOINING:
+            continue  # "the first agency to ban DeepSeek, followed by the Navy": one who acted too, later
         if "by" in between or nominal and between[:1] == ["from"] and actor.kind != "company" \
                 or requested_by(ctx, between, actor) or nominal and launched_by(ctx, between, actor):
             return actor
@@ -1830,7 +1832,7 @@ def joined_by(ctx, group, left):
     return [nearest] + coordinated(ctx, nearest, left)
 
 
-FOLLOWER_LINKS = ARTICLES | {"similar", "earlier", "moves", "move", "steps", "bans", "ban", "those", "of", "in"}
+FOLLOWER_LINKS = ARTICLES | {"similar", "earlier", "moves", "move", "steps", "bans", "ban", "those", "of", "in", "by"}
 
 
 def followers_of(ctx, trigger, sent, actors):

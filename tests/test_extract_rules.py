@@ -3205,3 +3205,12 @@ def test_the_place_after_in_heads_the_list_of_bodies_that_act(extractor):
     # "Both" opening the sentence is no name the first place closes
     events = events_of(extractor, "Both Texas and Virginia have banned DeepSeek on state devices.")
     assert {e["agency"] for e in events} == {"State of Texas", "Commonwealth of Virginia"}
+
+
+def test_a_body_yet_to_act_has_not_acted(extractor):
+    assert events_of(extractor, "NASA is among a handful of agencies yet to ban DeepSeek.") == []
+
+
+def test_followed_by_names_a_follower_not_the_agent(extractor):
+    events = events_of(extractor, "NASA was the first agency to ban DeepSeek, followed by the Navy.")
+    assert {e["agency"] for e in events} == {"National Aeronautics and Space Administration", "U.S. Navy"}
