@@ -3214,3 +3214,9 @@ def test_a_body_yet_to_act_has_not_acted(extractor):
 def test_followed_by_names_a_follower_not_the_agent(extractor):
     events = events_of(extractor, "NASA was the first agency to ban DeepSeek, followed by the Navy.")
     assert {e["agency"] for e in events} == {"National Aeronautics and Space Administration", "U.S. Navy"}
+
+
+def test_a_demand_for_records_is_a_probe(extractor):
+    e = one(events_of(extractor, "The FTC sent OpenAI a 20-page demand for records about how ChatGPT handles risks."),
+            tool_id="chatgpt")
+    assert (e["agency"], e["action"]) == ("Federal Trade Commission", "investigate")
