@@ -211,7 +211,8 @@ def find_events(ctx):
                 * (cfg.context_weight if via in CONTEXT_VIAS else 1.0)
             # "lifted the suspension it imposed in July": the lift's date is not the suspension's
             agent_keys = {a.key for a in agents}
-            others = [a for a in actors if a.key not in agent_keys]
+            # "banned ChatGPT in Italy in 2023": where the measure holds is no rival owning the date after it
+            others = [a for a in actors if a.key not in agent_keys and not (a.via == "locative" and a.start >= trigger.end)]
             dates = date_candidates(ctx, sent, trigger, after=trigger.end if lifted else 0,
                                     others=others)
             best_date = max(dates, key=lambda d: d[3]) if dates else dated

@@ -3220,3 +3220,8 @@ def test_a_demand_for_records_is_a_probe(extractor):
     e = one(events_of(extractor, "The FTC sent OpenAI a 20-page demand for records about how ChatGPT handles risks."),
             tool_id="chatgpt")
     assert (e["agency"], e["action"]) == ("Federal Trade Commission", "investigate")
+
+
+def test_where_a_measure_held_owns_no_date_after_it(extractor):
+    text = "The Garante, which briefly banned ChatGPT in Italy in 2023, said OpenAI had no legal basis."
+    assert one(events_of(extractor, text, published="2025-02-18"), action="ban")["date"] == "2023"
