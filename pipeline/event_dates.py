@@ -75,6 +75,8 @@ def date_candidates(ctx, sent, trigger=None, after=0, others=()):
             if trigger.label_ == "lift" and span.end <= trigger.start and IMPOSING & set(
                     ctx.lower[max(sent.start, span.start - cfg.imposed_date_window):span.start]):
                 continue  # "The rule adopted in February ... will no longer apply": the rule's date
+        if trigger is not None and reported_earlier(ctx, span, trigger):
+            score -= cfg.date_reported_penalty
         if before & DATE_CUES:
             score += cfg.date_cue_bonus
         if later and before & EFFECT_CUES:
@@ -85,6 +87,18 @@ def date_candidates(ctx, sent, trigger=None, after=0, others=()):
             score += cfg.date_day_bonus
         out.append((iso, precision, span.text, score))
     return out
+
+
+SPEECH_VERBS = words("speech_verb") - {"announced"}  # "announced on Monday it would ban": the measure's news
+
+
+def reported_earlier(ctx, span, trigger):
+    """"said on Monday that DeepSeek had been removed": a date on the telling, with the measure told in the past
+    perfect after it, is when it was told; the measure came before."""
+    words = ctx.lower[max(0, span.start - 2):span.start]
+    if not (SPEECH_VERBS & set(words)) or trigger.start < span.end:
+        return False
+    return "had" in ctx.lower[span.end:trigger.start]
 
 
 def dates_the_lifted(ctx, start, span):

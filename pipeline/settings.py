@@ -119,6 +119,7 @@ class RuleSettings:
     date_distance_scale: int = 10
     date_other_trigger_penalty: float = 1.5  # another trigger is nearer the date
     date_relative_clause_penalty: float = 1.5  # "which", "who" or ";" between date and trigger
+    date_reported_penalty: float = 1.5  # "said on Monday that DeepSeek had been removed": the day it was told
     date_cue_bonus: float = 0.3  # "on", "effective", "since" before the date
     date_day_bonus: float = 0.2  # a date to the day
     effective_date_bonus: float = 3.0  # "will block it ... beginning May 6": the day a measure announced for later takes effect

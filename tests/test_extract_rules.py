@@ -3225,3 +3225,10 @@ def test_a_demand_for_records_is_a_probe(extractor):
 def test_where_a_measure_held_owns_no_date_after_it(extractor):
     text = "The Garante, which briefly banned ChatGPT in Italy in 2023, said OpenAI had no legal basis."
     assert one(events_of(extractor, text, published="2025-02-18"), action="ban")["date"] == "2023"
+
+
+def test_the_day_a_past_measure_was_told_yields_to_its_own_date(extractor):
+    text = ("South Korea's Personal Information Protection Commission said on Monday that DeepSeek had been removed "
+            "from local app stores pending a review. The suspension took effect on Saturday, February 15.")
+    e = one(events_of(extractor, text, published="2025-02-18"), action="suspend")
+    assert e["date"] == "2025-02-15"
