@@ -27,6 +27,8 @@ def date_candidates(ctx, sent, trigger=None, after=0, others=()):
             continue
         if after and not dates_the_lifted(ctx, after, span):
             continue  # "lifted its ban on ChatGPT on April 28": the lift's date; "the ban it imposed in March" the ban's
+        if trigger is None and in_cause_clause(ctx, sent, span):
+            continue  # "The move came after engineers uploaded code to the chatbot in April": the leak's date
         if span.label_ == "weekday" and n + 1 < len(dates) and dates[n + 1].start - span.end <= 1:
             continue  # "on Monday, Feb. 3": the date itself follows its weekday
         before = set(ctx.lower[max(sent.start, span.start - cfg.date_words_before):span.start])
@@ -87,6 +89,16 @@ def date_candidates(ctx, sent, trigger=None, after=0, others=()):
             score += cfg.date_day_bonus
         out.append((iso, precision, span.text, score))
     return out
+
+
+CAUSE_OPENERS = {"after", "following", "because", "amid", "when"}
+
+
+def in_cause_clause(ctx, sent, span):
+    """A date after a measure noun and a word opening its cause ("The move came after engineers uploaded ...
+    in April") is the cause's, not the measure's."""
+    nouns = ctx.spans("measure_noun", sent.start, span.start)
+    return bool(nouns) and bool(CAUSE_OPENERS & set(ctx.lower[nouns[0].end:span.start]))
 
 
 SPEECH_VERBS = words("speech_verb") - {"announced"}  # "announced on Monday it would ban": the measure's news

@@ -3232,3 +3232,9 @@ def test_the_day_a_past_measure_was_told_yields_to_its_own_date(extractor):
             "from local app stores pending a review. The suspension took effect on Saturday, February 15.")
     e = one(events_of(extractor, text, published="2025-02-18"), action="suspend")
     assert e["date"] == "2025-02-15"
+
+
+def test_a_date_in_the_cause_of_a_measure_is_the_cause_s(extractor):
+    text = ("Samsung Electronics has told employees not to use ChatGPT on company devices. The move came after "
+            "engineers uploaded sensitive source code to the chatbot in April.")
+    assert date_of(extractor, text, "2023-05-02", "chatgpt") != "2023-04"
