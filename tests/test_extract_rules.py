@@ -3238,3 +3238,8 @@ def test_a_date_in_the_cause_of_a_measure_is_the_cause_s(extractor):
     text = ("Samsung Electronics has told employees not to use ChatGPT on company devices. The move came after "
             "engineers uploaded sensitive source code to the chatbot in April.")
     assert date_of(extractor, text, "2023-05-02", "chatgpt") != "2023-04"
+
+
+def test_a_tool_s_launch_date_is_no_measure_s(extractor):
+    text = "NASA banned DeepSeek a week after the app's launch on January 20."
+    assert date_of(extractor, text, "2025-02-05", "deepseek") != "2025-01-20"
