@@ -326,9 +326,15 @@ def find_agencies(ctx, sent, found):
         if ctx.is_origin(span) or set(range(span.start, span.end)) & tool_tokens or party_tag(ctx, span) \
                 or names_an_outlet(ctx, span):
             continue
-        if is_foreign_description(ctx, span) or is_stray_acronym(ctx, span) or owns_named_body(ctx, span, spans):
+        if is_stray_acronym(ctx, span) or owns_named_body(ctx, span, spans) or addresses_the_place_before(ctx, span, sent):
             continue
-        actor = place_body(ctx, span, sent) or local_education_body(ctx, span) or agency_actor(ctx, span)
+        own = place_body(ctx, span, sent) or straddled_body(ctx, span, sent)
+        if own is False:
+            continue
+        # "Queensland's education department": no foreign body described
+        if own is None and is_foreign_description(ctx, span):
+            continue
+        actor = own or local_education_body(ctx, span) or agency_actor(ctx, span)
         actor = own_chamber(ctx, span, actor) or actor
         if actor.kind in ("national_government", "state_government") and names_a_department(ctx, span.end, sent):
             actor = department_described(ctx, actor.jurisdiction_id, span.start, span.end, sent)
@@ -352,6 +358,37 @@ def find_agencies(ctx, sent, found):
         if arm:  # "KPMG UK", "Deloitte Australia": the firm's national arm, not the country acting
             actor = replace(actor, mention=ctx.text(span.start, arm[1]), end=arm[1])
         found.claim(actor)
+
+
+def addresses_the_place_before(ctx, span, sent):
+    """"Schools in Victoria, Australia": a place (or its government) right after a comma and a place inside
+    it says where that place is; it takes no measure of its own."""
+    if span.start - 2 < sent.start or ctx.words[span.start - 1] != ",":
+        return False
+    mine = ctx.ref.reference.jurisdiction_of(span.kb_id_) if span.kb_id_ in ctx.ref.agencies else span.kb_id_
+    if any(p.end == span.start - 1 and p.kb_id_ != mine and mine in ctx.ref.reference.jurisdiction_chain(p.kb_id_)
+           for p in ctx.in_sent("jurisdiction", sent)):
+        return True
+    # "a court in Ankara, Turkey", "public schools in Seattle, Washington": a town the reference does not know
+    i = span.start - 2
+    while i > sent.start and ctx.is_title_case[i] and i - 1 > sent.start and ctx.is_title_case[i - 1]:
+        i -= 1
+    return ctx.is_title_case[span.start - 2] and i > sent.start and ctx.lower[i - 1] in LOCATIVE \
+        and not overlaps_marks(ctx, sent, i, span.start - 1, KNOWN_NAME_GROUPS)
+
+
+def straddled_body(ctx, span, sent):
+    """"Western Australia's Department of Education": a reference name starting inside a longer place name
+    ("Australia's Department of Education") is the longer place's body: known to the reference, or its
+    education body; False (no body at all) when neither; None when no place straddles the name."""
+    place = next((p for p in ctx.in_sent("jurisdiction", sent) if p.start < span.start < p.end < span.end), None)
+    if place is None:
+        return None
+    text = ctx.text(place.start, span.end)
+    known = ctx.ref.reference.resolve("agencies", text, jurisdiction=place.kb_id_)
+    if not known and ctx.ref.education_body(ctx.ref.reference.jurisdiction_of(span.kb_id_)) == span.kb_id_:
+        known = ctx.ref.education_body(place.kb_id_)
+    return body_actor(ctx, known, text, place.start, span.end) if known else False
 
 
 def local_education_body(ctx, span):
@@ -766,7 +803,8 @@ def find_places(ctx, sent, found):
     staff = ctx.in_sent("staff", sent)
     lawmakers = ctx.in_sent("lawmaker", sent)
     for span in ctx.in_sent("jurisdiction", sent):
-        if ctx.is_origin(span) or found.covers(span) or party_tag(ctx, span) or names_an_outlet(ctx, span):
+        if ctx.is_origin(span) or found.covers(span) or party_tag(ctx, span) or names_an_outlet(ctx, span) \
+                or addresses_the_place_before(ctx, span, sent):
             continue
         following = [g for g in governments + staff + lawmakers if 0 <= g.start - span.end <= gap]
         if below_the_place(ctx, span.kb_id_, span.end, following[0].start if following else min(span.end + 1, sent.end)):

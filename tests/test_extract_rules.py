@@ -3243,3 +3243,19 @@ def test_a_date_in_the_cause_of_a_measure_is_the_cause_s(extractor):
 def test_a_tool_s_launch_date_is_no_measure_s(extractor):
     text = "NASA banned DeepSeek a week after the app's launch on January 20."
     assert date_of(extractor, text, "2025-02-05", "deepseek") != "2025-01-20"
+
+
+def test_a_state_s_education_department_is_the_state_s(extractor):
+    for text in ["Queensland's education department banned ChatGPT in state schools.",
+                 "Western Australia's Department of Education banned ChatGPT in public schools.",
+                 "The Western Australian education department banned ChatGPT in public schools."]:
+        e = one(events_of(extractor, text), tool_id="chatgpt")
+        assert e["agency"] in ("Queensland Department of Education", "WA Department of Education"), text
+
+
+def test_the_country_after_a_town_says_where_it_is(extractor):
+    # "in Ankara, Turkey": the country is part of the address, not who acted
+    assert all(e["agency"] != "Government of Türkiye"
+               for e in events_of(extractor, "A court in Ankara, Turkey, ordered a ban on the Grok chatbot."))
+    assert all(e["agency"] != "Department of Education (Australia)"
+               for e in events_of(extractor, "Schools in Queensland, Australia banned ChatGPT."))
