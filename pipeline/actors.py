@@ -2033,6 +2033,9 @@ def _parenthetical(text):
 def education_body_of(ctx, actor, sent):
     """A government acting on its schools ("banned in Western Australia's public schools") acts through
     the body that runs them: its education department, when the reference data knows it."""
+    named_schools = local_schools(ctx, actor, sent)
+    if named_schools is not None:
+        return named_schools
     if not (actor.kind in ("national_government", "state_government") or actor.kind == "local_government" and actor.generic) \
             or not ctx.in_sent("school", sent):
         return actor  # (a city named bare, "New York City's decision to block ChatGPT on its school devices", too)
@@ -2040,6 +2043,18 @@ def education_body_of(ctx, actor, sent):
     if body is None:
         return actor
     return body_actor(ctx, body, actor.mention, actor.start, actor.end)
+
+
+def local_schools(ctx, actor, sent):
+    """"Fairfax County schools blocked ChatGPT": a local body the reference does not know, the school word
+    right after it, is that place's school system (new, named as written), not the county; None otherwise."""
+    if actor.kind != "local_government" or actor.verified or actor.generic:
+        return None
+    school = next((s for s in ctx.in_sent("school", sent) if s.start == actor.end), None)
+    if school is None:
+        return None
+    text = ctx.text(actor.start, school.end)
+    return new_body(text, text, "local_government", actor.jurisdiction_id, actor.start, school.end)
 
 
 def is_tool_home(ctx, actor, tool_id):

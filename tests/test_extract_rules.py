@@ -3259,3 +3259,8 @@ def test_the_country_after_a_town_says_where_it_is(extractor):
                for e in events_of(extractor, "A court in Ankara, Turkey, ordered a ban on the Grok chatbot."))
     assert all(e["agency"] != "Department of Education (Australia)"
                for e in events_of(extractor, "Schools in Queensland, Australia banned ChatGPT."))
+
+
+def test_an_unknown_county_s_schools_are_its_school_system(extractor):
+    e = one(events_of(extractor, "Fairfax County schools blocked ChatGPT on county-issued devices."), tool_id="chatgpt")
+    assert e["agency"] == "Fairfax County schools"
