@@ -45,6 +45,7 @@ from pipeline.actors import (
     body_actor,
     body_named_by,
     complied_with,
+    coordinated,
     education_body_of,
     followers_of,
     is_own_product,
@@ -53,6 +54,7 @@ from pipeline.actors import (
     store_orderer,
     stores_acting,
 )
+from pipeline import dates as datemod
 from pipeline.context import POSSESSIVE, Mention
 from pipeline.event_dates import date_candidates
 from pipeline.triggers import (
@@ -118,6 +120,8 @@ def find_events(ctx):
         triggers = ctx.in_sent("trigger", sent)
         if not triggers and mentions:
             mentions.extend(extended_to(ctx, sent, index, mentions))
+        if not triggers:
+            mentions.extend(enumerated_after(ctx, sent, index, mentions))
         found_here = []
         for trigger in triggers:
             if is_negated(ctx, trigger, sent) or is_opinion(ctx, trigger, sent) or modifies_other_noun(ctx, trigger, sent) \
@@ -252,6 +256,49 @@ def tools_of_measure(mentions, led):
     """The tools of the measure a follower copies: every tool that body took it on in that sentence."""
     return list(dict.fromkeys((m.tool_id, m.tool_mention) for m in mentions
                               if m.sentence == led.sentence and m.actor.key == led.actor.key and m.action == led.action))
+
+
+SEQUENCE_CUES = words("sequence_cue")  # "Texas was first, ... followed by New York": bodies told in order
+ENUMERATED_ACTIONS = ("ban", "restrict", "suspend")
+
+
+def enumerated_after(ctx, sent, index, mentions):
+    """"At least a dozen states have barred DeepSeek. Texas was first, on January 28, followed by New York on
+    February 10": bodies told in order (a sequence word, no measure word) right after a measure nobody named
+    took, share it; a date goes to the body named last before it and the bodies listed with that one."""
+    if not index or not same_paragraph_or_next(ctx, index - 1) or not ctx.positions_in(SEQUENCE_CUES, sent.start, sent.end):
+        return []
+    before = ctx.sents[index - 1]
+    listed = [m for m in mentions if m.sentence == before]
+    if listed:
+        if any(before.start <= m.trigger.start < before.end for m in listed):
+            return []  # the measure before has its own body: this sentence is not its list
+        # the list goes on ("Iowa, Oklahoma and South Dakota joined them later in February")
+        trigger, weight = listed[0].trigger, listed[0].weight
+        tools = list(dict.fromkeys((m.tool_id, m.tool_mention) for m in listed))
+        trigger_sent = ctx.sents[ctx.sentence_index(trigger.start)]
+    else:
+        trigger_sent = before
+        trigger = next((t for t in ctx.in_sent("trigger", before) if t.label_ in ENUMERATED_ACTIONS
+                        and not is_negated(ctx, t, before) and not is_hypothetical(ctx, t, before)), None)
+        if trigger is None:
+            return []
+        tools, tool_weight = tools_for(ctx, trigger, before, index - 1)
+        weight = tool_weight * ctx.settings.context_weight
+    actors = [a for a in actors_in(ctx, sent) if a.via != "locative"]
+    if not tools or not actors:
+        return []
+    dated = {}
+    for span in ctx.in_sent("date", sent):
+        owner = next((a for a in reversed(actors) if a.end <= span.start), None)
+        resolved = owner and datemod.resolve(span.label_, span.text, ctx.published, ctx.default_year, ctx.not_before)
+        if resolved:
+            for actor in [owner] + coordinated(ctx, owner, actors):
+                dated.setdefault(actor.key, (*resolved, span.text, ctx.settings.date_untargeted_score))
+    return [Mention(actor=actor, tool_id=tool_id, tool_mention=tool_text, action=trigger.label_,
+                    stage=stage_of(ctx, trigger, trigger_sent, trigger.label_), weight=weight, sentence=sent,
+                    trigger=trigger, in_title=False, date=dated.get(actor.key), scope=[], via="subject")
+            for actor in actors for tool_id, tool_text in tools]
 
 
 COVERING = words("covering")  # "Google's Bard chatbot is also covered": the measure reaches further

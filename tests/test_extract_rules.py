@@ -3264,3 +3264,15 @@ def test_the_country_after_a_town_says_where_it_is(extractor):
 def test_an_unknown_county_s_schools_are_its_school_system(extractor):
     e = one(events_of(extractor, "Fairfax County schools blocked ChatGPT on county-issued devices."), tool_id="chatgpt")
     assert e["agency"] == "Fairfax County schools"
+
+
+def test_bodies_told_in_order_after_a_measure_nobody_named_take_it(extractor):
+    text = ("At least a dozen states have now barred DeepSeek from government devices. Texas was first, on January "
+            "28, followed by New York on February 10 and Virginia on February 11.\n\nIowa, Oklahoma and South Dakota "
+            "joined them later in February.")
+    dates = {e["agency"]: e["date"] for e in events_of(extractor, text, published="2025-03-20") if e["action"] == "ban"}
+    assert dates["State of Texas"] == "2025-01-28" and dates["State of New York"] == "2025-02-10"
+    assert dates["Commonwealth of Virginia"] == "2025-02-11" and "State of Iowa" in dates
+    # a measure with its own body is no list's: "NASA banned it" then "The Navy was first" states nothing more
+    text = "NASA has barred DeepSeek. The agency was first among federal bodies, officials said."
+    assert {e["agency"] for e in events_of(extractor, text)} == {"National Aeronautics and Space Administration"}
