@@ -230,8 +230,9 @@ def modifies_other_noun(ctx, trigger, sent):
 def has_object(ctx, trigger, sent):
     """The participle takes an object: a determiner right after it ("launched an investigation"), or
     a noun phrase after the trigger (a determiner, staff, a tool or a body)."""
-    if len(trigger) > 1 and ctx.lower[trigger.start + 1] in ADJECTIVE_DETERMINERS:
-        return True
+    if len(trigger) > 1 and (ctx.lower[trigger.start + 1] in ADJECTIVE_DETERMINERS
+                             or ctx.alpha[trigger.end - 1] and not ctx.stop[trigger.end - 1]):
+        return True  # "reversed course": the measure words hold their own object
     j = trigger.end
     if j >= sent.end:
         return False

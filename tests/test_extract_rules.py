@@ -3276,3 +3276,10 @@ def test_bodies_told_in_order_after_a_measure_nobody_named_take_it(extractor):
     # a measure with its own body is no list's: "NASA banned it" then "The Navy was first" states nothing more
     text = "NASA has barred DeepSeek. The agency was first among federal bodies, officials said."
     assert {e["agency"] for e in events_of(extractor, text)} == {"National Aeronautics and Space Administration"}
+
+
+@pytest.mark.parametrize("text", ["The Garante ended its suspension of Replika.",
+                                  "New York City's schools reversed course on ChatGPT in May.",
+                                  "Italy's privacy regulator allowed ChatGPT to return on April 28."])
+def test_more_ways_to_lift(extractor, text):
+    assert {e["action"] for e in events_of(extractor, text, published="2023-06-01")} >= {"lift"}, text
