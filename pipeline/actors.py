@@ -358,6 +358,8 @@ def find_agencies(ctx, sent, found):
         if arm:  # "KPMG UK", "Deloitte Australia": the firm's national arm, not the country acting
             actor = replace(actor, mention=ctx.text(span.start, arm[1]), end=arm[1])
         found.claim(actor)
+        for listed in school_systems_listed_before(ctx, span, sent):
+            found.claim(listed)
 
 
 def addresses_the_place_before(ctx, span, sent):
@@ -375,6 +377,36 @@ def addresses_the_place_before(ctx, span, sent):
         i -= 1
     return ctx.is_title_case[span.start - 2] and i > sent.start and ctx.lower[i - 1] in LOCATIVE \
         and not overlaps_marks(ctx, sent, i, span.start - 1, KNOWN_NAME_GROUPS)
+
+
+def school_systems_listed_before(ctx, span, sent):
+    """"New York City, Los Angeles and Seattle public schools": the places listed before a place's school
+    system named with a school word ("Seattle public schools") each stand for their own school system, when
+    the reference knows it."""
+    if not ctx.in_sent("school", sent) or not any(s.end == span.end for s in ctx.in_sent("school", sent)):
+        return []
+    out, i = [], span.start
+    places = {p.end: p for p in ctx.in_sent("jurisdiction", sent)}
+    while i > sent.start:
+        j = i
+        while j > sent.start and ctx.lower[j - 1] in {",", "and"}:
+            j -= 1
+        if j == i:
+            break
+        k = j  # a listed place, or an unknown capitalised name (skipped over)
+        if k in places:
+            place = places[k]
+            body = ctx.ref.education_body(place.kb_id_)
+            if body:
+                out.append(replace(body_actor(ctx, body, place.text, place.start, place.end), via="listed"))
+            i = place.start
+            continue
+        while k > sent.start and ctx.is_title_case[k - 1]:
+            k -= 1
+        if k == j:
+            break
+        i = k
+    return out
 
 
 def straddled_body(ctx, span, sent):
@@ -2007,7 +2039,10 @@ def coordinated(ctx, actor, left):
     current = actor
     for other in reversed([a for a in left if a.end <= actor.start]):
         between = ctx.lower[other.end:_owner_start(ctx, current)]
-        if between and all(w in COORDINATION or not w.strip() for w in between) \
+        # a school system listed by its place may have unknown places beside it ("New York City, Los Angeles and")
+        named = other.via == "listed" and all(ctx.is_title_case[i] for i in range(other.end, current.start)
+                                              if ctx.lower[i] not in COORDINATION)
+        if between and (named or all(w in COORDINATION or not w.strip() for w in between)) \
                 or _parenthetical(ctx.text(other.end, current.start)):
             group.append(other)
             current = other

@@ -3283,3 +3283,8 @@ def test_bodies_told_in_order_after_a_measure_nobody_named_take_it(extractor):
                                   "Italy's privacy regulator allowed ChatGPT to return on April 28."])
 def test_more_ways_to_lift(extractor, text):
     assert {e["action"] for e in events_of(extractor, text, published="2023-06-01")} >= {"lift"}, text
+
+
+def test_places_listed_before_a_school_system_stand_for_their_own(extractor):
+    events = events_of(extractor, "New York City, Los Angeles and Seattle public schools have blocked ChatGPT.")
+    assert {e["agency"] for e in events} >= {"New York City Department of Education", "Seattle Public Schools"}
