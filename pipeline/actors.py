@@ -353,7 +353,7 @@ def find_agencies(ctx, sent, found):
             # "a school board in Virginia": a place, not the state government acting
             if previous not in LOCATIVE:
                 continue
-            actor.via = "locative"
+            actor.via = "" if schools_in(ctx, span, sent) else "locative"
         arm = next((p for p in place_names if p[0] == span.end), None) if actor.kind == "company" else None
         if arm:  # "KPMG UK", "Deloitte Australia": the firm's national arm, not the country acting
             actor = replace(actor, mention=ctx.text(span.start, arm[1]), end=arm[1])
@@ -865,7 +865,7 @@ def find_places(ctx, sent, found):
         else:
             actor = government_of(ctx, jid, ctx.text(span.start, end), span.start, end)
         if actor:
-            actor.via = "locative" if previous in LOCATIVE and not following else ""
+            actor.via = "locative" if previous in LOCATIVE and not following and not schools_in(ctx, span, sent) else ""
             found.claim(actor)
 
 
@@ -877,6 +877,13 @@ def seat_standing_for(ctx, span, sent):
     if country and NATIONAL_LEVEL & set(ctx.lower[sent.start:sent.end]):
         return country
     return None
+
+
+def schools_in(ctx, span, sent):
+    """"Public schools in Queensland banned ChatGPT": the schools of a place, opening the sentence, are the
+    place's school system acting (education_body_of), not where someone else's measure holds."""
+    i = span.start - 1
+    return any(s.start == sent.start and s.end == i for s in ctx.in_sent("school", sent)) and ctx.lower[i] == "in"
 
 
 def of_its_officeholders(ctx, span, sent):

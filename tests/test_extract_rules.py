@@ -3288,3 +3288,10 @@ def test_more_ways_to_lift(extractor, text):
 def test_places_listed_before_a_school_system_stand_for_their_own(extractor):
     events = events_of(extractor, "New York City, Los Angeles and Seattle public schools have blocked ChatGPT.")
     assert {e["agency"] for e in events} >= {"New York City Department of Education", "Seattle Public Schools"}
+
+
+def test_the_schools_in_a_place_opening_a_sentence_are_its_school_system(extractor):
+    e = one(events_of(extractor, "Schools in Queensland, Australia banned ChatGPT."), tool_id="chatgpt")
+    assert e["agency"] == "Queensland Department of Education"
+    e = one(events_of(extractor, "Public schools in New York City blocked ChatGPT on school devices."), tool_id="chatgpt")
+    assert e["agency"] == "New York City Department of Education"
