@@ -346,9 +346,9 @@ def find_agencies(ctx, sent, found):
                                                       or below_the_place(ctx, place_names[span.start, span.end], span.end,
                                                                          min(span.end + 1, sent.end))):
             continue
-        if (span.start, span.end) in place_names and any(0 <= m.start - span.end <= ctx.settings.place_noun_gap
-                                                         for m in ctx.in_sent("lawmaker", sent)):
-            continue  # "Texas lawmakers", "A Texas senator": the place's legislature (find_places)
+        if (span.start, span.end) in place_names and (legislature_noun_after(ctx, span, sent) is not None or any(
+                0 <= m.start - span.end <= ctx.settings.place_noun_gap for m in ctx.in_sent("lawmaker", sent))):
+            continue  # "Texas lawmakers", "A Texas senator", "Australia's parliament": the place's legislature (find_places)
         if (span.start, span.end) in place_names and previous in NOT_AGENT_BEFORE:
             # "a school board in Virginia": a place, not the state government acting
             if previous not in LOCATIVE:
@@ -856,7 +856,11 @@ def find_places(ctx, sent, found):
                 and not of_its_officeholders(ctx, span, sent):
             continue
         jid = seat_standing_for(ctx, span, sent) or span.kb_id_
-        if following and following[0].label_ == "lawmaker" or (following and following[0] in lawmakers):
+        chamber = legislature_noun_after(ctx, span, sent) if not following else None
+        if chamber is not None:  # "Australia's parliament": the place's legislature
+            end = chamber + 1
+            actor = legislature_actor(ctx, jid, ctx.text(span.start, end), span.start, end)
+        elif following and following[0].label_ == "lawmaker" or (following and following[0] in lawmakers):
             actor = legislature_actor(ctx, jid, ctx.text(span.start, end), span.start, end)
         elif following and names_a_department(ctx, end, sent):
             actor = department_described(ctx, jid, span.start, end, sent)
@@ -877,6 +881,16 @@ def seat_standing_for(ctx, span, sent):
     if country and NATIONAL_LEVEL & set(ctx.lower[sent.start:sent.end]):
         return country
     return None
+
+
+LEGISLATURE_NOUNS = {"parliament", "legislature"}
+
+
+def legislature_noun_after(ctx, span, sent):
+    """"Australia's parliament", "the Texas legislature": a lower-case word for a legislature right after the
+    place (its possessive between): that word's position, or None."""
+    i = span.end + (span.end < sent.end and ctx.words[span.end] in POSSESSIVE_MARKS)
+    return i if i < sent.end and ctx.words[i] in LEGISLATURE_NOUNS else None
 
 
 def schools_in(ctx, span, sent):

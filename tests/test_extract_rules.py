@@ -3295,3 +3295,8 @@ def test_the_schools_in_a_place_opening_a_sentence_are_its_school_system(extract
     assert e["agency"] == "Queensland Department of Education"
     e = one(events_of(extractor, "Public schools in New York City blocked ChatGPT on school devices."), tool_id="chatgpt")
     assert e["agency"] == "New York City Department of Education"
+
+
+def test_a_place_s_parliament_is_its_legislature(extractor):
+    e = one(events_of(extractor, "Australia's parliament banned DeepSeek on parliamentary devices."), tool_id="deepseek")
+    assert e["agency"] == "Parliament of Australia"
