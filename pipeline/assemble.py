@@ -379,7 +379,7 @@ def build_event(ctx, ms, is_main, own_sentences, other_sentences, body_offset):
     # the mention naming the actor best (a named body beats "the government")
     named = [m for m in ms if not m.actor.generic] or ms
     mention_text = max(named, key=lambda m: (m.via != "context", len(m.actor.mention)))
-    action = choose_action(ms)
+    action = choose_action(ms, ctx.settings.title_weight)
     date, precision, date_text, date_source = choose_date(ctx, ms, own_sentences, other_sentences if is_main else None)
     if all(m.via == "following" for m in ms):
         reasons, reason_evidence = [], {}  # "joins NSW and Queensland": the story's reasons are its own measure's
@@ -424,10 +424,11 @@ def build_event(ctx, ms, is_main, own_sentences, other_sentences, body_offset):
     }
 
 
-def choose_action(ms):
+def choose_action(ms, title_weight=1.0):
     votes = Counter()
     for m in ms:
-        votes[m.action] += m.weight
+        # a headline's verb is loose ("NASA and Navy restrict DeepSeek"): it weighs no more than the body's
+        votes[m.action] += m.weight / title_weight if m.in_title else m.weight
     if any(a != "warn" for a in votes) and "warn" in votes:
         del votes["warn"]
     return max(votes, key=lambda a: (round(votes[a], 3), ACTION_RANK.get(a, 0)))

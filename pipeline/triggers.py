@@ -853,8 +853,9 @@ def ban_with_exceptions(ctx, trigger, sent):
     if trigger.label_ != "ban":
         return False
     end = min(sent.end, trigger.end + ctx.settings.ban_exception_window)
-    after = ctx.lower[trigger.end:end]
-    for k, w in enumerate(after):
+    # the exception word within the window, its permission noun up to permission_gap words after it
+    after = ctx.lower[trigger.end:min(sent.end, end + ctx.settings.permission_gap)]
+    for k, w in enumerate(after[:end - trigger.end]):
         # by leave of someone, not a carve-out ("unless that text is part of the paper's experiments": a ban)
         if w in BAN_EXCEPTIONS and PERMISSION_NOUNS & set(after[k + 1:k + 1 + ctx.settings.permission_gap]):
             return True

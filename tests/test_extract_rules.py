@@ -3300,3 +3300,15 @@ def test_the_schools_in_a_place_opening_a_sentence_are_its_school_system(extract
 def test_a_place_s_parliament_is_its_legislature(extractor):
     e = one(events_of(extractor, "Australia's parliament banned DeepSeek on parliamentary devices."), tool_id="deepseek")
     assert e["agency"] == "Parliament of Australia"
+
+
+def test_a_waiver_far_into_a_long_sentence_still_restricts(extractor):
+    text = ("Keio University will not accept essays, reports or theses that contain text produced by ChatGPT or "
+            "other AI chatbots unless the course instructor has given permission.")
+    assert one(events_of(extractor, text), tool_id="chatgpt")["action"] == "restrict"
+
+
+def test_a_headline_verb_weighs_no_more_than_the_body_s(extractor):
+    e = one(events_of(extractor, "NASA has blocked DeepSeek on its systems and devices, according to a memo sent to "
+                                 "employees on January 31.", title="NASA restricts DeepSeek"), tool_id="deepseek")
+    assert e["action"] == "ban"
