@@ -3312,3 +3312,8 @@ def test_a_headline_verb_weighs_no_more_than_the_body_s(extractor):
     e = one(events_of(extractor, "NASA has blocked DeepSeek on its systems and devices, according to a memo sent to "
                                  "employees on January 31.", title="NASA restricts DeepSeek"), tool_id="deepseek")
     assert e["action"] == "ban"
+
+
+def test_github_s_copilot_is_github_copilot(extractor):
+    events = events_of(extractor, "Apple restricted employees from using ChatGPT and GitHub's Copilot.")
+    assert {e["tool"] for e in events} == {"ChatGPT", "GitHub Copilot"}
