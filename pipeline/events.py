@@ -245,11 +245,17 @@ FOLLOWING = "follow"  # the trigger label of "followed suit", "did the same": th
 
 def measure_followed(ctx, mentions, tools, index):
     """"NASA followed suit": the last measure found (on the sentence's tool, if it names one) in this sentence
-    or the two before it, whose action the follower takes; None when there is none."""
+    or the two before it, whose action the follower takes (a lift, not the ban it lifts); None when there is none."""
     tool_ids = {t for t, _ in tools}
     since = ctx.sents[max(0, index - 2)].start
-    return next((m for m in reversed(mentions) if m.sentence.start >= since and m.action != "lift"
+    last = next((m for m in reversed(mentions) if m.sentence.start >= since
                  and (not tool_ids or m.tool_id in tool_ids)), None)
+    if last is None:
+        return None
+    # "Italy lifted its ChatGPT ban. France did the same": a sentence with a lift states that lift; its
+    # other measure words name what it undoes
+    lifts = [m for m in mentions if m.sentence == last.sentence and m.action == "lift" and m.tool_id == last.tool_id]
+    return lifts[-1] if lifts else last
 
 
 def tools_of_measure(mentions, led):

@@ -3317,3 +3317,8 @@ def test_a_headline_verb_weighs_no_more_than_the_body_s(extractor):
 def test_github_s_copilot_is_github_copilot(extractor):
     events = events_of(extractor, "Apple restricted employees from using ChatGPT and GitHub's Copilot.")
     assert {e["tool"] for e in events} == {"ChatGPT", "GitHub Copilot"}
+
+
+def test_following_a_lift_lifts(extractor):
+    events = events_of(extractor, "Italy lifted its ChatGPT ban. France did the same.")
+    assert one(events, agency="Government of France")["action"] == "lift"
