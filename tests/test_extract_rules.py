@@ -3322,3 +3322,9 @@ def test_github_s_copilot_is_github_copilot(extractor):
 def test_following_a_lift_lifts(extractor):
     events = events_of(extractor, "Italy lifted its ChatGPT ban. France did the same.")
     assert one(events, agency="Government of France")["action"] == "lift"
+
+
+@pytest.mark.parametrize("verb", ["installed", "downloaded"])
+def test_a_tool_that_may_not_be_installed_is_banned(extractor, verb):
+    text = f"DeepSeek may not be {verb} on any Commerce Department device, the department said."
+    assert one(events_of(extractor, text), tool_id="deepseek")["action"] == "ban"
