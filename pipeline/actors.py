@@ -901,10 +901,15 @@ def schools_in(ctx, span, sent):
 
 
 def of_its_officeholders(ctx, span, sent):
-    """"The governors of Texas, Virginia and New York", "the governments of Italy and France": the first place
-    after "of" and a word for those who govern acts like the others of the list."""
-    return span.start - 2 >= sent.start and ctx.lower[span.start - 1] == "of" and any(
-        c.end == span.start - 1 for g in ("collective", "government") for c in ctx.in_sent(g, sent))
+    """"The governors of Texas, Virginia and New York", "the governments of Italy and France", "the states of
+    Texas and Virginia": the first place after "of" and a word for those who govern (or for places) acts like
+    the others of the list."""
+    return span.start - 2 >= sent.start and ctx.lower[span.start - 1] == "of" and (
+        ctx.lower[span.start - 2] in PLACE_KIND_PLURALS  # "the states of Texas and Virginia"
+        or any(c.end == span.start - 1 for g in ("collective", "government") for c in ctx.in_sent(g, sent)))
+
+
+PLACE_KIND_PLURALS = {"states", "countries", "provinces", "nations"}
 
 
 def below_the_place(ctx, jurisdiction_id, place_end, noun_start):

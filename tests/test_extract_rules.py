@@ -3110,6 +3110,8 @@ def test_a_year_naming_a_measure_dates_it_and_no_other(extractor):
 def test_the_first_place_after_the_governors_of_acts_like_the_rest_of_the_list(extractor):
     events = events_of(extractor, "The governors of Texas, Virginia and New York have banned DeepSeek on state devices.")
     assert {e["agency"] for e in events} >= {"State of Texas", "Commonwealth of Virginia", "State of New York"}
+    events = events_of(extractor, "The states of Texas and Virginia have both banned DeepSeek.")
+    assert {e["agency"] for e in events} >= {"State of Texas", "Commonwealth of Virginia"}
 
 
 def test_the_ban_a_lift_undoes_does_not_take_the_lift_s_date(extractor):
