@@ -827,6 +827,7 @@ class CandidateNER:
         places = {doc.vocab.strings.add(w) for w in PLACE_PREPOSITIONS}
         of_word = doc.vocab.strings.add("of")
         owners = {doc.vocab.strings.add(w) for w in POSSESSIVE_DETERMINERS}
+        members_of = {doc.vocab.strings.add(w) for w in ("at", "from")}
 
         def sentences_with(groups, keep=lambda start, end: True):
             return {bisect.bisect_right(starts, start) - 1 for g in groups for start, end in marks(doc, g)
@@ -850,6 +851,9 @@ class CandidateNER:
                 return False  # "Macquarie Group Australia": a place closing a name nobody knows
             if start and int(lower[start - 1]) in owners:
                 return False  # "barred its officials from using ChatGPT": those bound, not who binds them
+            if end + 1 < len(doc) and int(lower[end]) in members_of and doc[end + 1].is_title \
+                    and end + 1 not in known_tokens:
+                return False  # "Officials at Macquarie University": the body is the unknown name after them
             if end in tool_starts:
                 return False  # "the Chinese generative AI service DeepSeek": where the tool comes from
             if 2 <= start and end < len(doc) and doc[start - 1].text == "(" and doc[end].text == ")" \

@@ -3330,3 +3330,9 @@ def test_following_a_lift_lifts(extractor):
 def test_a_tool_that_may_not_be_installed_is_banned(extractor, verb):
     text = f"DeepSeek may not be {verb} on any Commerce Department device, the department said."
     assert one(events_of(extractor, text), tool_id="deepseek")["action"] == "ban"
+
+
+def test_officials_at_an_unknown_body_are_that_body_s(extractor):
+    e = one(events_of(extractor, "Officials at Sydney's Macquarie University warned students against using ChatGPT."),
+            tool_id="chatgpt")
+    assert (e["agency"], e["action"]) == ("Macquarie University", "warn")
