@@ -325,6 +325,8 @@ def extended_to(ctx, sent, index, mentions):
     stated = [m for m in mentions if m.sentence.start == last.sentence.start]
     done = {(m.actor.key, m.action, m.stage, m.tool_id) for m in stated}
     weight = ctx.settings.class_list_tool_weight
+    # "The guidance, issued on February 6, also covers Kimi": the paper's date, when the measure had none
+    own_date = max(date_candidates(ctx, sent), key=lambda d: d[3], default=None)
     extended, seen = [], set()
     for m in stated:
         if (m.actor.key, m.action, m.stage) in seen:
@@ -333,7 +335,7 @@ def extended_to(ctx, sent, index, mentions):
         for tool_id, text in tools.items():
             if (m.actor.key, m.action, m.stage, tool_id) not in done:
                 extended.append(replace(m, tool_id=tool_id, tool_mention=text, sentence=sent, in_title=False,
-                                        weight=m.weight * weight))
+                                        weight=m.weight * weight, date=m.date or own_date))
     return extended
 
 

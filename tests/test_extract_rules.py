@@ -3336,3 +3336,10 @@ def test_officials_at_an_unknown_body_are_that_body_s(extractor):
     e = one(events_of(extractor, "Officials at Sydney's Macquarie University warned students against using ChatGPT."),
             tool_id="chatgpt")
     assert (e["agency"], e["action"]) == ("Macquarie University", "warn")
+
+
+def test_a_measure_extended_to_more_tools_takes_the_paper_s_date(extractor):
+    text = ("Japan's Digital Agency told government employees not to use DeepSeek. The guidance, issued on February 6, "
+            "also covers Chinese apps such as Kimi and Doubao.")
+    events = events_of(extractor, text, published="2025-02-10")
+    assert one(events, tool_id="doubao")["date"] == "2025-02-06"
