@@ -3281,6 +3281,8 @@ def test_bodies_told_in_order_after_a_measure_nobody_named_take_it(extractor):
 
 
 @pytest.mark.parametrize("text", ["The Garante ended its suspension of Replika.",
+                                  "NASA put its DeepSeek ban on hold.",
+                                  "The Navy paused its ban on DeepSeek after the review.",
                                   "New York City's schools reversed course on ChatGPT in May.",
                                   "Italy's privacy regulator allowed ChatGPT to return on April 28."])
 def test_more_ways_to_lift(extractor, text):
