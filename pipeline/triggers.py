@@ -49,7 +49,10 @@ def is_negated(ctx, trigger, sent):
     if ctx.words[sent.start] == "No" and NOBODY_DID & set(ctx.lower[sent.start + 1:min(trigger.start, sent.start + 6)]):
         return True
     window_start = max(sent.start, trigger.start - ctx.settings.negation_window)
-    for neg in ctx.spans("negation", window_start, trigger.start):
+    # "has not lifted its ban", "no plans to lift its ban": the lift is denied, the ban stands
+    negations = [] if object_of_lift(ctx, trigger, ctx.in_sent("trigger", sent)) else \
+        ctx.spans("negation", window_start, trigger.start)
+    for neg in negations:
         if not any(w in {",", ";", ":"} for w in ctx.words[neg.end:trigger.start]):
             return True
     for verdict in ctx.spans("negative_verdict", trigger.end, min(sent.end, trigger.end + ctx.settings.verdict_window)):
@@ -728,10 +731,14 @@ def object_of_lift(ctx, trigger, triggers):
     """"lifted its ban": the measure a lift undoes."""
     if trigger.label_ == "lift":
         return False
+    tool_tokens = None
     for other in triggers:
-        if other.label_ == "lift" and other.end <= trigger.start <= other.end + ctx.settings.lift_object_gap and \
-                all(w in LIFT_OBJECT_DETERMINERS for w in ctx.lower[other.end:trigger.start]):
-            return True
+        if other.label_ == "lift" and other.end <= trigger.start <= other.end + ctx.settings.lift_object_gap:
+            if tool_tokens is None:  # "lifted its ChatGPT ban": the tool's name may stand before the ban
+                tool_tokens = {i for t in ctx.spans("tool", other.end, trigger.start) for i in range(t.start, t.end)}
+            if all(w in LIFT_OBJECT_DETERMINERS or i in tool_tokens
+                   for i, w in enumerate(ctx.lower[other.end:trigger.start], other.end)):
+                return True
     return False
 
 

@@ -3345,3 +3345,10 @@ def test_a_measure_extended_to_more_tools_takes_the_paper_s_date(extractor):
             "also covers Chinese apps such as Kimi and Doubao.")
     events = events_of(extractor, text, published="2025-02-10")
     assert one(events, tool_id="doubao")["date"] == "2025-02-06"
+
+
+@pytest.mark.parametrize("text", ["The Navy has not lifted its ban on DeepSeek.",
+                                  "Texas has no plans to lift its DeepSeek ban."])
+def test_a_denied_lift_leaves_the_ban_standing(extractor, text):
+    events = events_of(extractor, text)
+    assert [e["action"] for e in events] == ["ban"], events
