@@ -3222,6 +3222,9 @@ def test_a_demand_for_records_is_a_probe(extractor):
     e = one(events_of(extractor, "The FTC sent OpenAI a 20-page demand for records about how ChatGPT handles risks."),
             tool_id="chatgpt")
     assert (e["agency"], e["action"]) == ("Federal Trade Commission", "investigate")
+    e = one(events_of(extractor, "The Texas AG has sent civil investigative demands to Character.AI."),
+            tool_id="character-ai")
+    assert e["action"] == "investigate"
 
 
 def test_where_a_measure_held_owns_no_date_after_it(extractor):
