@@ -578,8 +578,9 @@ class LexiconMatcher:
         return doc
 
 
-MONTHS = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
-          r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+# a full name takes no full stop ("in early February." ends the sentence); an abbreviation may ("Jan. 31")
+MONTHS = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+          r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)")
 WEEKDAYS = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 # Hand-written because dateparser.search_dates is slow and reads bare numbers and words ("may",
 # "march") as dates; dateparser still resolves what these find (pipeline/dates.py).

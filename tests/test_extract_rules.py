@@ -3355,3 +3355,10 @@ def test_a_measure_extended_to_more_tools_takes_the_paper_s_date(extractor):
 def test_a_denied_lift_leaves_the_ban_standing(extractor, text):
     events = events_of(extractor, text)
     assert [e["action"] for e in events] == ["ban"], events
+
+
+def test_a_full_month_name_takes_no_full_stop_into_the_date_text(extractor):
+    e = one(events_of(extractor, "Italy banned ChatGPT in March.", published="2023-12-20"), tool_id="chatgpt")
+    assert (e["date"], e["date_text"]) == ("2023-03", "in March")
+    e = one(events_of(extractor, "Italy banned ChatGPT on Mar. 31, 2023.", published="2023-12-20"), tool_id="chatgpt")
+    assert e["date_text"] == "Mar. 31, 2023"
