@@ -417,10 +417,18 @@ def straddled_body(ctx, span, sent):
     if place is None:
         return None
     text = ctx.text(place.start, span.end)
+    known = known_body_of_place(ctx, place, span, text)
+    return body_actor(ctx, known, text, place.start, span.end) if known else False
+
+
+def known_body_of_place(ctx, place, span, text):
+    """The reference's body of `place` that `text` (the place and the name `span` matched) names: under that
+    full name, or the place's education body when the name is another place's ("New York City's education
+    department"); None when the reference knows neither."""
     known = ctx.ref.reference.resolve("agencies", text, jurisdiction=place.kb_id_)
     if not known and ctx.ref.education_body(ctx.ref.reference.jurisdiction_of(span.kb_id_)) == span.kb_id_:
         known = ctx.ref.education_body(place.kb_id_)
-    return body_actor(ctx, known, text, place.start, span.end) if known else False
+    return known
 
 
 def local_education_body(ctx, span):
@@ -883,7 +891,7 @@ def seat_standing_for(ctx, span, sent):
     return None
 
 
-LEGISLATURE_NOUNS = {"parliament", "legislature"}
+LEGISLATURE_NOUNS = words("legislature_noun")  # "Australia's parliament" (lower case: a word, not a name)
 
 
 def legislature_noun_after(ctx, span, sent):
@@ -909,7 +917,7 @@ def of_its_officeholders(ctx, span, sent):
         or any(c.end == span.start - 1 for g in ("collective", "government") for c in ctx.in_sent(g, sent)))
 
 
-PLACE_KIND_PLURALS = {"states", "countries", "provinces", "nations"}
+PLACE_KIND_PLURALS = words("place_kind_plural")  # "the states of Texas and Virginia"
 
 
 def below_the_place(ctx, jurisdiction_id, place_end, noun_start):
@@ -1391,9 +1399,7 @@ def place_body(ctx, span, sent):
     if place.kb_id_ in ctx.ref.reference.jurisdiction_chain(ctx.ref.reference.jurisdiction_of(span.kb_id_) or place.kb_id_):
         return None  # "the U.S. Department of Education": the place is the body's own
     text = ctx.text(place.start, span.end)
-    known = ctx.ref.reference.resolve("agencies", text, jurisdiction=place.kb_id_)
-    if not known and ctx.ref.education_body(ctx.ref.reference.jurisdiction_of(span.kb_id_)) == span.kb_id_:
-        known = ctx.ref.education_body(place.kb_id_)  # "New York City's education department"
+    known = known_body_of_place(ctx, place, span, text)
     if known:
         return body_actor(ctx, known, text, place.start, span.end)
     inner = [p for p in ctx.in_sent("jurisdiction", sent) if span.start <= p.start and p.end <= span.end]
@@ -2125,8 +2131,8 @@ def is_tool_home(ctx, actor, tool_id):
     still counts."""
     if not actor.generic or actor.kind not in ("national_government", "government"):
         return False
-    vendor = ctx.ref.vendors.get(ctx.ref.tools.get(tool_id, {}).get("vendor"), {})
-    if not vendor or ctx.ref.country_of(actor.jurisdiction_id) != vendor.get("country"):
+    home = ctx.ref.tool_home(tool_id)
+    if not home or ctx.ref.country_of(actor.jurisdiction_id) != home:
         return False
     return not (set(ctx.lower[actor.start:actor.end]) & GOVERNMENT_WORDS)
 

@@ -639,9 +639,8 @@ PRECISE_SECURITY = {"cybersecurity", "data_privacy", "confidentiality", "data_so
 
 def is_domestic(ctx, actor, tool_id):
     """Whether the tool's maker is based in the acting body's own country."""
-    vendor = ctx.ref.vendors.get((ctx.ref.tools.get(tool_id) or {}).get("vendor"), {})
     home = ctx.ref.country_of(actor.jurisdiction_id)
-    return bool(home) and vendor.get("country") == home
+    return bool(home) and ctx.ref.tool_home(tool_id) == home
 
 
 def reasons_for(ctx, own, domestic=False):

@@ -254,9 +254,8 @@ class DocContext:
         body = self.ref.agencies.get(span.kb_id_)
         if body and body.get("type") != "national_government":
             return True  # a body is never where a tool comes from ("the U.S. Navy's ChatGPT ban")
-        vendor = self.ref.vendors.get(self.ref.tools.get(tool.kb_id_, {}).get("vendor"), {})
         home = self.ref.country_of(body["jurisdiction"] if body else span.kb_id_ or None)
-        return home is not None and home != vendor.get("country")
+        return home is not None and home != self.ref.tool_home(tool.kb_id_)
 
     def is_origin(self, span):
         """'China's DeepSeek', 'the Chinese AI startup', 'servers in China', 'affiliation with the Chinese

@@ -91,7 +91,7 @@ def date_candidates(ctx, sent, trigger=None, after=0, others=()):
     return out
 
 
-CAUSE_OPENERS = {"after", "following", "because", "amid", "when"}
+CAUSE_OPENERS = words("cause_opener")  # "after", "because": what opens a measure's cause
 
 
 def in_cause_clause(ctx, sent, span):

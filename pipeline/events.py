@@ -146,7 +146,9 @@ def find_events(ctx):
                 led = measure_followed(ctx, mentions, tools, index)
                 if led is None:
                     continue  # "did the same" after no measure nearby: nothing to copy
-                tools = tools or tools_of_measure(mentions, led)
+                # the tools of the measure copied: every tool that body took it on in that sentence
+                tools = tools or tools_of(m for m in mentions if m.sentence == led.sentence
+                                          and m.actor.key == led.actor.key and m.action == led.action)
             if not tools and trigger.kb_id_ != "weak":
                 tools, tool_weight = tools_named_just_before(ctx, sent, index), cfg.focus_tool_weight
             if not tools:
@@ -258,10 +260,9 @@ def measure_followed(ctx, mentions, tools, index):
     return lifts[-1] if lifts else last
 
 
-def tools_of_measure(mentions, led):
-    """The tools of the measure a follower copies: every tool that body took it on in that sentence."""
-    return list(dict.fromkeys((m.tool_id, m.tool_mention) for m in mentions
-                              if m.sentence == led.sentence and m.actor.key == led.actor.key and m.action == led.action))
+def tools_of(mentions):
+    """(tool id, mention) of the tools the mentions are on, once each, in order."""
+    return list(dict.fromkeys((m.tool_id, m.tool_mention) for m in mentions))
 
 
 SEQUENCE_CUES = words("sequence_cue")  # "Texas was first, ... followed by New York": bodies told in order
@@ -281,7 +282,7 @@ def enumerated_after(ctx, sent, index, mentions):
             return []  # the measure before has its own body: this sentence is not its list
         # the list goes on ("Iowa, Oklahoma and South Dakota joined them later in February")
         trigger, weight = listed[0].trigger, listed[0].weight
-        tools = list(dict.fromkeys((m.tool_id, m.tool_mention) for m in listed))
+        tools = tools_of(listed)
         trigger_sent = ctx.sents[ctx.sentence_index(trigger.start)]
     else:
         trigger_sent = before

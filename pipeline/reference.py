@@ -74,6 +74,10 @@ class ReferenceIndex:
             return None
         return self.reference.country_of(jurisdiction_id)
 
+    def tool_home(self, tool_id):
+        """The country of a tool's maker, or None (a tool the reference does not know)."""
+        return self.vendors.get(self.tools.get(tool_id, {}).get("vendor"), {}).get("country")
+
     def government_of(self, jurisdiction_id):
         for agency_type in GOVERNMENT_TYPES:
             agency_id = self._by_type.get((agency_type, jurisdiction_id))
