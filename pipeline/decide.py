@@ -178,8 +178,16 @@ def same_measure(a, b, months_apart):
     if (a.get("agency_id") or a["agency"], a.get("tool_id") or a["tool"], a["action"] == "lift") != \
             (b.get("agency_id") or b["agency"], b.get("tool_id") or b["tool"], b["action"] == "lift"):
         return False
+    if kind_of_act(a["action"]) != kind_of_act(b["action"]) and a["date_source"] == b["date_source"] == "text" \
+            and a["date"] and b["date"] and a["date"] != b["date"]:
+        return False  # a probe opened on one day and a ban ordered on another are two measures
     first, second = _month_number(a.get("date")), _month_number(b.get("date"))
     return first is None or second is None or abs(first - second) <= months_apart
+
+
+def kind_of_act(action):
+    """A prohibition (ban, restriction, suspension), a probe, a warning or a lift."""
+    return "prohibit" if action in ("ban", "restrict", "suspend") else action
 
 
 def _month_number(iso):

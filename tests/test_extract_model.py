@@ -139,6 +139,10 @@ def test_one_body_acting_on_one_tool_within_a_year_is_one_measure():
     reported = event("ban", "2024-09-05", 0.9, source="published")
     assert one_event_per_measure([reported, fine], 12) == [reported]
     assert (reported["date"], reported["date_source"]) == ("2024-09-03", "text")
+    # a probe and a ban the text dates to different days are two measures; told the same day, one
+    probe, ban = event("investigate", "2025-01-28", 0.7), event("ban", "2025-01-30", 0.98)
+    assert one_event_per_measure([probe, ban], 12) == [probe, ban]
+    assert one_event_per_measure([event("investigate", "2025-01-30", 0.7), ban], 12) == [ban]
 
 
 
