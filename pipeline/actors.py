@@ -240,25 +240,36 @@ POSSESSIVE_MARKS = {"'s", "’s"}
 
 
 def find_place_named_bodies(ctx, sent, found):
-    """"The NSW Department of Customer Service", "Bangladesh Bank": a place's body named in full, by the
-    reference if it knows the name, else a new body of that place (not the place's government, which "NSW"
-    alone would be)."""
+    """"The NSW Department of Customer Service", "Bangladesh Bank", "Tennessee's Department of Finance and
+    Administration": a place's body named in full, by the reference if it knows the name, else a new body of
+    that place (not the place's government, which "NSW" alone would be)."""
     for place in ctx.in_sent("jurisdiction", sent):
         i = place.end
+        owned = i < sent.end and ctx.words[i] in POSSESSIVE_MARKS
+        i += owned
         if i >= sent.end or not ctx.is_title_case[i] or ctx.lower[i] not in BODY_NAME_NOUNS | PLACE_INSTITUTIONS \
-                or ctx.is_origin(place):
+                or ctx.is_origin(place) or owned and ctx.lower[i] in PLACE_INSTITUTIONS:
             continue
         if place.start - 2 >= sent.start and ctx.lower[place.start - 1] in NAME_LINKS \
                 and ctx.is_title_case[place.start - 2]:
             continue  # "University of Idaho Office of ...": the place is inside a longer name
         end = court_name_end(ctx, i, sent, BODY_NAME_NOUNS) or i + 1
+        if owned and any(a.start < end and a.end >= end or a.end <= place.start or a.start >= end
+                         for a in ctx.in_sent("agency", sent)):
+            # a reference name through its end is place_body's or straddled_body's to read; another body
+            # named in the sentence is likelier its actor than a place's body the reference does not know
+            continue
         if set(range(place.start, end)) & found.taken or end - i < 2 and (
                 ctx.lower[i] not in PLACE_INSTITUTIONS or place.start > sent.start and ctx.is_title_case[place.start - 1]):
             continue  # (not "National Australia Bank": the place is inside a longer name, left to NER)
-        name = ctx.text(place.start, end)
-        known = ctx.ref.reference.resolve("agencies", name, jurisdiction=place.kb_id_)
-        found.claim(body_actor(ctx, known, name, place.start, end) if known else
-                    new_body(name, name, "agency", place.kb_id_, place.start, end))
+        mention = ctx.text(place.start, end)
+        # "Tennessee's Department of ..." is named "Tennessee Department of ..."
+        name = f"{ctx.text(place.start, place.end)} {ctx.text(i, end)}" if owned else mention
+        # also as the reference may name it: "Office of the Privacy Commissioner of Canada"
+        known = next(filter(None, (ctx.ref.reference.resolve("agencies", form, jurisdiction=place.kb_id_) for form in
+                                   (mention, name, f"{ctx.text(i, end)} of {ctx.text(place.start, place.end)}"))), None)
+        found.claim(body_actor(ctx, known, mention, place.start, end) if known else
+                    new_body(name, mention, "agency", place.kb_id_, place.start, end))
 
 
 CHAMBER_WORDS = words("chamber_word")  # "Senate", "House", "Assembly": what heads a legislature's name

@@ -3362,3 +3362,18 @@ def test_a_full_month_name_takes_no_full_stop_into_the_date_text(extractor):
     assert (e["date"], e["date_text"]) == ("2023-03", "in March")
     e = one(events_of(extractor, "Italy banned ChatGPT on Mar. 31, 2023.", published="2023-12-20"), tool_id="chatgpt")
     assert e["date_text"] == "Mar. 31, 2023"
+
+
+def test_a_place_s_own_body_after_its_possessive_is_that_body(extractor):
+    # not the State of Tennessee: a body the reference does not know, of that place
+    e = one(events_of(extractor, "Officials at Tennessee's Department of Finance and Administration said state "
+                                 "employees may not use DeepSeek."), tool_id="deepseek")
+    assert (e["agency_verified"], e["country"]) == (False, "United States")
+    assert e["agency"].startswith("Tennessee Department of Finance")
+    # known to the reference under the name that ends on its place
+    e = one(events_of(extractor, "Canada's Office of the Privacy Commissioner opened an investigation into "
+                                 "ChatGPT on April 4.", published="2023-04-05"), tool_id="chatgpt")
+    assert e["agency_id"] == "ca-opc"
+    e = one(events_of(extractor, "Utah's Division of Consumer Protection warned parents about Character.AI."),
+            tool_id="character-ai")
+    assert e["agency"] == "Utah Division of Consumer Protection"
