@@ -1,4 +1,5 @@
 """Stored pages -> documents: main text and metadata (trafilatura, htmldate inside it, pypdf, py3langid)."""
+import functools
 import re
 import warnings
 
@@ -146,7 +147,20 @@ def detect_language(text):
     english = sum(1 for w in words if w in ENGLISH_MARKERS)
     if len(words) >= 8 and english / len(words) >= 0.12:
         return "en"
-    import py3langid
-
-    language, _ = py3langid.classify(text[:3000])
+    ranked = _language_identifier().rank(text[:3000])[:3]
+    language, probability = ranked[0]
+    # a short text heavy in names ("South Dakota Governor Larry Rhoden banned DeepSeek on February 5.") reads
+    # as Nigerian Pidgin, or as nothing in particular: English unless another language is clearly likelier
+    if language in ENGLISH_LEXIFIED or probability < 0.5 and any(code == "en" for code, _ in ranked):
+        return "en"
     return language
+
+
+ENGLISH_LEXIFIED = {"pcm"}  # Nigerian Pidgin: English words, and English news misread as it
+
+
+@functools.lru_cache(maxsize=1)
+def _language_identifier():
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)

@@ -206,6 +206,18 @@ def test_non_english_document_is_recorded_not_guessed(extractor):
     assert result["document"]["language"] == "nl"
 
 
+def test_a_short_english_text_heavy_in_names_is_english(extractor):
+    # a language identifier reads it as Nigerian Pidgin; the measure was lost with it
+    result = extractor.extract({"id": "sd", "title": "", "published": "2025-03-01",
+                                "text": "South Dakota Governor Larry Rhoden banned DeepSeek on February 5."})
+    assert result["document"]["language"] == "en"
+    assert one(result["events"], tool_id="deepseek")["agency_id"] == "us-sd-government"
+    # a short text clearly in another language stays in it
+    french = extractor.extract({"id": "fr", "title": "", "published": "2025-03-01",
+                                "text": "La CNIL ouvre une enquête sur DeepSeek"})
+    assert french["document"]["language"] == "fr"
+
+
 def test_a_tool_usable_again_is_a_lift_dated_by_its_own_sentence(extractor):
     text = ("Italians can use ChatGPT again. OpenAI switched the chatbot back on in Italy on Friday, April 28. "
             "The suspension dated from March 31, when the Garante ordered OpenAI to stop processing "
