@@ -3389,3 +3389,28 @@ def test_a_place_s_own_body_after_its_possessive_is_that_body(extractor):
     e = one(events_of(extractor, "Utah's Division of Consumer Protection warned parents about Character.AI."),
             tool_id="character-ai")
     assert e["agency"] == "Utah Division of Consumer Protection"
+
+
+@pytest.mark.parametrize("text, action", [
+    ("NASA ordered the removal of DeepSeek from all agency devices on February 5.", "ban"),
+    ("NASA added DeepSeek to its blocklist on February 5.", "ban"),
+    ("NASA declared DeepSeek unauthorized for use on agency systems on February 5.", "ban"),
+    ("NASA revoked employees' access to DeepSeek on February 5.", "ban"),
+    ("NASA is phasing out DeepSeek, staff were told on February 5.", "ban"),
+    ("NASA imposed a moratorium on DeepSeek on February 5.", "suspend"),
+    ("The Garante opened a case against OpenAI over ChatGPT on February 5.", "investigate"),
+    ("The Garante flagged privacy risks in ChatGPT on February 5.", "warn"),
+    ("The Garante relaxed its restrictions on ChatGPT on February 5.", "lift"),
+    ("The Garante approved the return of ChatGPT on February 5.", "lift"),
+])
+def test_more_ways_of_saying_a_measure(extractor, text, action):
+    events = [e for e in events_of(extractor, text, published="2025-02-20") if e["date"] == "2025-02-05"]
+    assert [e["action"] for e in events] == [action]
+
+
+def test_paris_prosecutors_are_the_paris_prosecutor_s_office(extractor):
+    for text in ["French prosecutors opened an investigation into the AI chatbot Grok on July 11.",
+                 "Prosecutors in Paris launched a criminal probe into X's Grok chatbot on July 11.",
+                 "The Paris prosecutor's office searched X's premises over the AI chatbot Grok on July 11."]:
+        e = one(events_of(extractor, text, published="2025-07-20"), tool_id="grok")
+        assert (e["agency_id"], e["action"]) == ("fr-paris-prosecutor", "investigate"), text
