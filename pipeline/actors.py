@@ -15,7 +15,8 @@ from dataclasses import replace
 
 from banwatch.lexicon import words
 from banwatch.names import slugify
-from pipeline.components import COMMON_CAPITALISED, KNOWN_NAME_GROUPS, PLACE_PREPOSITIONS, is_title_case_headline
+from pipeline.components import (COMMON_CAPITALISED, HOLDER_TITLES, KNOWN_NAME_GROUPS, PLACE_PREPOSITIONS,
+                                 is_title_case_headline)
 from pipeline.context import NOT_AGENT_BEFORE, POSSESSIVE, Actor, only_described
 from pipeline.reference import fold_name
 
@@ -2081,7 +2082,7 @@ def coordinated(ctx, actor, left):
     group = []
     current = actor
     for other in reversed([a for a in left if a.end <= actor.start]):
-        between = ctx.lower[other.end:_owner_start(ctx, current)]
+        between = ctx.lower[holder_name_end(ctx, other, current.start):_owner_start(ctx, current)]
         # a school system listed by its place may have unknown places beside it ("New York City, Los Angeles and")
         named = other.via == "listed" and all(ctx.is_title_case[i] for i in range(other.end, current.start)
                                               if ctx.lower[i] not in COORDINATION)
@@ -2092,6 +2093,19 @@ def coordinated(ctx, actor, left):
         else:
             break
     return group
+
+
+def holder_name_end(ctx, actor, limit):
+    """Where the name of an office's holder after it ends ("California Attorney General Rob Bonta and ..."),
+    or the actor's end when no name follows."""
+    person = next((p for p in ctx.spans("person", actor.end, limit) if p.start == actor.end), None)
+    if person is not None:
+        return person.end
+    i = actor.end
+    if ctx.lower[actor.end - 1] in HOLDER_TITLES:
+        while i < limit and i - actor.end < 3 and ctx.is_title_case[i]:
+            i += 1
+    return i
 
 
 def _owner_start(ctx, actor):

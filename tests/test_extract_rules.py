@@ -3414,3 +3414,17 @@ def test_paris_prosecutors_are_the_paris_prosecutor_s_office(extractor):
                  "The Paris prosecutor's office searched X's premises over the AI chatbot Grok on July 11."]:
         e = one(events_of(extractor, text, published="2025-07-20"), tool_id="grok")
         assert (e["agency_id"], e["action"]) == ("fr-paris-prosecutor", "investigate"), text
+
+
+def test_officeholders_listed_with_their_names_act_together(extractor):
+    events = events_of(extractor, "California Attorney General Rob Bonta and Delaware Attorney General Kathy "
+                                  "Jennings sent a letter to OpenAI on September 5 demanding answers about ChatGPT.",
+                       published="2025-09-10")
+    assert sorted(e["agency_id"] for e in events if e["tool_id"] == "chatgpt") == \
+        ["us-ca-attorney-general", "us-de-attorney-general"]
+
+
+@pytest.mark.parametrize("text", ["Lawmakers push to ban DeepSeek app from U.S. government devices",
+                                  "House lawmakers are looking to ban DeepSeek on federal devices."])
+def test_a_push_to_ban_is_a_proposal(extractor, text):
+    assert [e["stage"] for e in events_of(extractor, text) if e["tool_id"] == "deepseek"] == ["proposed"]
