@@ -424,6 +424,19 @@ def build_event(ctx, ms, is_main, own_sentences, other_sentences, body_offset):
     }
 
 
+LEGISLATIVE_NOUNS = words("legislative_noun")
+
+
+def is_bill(ms):
+    """A legislature's proposed measure: what a bill would do."""
+    return all(m.stage == "proposed" and m.actor.kind == "legislature" for m in ms)
+
+
+def names_a_bill(ctx, sent):
+    """"Senate Bill 44 was introduced on February 3": a sentence about the bill dates it."""
+    return not LEGISLATIVE_NOUNS.isdisjoint(ctx.lower[sent.start:sent.end])
+
+
 def choose_action(ms, title_weight=1.0):
     votes = Counter()
     for m in ms:
@@ -454,7 +467,8 @@ def choose_date(ctx, ms, own_sentences, others=None):
                 sent = ctx.sents[k]
                 # the sentence right after, or one further on in the same paragraph
                 close = k == index + 1 or same_paragraph(ctx, index, k)
-                if close and ctx.in_sent("measure_noun", sent) and not ctx.in_sent("trigger", sent):
+                if close and (ctx.in_sent("measure_noun", sent) or is_bill(ms) and names_a_bill(ctx, sent)) \
+                        and not ctx.in_sent("trigger", sent):
                     nearby.extend(date_candidates(ctx, sent))
                 elif k == before and refers_back(ctx, ctx.sents[index]) and not ctx.in_sent("tool", sent) \
                         and k not in (others or ()) and ctx.in_sent("trigger", sent):

@@ -3428,3 +3428,10 @@ def test_officeholders_listed_with_their_names_act_together(extractor):
                                   "House lawmakers are looking to ban DeepSeek on federal devices."])
 def test_a_push_to_ban_is_a_proposal(extractor, text):
     assert [e["stage"] for e in events_of(extractor, text) if e["tool_id"] == "deepseek"] == ["proposed"]
+
+
+def test_a_bill_is_dated_by_the_sentence_about_the_bill(extractor):
+    events = events_of(extractor, "Georgia senators have filed a bill that would prohibit the use of DeepSeek on "
+                                  "state phones. The bill was introduced on February 3.", published="2025-03-20")
+    e = one(events, tool_id="deepseek")
+    assert (e["stage"], e["date"], e["date_source"]) == ("proposed", "2025-02-03", "text")
