@@ -3402,6 +3402,7 @@ def test_a_place_s_own_body_after_its_possessive_is_that_body(extractor):
     ("The Garante flagged privacy risks in ChatGPT on February 5.", "warn"),
     ("The Garante relaxed its restrictions on ChatGPT on February 5.", "lift"),
     ("The Garante approved the return of ChatGPT on February 5.", "lift"),
+    ("New York City public schools will now allow ChatGPT, the chancellor said on February 5.", "lift"),
 ])
 def test_more_ways_of_saying_a_measure(extractor, text, action):
     events = [e for e in events_of(extractor, text, published="2025-02-20") if e["date"] == "2025-02-05"]
