@@ -319,8 +319,9 @@ def extended_to(ctx, sent, index, mentions):
     last = mentions[-1]
     back = index - ctx.sentence_index(last.sentence.start)
     tools = tools_named(ctx, sent)
-    if not tools or not (0 < back <= 2 and "also" in ctx.lower[sent.start:sent.end]
-                         and ctx.positions_in(COVERING, sent.start, sent.end)
+    if not tools or not (0 < back <= 2 and ("also" in ctx.lower[sent.start:sent.end]
+                                            and ctx.positions_in(COVERING, sent.start, sent.end)
+                                            or opens_on_it_covers(ctx, sent))
                          or 0 < back <= 3 and opens_on_its_paper(ctx, sent, last)):
         return []
     stated = [m for m in mentions if m.sentence.start == last.sentence.start]
@@ -338,6 +339,11 @@ def extended_to(ctx, sent, index, mentions):
                 extended.append(replace(m, tool_id=tool_id, tool_mention=text, sentence=sent, in_title=False,
                                         weight=m.weight * weight, date=m.date or own_date))
     return extended
+
+
+def opens_on_it_covers(ctx, sent):
+    """"It covers DeepSeek, Moonshot's Kimi and ...": the measure just told, reaching the tools named."""
+    return sent.end - sent.start > 2 and ctx.lower[sent.start] == "it" and ctx.lower[sent.start + 1] in COVERING
 
 
 REFER_BACK_DETERMINERS = words("refer_back_determiner")

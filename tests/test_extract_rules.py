@@ -3436,3 +3436,10 @@ def test_a_bill_is_dated_by_the_sentence_about_the_bill(extractor):
                                   "state phones. The bill was introduced on February 3.", published="2025-03-20")
     e = one(events, tool_id="deepseek")
     assert (e["stage"], e["date"], e["date_source"]) == ("proposed", "2025-02-03", "text")
+
+
+def test_it_covers_extends_the_measure_just_told(extractor):
+    events = events_of(extractor, "Texas bans Chinese AI apps. Governor Greg Abbott issued the order on Tuesday. "
+                                  "It covers DeepSeek, Moonshot's Kimi and the social apps RedNote and Lemon8 on "
+                                  "state-issued devices.", published="2025-02-07")
+    assert {e["tool_id"] for e in events if e["agency_id"] == "us-tx-government"} == {"deepseek", "kimi"}
