@@ -3397,6 +3397,7 @@ def test_a_place_s_own_body_after_its_possessive_is_that_body(extractor):
     ("NASA declared DeepSeek unauthorized for use on agency systems on February 5.", "ban"),
     ("NASA revoked employees' access to DeepSeek on February 5.", "ban"),
     ("NASA is phasing out DeepSeek, staff were told on February 5.", "ban"),
+    ("NASA has taken down access to DeepSeek on parts of its network, it said on February 5.", "ban"),
     ("NASA imposed a moratorium on DeepSeek on February 5.", "suspend"),
     ("The Garante opened a case against OpenAI over ChatGPT on February 5.", "investigate"),
     ("The Garante flagged privacy risks in ChatGPT on February 5.", "warn"),
