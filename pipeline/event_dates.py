@@ -45,6 +45,8 @@ def date_candidates(ctx, sent, trigger=None, after=0, others=()):
             resolved = datemod.later_than(anchor, span.text) if anchor else None
         else:
             resolved = datemod.resolve(span.label_, span.text, ctx.published, ctx.default_year, ctx.not_before)
+            if span.label_ in YEARLESS and resolved:
+                resolved = in_the_story_s_year(ctx, sent, span, resolved)
         if not resolved:
             continue
         iso, precision = resolved
@@ -72,6 +74,8 @@ def date_candidates(ctx, sent, trigger=None, after=0, others=()):
                 score -= cfg.date_relative_clause_penalty
             if other_clause_date(ctx, lo, hi, date_first=span.end <= trigger.start):
                 continue  # "X banned it, while Y acted on Wednesday": the date is Y's
+            if span.end <= trigger.start and closes_earlier_predicate(ctx, span, trigger, triggers):
+                continue  # "banned ChatGPT on March 31, 2023 and fined OpenAI on ...": the ban's date
             if trigger.label_ == "lift" and span.start >= trigger.end and dates_the_lifted(ctx, trigger.end, span):
                 continue  # "reversing a ban it imposed in February": the date of the measure lifted
             if trigger.label_ == "lift" and span.end <= trigger.start and IMPOSING & set(
@@ -165,6 +169,12 @@ def other_clause_date(ctx, lo, hi, date_first):
     return any(ctx.spans(group, start, hi) for group in SOMEONE_GROUPS)
 
 
+def closes_earlier_predicate(ctx, span, trigger, triggers):
+    """A date between two measures joined by "and" ends the first one's clause."""
+    between = [w for w in ctx.lower[span.end:trigger.start] if w != ","]
+    return between == ["and"] and any(t.end <= span.start for t in triggers)
+
+
 SOMEONE_GROUPS = ("agency", "jurisdiction", "government", "person", "lawmaker", "ner", "vendor", "body_anaphor", "outlet")
 
 
@@ -197,3 +207,25 @@ def dates_before(ctx, sent, back=3):
         if dates:
             return dates
     return []
+
+
+WITH_YEAR = {"iso", "numeric", "month_day_year", "day_month_year", "month_year", "part_month_year"}
+
+
+def in_the_story_s_year(ctx, sent, span, resolved):
+    """"New York City blocked ChatGPT in January 2023. It reversed the ban in May": a date without its year
+    goes on from the last date of the paragraph that has one, when that year is before the report's and the
+    date still falls after it; otherwise the report's year stands."""
+    k = ctx.sentence_index(sent.start)
+    anchor = None
+    for j in range(k, max(-1, k - 3), -1):
+        if j < k and "\n" in ctx.text(ctx.sents[j].end - 1, ctx.sents[j + 1].start + 1):
+            break  # the paragraph began after it
+        dated = [d for d in ctx.in_sent("date", ctx.sents[j]) if d.label_ in WITH_YEAR and d.end <= span.start]
+        if dated:
+            anchor = datemod.resolve(dated[-1].label_, dated[-1].text)
+            break
+    if not anchor or not ctx.published or int(anchor[0][:4]) >= ctx.published.year:
+        return resolved
+    story = datemod.resolve(span.label_, span.text, None, int(anchor[0][:4]))
+    return story if story and story[0] >= anchor[0][:len(story[0])] else resolved

@@ -3444,3 +3444,17 @@ def test_it_covers_extends_the_measure_just_told(extractor):
                                   "It covers DeepSeek, Moonshot's Kimi and the social apps RedNote and Lemon8 on "
                                   "state-issued devices.", published="2025-02-07")
     assert {e["tool_id"] for e in events if e["agency_id"] == "us-tx-government"} == {"deepseek", "kimi"}
+
+
+def test_a_date_before_and_a_second_measure_is_the_first_measure_s(extractor):
+    events = events_of(extractor, "Italy's Garante banned ChatGPT on March 31, 2023 and fined OpenAI on "
+                                  "December 20, 2024.", published="2025-01-15")
+    assert one(events, action="investigate")["date"] == "2024-12-20"
+
+
+def test_a_date_without_its_year_goes_on_in_the_story_s_year(extractor):
+    text = "New York City's education department blocked ChatGPT in January 2023. It reversed the ban in May."
+    assert one(events_of(extractor, text, published="2026-06-10"), action="lift")["date"] == "2023-05"
+    # a date that would fall before the one the story dated stays in the report's year
+    text = "New York City's education department blocked ChatGPT in June 2023. It reversed the ban in May."
+    assert one(events_of(extractor, text, published="2026-06-10"), action="lift")["date"] == "2026-05"
