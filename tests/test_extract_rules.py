@@ -3458,3 +3458,9 @@ def test_a_date_without_its_year_goes_on_in_the_story_s_year(extractor):
     # a date that would fall before the one the story dated stays in the report's year
     text = "New York City's education department blocked ChatGPT in June 2023. It reversed the ban in May."
     assert one(events_of(extractor, text, published="2026-06-10"), action="lift")["date"] == "2026-05"
+
+
+def test_the_eu_acting_is_the_european_commission(extractor):
+    e = one(events_of(extractor, "The EU opened formal proceedings against X over the AI chatbot Grok on January 26.",
+                      published="2026-01-28"), tool_id="grok")
+    assert (e["agency_id"], e["action"]) == ("eu-commission", "investigate")

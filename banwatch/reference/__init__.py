@@ -64,7 +64,7 @@ _SCHEMA = {
     "jurisdictions": {
         "required": ("id", "name", "type"),
         "optional": {"parent": None, "iso": None, "qid": None, "aliases": [], "demonyms": [],
-                     "needs_context": [], "seat": None},
+                     "needs_context": [], "seat": None, "executive": None},
     },
     "agencies": {
         "required": ("id", "name", "type", "jurisdiction"),
@@ -437,6 +437,7 @@ def _check_references(tables, paths, problems):
         ("jurisdictions", "parent", "jurisdictions"),
         ("agencies", "parent", "agencies"),
         ("agencies", "jurisdiction", "jurisdictions"),
+        ("jurisdictions", "executive", "agencies"),
         ("tools", "vendor", "vendors"),
         ("vendors", "country", "jurisdictions"),
         ("vendors", "parent", "vendors"),
