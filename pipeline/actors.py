@@ -198,15 +198,21 @@ HOME_PLACES = words("home_place")
 
 
 def home_regulator(ctx, topic, noun, sent, found):
-    """"the country's data protection authority": the data protection authority of the country the
-    story is about."""
-    if topic - 2 < sent.start or ctx.lower[topic - 2] not in HOME_PLACES or ctx.lower[topic - 1] not in POSSESSIVE:
+    """"the country's data protection authority", "Italy ... its privacy watchdog": the data protection
+    authority of the country in view."""
+    if topic - 1 >= sent.start and ctx.lower[topic - 1] in PLACE_PRONOUNS:
+        start = topic - 1
+    elif topic - 2 >= sent.start and ctx.lower[topic - 2] in HOME_PLACES and ctx.lower[topic - 1] in POSSESSIVE:
+        start = topic - 2 - (topic - 3 >= sent.start and ctx.lower[topic - 3] in ARTICLES)
+    else:
         return
-    country = country_in_view(ctx, topic - 2, sent)
+    country = country_in_view(ctx, start, sent)
     body = ctx.ref.data_protection_authority(country) if country else None
     if body:
-        start = topic - 2 - (topic - 3 >= sent.start and ctx.lower[topic - 3] in ARTICLES)
         found.claim(body_actor(ctx, body, ctx.text(start, noun + 1), start, noun + 1))
+
+
+PLACE_PRONOUNS = {"its"}  # "Italy ... its data protection authority" (a company's would be no regulator)
 
 
 def country_in_view(ctx, i, sent):

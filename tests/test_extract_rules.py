@@ -3464,3 +3464,17 @@ def test_the_eu_acting_is_the_european_commission(extractor):
     e = one(events_of(extractor, "The EU opened formal proceedings against X over the AI chatbot Grok on January 26.",
                       published="2026-01-28"), tool_id="grok")
     assert (e["agency_id"], e["action"]) == ("eu-commission", "investigate")
+
+
+def test_its_privacy_regulator_is_the_country_s(extractor):
+    events = events_of(extractor, "Italy became the first Western country to block ChatGPT on March 31 after its "
+                                  "data protection authority raised privacy concerns.", published="2023-04-05")
+    assert one(events, tool_id="chatgpt")["agency_id"] == "it-garante"
+
+
+def test_a_word_for_the_tool_in_its_clause_takes_the_tool_another_clause_names(extractor):
+    events = events_of(extractor, "South Korea's Personal Information Protection Commission suspended new "
+                                  "downloads of the app on February 15 while it reviewed DeepSeek's data practices.",
+                       published="2025-03-05")
+    e = one(events, agency_id="kr-pipc")
+    assert (e["tool_id"], e["action"], e["date"]) == ("deepseek", "suspend", "2025-02-15")
