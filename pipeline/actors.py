@@ -272,9 +272,11 @@ def find_place_named_bodies(ctx, sent, found):
         mention = ctx.text(place.start, end)
         # "Tennessee's Department of ..." is named "Tennessee Department of ..."
         name = f"{ctx.text(place.start, place.end)} {ctx.text(i, end)}" if owned else mention
-        # also as the reference may name it: "Office of the Privacy Commissioner of Canada"
+        # also as the reference may name it: "Office of the Privacy Commissioner of Canada", "Centre for
+        # Cybersecurity Belgium"
         known = next(filter(None, (ctx.ref.reference.resolve("agencies", form, jurisdiction=place.kb_id_) for form in
-                                   (mention, name, f"{ctx.text(i, end)} of {ctx.text(place.start, place.end)}"))), None)
+                                   (mention, name, f"{ctx.text(i, end)} of {ctx.text(place.start, place.end)}",
+                                    f"{ctx.text(i, end)} {ctx.text(place.start, place.end)}"))), None)
         found.claim(body_actor(ctx, known, mention, place.start, end) if known else
                     new_body(name, mention, "agency", place.kb_id_, place.start, end))
 

@@ -207,7 +207,8 @@ def find_events(ctx):
             agents = [education_body_of(ctx, a, sent) for a in agents]
             action = "restrict" if conditional_permission(ctx, trigger, sent) or bars_an_input(ctx, trigger, sent) \
                 or blocks_part_of(ctx, trigger, sent) or ban_with_exceptions(ctx, trigger, sent) \
-                else "suspend" if pending_a_check(ctx, trigger, sent) else led.action if led else trigger.label_
+                else "suspend" if pending_a_check(ctx, trigger, sent) else "warn" if advises_against(ctx, trigger, sent) \
+                else led.action if led else trigger.label_
             lifted = object_of_lift(ctx, trigger, triggers)
             # "would lift its ban": whatever the lift's stage, the ban it undoes was taken
             stage = "enacted" if lifted else "proposed" if lawmakers_urge(ctx, trigger, sent, agents) \
@@ -258,6 +259,16 @@ def measure_followed(ctx, mentions, tools, index):
     # other measure words name what it undoes
     lifts = [m for m in mentions if m.sentence == last.sentence and m.action == "lift" and m.tool_id == last.tool_id]
     return lifts[-1] if lifts else last
+
+
+ADVISING_VERBS = words("advising_verb")
+
+
+def advises_against(ctx, trigger, sent):
+    """"urged civil servants not to install DeepSeek": advice against a tool, not a prohibition ("told staff not
+    to use it" is one)."""
+    return ctx.lower[trigger.start] == "not" and bool(
+        ADVISING_VERBS & set(ctx.lower[max(sent.start, trigger.start - ctx.settings.advice_window):trigger.start]))
 
 
 def tools_of(mentions):

@@ -128,6 +128,7 @@ class RuleSettings:
 
     # ---- events (pipeline/assemble.py) ----
     conditional_window: int = 8  # "If NASA bans DeepSeek": words back from a trigger to its "if" or "whether"
+    advice_window: int = 6  # "urged civil servants on February 5 not to install": the advising verb this far before
     one_measure_months: int = 12  # kept events of one body on one tool this close are one measure (the surest stands)
     same_measure_days: int = 45  # mentions of one body's measure on a tool this far apart are one event
 

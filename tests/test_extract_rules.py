@@ -3389,6 +3389,9 @@ def test_a_place_s_own_body_after_its_possessive_is_that_body(extractor):
     e = one(events_of(extractor, "Utah's Division of Consumer Protection warned parents about Character.AI."),
             tool_id="character-ai")
     assert e["agency"] == "Utah Division of Consumer Protection"
+    e = one(events_of(extractor, "Belgium's Centre for Cybersecurity warned civil servants about DeepSeek."),
+            tool_id="deepseek")
+    assert e["agency"] == "Centre for Cybersecurity Belgium"
 
 
 @pytest.mark.parametrize("text, action", [
@@ -3404,6 +3407,8 @@ def test_a_place_s_own_body_after_its_possessive_is_that_body(extractor):
     ("The Garante relaxed its restrictions on ChatGPT on February 5.", "lift"),
     ("The Garante approved the return of ChatGPT on February 5.", "lift"),
     ("New York City public schools will now allow ChatGPT, the chancellor said on February 5.", "lift"),
+    ("The Garante urged users on February 5 not to install ChatGPT.", "warn"),
+    ("The Garante said on February 5 that people should think carefully before using ChatGPT.", "warn"),
 ])
 def test_more_ways_of_saying_a_measure(extractor, text, action):
     events = [e for e in events_of(extractor, text, published="2025-02-20") if e["date"] == "2025-02-05"]
