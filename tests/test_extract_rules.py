@@ -3408,6 +3408,7 @@ def test_a_place_s_own_body_after_its_possessive_is_that_body(extractor):
     ("The Garante approved the return of ChatGPT on February 5.", "lift"),
     ("New York City public schools will now allow ChatGPT, the chancellor said on February 5.", "lift"),
     ("The Garante urged users on February 5 not to install ChatGPT.", "warn"),
+    ("NASA told staff on February 5 that only ChatGPT Enterprise is authorized for use.", "restrict"),
     ("The Garante said on February 5 that people should think carefully before using ChatGPT.", "warn"),
 ])
 def test_more_ways_of_saying_a_measure(extractor, text, action):
