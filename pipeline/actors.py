@@ -202,6 +202,8 @@ def home_regulator(ctx, topic, noun, sent, found):
     authority of the country in view."""
     if topic - 1 >= sent.start and ctx.lower[topic - 1] in PLACE_PRONOUNS:
         start = topic - 1
+        if not owned_by_a_place(ctx, start, sent):
+            return  # "Microsoft said its data protection officer ...": a company's
     elif topic - 2 >= sent.start and ctx.lower[topic - 2] in HOME_PLACES and ctx.lower[topic - 1] in POSSESSIVE:
         start = topic - 2 - (topic - 3 >= sent.start and ctx.lower[topic - 3] in ARTICLES)
     else:
@@ -212,7 +214,21 @@ def home_regulator(ctx, topic, noun, sent, found):
         found.claim(body_actor(ctx, body, ctx.text(start, noun + 1), start, noun + 1))
 
 
-PLACE_PRONOUNS = {"its"}  # "Italy ... its data protection authority" (a company's would be no regulator)
+PLACE_PRONOUNS = {"its"}  # "Italy ... its data protection authority"
+OWNER_GROUPS = ("jurisdiction", "agency", "vendor", "body_anaphor", "ner")
+
+
+def owned_by_a_place(ctx, i, sent):
+    """The nearest name "its" at token i may point back to, in its sentence or else the one before in its
+    paragraph, is a place ("Italy became the first ... after its data protection authority")."""
+    index = ctx.sentence_index(sent.start)
+    for start, end in [(sent.start, i)] + ([(ctx.sents[index - 1].start, ctx.sents[index - 1].end)] if index else []):
+        owners = [s for g in OWNER_GROUPS for s in ctx.spans(g, start, end)]
+        if owners:
+            last = max(owners, key=lambda s: (s.end, s.label_ == "jurisdiction"))
+            return last.label_ == "jurisdiction" or last.label_ == "agency" and \
+                ctx.ref.agencies.get(last.kb_id_, {}).get("type") == "national_government"
+    return False
 
 
 def country_in_view(ctx, i, sent):

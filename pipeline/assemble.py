@@ -10,7 +10,7 @@ from pipeline import dates as datemod
 from pipeline.actors import actors_in, is_acronym, new_body
 from pipeline.decide import event_features
 from pipeline.event_dates import date_candidates
-from pipeline.triggers import is_background
+from pipeline.triggers import LEGISLATIVE_NOUNS, is_background
 
 # Among mentions of one measure, the most specific word wins a tie: a suspension is a temporary
 # ban, a ban outranks the restriction it implies, and a warning is the weakest statement.
@@ -422,9 +422,6 @@ def build_event(ctx, ms, is_main, own_sentences, other_sentences, body_offset):
         "evidence_end": (start + len(sentence_text.rstrip())) if start is not None else None,
         "confidence": confidence(ctx.settings, ms, actor, date_source),
     }
-
-
-LEGISLATIVE_NOUNS = words("legislative_noun")
 
 
 def is_bill(ms):

@@ -179,10 +179,16 @@ def same_measure(a, b, months_apart):
             (b.get("agency_id") or b["agency"], b.get("tool_id") or b["tool"], b["action"] == "lift"):
         return False
     if kind_of_act(a["action"]) != kind_of_act(b["action"]) and a["date_source"] == b["date_source"] == "text" \
-            and a["date"] and b["date"] and a["date"] != b["date"]:
+            and a["date"] and b["date"] and not same_day_or_within(a["date"], b["date"]):
         return False  # a probe opened on one day and a ban ordered on another are two measures
     first, second = _month_number(a.get("date")), _month_number(b.get("date"))
     return first is None or second is None or abs(first - second) <= months_apart
+
+
+def same_day_or_within(a, b):
+    """"2025-01" and "2025-01-30" may be one day: dates compare at the coarser precision."""
+    n = min(len(a), len(b))
+    return a[:n] == b[:n]
 
 
 def kind_of_act(action):

@@ -214,14 +214,17 @@ WITH_YEAR = {"iso", "numeric", "month_day_year", "day_month_year", "month_year",
 
 def in_the_story_s_year(ctx, sent, span, resolved):
     """"New York City blocked ChatGPT in January 2023. It reversed the ban in May": a date without its year
-    goes on from the last date of the paragraph that has one, when that year is before the report's and the
-    date still falls after it; otherwise the report's year stands."""
+    goes on from the last date with a year in its sentence or the two before it in its paragraph (not a
+    product's launch, nor the dateline), when that year is before the report's and the date still falls
+    after it; otherwise the report's year stands."""
     k = ctx.sentence_index(sent.start)
     anchor = None
     for j in range(k, max(-1, k - 3), -1):
         if j < k and "\n" in ctx.text(ctx.sents[j].end - 1, ctx.sents[j + 1].start + 1):
             break  # the paragraph began after it
-        dated = [d for d in ctx.in_sent("date", ctx.sents[j]) if d.label_ in WITH_YEAR and d.end <= span.start]
+        dated = [d for d in ctx.in_sent("date", ctx.sents[j]) if d.label_ in WITH_YEAR and d.end <= span.start
+                 and not DATE_SKIP_BEFORE & set(ctx.lower[max(ctx.sents[j].start, d.start - ctx.settings.date_words_before):d.start])
+                 and not (ctx.dateline and ctx.dateline[0] <= ctx.idx[d.start] < ctx.dateline[1])]
         if dated:
             anchor = datemod.resolve(dated[-1].label_, dated[-1].text)
             break

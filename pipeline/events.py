@@ -323,8 +323,9 @@ COVERING = words("covering")  # "Google's Bard chatbot is also covered": the mea
 
 
 def extended_to(ctx, sent, index, mentions):
-    """"Google's Bard chatbot is also covered, the memo says.": a sentence stating no measure of its own
-    that says the measure of one of the two sentences before also reaches the tools it names; or one
+    """"Google's Bard chatbot is also covered, the memo says.", "It covers DeepSeek, Moonshot's Kimi and ...": a
+    sentence stating no measure of its own that says the measure of one of the two sentences before also
+    reaches the tools it names; or one
     opening on the measure's paper ("The guidelines single out AI meeting assistants, naming Fireflies")
     up to three sentences after it."""
     last = mentions[-1]

@@ -79,14 +79,12 @@ class ReferenceIndex:
         return self.vendors.get(self.tools.get(tool_id, {}).get("vendor"), {}).get("country")
 
     def government_of(self, jurisdiction_id):
-        executive = self.jurisdictions.get(jurisdiction_id, {}).get("executive")
-        if executive:
-            return executive  # the EU's is the European Commission
         for agency_type in GOVERNMENT_TYPES:
             agency_id = self._by_type.get((agency_type, jurisdiction_id))
             if agency_id:
                 return agency_id
-        return None
+        # a body of another type acting as the government: the EU's is the European Commission
+        return self.jurisdictions.get(jurisdiction_id, {}).get("executive")
 
     def data_protection_authority(self, jurisdiction_id):
         return self._by_type.get(("dpa", jurisdiction_id))

@@ -443,8 +443,9 @@ def tools_for(ctx, trigger, sent, sent_index):
         tools = [t for t in tools if t.start < refused[0]]
     if tools:
         return [(t.kb_id_, t.text) for t in tools], cfg.named_tool_weight
-    named = [t for t in ctx.in_sent("tool", sent) if not is_rival(ctx, t)]
-    if named:
+    named = [t for t in ctx.in_sent("tool", sent) if not is_rival(ctx, t) and not left_available(ctx, t, sent)
+             and not (refused and t.start >= refused[0])]
+    if any(not is_rival(ctx, t) for t in ctx.in_sent("tool", sent)):
         # the sentence names tools, but in another clause: only a measure addressed to the maker ("opened
         # an investigation into Meta ..., while leaving Meta AI in place") is on one, or one its clause
         # names by a word for it ("suspended new downloads of the app ... while it reviewed DeepSeek's data
@@ -452,7 +453,7 @@ def tools_for(ctx, trigger, sent, sent_index):
         found = tool_of_addressed_maker(ctx, trigger, sent, start, end)
         one = [a for a in ctx.spans("anaphor", start, end) if names_one_thing(ctx, a) and ctx.lower[a.start] != "it"]
         ids = {t.kb_id_ for t in named}
-        if found[0] or not one:
+        if found[0] or not one or not ids:
             return found
         tool_id = ctx.focus_tools[0] if ctx.focus_tools and ctx.focus_tools[0] in ids else \
             next(iter(ids)) if len(ids) == 1 else None

@@ -143,6 +143,7 @@ def test_one_body_acting_on_one_tool_within_a_year_is_one_measure():
     probe, ban = event("investigate", "2025-01-28", 0.7), event("ban", "2025-01-30", 0.98)
     assert one_event_per_measure([probe, ban], 12) == [probe, ban]
     assert one_event_per_measure([event("investigate", "2025-01-30", 0.7), ban], 12) == [ban]
+    assert one_event_per_measure([event("investigate", "2025-01", 0.7), ban], 12) == [ban]  # may be that day
 
 
 

@@ -3438,6 +3438,12 @@ def test_a_push_to_ban_is_a_proposal(extractor, text):
     assert [e["stage"] for e in events_of(extractor, text) if e["tool_id"] == "deepseek"] == ["proposed"]
 
 
+def test_looking_to_a_tool_proposes_nothing(extractor):
+    events = events_of(extractor, "Students are looking to ChatGPT after the Garante banned it on March 31.",
+                       published="2023-04-10")
+    assert one(events, agency_id="it-garante")["stage"] == "enacted"
+
+
 def test_a_bill_is_dated_by_the_sentence_about_the_bill(extractor):
     events = events_of(extractor, "Georgia senators have filed a bill that would prohibit the use of DeepSeek on "
                                   "state phones. The bill was introduced on February 3.", published="2025-03-20")
@@ -3464,6 +3470,9 @@ def test_a_date_without_its_year_goes_on_in_the_story_s_year(extractor):
     # a date that would fall before the one the story dated stays in the report's year
     text = "New York City's education department blocked ChatGPT in June 2023. It reversed the ban in May."
     assert one(events_of(extractor, text, published="2026-06-10"), action="lift")["date"] == "2026-05"
+    # a product's launch sets no year for the story
+    text = "OpenAI released GPT-4o in May 2024. NASA banned ChatGPT on Oct. 3."
+    assert one(events_of(extractor, text, published="2025-12-10"), agency_id="us-nasa")["date"] == "2025-10-03"
 
 
 def test_the_eu_acting_is_the_european_commission(extractor):
@@ -3476,6 +3485,10 @@ def test_its_privacy_regulator_is_the_country_s(extractor):
     events = events_of(extractor, "Italy became the first Western country to block ChatGPT on March 31 after its "
                                   "data protection authority raised privacy concerns.", published="2023-04-05")
     assert one(events, tool_id="chatgpt")["agency_id"] == "it-garante"
+    # a company's "its" is no country's
+    events = events_of(extractor, "Microsoft said its data protection authority had opened an investigation "
+                                  "into Copilot.")
+    assert not [e for e in events if e["agency_id"] == "it-garante" or e["agency_kind"] == "dpa"]
 
 
 def test_a_word_for_the_tool_in_its_clause_takes_the_tool_another_clause_names(extractor):
@@ -3484,3 +3497,6 @@ def test_a_word_for_the_tool_in_its_clause_takes_the_tool_another_clause_names(e
                        published="2025-03-05")
     e = one(events, agency_id="kr-pipc")
     assert (e["tool_id"], e["action"], e["date"]) == ("deepseek", "suspend", "2025-02-15")
+    # not a tool the sentence says stays available
+    spared = events_of(extractor, "NASA blocked the app on February 15, leaving ChatGPT available to staff.")
+    assert not [e for e in spared if e["tool_id"] == "chatgpt" and e["action"] != "lift"]
