@@ -277,10 +277,12 @@ def find_place_named_bodies(ctx, sent, found):
                 and ctx.is_title_case[place.start - 2]:
             continue  # "University of Idaho Office of ...": the place is inside a longer name
         end = court_name_end(ctx, i, sent, BODY_NAME_NOUNS) or i + 1
-        if owned and any(a.start < end and a.end >= end or a.end <= place.start or a.start >= end
+        if owned and any(a.start < end and a.end >= end or a.end <= place.start
+                         or a.start >= end and not listed_right_after(ctx, end, a)
                          for a in ctx.in_sent("agency", sent)):
             # a reference name through its end is place_body's or straddled_body's to read; another body
-            # named in the sentence is likelier its actor than a place's body the reference does not know
+            # named in the sentence is likelier its actor than a place's body the reference does not know,
+            # unless listed with it ("Utah's Division of Consumer Protection and the FTC warned ...")
             continue
         if set(range(place.start, end)) & found.taken or end - i < 2 and (
                 ctx.lower[i] not in PLACE_INSTITUTIONS or place.start > sent.start and ctx.is_title_case[place.start - 1]):
@@ -2130,6 +2132,11 @@ def holder_name_end(ctx, actor, limit):
         while i < limit and i - actor.end < 3 and ctx.is_title_case[i]:
             i += 1
     return i
+
+
+def listed_right_after(ctx, end, span):
+    """Only "and", a comma or an article between a name ending at `end` and `span`: listed with it."""
+    return all(w in COORDINATION or w in ARTICLES for w in ctx.lower[end:span.start])
 
 
 def _owner_start(ctx, actor):

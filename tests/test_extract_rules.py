@@ -3392,6 +3392,10 @@ def test_a_place_s_own_body_after_its_possessive_is_that_body(extractor):
     e = one(events_of(extractor, "Belgium's Centre for Cybersecurity warned civil servants about DeepSeek."),
             tool_id="deepseek")
     assert e["agency"] == "Centre for Cybersecurity Belgium"
+    # listed with another body, it still acts
+    events = events_of(extractor, "Utah's Division of Consumer Protection and the FTC warned parents about "
+                                  "Character.AI.")
+    assert {e["agency"] for e in events} == {"Utah Division of Consumer Protection", "Federal Trade Commission"}
 
 
 @pytest.mark.parametrize("text, action", [
