@@ -622,17 +622,36 @@ def vendors_tool(ctx, vendor_id):
 
 def tool_of_addressed_maker(ctx, trigger, sent, start, end):
     """The story's tool, when the measure is addressed to its maker: "announced an investigation into
-    xAI", "the Garante had sent the companies a formal request for information"."""
+    xAI", "the Garante had sent the companies a formal request for information"; with several makers
+    ("an inquiry into Google and OpenAI"), each one's tool the story names."""
     maker = ctx.focus_tools and ctx.ref.tools.get(ctx.focus_tools[0], {}).get("vendor")
+    vendors = ctx.spans("vendor", start, end)
+    addressed = [v for k, v in enumerate(vendors) if is_object_of(ctx, trigger, v) or k and addressed_with(
+        ctx, vendors[k - 1], v) and is_object_of(ctx, trigger, vendors[0])]
+    if len(addressed) > 1:
+        named = [(story_tool_of(ctx, v.kb_id_), v.text) for v in addressed]
+        if all(tool_id for tool_id, _ in named):
+            return named, ctx.settings.vendor_tool_weight
     if not maker:
         return [], 0.0
-    for v in ctx.spans("vendor", start, end):
+    for v in vendors:
         if v.kb_id_ == maker and is_object_of(ctx, trigger, v):
             return [(ctx.focus_tools[0], v.text)], ctx.settings.vendor_tool_weight
     for v in ctx.spans("vendor_anaphor", start, end):
         if acts_on_vendor(ctx, trigger, sent, v):
             return [(ctx.focus_tools[0], v.text)], ctx.settings.vendor_tool_weight
     return [], 0.0
+
+
+def addressed_with(ctx, before, vendor):
+    """Two makers listed together: "Google and OpenAI", "Meta, Google and OpenAI"."""
+    return all(w in {",", "and", "&"} for w in ctx.lower[before.end:vendor.start])
+
+
+def story_tool_of(ctx, vendor_id):
+    """The first tool of this maker the story names, None when it names none."""
+    return next((t.kb_id_ for t in ctx.spans("tool") if ctx.ref.tools.get(t.kb_id_, {}).get("vendor") == vendor_id),
+                None)
 
 
 def acts_on_vendor(ctx, trigger, sent, vendor):

@@ -3504,3 +3504,10 @@ def test_a_word_for_the_tool_in_its_clause_takes_the_tool_another_clause_names(e
     # not a tool the sentence says stays available
     spared = events_of(extractor, "NASA blocked the app on February 15, leaving ChatGPT available to staff.")
     assert not [e for e in spared if e["tool_id"] == "chatgpt" and e["action"] != "lift"]
+
+
+def test_a_probe_of_several_makers_is_on_each_one_s_tool_the_story_names(extractor):
+    events = events_of(extractor, "The FTC opened an inquiry into Google and OpenAI on September 11. It asked how "
+                                  "Gemini and ChatGPT handle children's data.", published="2025-10-01")
+    assert {e["tool_id"] for e in events if e["agency_id"] == "us-ftc" and e["date"] == "2025-09-11"} == \
+        {"gemini", "chatgpt"}
