@@ -467,7 +467,8 @@ def choose_date(ctx, ms, own_sentences, others=None):
                 if close and (ctx.in_sent("measure_noun", sent) or is_bill(ms) and names_a_bill(ctx, sent)) \
                         and not ctx.in_sent("trigger", sent):
                     nearby.extend(date_candidates(ctx, sent))
-                elif k == before and refers_back(ctx, ctx.sents[index]) and not ctx.in_sent("tool", sent) \
+                elif k == before and refers_back(ctx, ctx.sents[index]) \
+                        and (not ctx.in_sent("tool", sent) or names_tool_or_maker(ctx, sent, ms[0].tool_id)) \
                         and k not in (others or ()) and ctx.in_sent("trigger", sent):
                     # "The ban covers DeepSeek...": the measure the sentence before announced, with its date
                     nearby.extend(date_candidates(ctx, sent, ctx.in_sent("trigger", sent)[0]))
@@ -632,6 +633,14 @@ def same_paragraph(ctx, i, j):
         return False
     a, b = sorted((i, j))
     return "\n" not in ctx.text(ctx.sents[a].end - 1, ctx.sents[b].start + 1)
+
+
+def names_tool_or_maker(ctx, sent, tool_id):
+    """"... opened an investigation into Meta and Character.AI on August 18" then "The probe covers Meta AI
+    Studio": the sentence before names the tool, or its maker."""
+    maker = ctx.ref.tools.get(tool_id, {}).get("vendor")
+    return any(t.kb_id_ == tool_id for t in ctx.in_sent("tool", sent)) or \
+        bool(maker) and any(v.kb_id_ == maker for v in ctx.in_sent("vendor", sent))
 
 
 def refers_back(ctx, sent):

@@ -3511,3 +3511,9 @@ def test_a_probe_of_several_makers_is_on_each_one_s_tool_the_story_names(extract
                                   "Gemini and ChatGPT handle children's data.", published="2025-10-01")
     assert {e["tool_id"] for e in events if e["agency_id"] == "us-ftc" and e["date"] == "2025-09-11"} == \
         {"gemini", "chatgpt"}
+
+
+def test_the_probe_named_again_keeps_its_date_for_the_maker_s_tool(extractor):
+    events = events_of(extractor, "Texas Attorney General Ken Paxton opened an investigation into Meta and "
+                                  "Character.AI on August 18. The probe covers Meta AI Studio.", published="2025-10-01")
+    assert one(events, tool_id="meta-ai-studio")["date"] == "2025-08-18"
