@@ -287,14 +287,14 @@ def find_place_named_bodies(ctx, sent, found):
         if set(range(place.start, end)) & found.taken or end - i < 2 and (
                 ctx.lower[i] not in PLACE_INSTITUTIONS or place.start > sent.start and ctx.is_title_case[place.start - 1]):
             continue  # (not "National Australia Bank": the place is inside a longer name, left to NER)
-        mention = ctx.text(place.start, end)
+        mention, place_name, body_name = ctx.text(place.start, end), ctx.text(place.start, place.end), ctx.text(i, end)
         # "Tennessee's Department of ..." is named "Tennessee Department of ..."
-        name = f"{ctx.text(place.start, place.end)} {ctx.text(i, end)}" if owned else mention
+        name = f"{place_name} {body_name}" if owned else mention
         # also as the reference may name it: "Office of the Privacy Commissioner of Canada", "Centre for
         # Cybersecurity Belgium"
-        known = next(filter(None, (ctx.ref.reference.resolve("agencies", form, jurisdiction=place.kb_id_) for form in
-                                   (mention, name, f"{ctx.text(i, end)} of {ctx.text(place.start, place.end)}",
-                                    f"{ctx.text(i, end)} {ctx.text(place.start, place.end)}"))), None)
+        forms = (mention, name, f"{body_name} of {place_name}", f"{body_name} {place_name}")
+        known = next(filter(None, (ctx.ref.reference.resolve("agencies", form, jurisdiction=place.kb_id_)
+                                   for form in forms)), None)
         found.claim(body_actor(ctx, known, mention, place.start, end) if known else
                     new_body(name, mention, "agency", place.kb_id_, place.start, end))
 
@@ -1642,7 +1642,7 @@ def complied_with(ctx, agents, sent, tools):
     tool_spans = ctx.in_sent("tool", sent)
     makers = {v.kb_id_ for v in ctx.in_sent("vendor", sent)  # the maker named as a firm, not as its tool
               if not any(t.start < v.end and v.start < t.end for t in tool_spans)}
-    if not all(ctx.ref.tools.get(t, {}).get("vendor") in makers for t, _ in tools):
+    if not all(ctx.ref.maker_of(t) in makers for t, _ in tools):
         return None
     return ordering_body(ctx, sent)
 

@@ -8,6 +8,7 @@ from banwatch.lexicon import words
 from banwatch.names import name_words, slugify
 from pipeline import dates as datemod
 from pipeline.actors import actors_in, is_acronym, new_body
+from pipeline.context import no_line_break_between
 from pipeline.decide import event_features
 from pipeline.event_dates import date_candidates
 from pipeline.triggers import LEGISLATIVE_NOUNS, is_background
@@ -463,7 +464,7 @@ def choose_date(ctx, ms, own_sentences, others=None):
             if 0 <= k < len(ctx.sents) and k not in own_sentences:
                 sent = ctx.sents[k]
                 # the sentence right after, or one further on in the same paragraph
-                close = k == index + 1 or same_paragraph(ctx, index, k)
+                close = k == index + 1 or no_line_break_between(ctx, index, k)
                 if close and (ctx.in_sent("measure_noun", sent) or is_bill(ms) and names_a_bill(ctx, sent)) \
                         and not ctx.in_sent("trigger", sent):
                     nearby.extend(date_candidates(ctx, sent))
@@ -627,18 +628,10 @@ def best_date(dates):
     return max(dates, key=lambda d: (d[3], -_ord(d[0])))
 
 
-def same_paragraph(ctx, i, j):
-    """Two sentences with no line break between them."""
-    if not (0 <= i < len(ctx.sents) and 0 <= j < len(ctx.sents)):
-        return False
-    a, b = sorted((i, j))
-    return "\n" not in ctx.text(ctx.sents[a].end - 1, ctx.sents[b].start + 1)
-
-
 def names_tool_or_maker(ctx, sent, tool_id):
     """"... opened an investigation into Meta and Character.AI on August 18" then "The probe covers Meta AI
     Studio": the sentence before names the tool, or its maker."""
-    maker = ctx.ref.tools.get(tool_id, {}).get("vendor")
+    maker = ctx.ref.maker_of(tool_id)
     return any(t.kb_id_ == tool_id for t in ctx.in_sent("tool", sent)) or \
         bool(maker) and any(v.kb_id_ == maker for v in ctx.in_sent("vendor", sent))
 

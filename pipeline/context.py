@@ -62,6 +62,14 @@ class TokenStrings:
         return word
 
 
+def no_line_break_between(ctx, i, j):
+    """Sentences i and j with no line break between them (one paragraph of a news page)."""
+    if not (0 <= i < len(ctx.sents) and 0 <= j < len(ctx.sents)):
+        return False
+    a, b = sorted((i, j))
+    return "\n" not in ctx.text(ctx.sents[a].end - 1, ctx.sents[b].start + 1)
+
+
 def only_described(text):
     """"lawmakers", "the national cyber security agency": words without a capital letter describe a
     body rather than name it."""

@@ -2,6 +2,7 @@
 from banwatch.lexicon import words
 from pipeline import dates as datemod
 from pipeline.components import dates_in
+from pipeline.context import no_line_break_between
 from pipeline.triggers import nearest_in_clause, object_of_lift
 
 DATE_SKIP_BEFORE = words("date_skip_before")
@@ -31,11 +32,11 @@ def date_candidates(ctx, sent, trigger=None, after=0, others=()):
             continue  # "The move came after engineers uploaded code to the chatbot in April": the leak's date
         if span.label_ == "weekday" and n + 1 < len(dates) and dates[n + 1].start - span.end <= 1:
             continue  # "on Monday, Feb. 3": the date itself follows its weekday
-        before = set(ctx.lower[max(sent.start, span.start - cfg.date_words_before):span.start])
+        before = words_before(ctx, sent, span)
         if before & DATE_SKIP_BEFORE and not ctx.spans("measure_noun", max(sent.start, span.start - cfg.date_measure_window),
                                                       span.start):
             continue  # "launched in January": the product's date; not "a letter published in November"
-        if ctx.dateline and ctx.dateline[0] <= ctx.idx[span.start] < ctx.dateline[1]:
+        if in_dateline(ctx, span):
             continue
         if span.text.isdigit() and (trigger is None or trigger.start != span.end):
             continue  # "its 2014 order": the year names the measure right after it, no other
@@ -169,6 +170,16 @@ def other_clause_date(ctx, lo, hi, date_first):
     return any(ctx.spans(group, start, hi) for group in SOMEONE_GROUPS)
 
 
+def words_before(ctx, sent, span):
+    """The words right before a date in its sentence ("launched in", "effective from")."""
+    return set(ctx.lower[max(sent.start, span.start - ctx.settings.date_words_before):span.start])
+
+
+def in_dateline(ctx, span):
+    """The date of a dateline ("MILAN, March 31 (Reuters) -"): the story's, no measure's."""
+    return bool(ctx.dateline) and ctx.dateline[0] <= ctx.idx[span.start] < ctx.dateline[1]
+
+
 def closes_earlier_predicate(ctx, span, trigger, triggers):
     """A date between two measures joined by "and" ends the first one's clause."""
     between = [w for w in ctx.lower[span.end:trigger.start] if w != ","]
@@ -220,11 +231,10 @@ def in_the_story_s_year(ctx, sent, span, resolved):
     k = ctx.sentence_index(sent.start)
     anchor = None
     for j in range(k, max(-1, k - 3), -1):
-        if j < k and "\n" in ctx.text(ctx.sents[j].end - 1, ctx.sents[j + 1].start + 1):
+        if not no_line_break_between(ctx, j, k):
             break  # the paragraph began after it
         dated = [d for d in ctx.in_sent("date", ctx.sents[j]) if d.label_ in WITH_YEAR and d.end <= span.start
-                 and not DATE_SKIP_BEFORE & set(ctx.lower[max(ctx.sents[j].start, d.start - ctx.settings.date_words_before):d.start])
-                 and not (ctx.dateline and ctx.dateline[0] <= ctx.idx[d.start] < ctx.dateline[1])]
+                 and not DATE_SKIP_BEFORE & words_before(ctx, ctx.sents[j], d) and not in_dateline(ctx, d)]
         if dated:
             anchor = datemod.resolve(dated[-1].label_, dated[-1].text)
             break

@@ -47,7 +47,7 @@ class ReferenceIndex:
         """The folded names of a tool's maker and its parents (a body by one of them acting on the tool
         is a maker acting on its own product)."""
         if tool_id not in self._makers_names:
-            chain = [self.tools.get(tool_id, {}).get("vendor")]
+            chain = [self.maker_of(tool_id)]
             while chain[-1] and self.vendors.get(chain[-1], {}).get("parent"):
                 chain.append(self.vendors[chain[-1]]["parent"])
             self._makers_names[tool_id] = frozenset(
@@ -74,9 +74,13 @@ class ReferenceIndex:
             return None
         return self.reference.country_of(jurisdiction_id)
 
+    def maker_of(self, tool_id):
+        """The vendor id of a tool's maker, or None (a tool the reference does not know)."""
+        return self.tools.get(tool_id, {}).get("vendor")
+
     def tool_home(self, tool_id):
         """The country of a tool's maker, or None (a tool the reference does not know)."""
-        return self.vendors.get(self.tools.get(tool_id, {}).get("vendor"), {}).get("country")
+        return self.vendors.get(self.maker_of(tool_id), {}).get("country")
 
     def government_of(self, jurisdiction_id):
         for agency_type in GOVERNMENT_TYPES:

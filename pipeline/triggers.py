@@ -443,8 +443,6 @@ def tools_for(ctx, trigger, sent, sent_index):
         tools = [t for t in tools if t.start < refused[0]]
     if tools:
         return [(t.kb_id_, t.text) for t in tools], cfg.named_tool_weight
-    named = [t for t in ctx.in_sent("tool", sent) if not is_rival(ctx, t) and not left_available(ctx, t, sent)
-             and not (refused and t.start >= refused[0])]
     if any(not is_rival(ctx, t) for t in ctx.in_sent("tool", sent)):
         # the sentence names tools, but in another clause: only a measure addressed to the maker ("opened
         # an investigation into Meta ..., while leaving Meta AI in place") is on one, or one its clause
@@ -452,7 +450,8 @@ def tools_for(ctx, trigger, sent, sent_index):
         # practices"), when that one is the story's tool or the only one the sentence names
         found = tool_of_addressed_maker(ctx, trigger, sent, start, end)
         one = [a for a in ctx.spans("anaphor", start, end) if names_one_thing(ctx, a) and ctx.lower[a.start] != "it"]
-        ids = {t.kb_id_ for t in named}
+        ids = {t.kb_id_ for t in ctx.in_sent("tool", sent) if not is_rival(ctx, t)
+               and not left_available(ctx, t, sent) and not (refused and t.start >= refused[0])}
         if found[0] or not one or not ids:
             return found
         tool_id = ctx.focus_tools[0] if ctx.focus_tools and ctx.focus_tools[0] in ids else \
@@ -612,9 +611,7 @@ def vendors_tool(ctx, vendor_id):
     """The product a measure on its maker is on: the one tool of the maker the story names again and more
     than any other of the maker's ("an inquiry into Google ... to develop its foundational model, PaLM 2"
     ... "PaLM 2 was launched in May 2023"), else the maker's flagship (one passing name is no focus)."""
-    counts = Counter(t.kb_id_ for t in ctx.spans("tool")
-                     if ctx.ref.tools.get(t.kb_id_, {}).get("vendor") == vendor_id)
-    ranked = counts.most_common(2) + [(None, 0)]
+    ranked = makers_tools_named(ctx, vendor_id).most_common(2) + [(None, 0)]
     if ranked[0][1] >= 2 and ranked[0][1] > ranked[1][1]:
         return ranked[0][0]
     return ctx.ref.flagship_tool(vendor_id)
@@ -624,12 +621,12 @@ def tool_of_addressed_maker(ctx, trigger, sent, start, end):
     """The story's tool, when the measure is addressed to its maker: "announced an investigation into
     xAI", "the Garante had sent the companies a formal request for information"; with several makers
     ("an inquiry into Google and OpenAI"), each one's tool the story names."""
-    maker = ctx.focus_tools and ctx.ref.tools.get(ctx.focus_tools[0], {}).get("vendor")
+    maker = ctx.focus_tools and ctx.ref.maker_of(ctx.focus_tools[0])
     vendors = ctx.spans("vendor", start, end)
     addressed = [v for k, v in enumerate(vendors) if is_object_of(ctx, trigger, v) or k and addressed_with(
         ctx, vendors[k - 1], v) and is_object_of(ctx, trigger, vendors[0])]
     if len(addressed) > 1:
-        named = [(story_tool_of(ctx, v.kb_id_), v.text) for v in addressed]
+        named = [(next(iter(makers_tools_named(ctx, v.kb_id_)), None), v.text) for v in addressed]
         if all(tool_id for tool_id, _ in named):
             return named, ctx.settings.vendor_tool_weight
     if not maker:
@@ -648,10 +645,9 @@ def addressed_with(ctx, before, vendor):
     return all(w in {",", "and", "&"} for w in ctx.lower[before.end:vendor.start])
 
 
-def story_tool_of(ctx, vendor_id):
-    """The first tool of this maker the story names, None when it names none."""
-    return next((t.kb_id_ for t in ctx.spans("tool") if ctx.ref.tools.get(t.kb_id_, {}).get("vendor") == vendor_id),
-                None)
+def makers_tools_named(ctx, vendor_id):
+    """How often the story names each tool of this maker, in the order it first names them."""
+    return Counter(t.kb_id_ for t in ctx.spans("tool") if ctx.ref.maker_of(t.kb_id_) == vendor_id)
 
 
 def acts_on_vendor(ctx, trigger, sent, vendor):
