@@ -493,7 +493,8 @@ def tools_for(ctx, trigger, sent, sent_index):
         return listed, cfg.focus_tool_weight
     # "the app"; "the city's schools followed in January with a block": the story's tool
     if ctx.focus_tools and (ctx.spans("anaphor", start, end) or follows_with(ctx, trigger, start)
-                            or continues_measure(ctx, trigger, sent_index) or bare_access(ctx, trigger, sent)) \
+                            or continues_measure(ctx, trigger, sent_index) or bare_access(ctx, trigger, sent)
+                            or bare_measure(ctx, trigger, sent)) \
             and not ctx.in_sent("other_product", sent):
         tool_id = ctx.focus_tools[0]
         return [(tool_id, ctx.ref.tools.get(tool_id, {}).get("name") or tool_id.partition(":")[2])], \
@@ -690,6 +691,24 @@ def bare_access(ctx, trigger, sent):
     """"Sejong City blocked access from 4 p.m.": access cut with nothing named, in a story about one tool."""
     after = ctx.lower[trigger.end:min(sent.end, trigger.end + 2)]
     return bool(after) and after[0] == "access" and (len(after) < 2 or after[1] not in {"to", "for", "of"})
+
+
+BARE_MEASURE_NOUNS = words("bare_measure_noun")  # "ban", "prohibition": a measure noun that may stand alone
+
+
+def bare_measure(ctx, trigger, sent):
+    """"Iowa: Gov. Kim Reynolds announced a ban on Feb. 12.": a new measure ("a ban") naming nothing it
+    covers (the sentence ends, or only its date follows), in a story about one tool."""
+    k = trigger.end - 1 if ctx.lower[trigger.end - 1] == "on" else trigger.end  # the trigger "ban on"
+    if k <= trigger.start or ctx.lower[k - 1] not in BARE_MEASURE_NOUNS \
+            or ctx.lower[trigger.start - 1] not in {"a", "an"}:  # "enforce the ban": one told before
+        return False
+    if k < sent.end and ctx.lower[k] in {"on", "in"}:
+        dates = ctx.spans("date", k, sent.end)
+        if not dates or dates[0].start > k + 1:
+            return False
+        k = dates[0].end
+    return k >= sent.end or ctx.words[k] in {".", ";", "!"}
 
 
 def follows_with(ctx, trigger, start):

@@ -2272,6 +2272,20 @@ def test_access_blocked_with_nothing_named_is_to_the_storys_tool(extractor):
     assert "Ulsan City" not in {e["agency"] for e in events}, events
 
 
+def test_a_new_measure_naming_nothing_is_on_the_storys_tool(extractor):
+    title = "The states that have barred DeepSeek from government phones"
+    text = ("A growing list of states keep DeepSeek off the phones they issue.\n\n"
+            "New York: Gov. Kathy Hochul barred the app from state devices on Feb. 10.\n\n"
+            "Iowa: Gov. Kim Reynolds announced a ban on Feb. 12.")
+    iowa = one(events_of(extractor, text, published="2025-03-10", title=title), agency="State of Iowa")
+    assert (iowa["tool_id"], iowa["date"]) == ("deepseek", "2025-02-12"), iowa
+    # "enforce the ban": the measure told before, not a new one by the bodies enforcing it
+    text = ("Gov. Greg Abbott barred DeepSeek from state devices on Jan. 31 and told the Texas Department "
+            "of Public Safety to enforce the ban.")
+    events = events_of(extractor, text, published="2025-03-10", title=title)
+    assert "Texas Department of Public Safety" not in {e["agency"] for e in events}, events
+
+
 def test_tools_after_a_denied_measure_are_not_the_measures_before_it(extractor):
     text = ("A spokeswoman said DeepSeek is the only AI service Monash University has banned, and that it has no "
             "plans to restrict others, such as ChatGPT.")
