@@ -560,6 +560,38 @@ def refine_date(ctx, event, ms, own_sentences, others=None):
     since = in_place_since(ctx, event, own_sentences)
     if since:
         event.update(date=since[0], date_precision=since[1], date_text=since[2], date_source="text")
+    if event["date_source"] == "published" and before_release(ctx, event["tool_id"], event["date"]):
+        # a page first published before the tool existed, since updated ("Updated: February 3, 2025"):
+        # its publication date is no date of this measure; the page's own later date, or none
+        told = updated_date(ctx) or page_date(ctx)
+        if told and not before_release(ctx, event["tool_id"], told[0]):
+            event.update(date=told[0], date_precision=told[1], date_text=told[2], date_source="text")
+        else:
+            event.update(date=None, date_precision=None, date_text=None, date_source=None)
+
+
+UPDATE_WORDS = words("page_update_word")  # "Updated:", "Last revised"
+
+
+def updated_date(ctx):
+    """The latest day the page says it was updated on ("Updated: February 3, 2025")."""
+    days = []
+    for span in ctx.spans("date"):
+        if UPDATE_WORDS & set(ctx.lower[max(0, span.start - 3):span.start]):
+            resolved = datemod.resolve(span.label_, span.text, None, ctx.default_year, ctx.not_before)
+            if resolved and resolved[1] == "day":
+                days.append((resolved[0], resolved[1], span.text))
+    return max(days, default=None)
+
+
+def before_release(ctx, tool_id, iso):
+    """A date more than a year before the month the reference says the tool came out: no measure on it
+    then (a year's grace: products are probed before launch, and renamed, as Bard became Gemini)."""
+    released = ctx.ref.tools.get(tool_id, {}).get("released")
+    if not (released and iso):
+        return False
+    months = (int(released[:4]) - int(iso[:4])) * 12 + int(released[5:7] or 1) - int(iso[5:7] or 1)
+    return months > ctx.settings.release_grace_months
 
 
 def in_place_since(ctx, event, own_sentences):

@@ -369,11 +369,21 @@ class NameMatcher:
         places = [(span.start, span.end) for span in found["jurisdiction"]]
         # and "Ibero-American", "Latin America": the end of a compound or a region's name names no place of ours
         for group in ("agency", "jurisdiction"):
-            found[group] = [span for span in found[group] if not self.ends_a_compound(doc, span) and not any(
+            found[group] = [span for span in found[group] if not self.ends_a_compound(doc, span)
+                            and not self.shouted_word(doc, span) and not any(
                 start <= span.start and span.end <= end and end - start > len(span) for start, end in places)]
         for group in self.GROUPS:
             set_group(doc, group, found.get(group, []))
         return doc
+
+    SHOUTED_ARTICLES = {"AN", "THE"}  # not "A": any sentence may open on it ("A WA spokesperson said")
+
+    @classmethod
+    def shouted_word(cls, doc, span):
+        """"AN ACT relating to ...", a bill's enacting words: a one-word name in capitals after an article in
+        capitals is a word of a line written in capitals, not the name ("ACT", the Australian territory)."""
+        return len(span) == 1 and span.start > 0 and span.text.isupper() \
+            and doc[span.start - 1].text in cls.SHOUTED_ARTICLES
 
     def written_as_a_title(self, doc, match_id, start, end):
         """"approved by the chief administrative officer": an office's name ("Chief Administrative Officer",

@@ -2286,6 +2286,33 @@ def test_a_new_measure_naming_nothing_is_on_the_storys_tool(extractor):
     assert "Texas Department of Public Safety" not in {e["agency"] for e in events}, events
 
 
+def test_a_bills_enacting_words_in_capitals_name_no_territory(extractor):
+    text = ("AN ACT relating to prohibiting the use of DeepSeek on state devices.\n\n"
+            "The bill would bar state employees from installing DeepSeek on government phones.")
+    events = events_of(extractor, text, published="2025-02-07", title="Senate Bill 1025")
+    assert "ACT Government" not in {e["agency"] for e in events}, events
+    # the territory written as itself still acts
+    events = events_of(extractor, "The ACT Government blocked DeepSeek on its devices on February 6.",
+                       published="2025-02-07")
+    assert "ACT Government" in {e["agency"] for e in events}, events
+
+
+def test_a_page_published_before_its_tool_existed_takes_its_update_date(extractor):
+    text = ("Updated: February 3, 2025\n\n"
+            "The University of Texas at Austin prohibits the use of DeepSeek on university devices and networks.")
+    event = one(events_of(extractor, text, published="2023-09-01", title="Generative AI guidance"),
+                tool_id="deepseek")
+    assert (event["date"], event["date_source"]) == ("2025-02-03", "text"), event
+    # with no later date on the page, no date: a DeepSeek ban in 2023 is none the page could report
+    event = one(events_of(extractor, text.split("\n\n")[1], published="2023-09-01", title="Generative AI guidance"),
+                tool_id="deepseek")
+    assert event["date"] is None, event
+    # within a year of the release: products are probed before their launch
+    event = one(events_of(extractor, "The Garante opened an investigation into Sora, OpenAI's video tool.",
+                          published="2024-03-08"), tool_id="sora")
+    assert event["date"] == "2024-03-08", event
+
+
 def test_tools_after_a_denied_measure_are_not_the_measures_before_it(extractor):
     text = ("A spokeswoman said DeepSeek is the only AI service Monash University has banned, and that it has no "
             "plans to restrict others, such as ChatGPT.")
