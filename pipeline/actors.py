@@ -26,6 +26,7 @@ LOCATIVE = words("locative")
 HOLDER_LINKS = words("holder_link")
 HOLDER_SUFFIXES = words("holder_suffix") | {"-"}
 TITLE_PREFIXES = words("title_prefix")
+HOLDER_TITLES = words("holder_title")  # "Governor", "General": a post, not a word of a body's name
 # Capitalised words statistical NER takes for organisations that are never a body that acts.
 NOT_BODIES = words("not_body")
 LOCAL_GOVERNMENT_WORDS = words("local_government")
@@ -270,6 +271,18 @@ def find_place_named_bodies(ctx, sent, found):
         i = place.end
         owned = i < sent.end and ctx.words[i] in POSSESSIVE_MARKS
         i += owned
+        if not owned and i < sent.end and ctx.lower[i] not in BODY_NAME_NOUNS | PLACE_INSTITUTIONS \
+                and not ctx.is_origin(place):
+            named = qualified_body_end(ctx, i, sent)
+            if named and not set(range(place.start, named)) & found.taken:
+                # "The Texas Lottery Commission", "the Washington State Auditor's Office": a body of the
+                # place with a name of its own, not the place's government that "Texas" alone would be
+                mention = ctx.text(place.start, named)
+                known = ctx.ref.reference.resolve("agencies", mention, jurisdiction=place.kb_id_) \
+                    or agency_holding_words(ctx, place.kb_id_, ctx.lower[place.end:named])
+                found.claim(body_actor(ctx, known, mention, place.start, named) if known else
+                            new_body(mention, mention, "agency", place.kb_id_, place.start, named))
+            continue
         if i >= sent.end or not ctx.is_title_case[i] or ctx.lower[i] not in BODY_NAME_NOUNS | PLACE_INSTITUTIONS \
                 or ctx.is_origin(place) or owned and ctx.lower[i] in PLACE_INSTITUTIONS:
             continue
@@ -297,6 +310,33 @@ def find_place_named_bodies(ctx, sent, found):
                                    for form in forms)), None)
         found.claim(body_actor(ctx, known, mention, place.start, end) if known else
                     new_body(name, mention, "agency", place.kb_id_, place.start, end))
+
+
+def agency_holding_words(ctx, jurisdiction_id, name_words_):
+    """The one reference body of the place whose name holds every word of a shortened name ("US Patent
+    Office": the U.S. Patent and Trademark Office); None for none or several. The place's own bodies
+    only: "Texas Comptroller's Office" is not the federal Office of the Comptroller of the Currency."""
+    wanted = {w for w in name_words_ if w.isalpha()}
+    hits = {agency_id for agency_id, agency in ctx.ref.agencies.items()
+            if agency.get("jurisdiction") == jurisdiction_id
+            and any(wanted <= set(name.lower().split()) for name in ctx.ref.names(agency))}
+    return hits.pop() if len(hits) == 1 else None
+
+
+def qualified_body_end(ctx, i, sent):
+    """Where a body's name that a place opens ends: one to three capitalised words, an officeholder's "'s"
+    perhaps, then a body noun ("Lottery Commission", "State Auditor's Office", "Comptroller's Office");
+    None when the words are no such name (a title and a person: "Texas Governor Greg Abbott")."""
+    k = i
+    while k < sent.end and k - i < 3 and ctx.is_title_case[k] and ctx.words[k].isalpha() \
+            and ctx.lower[k] not in BODY_NAME_NOUNS | HOLDER_TITLES | TITLE_PREFIXES | NAME_LINKS:
+        k += 1
+    if k == i or any(ctx.spans(group, i, k) for group in ("person", "tool", "vendor", "agency")):
+        return None
+    k += k < sent.end and ctx.words[k] in POSSESSIVE_MARKS
+    if k >= sent.end or not ctx.is_title_case[k] or ctx.lower[k] not in BODY_NAME_NOUNS:
+        return None
+    return court_name_end(ctx, k, sent, BODY_NAME_NOUNS) or k + 1
 
 
 CHAMBER_WORDS = words("chamber_word")  # "Senate", "House", "Assembly": what heads a legislature's name

@@ -2313,6 +2313,38 @@ def test_a_page_published_before_its_tool_existed_takes_its_update_date(extracto
     assert event["date"] == "2024-03-08", event
 
 
+def test_a_place_opening_a_bodys_own_name_is_not_its_government(extractor):
+    def agencies(text):
+        return {e["agency"] for e in events_of(extractor, text, published="2025-03-15")}
+    assert agencies("The Texas Lottery Commission banned DeepSeek on its computers on March 14, 2025.") \
+        == {"Texas Lottery Commission"}
+    # an officeholder's office, not the federal Office of the Comptroller of the Currency either
+    assert agencies("The Texas Comptroller's Office banned DeepSeek on March 14, 2025.") == {"Texas Comptroller's Office"}
+    # a shortened name of a body the reference knows in that place is that body
+    assert agencies("The US Patent Office has barred its examiners from using ChatGPT.") \
+        == {"U.S. Patent and Trademark Office"}
+    # a title and a person after the place: the governor acts for the state
+    assert agencies("Texas Governor Greg Abbott banned DeepSeek on state devices on January 31, 2025.") == {"State of Texas"}
+
+
+def test_supervisory_authority_names_and_advice_against(extractor):
+    garante = one(events_of(extractor, "The Italian SA imposed a temporary limitation on OpenAI's processing of "
+                            "Italian users' data via ChatGPT on March 30, 2023.", published="2023-03-31"),
+                  tool_id="chatgpt")
+    assert garante["agency"] == "Garante per la protezione dei dati personali", garante
+    alert = one(events_of(extractor, "The Washington State Auditor's Office issued a risk alert on March 14, 2025 "
+                          "advising all state agencies against using DeepSeek.", published="2025-03-15"),
+                tool_id="deepseek")
+    assert (alert["agency"], alert["action"]) == ("Washington State Auditor's Office", "warn"), alert
+
+
+def test_a_bills_caption_proposes(extractor):
+    text = ("AN ACT relating to prohibiting the use of DeepSeek by employees of Texas state agencies.\n\n"
+            "Filed: February 6, 2025")
+    events = events_of(extractor, text, published="2025-02-07", title="Texas Senate Bill 1025")
+    assert events and all(e["stage"] == "proposed" for e in events), events
+
+
 def test_tools_after_a_denied_measure_are_not_the_measures_before_it(extractor):
     text = ("A spokeswoman said DeepSeek is the only AI service Monash University has banned, and that it has no "
             "plans to restrict others, such as ChatGPT.")
