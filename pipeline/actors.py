@@ -26,7 +26,7 @@ LOCATIVE = words("locative")
 HOLDER_LINKS = words("holder_link")
 HOLDER_SUFFIXES = words("holder_suffix") | {"-"}
 TITLE_PREFIXES = words("title_prefix")
-HOLDER_TITLES = words("holder_title")  # "Governor", "General": a post, not a word of a body's name
+LEADER_TITLES = words("holder_title")  # "Governor", "General": a post, not a word of a body's name
 # Capitalised words statistical NER takes for organisations that are never a body that acts.
 NOT_BODIES = words("not_body")
 LOCAL_GOVERNMENT_WORDS = words("local_government")
@@ -273,7 +273,7 @@ def find_place_named_bodies(ctx, sent, found):
         i += owned
         if not owned and i < sent.end and ctx.lower[i] not in BODY_NAME_NOUNS | PLACE_INSTITUTIONS \
                 and not ctx.is_origin(place):
-            named = qualified_body_end(ctx, i, sent)
+            named = qualified_body_end(ctx, i, sent) or office_title_end(ctx, i, sent)
             if named and not set(range(place.start, named)) & found.taken:
                 # "The Texas Lottery Commission", "the Washington State Auditor's Office": a body of the
                 # place with a name of its own, not the place's government that "Texas" alone would be
@@ -323,13 +323,58 @@ def agency_holding_words(ctx, jurisdiction_id, name_words_):
     return hits.pop() if len(hits) == 1 else None
 
 
+PLACE_HEADS = {"governor", "premier", "mayor", "president"}  # who acts for the place itself
+
+
+def office_title_end(ctx, i, sent):
+    """Where an office a place opens ends: "Texas Comptroller Glenn Hegar", "Washington State Auditor Pat
+    McCarthy", "Virginia Secretary of Administration": capitalised words up to an office's title (and its
+    "of ..."), before the holder's name or the verb; not a governor's, who acts for the place."""
+    k, end = i, None
+    people = {p.start for p in ctx.in_sent("person", sent)} | \
+        {name_start(ctx, p) for p in ctx.in_sent("ner", sent) if p.label_ == "PERSON"}
+    while k < sent.end and k - i < 4 and ctx.is_title_case[k] and ctx.words[k].isalpha():
+        if ctx.lower[k] in PLACE_HEADS | TITLE_PREFIXES or k in people:
+            break
+        if ctx.lower[k] in OFFICE_TITLES:
+            end = k + 1
+        k += 1
+    if end is None or ctx.spans("agency", i, end):
+        return None
+    if end + 1 < sent.end and ctx.lower[end] == "of" and ctx.is_title_case[end + 1]:  # "Secretary of Administration"
+        k = end + 1
+        while k < sent.end and k - end <= 3 and ctx.is_title_case[k] and k not in people \
+                and not (k > end + 1 and written_as_a_name(ctx, k, sent)):
+            k += 1
+        end = k if k > end + 1 else end
+    following = ctx.words[end] if end < sent.end else ""
+    return end if not following[:1].isupper() or end in people or written_as_a_name(ctx, end, sent) else None
+
+
+def name_start(ctx, person):
+    """Where a person's name begins, past the title NER took in ("Treasurer Robert Sprague")."""
+    i = person.start
+    while i < person.end - 1 and ctx.lower[i] in OFFICE_TITLES | LEADER_TITLES:
+        i += 1
+    return i
+
+
+def written_as_a_name(ctx, i, sent):
+    """Two or three capitalised words and then a word in lower case: "Pat McCarthy issued ..." (a name
+    statistical NER missed)."""
+    k = i
+    while k < sent.end and k - i < 3 and ctx.words[k][:1].isupper() and ctx.words[k].isalpha():
+        k += 1
+    return k - i >= 2 and k < sent.end and ctx.is_lower[k]
+
+
 def qualified_body_end(ctx, i, sent):
     """Where a body's name that a place opens ends: one to three capitalised words, an officeholder's "'s"
     perhaps, then a body noun ("Lottery Commission", "State Auditor's Office", "Comptroller's Office");
     None when the words are no such name (a title and a person: "Texas Governor Greg Abbott")."""
     k = i
     while k < sent.end and k - i < 3 and ctx.is_title_case[k] and ctx.words[k].isalpha() \
-            and ctx.lower[k] not in BODY_NAME_NOUNS | HOLDER_TITLES | TITLE_PREFIXES | NAME_LINKS:
+            and ctx.lower[k] not in BODY_NAME_NOUNS | LEADER_TITLES | TITLE_PREFIXES | NAME_LINKS:
         k += 1
     if k == i or any(ctx.spans(group, i, k) for group in ("person", "tool", "vendor", "agency")):
         return None

@@ -2327,6 +2327,20 @@ def test_a_place_opening_a_bodys_own_name_is_not_its_government(extractor):
     assert agencies("Texas Governor Greg Abbott banned DeepSeek on state devices on January 31, 2025.") == {"State of Texas"}
 
 
+def test_a_places_officeholder_acts_for_the_office(extractor):
+    def agencies(text):
+        return {e["agency"] for e in events_of(extractor, text, published="2025-03-15")}
+    assert agencies("Texas Comptroller Glenn Hegar banned DeepSeek on agency computers on March 14, 2025.") \
+        == {"Texas Comptroller"}
+    # NER takes the title into the name; or misses the name ("Pat McCarthy")
+    assert agencies("Ohio Treasurer Robert Sprague banned DeepSeek on office computers on March 14, 2025.") \
+        == {"Ohio Treasurer"}
+    assert agencies("Washington State Auditor Pat McCarthy advised agencies against using DeepSeek on March 14, "
+                    "2025.") == {"Washington State Auditor"}
+    assert agencies("Virginia Secretary of Administration Lyn McDermid barred DeepSeek on March 14, 2025.") \
+        == {"Virginia Secretary of Administration"}
+
+
 def test_supervisory_authority_names_and_advice_against(extractor):
     garante = one(events_of(extractor, "The Italian SA imposed a temporary limitation on OpenAI's processing of "
                             "Italian users' data via ChatGPT on March 30, 2023.", published="2023-03-31"),
