@@ -470,8 +470,10 @@ def find_agencies(ctx, sent, found):
                                                                          min(span.end + 1, sent.end))):
             continue
         if (span.start, span.end) in place_names and (legislature_noun_after(ctx, span, sent) is not None or any(
-                0 <= m.start - span.end <= ctx.settings.place_noun_gap for m in ctx.in_sent("lawmaker", sent))):
-            continue  # "Texas lawmakers", "A Texas senator", "Australia's parliament": the place's legislature (find_places)
+                0 <= m.start - span.end <= ctx.settings.place_noun_gap for m in ctx.in_sent("lawmaker", sent))
+                or listed_under(ctx, span, sent, LEGISLATURE_PLURALS)):
+            continue  # "Texas lawmakers", "A Texas senator", "Australia's parliament", "the parliaments of Denmark and
+            # the Netherlands": the place's legislature (find_places)
         if (span.start, span.end) in place_names and previous in NOT_AGENT_BEFORE:
             # "a school board in Virginia": a place, not the state government acting
             if previous not in LOCATIVE:
@@ -991,6 +993,8 @@ def find_places(ctx, sent, found):
         if chamber is not None:  # "Australia's parliament": the place's legislature
             end = chamber + 1
             actor = legislature_actor(ctx, jid, ctx.text(span.start, end), span.start, end)
+        elif not following and listed_under(ctx, span, sent, LEGISLATURE_PLURALS):
+            actor = legislature_actor(ctx, jid, span.text, span.start, span.end)
         elif following and following[0].label_ == "lawmaker" or (following and following[0] in lawmakers):
             actor = legislature_actor(ctx, jid, ctx.text(span.start, end), span.start, end)
         elif following and names_a_department(ctx, end, sent):
@@ -1036,8 +1040,26 @@ def of_its_officeholders(ctx, span, sent):
     Texas and Virginia": the first place after "of" and a word for those who govern (or for places) acts like
     the others of the list."""
     return span.start - 2 >= sent.start and ctx.lower[span.start - 1] == "of" and (
-        ctx.lower[span.start - 2] in PLACE_KIND_PLURALS  # "the states of Texas and Virginia"
+        ctx.lower[span.start - 2] in PLACE_KIND_PLURALS | LEGISLATURE_PLURALS  # "the states of Texas and Virginia"
         or any(c.end == span.start - 1 for g in ("collective", "government") for c in ctx.in_sent(g, sent)))
+
+
+LEGISLATURE_PLURALS = words("legislature_plural")  # "the parliaments of Australia, Denmark and the Netherlands"
+
+
+def listed_under(ctx, span, sent, nouns):
+    """"The parliaments of Australia, Denmark and the Netherlands": the place is in a list of places after
+    one of `nouns` and "of" or "in"."""
+    place_starts = {s.end: s.start for s in ctx.in_sent("jurisdiction", sent)}
+    k = span.start
+    while k > sent.start:
+        if ctx.lower[k - 1] in {",", "and", "the"}:
+            k -= 1
+        elif k in place_starts:
+            k = place_starts[k]
+        else:
+            break
+    return k - 1 > sent.start and ctx.lower[k - 1] in {"of", "in"} and ctx.lower[k - 2] in nouns
 
 
 PLACE_KIND_PLURALS = words("place_kind_plural")  # "the states of Texas and Virginia"

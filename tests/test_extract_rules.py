@@ -2341,6 +2341,17 @@ def test_a_places_officeholder_acts_for_the_office(extractor):
         == {"Virginia Secretary of Administration"}
 
 
+def test_the_parliaments_of_places_listed_are_their_legislatures(extractor):
+    events = events_of(extractor, "The parliaments of Australia, Denmark and the Netherlands have banned DeepSeek on "
+                       "their devices.", published="2025-02-15")
+    assert {e["agency"] for e in events} == {"Parliament of Australia", "Folketing", "States General of the Netherlands"}, \
+        events
+    # the governments of a list stay governments
+    events = events_of(extractor, "The governments of Denmark and the Netherlands have banned DeepSeek on official "
+                       "devices.", published="2025-02-15")
+    assert {e["agency"] for e in events} == {"Government of Denmark", "Government of the Netherlands"}, events
+
+
 def test_supervisory_authority_names_and_advice_against(extractor):
     garante = one(events_of(extractor, "The Italian SA imposed a temporary limitation on OpenAI's processing of "
                             "Italian users' data via ChatGPT on March 30, 2023.", published="2023-03-31"),
