@@ -1781,7 +1781,8 @@ def agents_for(ctx, trigger, sent, actors, passive):
         return [], ""
     agent = by_agent(ctx, trigger, actors) or issued_under(ctx, trigger, sent, actors)
     if agent is not None:
-        return [agent], "by"
+        recalled = RECALLING_CUES & set(ctx.lower[sent.start:trigger.start])
+        return [agent] + ([] if recalled else listed_after(ctx, agent, actors)), "by"
     left = [a for a in actors if a.end <= trigger.start and a.via != "locative"
             and not urged_addressee(ctx, a, trigger) and not reacts_to(ctx, a, trigger)]
     antecedent = relative_antecedent(ctx, trigger, left)
@@ -2225,6 +2226,22 @@ def coordinated(ctx, actor, left):
             current = other
         else:
             break
+    return group
+
+
+# "had already been banned by Texas, New York and Virginia": a list recalled, the bodies' own news elsewhere
+RECALLING_CUES = words("background_cue")
+
+
+def listed_after(ctx, actor, actors):
+    """Actors listed after this one: "banned by the Pentagon, NASA and the US Navy"."""
+    group, current = [], actor
+    for other in [a for a in actors if a.start >= actor.end]:
+        between = ctx.lower[holder_name_end(ctx, current, other.start):other.start]
+        if not between or not all(w in COORDINATION or not w.strip() for w in between):
+            break
+        group.append(other)
+        current = other
     return group
 
 

@@ -2352,6 +2352,16 @@ def test_the_parliaments_of_places_listed_are_their_legislatures(extractor):
     assert {e["agency"] for e in events} == {"Government of Denmark", "Government of the Netherlands"}, events
 
 
+def test_bodies_listed_after_by_all_act(extractor):
+    events = events_of(extractor, "DeepSeek has been banned by the Pentagon, NASA and the US Navy.", published="2025-02-15")
+    assert {e["agency"] for e in events} == {"U.S. Department of Defense", "National Aeronautics and Space Administration",
+                                             "U.S. Navy"}, events
+    # a list recalled ("had already been banned by ...") is left to the one body "by" names
+    events = events_of(extractor, "Tennessee banned DeepSeek on March 7. The app had already been banned by Texas, "
+                       "New York and Virginia.", published="2025-03-08")
+    assert not {"State of New York", "Commonwealth of Virginia"} & {e["agency"] for e in events}, events
+
+
 def test_supervisory_authority_names_and_advice_against(extractor):
     garante = one(events_of(extractor, "The Italian SA imposed a temporary limitation on OpenAI's processing of "
                             "Italian users' data via ChatGPT on March 30, 2023.", published="2023-03-31"),
