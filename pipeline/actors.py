@@ -120,6 +120,8 @@ class SentenceActors:
             return
         if ctx.dateline and ctx.dateline[0] <= ctx.idx[actor.start] < ctx.dateline[1]:
             return  # "ROME, March 31 (Reuters) -": where the story was filed
+        if actor.end < len(ctx.words) and ctx.words[actor.end] in BILL_TITLE_WORDS:
+            return  # "House Bill 1062", "Senate Resolution 12": a bill's name, not the chamber acting
         # "the South Dakota Bureau of Information and Telecommunications (BIT)": one mention
         for other in self.actors:
             gap = ctx.words[other.end:actor.start]
@@ -128,6 +130,9 @@ class SentenceActors:
                 return
         self.taken.update(span_tokens)
         self.actors.append(actor)
+
+
+BILL_TITLE_WORDS = {"Bill", "Resolution", "Substitute", "Joint", "Concurrent"}  # after a chamber: a bill's name ("House Bill 1062")
 
 
 def sentence_actors(ctx, sent):

@@ -47,6 +47,7 @@ class RuleSettings:
     verdict_window: int = 14  # "a ban ... looks likely": verdict cues after the trigger
     list_colon_window: int = 3  # a colon among the sentence's last words introduces a list
     class_list_lookahead_sentences: int = 3  # a class of tools ("AI tools") whose members one of these next sentences lists
+    bill_step_window: int = 8  # words after "passed" read for the step a bill passed ("... Committee")
     release_grace_months: int = 12  # a page published this long before its tool came out dates no measure on it
     lead_sentences: int = 2  # an undated page's first body sentences read for the date it was told
     closing_sentences: int = 3  # an undated page's last sentences read for the day it was signed

@@ -276,7 +276,7 @@ AFTER_CUES = words("proposal_after")
 def stage_of(ctx, trigger, sent, action):
     """Proposed when a proposal cue stands in the clause before the trigger (or right around it)."""
     cfg = ctx.settings
-    enacted = ctx.in_sent("enactment", sent)
+    enacted = [e for e in ctx.in_sent("enactment", sent) if not a_step_of_a_bill(ctx, e, sent)]
     start = max(sent.start, trigger.start - cfg.proposal_window_before)
     cues = [c for c in ctx.spans("proposal", start, min(sent.end, trigger.end + cfg.proposal_window_after))
             if not (c.start >= trigger.start and c.end <= trigger.end and c.text.lower() not in DRAFT_WORDS)
@@ -303,6 +303,23 @@ def stage_of(ctx, trigger, sent, action):
                        for e in enacted):
         return "enacted"
     return "proposed"
+
+
+LEGISLATIVE_STEPS = words("legislative_step")  # "committee", "reading": where a bill passes on its way
+
+
+def a_step_of_a_bill(ctx, enactment, sent):
+    """"passed the Senate State and Local Government Committee", "passed its second reading": a bill
+    passing a step on its way, still a proposal; not passing into law."""
+    if ctx.lower[enactment.end - 1] != "passed":
+        return False
+    after = ctx.lower[enactment.end:min(sent.end, enactment.end + ctx.settings.bill_step_window)]
+    for w in after:
+        if w in {",", ";", ".", ":"}:  # (not "and": "the State and Local Government Committee")
+            return False
+        if w in LEGISLATIVE_STEPS:
+            return True
+    return False
 
 
 NAME_TITLES = words("holder_title") | words("title_prefix")  # "Governor Bill Lee", "Gov. Bill Lee"

@@ -2362,6 +2362,18 @@ def test_bodies_listed_after_by_all_act(extractor):
     assert not {"State of New York", "Commonwealth of Virginia"} & {e["agency"] for e in events}, events
 
 
+def test_a_bill_on_its_way_and_a_bill_signed(extractor):
+    def stages(text, title=""):
+        return {(e["agency"], e["stage"]) for e in events_of(extractor, text, published="2025-05-02", title=title)}
+    # passing a committee is a step, not a law
+    assert stages("A bill to ban DeepSeek on state devices passed the Tennessee Senate State and Local Government "
+                  "Committee on March 25, 2025.") == {("Legislature of Tennessee", "proposed")}
+    assert stages("Tennessee lawmakers advance DeepSeek ban") == {("Legislature of Tennessee", "proposed")}
+    # "House Bill 1062" names a bill, not the U.S. House acting; signed into law, it is enacted
+    assert stages("Indiana Governor Mike Braun signed House Bill 1062 into law on May 1, 2025, prohibiting DeepSeek "
+                  "on state-owned devices.") == {("State of Indiana", "enacted")}
+
+
 def test_supervisory_authority_names_and_advice_against(extractor):
     garante = one(events_of(extractor, "The Italian SA imposed a temporary limitation on OpenAI's processing of "
                             "Italian users' data via ChatGPT on March 30, 2023.", published="2023-03-31"),
