@@ -67,6 +67,7 @@ from pipeline.triggers import (
     ends_a_probe,
     is_elsewhere,
     is_hypothetical,
+    speculated,
     is_negated,
     is_opinion,
     is_passive,
@@ -130,7 +131,7 @@ def find_events(ctx):
                     or lifts_nothing_named(ctx, trigger, sent) or heads_towards(ctx, trigger, sent) \
                     or asked_of_a_body(ctx, trigger, sent) or lifted_later(ctx, trigger, sent) \
                     or ends_a_probe(ctx, trigger, sent) or names_a_document(ctx, trigger, sent) \
-                    or is_hypothetical(ctx, trigger, sent):
+                    or is_hypothetical(ctx, trigger, sent) or speculated(ctx, trigger, sent):
                 continue
             if any(trigger.start >= s.start and trigger.end <= s.end
                    for g in ("tool", "agency", "vendor") for s in ctx.in_sent(g, sent)) \

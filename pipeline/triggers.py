@@ -181,6 +181,20 @@ YES_NO_OPENERS = words("yes_no_opener")  # "Are", "Will", "Should": a question t
 CONDITIONALS = words("conditional")
 
 
+SPECULATORS = words("speculator")  # "experts", "analysts": people guessing at what a body will do
+SPECULATING = words("speculating")  # "say", "expect", "predict"
+
+
+def speculated(ctx, trigger, sent):
+    """"Experts say the Pentagon could ban DeepSeek soon", "Analysts expect Brussels may restrict it":
+    someone else's guess at a body's measure (a modal after their saying), not the body's own plan."""
+    before = ctx.lower[sent.start:trigger.start]
+    for k, w in enumerate(before[:-1]):
+        if w in SPECULATORS and before[k + 1] in SPECULATING:
+            return bool(MODALS & set(before[k + 2:]))
+    return False
+
+
 def is_hypothetical(ctx, trigger, sent):
     """"If NASA bans DeepSeek, other agencies will follow", "It is unclear whether NASA will ban it": a measure
     supposed in a clause of its own, not taken."""

@@ -2374,6 +2374,14 @@ def test_a_bill_on_its_way_and_a_bill_signed(extractor):
                   "on state-owned devices.") == {("State of Indiana", "enacted")}
 
 
+def test_a_guess_by_onlookers_is_no_measure(extractor):
+    assert events_of(extractor, "Experts say the Pentagon could ban DeepSeek soon.", published="2025-02-15") == []
+    # the body's own word that it may act is a proposal
+    event = one(events_of(extractor, "The Pentagon could ban DeepSeek soon, a spokesperson said.",
+                          published="2025-02-15"), tool_id="deepseek")
+    assert (event["agency"], event["stage"]) == ("U.S. Department of Defense", "proposed"), event
+
+
 def test_supervisory_authority_names_and_advice_against(extractor):
     garante = one(events_of(extractor, "The Italian SA imposed a temporary limitation on OpenAI's processing of "
                             "Italian users' data via ChatGPT on March 30, 2023.", published="2023-03-31"),
