@@ -120,7 +120,7 @@ class SentenceActors:
             return
         if ctx.dateline and ctx.dateline[0] <= ctx.idx[actor.start] < ctx.dateline[1]:
             return  # "ROME, March 31 (Reuters) -": where the story was filed
-        if actor.end < len(ctx.words) and ctx.words[actor.end] in BILL_TITLE_WORDS:
+        if names_a_bill(ctx, actor):
             return  # "House Bill 1062", "Senate Resolution 12": a bill's name, not the chamber acting
         # "the South Dakota Bureau of Information and Telecommunications (BIT)": one mention
         for other in self.actors:
@@ -132,7 +132,15 @@ class SentenceActors:
         self.actors.append(actor)
 
 
-BILL_TITLE_WORDS = {"Bill", "Resolution", "Substitute", "Joint", "Concurrent"}  # after a chamber: a bill's name ("House Bill 1062")
+BILL_TITLE_WORDS = words("bill_title_word")  # "Bill", "Substitute": after a chamber, a bill's name
+
+
+def names_a_bill(ctx, actor):
+    """"House Bill 1062", "Senate Substitute for House Bill No. 2313": a chamber's name opening a bill's
+    (not "the Department of Defense Joint Artificial Intelligence Center")."""
+    i = actor.end
+    return (actor.kind == "legislature" or ctx.lower[i - 1] in CHAMBER_WORDS) and i < len(ctx.words) \
+        and ctx.is_title_case[i] and ctx.lower[i] in BILL_TITLE_WORDS
 
 
 def sentence_actors(ctx, sent):
@@ -328,7 +336,9 @@ def agency_holding_words(ctx, jurisdiction_id, name_words_):
     return hits.pop() if len(hits) == 1 else None
 
 
-PLACE_HEADS = {"governor", "premier", "mayor", "president"}  # who acts for the place itself
+PLACE_HEADS = words("place_head")  # "governor", "mayor": who acts for the place itself
+# "Director", "Officer": posts companies have too ("California Pizza Kitchen Director"); a place's only with "Chief"
+SHARED_TITLES = words("shared_title")
 
 
 def office_title_end(ctx, i, sent):
@@ -341,10 +351,10 @@ def office_title_end(ctx, i, sent):
     while k < sent.end and k - i < 4 and ctx.is_title_case[k] and ctx.words[k].isalpha():
         if ctx.lower[k] in PLACE_HEADS | TITLE_PREFIXES or k in people:
             break
-        if ctx.lower[k] in OFFICE_TITLES:
+        if ctx.lower[k] in OFFICE_TITLES and (ctx.lower[k] not in SHARED_TITLES or "chief" in ctx.lower[i:k]):
             end = k + 1
         k += 1
-    if end is None or ctx.spans("agency", i, end):
+    if end is None or any(ctx.spans(group, i, end) for group in ("person", "tool", "vendor", "agency")):
         return None
     if end + 1 < sent.end and ctx.lower[end] == "of" and ctx.is_title_case[end + 1]:  # "Secretary of Administration"
         k = end + 1
@@ -386,7 +396,9 @@ def qualified_body_end(ctx, i, sent):
     k += k < sent.end and ctx.words[k] in POSSESSIVE_MARKS
     if k >= sent.end or not ctx.is_title_case[k] or ctx.lower[k] not in BODY_NAME_NOUNS:
         return None
-    return court_name_end(ctx, k, sent, BODY_NAME_NOUNS) or k + 1
+    if k + 1 < sent.end and ctx.lower[k + 1] in NAME_LINKS - {"the"}:  # "Commission on ...", not "Commission Chair ..."
+        return court_name_end(ctx, k, sent, BODY_NAME_NOUNS) or k + 1
+    return k + 1
 
 
 CHAMBER_WORDS = words("chamber_word")  # "Senate", "House", "Assembly": what heads a legislature's name
@@ -1058,7 +1070,7 @@ def listed_under(ctx, span, sent, nouns):
     place_starts = {s.end: s.start for s in ctx.in_sent("jurisdiction", sent)}
     k = span.start
     while k > sent.start:
-        if ctx.lower[k - 1] in {",", "and", "the"}:
+        if ctx.lower[k - 1] in PLACE_LIST_JOINERS or ctx.lower[k - 1] == "the":  # "... and the Netherlands"
             k -= 1
         elif k in place_starts:
             k = place_starts[k]
@@ -2236,6 +2248,7 @@ def coordinated(ctx, actor, left):
 
 # "had already been banned by Texas, New York and Virginia": a list recalled, the bodies' own news elsewhere
 RECALLING_CUES = words("background_cue")
+LIST_CONTINUERS = words("list_continuer")  # "and", "on", "in": what may follow one body of a list
 
 
 def listed_after(ctx, actor, actors):
@@ -2243,11 +2256,18 @@ def listed_after(ctx, actor, actors):
     group, current = [], actor
     for other in [a for a in actors if a.start >= actor.end]:
         between = ctx.lower[holder_name_end(ctx, current, other.start):other.start]
-        if not between or not all(w in COORDINATION or not w.strip() for w in between):
+        if not between or not all(w in COORDINATION or not w.strip() for w in between) or opens_a_clause(ctx, other):
             break
         group.append(other)
         current = other
     return group
+
+
+def opens_a_clause(ctx, actor):
+    """"..., and the Navy said it was reviewing the decision": a body followed by a verb in lower case
+    is the subject of a clause of its own, not one more of a list."""
+    i = actor.end
+    return i < len(ctx.words) and ctx.alpha[i] and ctx.is_lower[i] and ctx.lower[i] not in LIST_CONTINUERS
 
 
 def holder_name_end(ctx, actor, limit):

@@ -9,7 +9,7 @@ from banwatch.names import name_words, slugify
 from pipeline import dates as datemod
 from pipeline.actors import actors_in, is_acronym, new_body
 from pipeline.context import no_line_break_between
-from pipeline.decide import event_features
+from pipeline.decide import _month_number, event_features
 from pipeline.event_dates import date_candidates
 from pipeline.triggers import LEGISLATIVE_NOUNS, is_background
 
@@ -577,7 +577,8 @@ def updated_date(ctx):
     """The latest day the page says it was updated on ("Updated: February 3, 2025")."""
     days = []
     for span in ctx.spans("date"):
-        if UPDATE_WORDS & set(ctx.lower[max(0, span.start - 3):span.start]):
+        sent = ctx.sents[ctx.sentence_index(span.start)]
+        if UPDATE_WORDS & set(ctx.lower[max(sent.start, span.start - 3):span.start]):
             resolved = datemod.resolve(span.label_, span.text, None, ctx.default_year, ctx.not_before)
             if resolved and resolved[1] == "day":
                 days.append((resolved[0], resolved[1], span.text))
@@ -590,8 +591,7 @@ def before_release(ctx, tool_id, iso):
     released = ctx.ref.tools.get(tool_id, {}).get("released")
     if not (released and iso):
         return False
-    months = (int(released[:4]) - int(iso[:4])) * 12 + int(released[5:7] or 1) - int(iso[5:7] or 1)
-    return months > ctx.settings.release_grace_months
+    return _month_number(released) - _month_number(iso) > ctx.settings.release_grace_months
 
 
 def in_place_since(ctx, event, own_sentences):

@@ -380,10 +380,12 @@ class NameMatcher:
 
     @classmethod
     def shouted_word(cls, doc, span):
-        """"AN ACT relating to ...", a bill's enacting words: a one-word name in capitals after an article in
-        capitals is a word of a line written in capitals, not the name ("ACT", the Australian territory)."""
+        """"AN ACT relating to ...", a bill's enacting words: a one-word name in capitals between an article in
+        capitals and words in lower case is a bill's caption, not the name ("ACT", the Australian territory);
+        "THE FBI BANS DEEPSEEK" is a headline in capitals naming the FBI."""
+        following = next((t for t in doc[span.end:span.end + 3] if t.is_alpha), None)
         return len(span) == 1 and span.start > 0 and span.text.isupper() \
-            and doc[span.start - 1].text in cls.SHOUTED_ARTICLES
+            and doc[span.start - 1].text in cls.SHOUTED_ARTICLES and following is not None and following.is_lower
 
     def written_as_a_title(self, doc, match_id, start, end):
         """"approved by the chief administrative officer": an office's name ("Chief Administrative Officer",

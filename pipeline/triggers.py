@@ -5,6 +5,7 @@ Negation ("has not banned"), a measure named for comparison ("similar restrictio
 (proposed when a proposal cue governs the trigger); the clause it governs; the tools it acts on and
 the scope its sentence names; whether it is the object of a lift, or a measure the story recalls.
 """
+import re
 from collections import Counter
 
 from banwatch.lexicon import words
@@ -329,8 +330,8 @@ def a_step_of_a_bill(ctx, enactment, sent):
         return False
     after = ctx.lower[enactment.end:min(sent.end, enactment.end + ctx.settings.bill_step_window)]
     for w in after:
-        if w in {",", ";", ".", ":"}:  # (not "and": "the State and Local Government Committee")
-            return False
+        if w in {",", ";", ".", ":", "after", "before", "as", "when", "while"}:  # (not "and": "the State
+            return False  # and Local Government Committee"; "after committee chair Jane Doe pushed ...": no step)
         if w in LEGISLATIVE_STEPS:
             return True
     return False
@@ -724,6 +725,7 @@ def bare_access(ctx, trigger, sent):
     return bool(after) and after[0] == "access" and (len(after) < 2 or after[1] not in {"to", "for", "of"})
 
 
+YEAR_IN = re.compile(r"\b(?:19|20)\d\d\b")
 BARE_MEASURE_NOUNS = words("bare_measure_noun")  # "ban", "prohibition": a measure noun that may stand alone
 
 
@@ -731,13 +733,17 @@ def bare_measure(ctx, trigger, sent):
     """"Iowa: Gov. Kim Reynolds announced a ban on Feb. 12.": a new measure ("a ban") naming nothing it
     covers (the sentence ends, or only its date follows), in a story about one tool."""
     k = trigger.end - 1 if ctx.lower[trigger.end - 1] == "on" else trigger.end  # the trigger "ban on"
-    if k <= trigger.start or ctx.lower[k - 1] not in BARE_MEASURE_NOUNS \
+    if k <= trigger.start or trigger.start <= sent.start or ctx.lower[k - 1] not in BARE_MEASURE_NOUNS \
             or ctx.lower[trigger.start - 1] not in {"a", "an"}:  # "enforce the ban": one told before
         return False
+    index = ctx.sentence_index(sent.start)
+    if ctx.in_sent("other_product", sent) or index and ctx.in_sent("other_product", ctx.sents[index - 1]):
+        return False  # "Montana lawmakers targeted TikTok first. The legislature passed a ban in 2023."
     if k < sent.end and ctx.lower[k] in {"on", "in"}:
         dates = ctx.spans("date", k, sent.end)
-        if not dates or dates[0].start > k + 1:
-            return False
+        if not dates or dates[0].start > k + 1 or ctx.not_before and YEAR_IN.search(dates[0].text) \
+                and int(YEAR_IN.search(dates[0].text).group()) < ctx.not_before.year:
+            return False  # a ban dated before the story's tool came out is on something else
         k = dates[0].end
     return k >= sent.end or ctx.words[k] in {".", ";", "!"}
 
