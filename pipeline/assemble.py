@@ -55,6 +55,8 @@ def assemble(ctx, mentions, body_offset):
         event["features"] = event_features(ctx, ms, event, key == main_key, len(groups), beside_measure)
         # after the features: the decision layer learned from what the measure's own sentences date
         refine_date(ctx, event, ms, used_sentences[key], others if key == main_key else None)
+        if event["date_source"] == "text" and before_release(ctx, event["tool_id"], event["date"]):
+            continue  # "DeepSeek is newer than ChatGPT, and Italy banned it in 2023": not on DeepSeek
         events.append(event)
     events.sort(key=lambda e: (e["date"] or "", e["agency"], e["tool"]))
     return events

@@ -22,6 +22,7 @@ def date_candidates(ctx, sent, trigger=None, after=0, others=()):
     out = []
     triggers = ctx.in_sent("trigger", sent)
     dates = ctx.in_sent("date", sent)
+    floor = release_floor(ctx, sent) if dates else None
     later = trigger is not None and takes_effect_later(ctx, trigger, sent)
     for n, span in enumerate(dates):
         if span.start < after or any(owns_date(ctx, actor, span) for actor in others):
@@ -54,7 +55,7 @@ def date_candidates(ctx, sent, trigger=None, after=0, others=()):
         if later and before & EFFECT_CUES:
             # "will ban it from March 1": when it takes effect, read before the tool's release date would drop it
             iso = next_such_date(ctx, span, iso)
-        if ctx.not_before and iso < ctx.not_before.isoformat()[:len(iso)]:
+        if floor and iso < floor.isoformat()[:len(iso)]:
             continue  # no measure predates the tool it acts on: this date is about something else
         score = cfg.date_untargeted_score
         if trigger is not None:
@@ -94,6 +95,18 @@ def date_candidates(ctx, sent, trigger=None, after=0, others=()):
             score += cfg.date_day_bonus
         out.append((iso, precision, span.text, score))
     return out
+
+
+def release_floor(ctx, sent):
+    """The earliest day a measure told in this sentence can have: the release of the oldest tool it names
+    ("... than ChatGPT did when Italy banned it in 2023" in a DeepSeek story), else the story's tool's."""
+    floor = ctx.not_before
+    for tool in ctx.in_sent("tool", sent):
+        released = ctx.ref.tools.get(tool.kb_id_, {}).get("released")
+        day = released and datemod.parse_iso(f"{released}-01"[:10] if len(released) == 7 else f"{released}-01-01")
+        if day and (floor is None or day < floor):
+            floor = day
+    return floor
 
 
 CAUSE_OPENERS = words("cause_opener")  # "after", "because": what opens a measure's cause

@@ -2404,6 +2404,13 @@ def test_a_guess_by_onlookers_is_no_measure(extractor):
     assert (event["agency"], event["stage"]) == ("U.S. Department of Defense", "proposed"), event
 
 
+def test_a_date_before_the_storys_tool_dates_an_older_tools_measure(extractor):
+    # in a DeepSeek story, "in 2023" is read for the ChatGPT the sentence names; DeepSeek did not exist then
+    text = "DeepSeek is newer than ChatGPT, and Italy banned it in 2023."
+    events = events_of(extractor, text, published="2025-02-16", title="DeepSeek faces scrutiny")
+    assert [(e["tool_id"], e["date"]) for e in events] == [("chatgpt", "2023")], events
+
+
 def test_supervisory_authority_names_and_advice_against(extractor):
     garante = one(events_of(extractor, "The Italian SA imposed a temporary limitation on OpenAI's processing of "
                             "Italian users' data via ChatGPT on March 30, 2023.", published="2023-03-31"),
