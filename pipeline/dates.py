@@ -104,7 +104,10 @@ def _year_for(month, day, published, default_year, not_before=None):
     if not month:
         return None
     if published is None:
-        if default_year is not None or not_before is None:
+        # the year the page names most, unless that puts the date before the story's tool existed (a page
+        # about DeepSeek recalling a 2023 ban still tells "Feb. 6" of DeepSeek's time)
+        if not_before is None or default_year is not None and (default_year, month, day) >= (
+                not_before.year, not_before.month, not_before.day):
             return default_year
         year = not_before.year
         return year if (month, day) >= (not_before.month, not_before.day) else year + 1

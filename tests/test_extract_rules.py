@@ -2409,6 +2409,11 @@ def test_a_date_before_the_storys_tool_dates_an_older_tools_measure(extractor):
     text = "DeepSeek is newer than ChatGPT, and Italy banned it in 2023."
     events = events_of(extractor, text, published="2025-02-16", title="DeepSeek faces scrutiny")
     assert [(e["tool_id"], e["date"]) for e in events] == [("chatgpt", "2023")], events
+    # an undated page naming 2023 most still tells "Feb. 6" of DeepSeek's time, not of 2023
+    text = ("Canada's Chief Information Officer announced a ban on DeepSeek to federal departments on Feb. 6. "
+            "Ottawa had banned TikTok from government phones in 2023, and a 2023 review covered other apps in 2023.")
+    event = one(events_of(extractor, text, published=None, title="Canada bans DeepSeek"), tool_id="deepseek")
+    assert event["date"] == "2025-02-06", event
 
 
 def test_supervisory_authority_names_and_advice_against(extractor):
