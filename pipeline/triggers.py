@@ -745,7 +745,7 @@ def bare_measure(ctx, trigger, sent):
                 and int(YEAR_IN.search(dates[0].text).group()) < ctx.not_before.year:
             return False  # a ban dated before the story's tool came out is on something else
         k = dates[0].end
-    return k >= sent.end or ctx.words[k] in {".", ";", "!"}
+    return k >= sent.end or ctx.words[k] in {".", ";", "!", ","}
 
 
 def follows_with(ctx, trigger, start):

@@ -2276,7 +2276,7 @@ def test_a_new_measure_naming_nothing_is_on_the_storys_tool(extractor):
     title = "The states that have barred DeepSeek from government phones"
     text = ("A growing list of states keep DeepSeek off the phones they issue.\n\n"
             "New York: Gov. Kathy Hochul barred the app from state devices on Feb. 10.\n\n"
-            "Iowa: Gov. Kim Reynolds announced a ban on Feb. 12.")
+            "Iowa: Gov. Kim Reynolds announced a ban on Feb. 12, citing security risks.")
     iowa = one(events_of(extractor, text, published="2025-03-10", title=title), agency="State of Iowa")
     assert (iowa["tool_id"], iowa["date"]) == ("deepseek", "2025-02-12"), iowa
     # "enforce the ban": the measure told before, not a new one by the bodies enforcing it
@@ -2414,6 +2414,15 @@ def test_a_date_before_the_storys_tool_dates_an_older_tools_measure(extractor):
             "Ottawa had banned TikTok from government phones in 2023, and a 2023 review covered other apps in 2023.")
     event = one(events_of(extractor, text, published=None, title="Canada bans DeepSeek"), tool_id="deepseek")
     assert event["date"] == "2025-02-06", event
+
+
+def test_a_tool_added_to_a_list_of_banned_apps_is_banned(extractor):
+    event = one(events_of(extractor, "Texas Gov. Greg Abbott added DeepSeek to the list of apps banned on "
+                          "state-issued devices on Jan. 31.", published="2025-02-20"), tool_id="deepseek")
+    assert (event["agency"], event["action"], event["date"]) == ("State of Texas", "ban", "2025-01-31"), event
+    event = one(events_of(extractor, "DeepSeek now sits on the state's list of prohibited applications, the "
+                          "Iowa governor's office said on Feb. 12.", published="2025-02-20"), tool_id="deepseek")
+    assert event["action"] == "ban", event
 
 
 def test_supervisory_authority_names_and_advice_against(extractor):
