@@ -142,8 +142,9 @@ def find_events(ctx):
                 tools = close_tools(ctx, trigger, sent, tools)
             led = None
             if trigger.label_ == FOLLOWING:
-                if len(triggers) > 1:
+                if any(t.start > trigger.start for t in triggers):
                     continue  # "followed suit with its own probe": the sentence's own measure word says what
+                # ("Iowa banned DeepSeek on Feb. 12, and Oklahoma did the same": the measure told before is copied)
                 led = measure_followed(ctx, mentions, tools, index)
                 if led is None:
                     continue  # "did the same" after no measure nearby: nothing to copy

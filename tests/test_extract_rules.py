@@ -2425,6 +2425,16 @@ def test_a_tool_added_to_a_list_of_banned_apps_is_banned(extractor):
     assert event["action"] == "ban", event
 
 
+def test_the_same_measure_taken_later_in_the_sentence_or_to_the_same_effect(extractor):
+    events = events_of(extractor, "Iowa Gov. Kim Reynolds banned DeepSeek on state devices on Feb. 12, and Oklahoma "
+                       "Gov. Kevin Stitt did the same on Feb. 18.", published="2025-02-20")
+    assert {(e["agency"], e["date"]) for e in events} == {("State of Iowa", "2025-02-12"),
+                                                        ("State of Oklahoma", "2025-02-18")}, events
+    events = events_of(extractor, "Texas banned DeepSeek on state devices on Jan. 31. A day later, Virginia's governor "
+                       "signed an executive order with the same effect.", published="2025-02-20")
+    assert ("Commonwealth of Virginia", "2025-02-01") in {(e["agency"], e["date"]) for e in events}, events
+
+
 def test_supervisory_authority_names_and_advice_against(extractor):
     garante = one(events_of(extractor, "The Italian SA imposed a temporary limitation on OpenAI's processing of "
                             "Italian users' data via ChatGPT on March 30, 2023.", published="2023-03-31"),
