@@ -766,7 +766,8 @@ def close_tools(ctx, trigger, sent, tools):
     start, end = max(sent.start, trigger.start - window), min(sent.end, trigger.end + window)
     if ctx.spans("anaphor", start, end):
         return tools
-    named = ctx.spans("tool", start, end) or tools_in_use(ctx, trigger, sent)
+    # a tool starting in the window ("disabled access to Character.AI": its name runs on past it)
+    named = [t for t in ctx.in_sent("tool", sent) if start <= t.start < end] or tools_in_use(ctx, trigger, sent)
     near = {t.kb_id_ for t in named}
     last = max((t.end for t in named), default=None)
     for t in ctx.spans("tool", end, sent.end):  # "drafts rules for staff using ChatGPT, Copilot and Gemini": the list goes on

@@ -2435,6 +2435,12 @@ def test_the_same_measure_taken_later_in_the_sentence_or_to_the_same_effect(extr
     assert ("Commonwealth of Virginia", "2025-02-01") in {(e["agency"], e["date"]) for e in events}, events
 
 
+def test_a_close_trigger_reaches_a_tool_whose_name_runs_past_its_window(extractor):
+    event = one(events_of(extractor, "The Anchorage School District disabled access to Character.AI on district "
+                          "Wi-Fi on October 2, 2024.", published="2024-10-03"), tool_id="character-ai")
+    assert (event["agency"], event["action"]) == ("Anchorage School District", "ban"), event
+
+
 def test_supervisory_authority_names_and_advice_against(extractor):
     garante = one(events_of(extractor, "The Italian SA imposed a temporary limitation on OpenAI's processing of "
                             "Italian users' data via ChatGPT on March 30, 2023.", published="2023-03-31"),
