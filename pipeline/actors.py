@@ -1250,6 +1250,28 @@ def find_named_subjects(ctx, sent, found):
         found.claim(new_body(name, name, "ORG", ctx.dominant_of("country"), start, end))
 
 
+LOCAL_BODY_HEADS = words("local_body_head")  # "Supervisors", "Commissioners": what ends a local body's name
+
+
+def find_headed_subjects(ctx, sent, found):
+    """"The Los Angeles County Board of Supervisors directed county departments to ...": a capitalised name
+    opening the sentence, headed by a body's noun ("Board", "Council", "Commission", or "Supervisors"), before
+    a verb in lower case, is a body even when statistical NER misses it and nothing else explains it."""
+    start = sent.start + (ctx.lower[sent.start] == "the")
+    end = start
+    while end < sent.end and end - start < ctx.settings.name_max_words and (
+            ctx.is_title_case[end] and ctx.words[end].isalpha() or ctx.lower[end] in NAME_CONNECTORS and end > start):
+        end += 1
+    if end >= sent.end or not ctx.is_lower[end] or not ctx.alpha[end] or end - start < 3 \
+            or set(range(start, end)) & found.taken:
+        return
+    if ctx.lower[end - 1] not in BODY_NAME_NOUNS | LOCAL_BODY_HEADS:
+        return
+    body = capitalised_body(ctx, sent, start, end)
+    if body is not None and not overlaps_marks(ctx, sent, start, end, NOT_NAME_GROUPS):
+        found.claim(replace(body, jurisdiction_id=place_of_name(ctx, start, end, sent)))
+
+
 NOT_NAME_GROUPS = ("staff", "school", "lawmaker", "government", "body_anaphor", "anaphor")
 NAME_CONNECTORS = words("name_connector")  # "Association of Netherlands Municipalities"
 
@@ -1496,7 +1518,7 @@ ACTOR_FINDERS = (skip_instruments, find_judges, find_courts, find_named_schools,
                  find_described_governments, find_governor_titles, find_state_offices, find_acting_outlets, find_ner_bodies,
                  find_bracketed_bodies, find_acronym_subjects,
                  find_collectives, find_lawmakers, find_the_publisher, find_body_anaphors, find_subject_pronouns,
-                 find_named_subjects)
+                 find_named_subjects, find_headed_subjects)
 
 
 INDEFINITE = {"a", "an"}

@@ -2441,6 +2441,16 @@ def test_a_close_trigger_reaches_a_tool_whose_name_runs_past_its_window(extracto
     assert (event["agency"], event["action"]) == ("Anchorage School District", "ban"), event
 
 
+def test_a_body_named_by_its_head_noun_without_ner(extractor):
+    event = one(events_of(extractor, "The Los Angeles County Board of Supervisors directed county departments to stop "
+                          "using DeepSeek on February 4, 2025.", published="2025-02-20"), tool_id="deepseek")
+    assert event["agency"] == "Los Angeles County Board of Supervisors", event
+    # a capitalised run that is no body's name opens no body
+    events = events_of(extractor, "Chinese Artificial Intelligence Apps face new limits as Texas bans DeepSeek on "
+                       "state devices.", published="2025-02-20")
+    assert {e["agency"] for e in events} == {"State of Texas"}, events
+
+
 def test_supervisory_authority_names_and_advice_against(extractor):
     garante = one(events_of(extractor, "The Italian SA imposed a temporary limitation on OpenAI's processing of "
                             "Italian users' data via ChatGPT on March 30, 2023.", published="2023-03-31"),
