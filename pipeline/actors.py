@@ -341,15 +341,20 @@ PLACE_HEADS = words("place_head")  # "governor", "mayor": who acts for the place
 SHARED_TITLES = words("shared_title")
 
 
+NOT_OFFICE_WORDS = PLACE_HEADS | TITLE_PREFIXES  # "Texas Governor ...": the place's head, no office of its own
+
+
 def office_title_end(ctx, i, sent):
     """Where an office a place opens ends: "Texas Comptroller Glenn Hegar", "Washington State Auditor Pat
     McCarthy", "Virginia Secretary of Administration": capitalised words up to an office's title (and its
     "of ..."), before the holder's name or the verb; not a governor's, who acts for the place."""
+    if not OFFICE_TITLES.intersection(ctx.lower[i:min(sent.end, i + 4)]):
+        return None  # (most places are followed by no office: the people are read only when one is)
     k, end = i, None
     people = {p.start for p in ctx.in_sent("person", sent)} | \
         {name_start(ctx, p) for p in ctx.in_sent("ner", sent) if p.label_ == "PERSON"}
     while k < sent.end and k - i < 4 and ctx.is_title_case[k] and ctx.words[k].isalpha():
-        if ctx.lower[k] in PLACE_HEADS | TITLE_PREFIXES or k in people:
+        if ctx.lower[k] in NOT_OFFICE_WORDS or k in people:
             break
         if ctx.lower[k] in OFFICE_TITLES and (ctx.lower[k] not in SHARED_TITLES or "chief" in ctx.lower[i:k]):
             end = k + 1
@@ -389,7 +394,7 @@ def qualified_body_end(ctx, i, sent):
     None when the words are no such name (a title and a person: "Texas Governor Greg Abbott")."""
     k = i
     while k < sent.end and k - i < 3 and ctx.is_title_case[k] and ctx.words[k].isalpha() \
-            and ctx.lower[k] not in BODY_NAME_NOUNS | LEADER_TITLES | TITLE_PREFIXES | NAME_LINKS:
+            and ctx.lower[k] not in NOT_BODY_NAME_WORDS:
         k += 1
     if k == i or any(ctx.spans(group, i, k) for group in ("person", "tool", "vendor", "agency")):
         return None
@@ -685,6 +690,7 @@ JUDGE_TITLES = words("judge_title")  # "Judge Brantley Starr": a court's own ord
 JUDGE_TITLE_PARTS = words("judge_title_part")  # "U.S. District Judge", "Chief Magistrate Judge"
 JUDICIAL_WORDS = words("judicial_word")  # "court", "district": what a court's name holds
 NAME_LINKS = words("name_link")  # "of", "for", "the" inside a court's name
+NOT_BODY_NAME_WORDS = BODY_NAME_NOUNS | LEADER_TITLES | TITLE_PREFIXES | NAME_LINKS  # where a qualifier stops
 NOT_JUDGE_NAMES = words("not_judge_name")  # "Judge Advocate General": a post, not a judge's name
 
 

@@ -383,9 +383,11 @@ class NameMatcher:
         """"AN ACT relating to ...", a bill's enacting words: a one-word name in capitals between an article in
         capitals and words in lower case is a bill's caption, not the name ("ACT", the Australian territory);
         "THE FBI BANS DEEPSEEK" is a headline in capitals naming the FBI."""
+        if len(span) != 1 or span.start == 0 or doc[span.start - 1].text not in cls.SHOUTED_ARTICLES \
+                or not span.text.isupper():
+            return False
         following = next((t for t in doc[span.end:span.end + 3] if t.is_alpha), None)
-        return len(span) == 1 and span.start > 0 and span.text.isupper() \
-            and doc[span.start - 1].text in cls.SHOUTED_ARTICLES and following is not None and following.is_lower
+        return following is not None and following.is_lower
 
     def written_as_a_title(self, doc, match_id, start, end):
         """"approved by the chief administrative officer": an office's name ("Chief Administrative Officer",
