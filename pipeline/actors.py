@@ -339,8 +339,6 @@ def agency_holding_words(ctx, jurisdiction_id, name_words_):
 PLACE_HEADS = words("place_head")  # "governor", "mayor": who acts for the place itself
 # "Director", "Officer": posts companies have too ("California Pizza Kitchen Director"); a place's only with "Chief"
 SHARED_TITLES = words("shared_title")
-
-
 NOT_OFFICE_WORDS = PLACE_HEADS | TITLE_PREFIXES  # "Texas Governor ...": the place's head, no office of its own
 
 
