@@ -491,7 +491,7 @@ def find_agencies(ctx, sent, found):
             continue
         if (span.start, span.end) in place_names and (legislature_noun_after(ctx, span, sent) is not None or any(
                 0 <= m.start - span.end <= ctx.settings.place_noun_gap for m in ctx.in_sent("lawmaker", sent))
-                or listed_under(ctx, span, sent, LEGISLATURE_PLURALS)):
+                or listed_under(ctx, span, sent, LEGISLATURE_PLURALS) or education_bodies_listed(ctx, span, sent)):
             continue  # "Texas lawmakers", "A Texas senator", "Australia's parliament", "the parliaments of Denmark and
             # the Netherlands": the place's legislature (find_places)
         if (span.start, span.end) in place_names and previous in NOT_AGENT_BEFORE:
@@ -1016,6 +1016,13 @@ def find_places(ctx, sent, found):
             actor = legislature_actor(ctx, jid, ctx.text(span.start, end), span.start, end)
         elif not following and listed_under(ctx, span, sent, LEGISLATURE_PLURALS):
             actor = legislature_actor(ctx, jid, span.text, span.start, span.end)
+        elif not following and education_bodies_listed(ctx, span, sent):
+            body = ctx.ref.education_body(jid)
+            if body is None:
+                continue
+            actor = body_actor(ctx, body, span.text, span.start, span.end)
+            found.claim(actor)  # (named as where, but the list's head says whose: not a locative)
+            continue
         elif following and following[0].label_ == "lawmaker" or (following and following[0] in lawmakers):
             actor = legislature_actor(ctx, jid, ctx.text(span.start, end), span.start, end)
         elif following and names_a_department(ctx, end, sent):
@@ -1071,6 +1078,24 @@ LEGISLATURE_PLURALS = words("legislature_plural")  # "the parliaments of Austral
 def listed_under(ctx, span, sent, nouns):
     """"The parliaments of Australia, Denmark and the Netherlands": the place is in a list of places after
     one of `nouns` and "of" or "in"."""
+    head = list_head(ctx, span, sent)
+    return head is not None and ctx.lower[head] in nouns
+
+
+def education_bodies_listed(ctx, span, sent):
+    """"Education departments in Queensland and Victoria banned ChatGPT": each place's education body."""
+    head = list_head(ctx, span, sent)
+    return head is not None and head > sent.start and ctx.lower[head] in BODY_PLURALS \
+        and ctx.lower[head - 1] in EDUCATION_WORDS
+
+
+BODY_PLURALS = words("body_plural")  # "departments", "ministries"
+EDUCATION_WORDS = words("education_word")  # "education": what a list's bodies run
+
+
+def list_head(ctx, span, sent):
+    """The word before "of" or "in" that heads the list of places the span is in ("parliaments of
+    Australia, Denmark and the Netherlands"), or None."""
     place_starts = {s.end: s.start for s in ctx.in_sent("jurisdiction", sent)}
     k = span.start
     while k > sent.start:
@@ -1080,7 +1105,7 @@ def listed_under(ctx, span, sent, nouns):
             k = place_starts[k]
         else:
             break
-    return k - 1 > sent.start and ctx.lower[k - 1] in {"of", "in"} and ctx.lower[k - 2] in nouns
+    return k - 2 if k - 1 > sent.start and ctx.lower[k - 1] in {"of", "in"} else None
 
 
 PLACE_KIND_PLURALS = words("place_kind_plural")  # "the states of Texas and Virginia"

@@ -2359,6 +2359,11 @@ def test_the_parliaments_of_places_listed_are_their_legislatures(extractor):
                        "their devices.", published="2025-02-15")
     assert {e["agency"] for e in events} == {"Parliament of Australia", "Folketing", "States General of the Netherlands"}, \
         events
+    # the education departments of places listed are each place's education body
+    events = events_of(extractor, "Education departments in Queensland and Victoria banned ChatGPT in January 2023.",
+                       published="2023-02-10")
+    assert {e["agency"] for e in events} == {"Queensland Department of Education", "Victorian Department of Education"}, \
+        events
     # the governments of a list stay governments
     events = events_of(extractor, "The governments of Denmark and the Netherlands have banned DeepSeek on official "
                        "devices.", published="2025-02-15")
