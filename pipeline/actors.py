@@ -372,7 +372,7 @@ def office_title_end(ctx, i, sent):
 def name_start(ctx, person):
     """Where a person's name begins, past the title NER took in ("Treasurer Robert Sprague")."""
     i = person.start
-    while i < person.end - 1 and ctx.lower[i] in OFFICE_TITLES | LEADER_TITLES:
+    while i < person.end - 1 and ctx.lower[i] in HOLDER_TITLES:
         i += 1
     return i
 

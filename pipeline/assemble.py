@@ -9,7 +9,7 @@ from banwatch.names import name_words, slugify
 from pipeline import dates as datemod
 from pipeline.actors import actors_in, is_acronym, new_body
 from pipeline.context import no_line_break_between
-from pipeline.decide import _month_number, event_features
+from pipeline.decide import event_features
 from pipeline.event_dates import date_candidates
 from pipeline.triggers import LEGISLATIVE_NOUNS, is_background
 
@@ -511,7 +511,7 @@ def signed_date(ctx):
     "dated"): the day the page was issued."""
     for sent in reversed(ctx.sents[-ctx.settings.closing_sentences:]):
         for span in ctx.in_sent("date", sent):
-            if not YEAR.search(span.text) or not SIGNING & set(ctx.lower[sent.start:span.start]):
+            if not datemod.YEAR.search(span.text) or not SIGNING & set(ctx.lower[sent.start:span.start]):
                 continue
             resolved = datemod.resolve(span.label_, span.text, None, ctx.default_year, ctx.not_before)
             if resolved and resolved[1] == "day":
@@ -526,7 +526,7 @@ def lead_date(ctx):
     body = [sent for sent in ctx.sents if not ctx.is_title(sent)][:ctx.settings.lead_sentences]
     for sent in body:
         for span in ctx.in_sent("date", sent):
-            if not YEAR.search(span.text) and ctx.default_year is None:
+            if not datemod.YEAR.search(span.text) and ctx.default_year is None:
                 continue  # "April 11" takes the year the page names most; without one, no guess
             resolved = datemod.resolve(span.label_, span.text, None, ctx.default_year, ctx.not_before)
             if resolved:
@@ -534,7 +534,6 @@ def lead_date(ctx):
     return None
 
 
-YEAR = re.compile(r"\b(19|20)\d\d\b")
 SIGNING = words("signing")
 SPEECH_VERBS = words("speech_verb")
 THIS_YEAR = {"this year"}
@@ -593,7 +592,7 @@ def before_release(ctx, tool_id, iso):
     released = ctx.ref.tools.get(tool_id, {}).get("released")
     if not (released and iso):
         return False
-    return _month_number(released) - _month_number(iso) > ctx.settings.release_grace_months
+    return datemod.month_number(released) - datemod.month_number(iso) > ctx.settings.release_grace_months
 
 
 def in_place_since(ctx, event, own_sentences):

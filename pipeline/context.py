@@ -24,7 +24,6 @@ from spacy.attrs import (
 )
 
 from banwatch.lexicon import words
-from pipeline import dates as datemod
 from pipeline.components import document_text, sentences, word_hashes
 from pipeline.settings import DEFAULT_SETTINGS
 
@@ -145,9 +144,7 @@ class DocContext:
         self.main_body = False  # the body the story is about, once asked (pipeline.events.main_body); False: not yet
         self.name_starts = {s.start for g in ("tool", "vendor") for s in self.group(g)[0]}
         self.focus_tools = self._focus_tools()
-        released = reference.tools.get(self.focus_tools[0], {}).get("released") if self.focus_tools else None
-        self.not_before = datemod.parse_iso(f"{released}-01"[:10] if released and len(released) == 7 else
-                                            f"{released}-01-01" if released else None)
+        self.not_before = reference.release_days.get(self.focus_tools[0]) if self.focus_tools else None
         self.dominant = self._dominant_jurisdictions()
 
     # ---- span lookups ----

@@ -196,6 +196,23 @@ def _months_back(day, n):
 
 # "MILAN, March 31 (Reuters) -", "Seoul, Feb 5 (IANS)", "WASHINGTON, Jan. 28, 2025 —": the day the
 # story was filed, at the head of its first paragraph
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")  # a year written out
+
+
+def month_number(iso):
+    """'2023-03-31' -> months since year 0; a year alone counts as its middle."""
+    if not iso:
+        return None
+    return int(iso[:4]) * 12 + (int(iso[5:7]) if len(iso) >= 7 else 6)
+
+
+def first_day(released):
+    """The first day of a tool's release month or year ("2025-01" -> 2025-01-01), or None."""
+    if not released:
+        return None
+    return parse_iso(f"{released}-01"[:10] if len(released) == 7 else f"{released}-01-01")
+
+
 DATELINE = re.compile(
     r"^\s*[A-Z][A-Za-z.'’ -]{1,40},\s+((?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+[0-3]?\d)"
     r"(?:,\s+((?:19|20)\d\d))?\s*(?:\([^)]{1,40}\))?\s*[-—–:]?", re.MULTILINE)

@@ -18,6 +18,7 @@ from pathlib import Path
 from banwatch.lexicon import words
 from pipeline.actors import actors_in
 from pipeline.context import only_described
+from pipeline.dates import month_number
 from pipeline.triggers import clause_words_before, is_background
 
 MODEL_DIR = Path(__file__).parent / "model"
@@ -181,7 +182,7 @@ def same_measure(a, b, months_apart):
     if kind_of_act(a["action"]) != kind_of_act(b["action"]) and a["date_source"] == b["date_source"] == "text" \
             and a["date"] and b["date"] and not same_day_or_within(a["date"], b["date"]):
         return False  # a probe opened on one day and a ban ordered on another are two measures
-    first, second = _month_number(a.get("date")), _month_number(b.get("date"))
+    first, second = month_number(a.get("date")), month_number(b.get("date"))
     return first is None or second is None or abs(first - second) <= months_apart
 
 
@@ -196,8 +197,3 @@ def kind_of_act(action):
     return "prohibit" if action in ("ban", "restrict", "suspend") else action
 
 
-def _month_number(iso):
-    """'2023-03-31' -> months since year 0; a year alone counts as its middle."""
-    if not iso:
-        return None
-    return int(iso[:4]) * 12 + (int(iso[5:7]) if len(iso) >= 7 else 6)

@@ -100,13 +100,9 @@ def date_candidates(ctx, sent, trigger=None, after=0, others=()):
 def release_floor(ctx, sent):
     """The earliest day a measure told in this sentence can have: the release of the oldest tool it names
     ("... than ChatGPT did when Italy banned it in 2023" in a DeepSeek story), else the story's tool's."""
-    floor = ctx.not_before
-    for tool in ctx.in_sent("tool", sent):
-        released = ctx.ref.tools.get(tool.kb_id_, {}).get("released")
-        day = released and datemod.parse_iso(f"{released}-01"[:10] if len(released) == 7 else f"{released}-01-01")
-        if day and (floor is None or day < floor):
-            floor = day
-    return floor
+    days = [day for day in [ctx.not_before] + [ctx.ref.release_days.get(t.kb_id_) for t in ctx.in_sent("tool", sent)]
+            if day]
+    return min(days, default=None)
 
 
 CAUSE_OPENERS = words("cause_opener")  # "after", "because": what opens a measure's cause

@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 from banwatch.names import name_words
 from banwatch.reference import OFFICIAL_SITE_LABELS, load_reference, site_labels
 from banwatch.vocab import GOVERNMENT_TYPES
+from pipeline.dates import first_day
 
 
 NOT_OUTLET_LABELS = OFFICIAL_SITE_LABELS | {"edu", "ac", "k12", "sch", "int", "europa", "parliament"}
@@ -30,6 +31,8 @@ class ReferenceIndex:
             # the first entry of a type in a jurisdiction is its main one (the files list it first)
             self._by_type.setdefault(key, agency_id)
         self._tools_by_vendor = {}
+        # tool id -> the first day of its release month: no measure on it predates that
+        self.release_days = {tool_id: first_day(tool.get("released")) for tool_id, tool in self.tools.items()}
         for tool_id, tool in self.tools.items():
             self._tools_by_vendor.setdefault(tool.get("vendor"), []).append(tool_id)
         # "Washington" -> "us": a capital named for its national government (find_places)

@@ -5,11 +5,11 @@ Negation ("has not banned"), a measure named for comparison ("similar restrictio
 (proposed when a proposal cue governs the trigger); the clause it governs; the tools it acts on and
 the scope its sentence names; whether it is the object of a lift, or a measure the story recalls.
 """
-import re
 from collections import Counter
 
 from banwatch.lexicon import words
 from pipeline.context import POSSESSIVE
+from pipeline.dates import YEAR
 
 RANKING_WORDS = words("ranking_word")  # "among the first": first, earliest, latest
 TOOL_LIST_LEADS = words("tool_list_lead")  # "AI tools such as ...", "chatbots including ..."
@@ -725,7 +725,6 @@ def bare_access(ctx, trigger, sent):
     return bool(after) and after[0] == "access" and (len(after) < 2 or after[1] not in {"to", "for", "of"})
 
 
-YEAR_IN = re.compile(r"\b(?:19|20)\d\d\b")
 BARE_MEASURE_NOUNS = words("bare_measure_noun")  # "ban", "prohibition": a measure noun that may stand alone
 
 
@@ -741,8 +740,8 @@ def bare_measure(ctx, trigger, sent):
         return False  # "Montana lawmakers targeted TikTok first. The legislature passed a ban in 2023."
     if k < sent.end and ctx.lower[k] in {"on", "in"}:
         dates = ctx.spans("date", k, sent.end)
-        if not dates or dates[0].start > k + 1 or ctx.not_before and YEAR_IN.search(dates[0].text) \
-                and int(YEAR_IN.search(dates[0].text).group()) < ctx.not_before.year:
+        year = dates and YEAR.search(dates[0].text)
+        if not dates or dates[0].start > k + 1 or ctx.not_before and year and int(year.group()) < ctx.not_before.year:
             return False  # a ban dated before the story's tool came out is on something else
         k = dates[0].end
     return k >= sent.end or ctx.words[k] in {".", ";", "!", ","}
